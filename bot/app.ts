@@ -1,0 +1,106 @@
+import { ConfigurationServiceClientCredentialFactory, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { AddressInfo } from 'node:net';
+import restify from 'restify';
+import { openDatabase } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import type { Config } from './config.js';
+import { ingestHandler } from './http/ingest.route.js';
+import { createLogger, type Logger } from './logger.js';
+import { OutboxDispatcher } from './proactive/dispatcher.js';
+import type { BotDeps } from './teams/context.js';
+import { renderCurrentCard } from './teams/review-card.handlers.js';
+import { createTeamsApp } from './teams/teams-app.js';
+
+/** Things tests and benchmarks may replace; production uses the defaults. */
+export interface BotOptions {
+  logger?: Logger;
+  clock?: () => Date;
+  /** An already open database (tests share one between two instances). */
+  db?: Kysely<Database>;
+  /** Start the outbox poller (default true). */
+  dispatcher?: boolean;
+}
+
+/** A running bot: its URL, database and dispatcher, and how to stop it. */
+export interface RunningBot {
+  url: string;
+  port: number;
+  db: Kysely<Database>;
+  dispatcher: OutboxDispatcher;
+  stop(): Promise<void>;
+}
+
+function adapterFor(config: Config): TeamsAdapter {
+  const m = config.microsoftApp;
+  // Local mode: no credentials, so the adapter accepts unauthenticated requests (Agents Playground).
+  const auth: ConfigurationBotFrameworkAuthenticationOptions = m
+    ? { MicrosoftAppId: m.appId, MicrosoftAppPassword: m.appPassword, MicrosoftAppType: m.appType, MicrosoftAppTenantId: m.tenantId ?? '' }
+    : ({} as ConfigurationBotFrameworkAuthenticationOptions);
+  const factory = new ConfigurationServiceClientCredentialFactory(
+    m ? { MicrosoftAppId: m.appId, MicrosoftAppPassword: m.appPassword, MicrosoftAppType: m.appType, MicrosoftAppTenantId: m.tenantId } : {},
+  );
+  return new TeamsAdapter(auth, factory);
+}
+
+/**
+ * The composition root: opens the database (migrating it), builds the Teams adapter and
+ * Application, the restify server with its routes and the outbox dispatcher, and listens.
+ */
+export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? (() => new Date());
+  const ownsDb = !options.db;
+  const db = options.db ?? (await openDatabase(config.database));
+  const adapter = adapterFor(config);
+  const botAppId = config.microsoftApp?.appId ?? '';
+  let dispatcher: OutboxDispatcher | null = null;
+  const deps: BotDeps = { db, config, clock, logger, kickOutbox: () => dispatcher?.kick() };
+  dispatcher = new OutboxDispatcher({
+    db,
+    adapter,
+    botAppId,
+    renderCard: (id) => renderCurrentCard(deps, id),
+    clock,
+    logger,
+    pollSeconds: config.outbox.pollSeconds,
+    maxAttempts: config.outbox.maxAttempts,
+  });
+  const app = createTeamsApp(deps, adapter, botAppId);
+
+  const server = restify.createServer({ name: 'hcc-bot' });
+  server.use(restify.plugins.bodyParser({ maxBodySize: config.ingestMaxBodyBytes, mapParams: false }));
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, async (ctx) => {
+      await app.run(ctx);
+    });
+  });
+  server.post('/api/occurrences', ingestHandler(deps));
+  server.get('/healthz', async (_req, res) => {
+    try {
+      await sql`select 1`.execute(db);
+      res.send(200, { status: 'ok', mode: config.microsoftApp ? 'authenticated' : 'local', database: config.database.kind });
+    } catch {
+      res.send(503, { status: 'unavailable', database: config.database.kind });
+    }
+  });
+
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const port = (server.address() as AddressInfo).port;
+  if (options.dispatcher !== false) dispatcher.start();
+  logger.info({ port, mode: config.microsoftApp ? 'authenticated' : 'local', database: config.database.kind }, 'bot listening');
+  const running = dispatcher;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    db,
+    dispatcher: running,
+    async stop() {
+      await running.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (ownsDb) await db.destroy();
+    },
+  };
+}

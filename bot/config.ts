@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { checklistFileSchema, DEFAULT_CHECKLIST, type ChecklistItem } from '../db/reviews/reviews.service.js';
+
+/** The five centrally monitored strands; they always exist (domain.md, "Strands"). */
+export const CORE_STRANDS = ['race', 'religion', 'sexual_orientation', 'disability', 'transgender'] as const;
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    HOST: z.string().default('0.0.0.0'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+      .optional(),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    PGLITE_DIR: z.string().min(1).default('./data/pglite'),
+    MicrosoftAppId: z.string().optional(),
+    MicrosoftAppPassword: z.string().optional(),
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+    MicrosoftAppTenantId: z.string().optional(),
+    INGEST_API_KEY: z.string().min(16, 'INGEST_API_KEY must be at least 16 characters').optional(),
+    INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
+    LOCAL_STRANDS: z.string().default(''),
+    CHECKLIST_FILE: z.string().optional(),
+    NCHI_REVIEW: bool.default('true'),
+    REPEAT_WINDOW_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
+    REPEAT_MIN_OCCURRENCES: z.coerce.number().int().min(2).max(20).default(2),
+    OUTBOX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
+    OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    const creds = [env.MicrosoftAppId, env.MicrosoftAppPassword].filter((v) => v && v.length > 0);
+    if (creds.length === 1) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['MicrosoftAppPassword'],
+        message: 'set both MicrosoftAppId and MicrosoftAppPassword (authenticated mode) or neither (local mode)',
+      });
+    }
+    if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MicrosoftAppTenantId'], message: 'required when MicrosoftAppType is SingleTenant' });
+    }
+    if (env.MicrosoftAppId && !env.INGEST_API_KEY) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['INGEST_API_KEY'], message: 'required in authenticated mode (at least 16 characters)' });
+    }
+  });
+
+/** Key used for the feed in local mode when INGEST_API_KEY is unset; printed at start. Never valid in authenticated mode. */
+export const LOCAL_INGEST_KEY = 'local-dev-ingest-key';
+
+export interface MicrosoftAppCredentials {
+  readonly appId: string;
+  readonly appPassword: string;
+  readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  readonly tenantId?: string;
+}
+
+/** The validated, frozen settings of one bot process. See README "Settings". */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly database: { readonly kind: 'postgres'; readonly url: string; readonly poolMax: number } | { readonly kind: 'pglite'; readonly dir: string | null };
+  /** null: local mode (no Microsoft credentials; every user is a coordinator while no roster is imported). */
+  readonly microsoftApp: MicrosoftAppCredentials | null;
+  readonly ingestApiKey: string;
+  readonly ingestMaxBodyBytes: number;
+  readonly strands: readonly string[];
+  readonly checklist: readonly ChecklistItem[];
+  readonly nchiReview: boolean;
+  readonly repeat: { readonly windowMonths: number; readonly minOccurrences: number };
+  readonly outbox: { readonly pollSeconds: number; readonly maxAttempts: number };
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly timeZone: 'Europe/London';
+}
+
+/** Raised when the environment is invalid; the message lists every problem, one per line. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function loadChecklist(file: string | undefined): readonly ChecklistItem[] {
+  if (!file) return DEFAULT_CHECKLIST;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`CHECKLIST_FILE ${file}: cannot read JSON (${(e as Error).message})`);
+  }
+  const parsed = checklistFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      `CHECKLIST_FILE ${file} is invalid:\n` + parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'),
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Reads and validates the settings once. The only place that reads the environment.
+ * @param env the variables to read (process.env in production; tests pass their own)
+ * @throws ConfigError listing every invalid or missing setting
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      'Invalid configuration:\n' + parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n'),
+    );
+  }
+  const e = parsed.data;
+  const localStrands = e.LOCAL_STRANDS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const badStrand = localStrands.find((s) => !/^[a-z][a-z0-9_]{0,39}$/.test(s));
+  if (badStrand) throw new ConfigError(`Invalid configuration:\n  LOCAL_STRANDS: "${badStrand}" must be a snake_case key`);
+  const microsoftApp: MicrosoftAppCredentials | null =
+    e.MicrosoftAppId && e.MicrosoftAppPassword
+      ? {
+          appId: e.MicrosoftAppId,
+          appPassword: e.MicrosoftAppPassword,
+          appType: e.MicrosoftAppType ?? 'MultiTenant',
+          ...(e.MicrosoftAppTenantId ? { tenantId: e.MicrosoftAppTenantId } : {}),
+        }
+      : null;
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
+      : { kind: 'pglite', dir: e.PGLITE_DIR === ':memory:' ? null : e.PGLITE_DIR },
+    microsoftApp,
+    ingestApiKey: e.INGEST_API_KEY ?? LOCAL_INGEST_KEY,
+    ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
+    strands: [...new Set([...CORE_STRANDS, ...localStrands])],
+    checklist: loadChecklist(e.CHECKLIST_FILE),
+    nchiReview: e.NCHI_REVIEW,
+    repeat: { windowMonths: e.REPEAT_WINDOW_MONTHS, minOccurrences: e.REPEAT_MIN_OCCURRENCES },
+    outbox: { pollSeconds: e.OUTBOX_POLL_SECONDS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
+    logLevel: e.LOG_LEVEL,
+    timeZone: 'Europe/London',
+  };
+  return Object.freeze(config);
+}

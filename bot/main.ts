@@ -1,0 +1,39 @@
+import { ConfigError, LOCAL_INGEST_KEY, loadConfig } from './config.js';
+import { startBot } from './app.js';
+import { createLogger } from './logger.js';
+import { hasRoster } from '../db/users/users.service.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(78);
+  }
+  throw e;
+}
+const logger = createLogger(config.logLevel);
+const bot = await startBot(config, { logger });
+if (!config.microsoftApp) {
+  logger.warn('local mode: no Microsoft app credentials; requests are not authenticated (Agents Playground: npm run playground)');
+  if (!(await hasRoster(bot.db))) logger.warn('local mode with no roster imported: every Teams user is treated as a coordinator');
+}
+if (config.ingestApiKey === LOCAL_INGEST_KEY) logger.warn({ ingestApiKey: LOCAL_INGEST_KEY }, 'INGEST_API_KEY unset: the feed accepts the local development key');
+logger.info(`messaging endpoint ${bot.url}/api/messages; feed ${bot.url}/api/occurrences`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    bot.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'unclean shutdown');
+        process.exit(1);
+      },
+    );
+  });
+}

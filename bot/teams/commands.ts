@@ -1,0 +1,118 @@
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { listSubscriptions, recordCardPost, subscribe, unsubscribe } from '../../db/conversations/conversations.service.js';
+import { findByReference } from '../../db/occurrences/occurrences.service.js';
+import { channelConversationId } from './identity.js';
+import { getActor, hasRole, type BotDeps } from './context.js';
+import { auditCardDisclosure, renderCurrentCard } from './review-card.handlers.js';
+
+/** A parsed chat command. */
+export type Command =
+  | { name: 'help' }
+  | { name: 'subscribe'; district: string | null }
+  | { name: 'unsubscribe' }
+  | { name: 'review'; reference: string }
+  | { name: 'unknown'; text: string }
+  | { name: 'invalid'; problem: string; usage: string };
+
+const USAGE = {
+  subscribe: '`subscribe` (all districts) or `subscribe <district>`',
+  review: '`review <reference>`, e.g. `review 13/204518/26`',
+};
+
+const district = z.string().trim().min(1).max(100, 'a district name is at most 100 characters').regex(/^[\p{L}\p{N} .,'&()-]+$/u, 'a district name has letters, digits, spaces and . , \' & ( ) - only');
+const reference = z.string().trim().min(1).max(64, 'a reference is at most 64 characters').regex(/^\S+$/, 'a reference has no spaces');
+
+/** Parses command text (mentions already removed). Case-insensitive command words. */
+export function parseCommand(text: string): Command {
+  const t = text.replace(/\s+/g, ' ').trim();
+  const [word = '', ...rest] = t.split(' ');
+  const arg = rest.join(' ').trim();
+  switch (word.toLowerCase()) {
+    case '':
+    case 'help':
+    case '?':
+      return { name: 'help' };
+    case 'subscribe': {
+      if (!arg) return { name: 'subscribe', district: null };
+      const d = district.safeParse(arg);
+      return d.success ? { name: 'subscribe', district: d.data } : { name: 'invalid', problem: d.error.issues[0]!.message, usage: USAGE.subscribe };
+    }
+    case 'unsubscribe':
+      return { name: 'unsubscribe' };
+    case 'review': {
+      if (!arg) return { name: 'invalid', problem: 'which occurrence? Give its reference.', usage: USAGE.review };
+      const r = reference.safeParse(arg);
+      return r.success ? { name: 'review', reference: r.data } : { name: 'invalid', problem: r.error.issues[0]!.message, usage: USAGE.review };
+    }
+    default:
+      return { name: 'unknown', text: t.slice(0, 60) };
+  }
+}
+
+/** The help text (also the answer to anything the bot does not understand). */
+export const HELP_TEXT = [
+  '**Hate Crime Coordinator** – review cards for flagged hate occurrences.',
+  '',
+  '- `subscribe` – make this conversation a review channel for all districts; `subscribe <district>` for one district (coordinators)',
+  '- `unsubscribe` – stop review cards here (coordinators)',
+  '- `review <reference>` – post the current review card of an occurrence, e.g. `review 13/204518/26`',
+  '- `help` – this list',
+].join('\n');
+
+/** Runs one chat command and replies in the conversation. */
+export async function runCommand(deps: BotDeps, ctx: TurnContext, text: string): Promise<void> {
+  const cmd = parseCommand(text);
+  const actor = getActor(ctx);
+  const conversationId = channelConversationId(ctx.activity.conversation.id);
+  switch (cmd.name) {
+    case 'help':
+      await ctx.sendActivity(HELP_TEXT);
+      return;
+    case 'unknown':
+      await ctx.sendActivity(`I don't know "${cmd.text}".\n\n${HELP_TEXT}`);
+      return;
+    case 'invalid':
+      await ctx.sendActivity(`That command is not quite right: ${cmd.problem}\n\nUse ${cmd.usage}.`);
+      return;
+    case 'subscribe': {
+      if (!hasRole(actor, 'coordinator')) {
+        await ctx.sendActivity('Only a Hate Crime Coordinator can make a conversation a review channel.');
+        return;
+      }
+      const now = await subscribe(deps.db, conversationId, cmd.district, { id: actor.user.id, label: actor.label });
+      const what = now.includes('*') ? 'every district' : now.join(', ');
+      await ctx.sendActivity(`This conversation is now a review channel for ${what}. Review cards for newly flagged occurrences will be posted here.`);
+      return;
+    }
+    case 'unsubscribe': {
+      if (!hasRole(actor, 'coordinator')) {
+        await ctx.sendActivity('Only a Hate Crime Coordinator can stop review cards in a conversation.');
+        return;
+      }
+      const had = await listSubscriptions(deps.db, conversationId);
+      await unsubscribe(deps.db, conversationId, { label: actor.label });
+      await ctx.sendActivity(had.length ? 'Review cards will no longer be posted here.' : 'This conversation was not a review channel.');
+      return;
+    }
+    case 'review': {
+      if (!hasRole(actor, 'officer', 'supervisor', 'coordinator', 'manager')) {
+        await ctx.sendActivity('Review cards are for police users. Ask the coordinator if you need this occurrence.');
+        return;
+      }
+      const found = await findByReference(deps.db, cmd.reference);
+      if (found.length === 0) {
+        await ctx.sendActivity(`No occurrence with reference ${cmd.reference} is held by the bot.`);
+        return;
+      }
+      for (const occ of found) {
+        const card = await renderCurrentCard(deps, occ.id);
+        if (!card) continue;
+        const sent = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+        if (sent?.id) await recordCardPost(deps.db, occ.id, conversationId, sent.id);
+        await auditCardDisclosure(deps, actor.label, occ.id, conversationId, 'review command');
+      }
+      return;
+    }
+  }
+}

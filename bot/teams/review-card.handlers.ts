@@ -1,0 +1,99 @@
+import type { TurnContext } from 'botbuilder';
+import { renderReviewCard, type AdaptiveCard, type ReviewCardView } from '../../cards/review.card.js';
+import { parseReviewSubmit } from '../../cards/verbs.js';
+import { recordAudit } from '../../db/audit/audit.service.js';
+import { NotFoundError, ValidationError } from '../../db/errors.js';
+import { loadReviewCard, submitReview, type ReviewAnswers } from '../../db/reviews/reviews.service.js';
+import { toReviewCardView } from '../views/review-view.js';
+import { getActor, hasRole, type BotDeps } from './context.js';
+
+type Draft = NonNullable<ReviewCardView['draft']>;
+
+/** The user's answers as they sent them, kept so a refused submit loses nothing. */
+function draftFrom(raw: Record<string, unknown>, itemKeys: readonly string[]): Draft {
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
+  const pick = <T extends string>(v: unknown, allowed: readonly T[]) => (allowed.includes(v as T) ? (v as T) : null);
+  return {
+    decisions: Object.fromEntries(
+      itemKeys.map((k) => [k, { decision: pick(raw[`item_${k}`], ['yes', 'no', 'na'] as const), note: text(raw[`note_${k}`]) }]),
+    ),
+    riskGrade: pick(raw.riskGrade, ['standard', 'medium', 'high'] as const),
+    riskRationale: text(raw.riskRationale),
+  };
+}
+
+/** Renders the current card of an occurrence (for proactive posts and `review <reference>`). */
+export async function renderCurrentCard(deps: BotDeps, occurrenceId: string, extra: Pick<ReviewCardView, 'banner' | 'draft'> = {}): Promise<AdaptiveCard | null> {
+  const loaded = await loadReviewCard(deps.db, occurrenceId, deps.config.repeat);
+  return loaded && renderReviewCard(toReviewCardView(loaded.occurrence, loaded.review, deps.config.checklist, extra));
+}
+
+/**
+ * Handles a review card submit (Action.Execute, or the Action.Submit fallback): validates the
+ * data, checks the coordinator role, saves through the review service and returns the card to
+ * show the submitter. Refusals come back on the card with the user's answers kept.
+ * @returns the card to show, or a plain message when the card itself is unusable
+ */
+export async function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: unknown): Promise<AdaptiveCard | string> {
+  const data = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const occurrenceId = typeof data.occurrenceId === 'string' ? data.occurrenceId : '';
+  if (!/^[0-9a-f-]{36}$/i.test(occurrenceId)) return 'This card does not name a valid occurrence. Type `review <reference>` to get a fresh card.';
+  const loaded = await loadReviewCard(deps.db, occurrenceId, deps.config.repeat);
+  if (!loaded) return 'That occurrence is no longer held by the bot. Type `review <reference>` to look it up.';
+  const checklist = deps.config.checklist;
+  const keys = checklist.map((i) => i.key);
+  const labels = new Map(checklist.map((i, n) => [i.key, `Item ${n + 1}`]));
+  const draft = draftFrom(data, keys);
+  const card = (review: typeof loaded.review, banner: ReviewCardView['banner'], withDraft: boolean) =>
+    renderReviewCard(toReviewCardView(loaded.occurrence, review, checklist, { ...(banner ? { banner } : {}), ...(withDraft ? { draft } : {}) }));
+  const actor = getActor(ctx);
+  if (!hasRole(actor, 'coordinator')) {
+    return card(loaded.review, { kind: 'error', text: 'Only a Hate Crime Coordinator can submit the HCC review. Nothing was saved.' }, true);
+  }
+  const parsed = parseReviewSubmit(data, keys);
+  const describe = (issues: readonly { path: string; message: string }[]) =>
+    issues.map((i) => {
+      const key = /^(?:item|note)_(.+)$/.exec(i.path)?.[1];
+      const where = key && labels.has(key) ? labels.get(key)! : i.path === 'riskRationale' ? 'Rationale' : i.path === 'riskGrade' ? 'Risk grade' : i.path;
+      return `${where}: ${i.message}`;
+    });
+  if (!parsed.ok) {
+    return card(loaded.review, { kind: 'error', text: 'The review was not saved: some answers are not valid.', details: describe(parsed.issues) }, true);
+  }
+  if (!parsed.data.riskGrade) {
+    return card(loaded.review, { kind: 'error', text: 'The review was not saved.', details: ['Risk grade: choose standard, medium or high'] }, true);
+  }
+  const answers: ReviewAnswers = { decisions: parsed.data.decisions, riskGrade: parsed.data.riskGrade, riskRationale: parsed.data.riskRationale };
+  try {
+    const outcome = await submitReview(deps.db, {
+      occurrenceId,
+      expectedVersion: parsed.data.expectedVersion,
+      answers,
+      checklist,
+      nchi: loaded.occurrence.recordedAs === 'nchi',
+      reviewer: { userId: actor.user.id, name: actor.user.name, label: actor.label },
+      now: deps.clock(),
+    });
+    deps.kickOutbox();
+    if (outcome.status === 'stale') {
+      const who = outcome.current ? `${outcome.current.reviewerName} saved a review first` : 'The review changed';
+      return card(
+        outcome.current,
+        { kind: 'warning', text: `${who}. Your answers were not saved; they are kept below. Check the current review and submit again to record a re-grade.` },
+        true,
+      );
+    }
+    return card(outcome.review, undefined, false);
+  } catch (e) {
+    if (e instanceof ValidationError) {
+      return card(loaded.review, { kind: 'error', text: 'The review was not saved: it is incomplete.', details: describe(e.issues) }, true);
+    }
+    if (e instanceof NotFoundError) return e.message;
+    throw e;
+  }
+}
+
+/** Audits that a review card was shown to a conversation (a disclosure, DPA 2018 s62). */
+export async function auditCardDisclosure(deps: BotDeps, actorLabel: string, occurrenceId: string, conversationId: string, reason: string): Promise<void> {
+  await recordAudit(deps.db, { actor: actorLabel, action: 'card.disclosed', entityType: 'occurrence', entityId: occurrenceId, details: { conversationId, reason } });
+}

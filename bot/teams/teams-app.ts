@@ -1,0 +1,72 @@
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
+import { VERBS } from '../../cards/verbs.js';
+import { runCommand } from './commands.js';
+import { setActor, type BotDeps } from './context.js';
+import { rememberConversation, resolveActor } from './identity.js';
+import { handleReviewSubmit } from './review-card.handlers.js';
+
+const WELCOME =
+  'Hello, I am the Hate Crime Coordinator bot. I post a review card for each newly flagged hate occurrence. ' +
+  'A coordinator types `subscribe` in a channel to make it a review channel. Type `help` for the commands.';
+
+/**
+ * Builds the teams-ai Application: every turn first stores the conversation reference and the
+ * sender; then commands, the review card's Universal Action (`review.submit`) and its
+ * Action.Submit fallback.
+ */
+export function createTeamsApp(deps: BotDeps, adapter: TeamsAdapter, botAppId: string): Application<TurnState> {
+  const app = new Application<TurnState>({
+    adapter,
+    botAppId,
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+  });
+
+  app.turn('beforeTurn', async (ctx) => {
+    await rememberConversation(deps, ctx);
+    const actor = await resolveActor(deps, ctx);
+    if (actor) setActor(ctx, actor);
+    return true;
+  });
+
+  app.conversationUpdate('membersAdded', async (ctx) => {
+    const botWasAdded = ctx.activity.membersAdded?.some((m) => m.id === ctx.activity.recipient?.id);
+    if (botWasAdded) await ctx.sendActivity(WELCOME);
+  });
+
+  app.adaptiveCards.actionExecute(VERBS.reviewSubmit, async (ctx, _state, data) => handleReviewSubmit(deps, ctx, data));
+
+  // Clients without Universal Actions send the card's data as a message value.
+  app.adaptiveCards.actionSubmit(VERBS.reviewSubmit, async (ctx, _state, data) => {
+    const result = await handleReviewSubmit(deps, ctx, data);
+    await replaceSubmittedCard(ctx, result);
+  });
+
+  app.activity(ActivityTypes.Message, async (ctx) => {
+    if (ctx.activity.value && !ctx.activity.text) {
+      await ctx.sendActivity('That card action is no longer supported. Type `help` for what I can do.');
+      return;
+    }
+    await runCommand(deps, ctx, ctx.activity.text ?? '');
+  });
+
+  app.error(async (ctx, err) => {
+    deps.logger.error({ err, activityType: ctx.activity.type }, 'turn failed');
+    if (ctx.activity.type === ActivityTypes.Message) {
+      await ctx.sendActivity('Sorry, something went wrong and nothing was saved. Please try again; if it keeps happening, tell the coordinator.');
+    }
+  });
+  return app;
+}
+
+async function replaceSubmittedCard(ctx: TurnContext, result: Awaited<ReturnType<typeof handleReviewSubmit>>): Promise<void> {
+  if (typeof result === 'string') {
+    await ctx.sendActivity(result);
+    return;
+  }
+  const attachment = { contentType: 'application/vnd.microsoft.card.adaptive', content: result };
+  if (ctx.activity.replyToId) await ctx.updateActivity({ id: ctx.activity.replyToId, type: 'message', attachments: [attachment] });
+  else await ctx.sendActivity({ type: 'message', attachments: [attachment] });
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** Universal Action verbs the bot's cards use (also the `verb` field of Action.Submit fallbacks). */
+export const VERBS = {
+  reviewSubmit: 'review.submit',
+} as const;
+
+/** Checklist answer values on the card. */
+export const CARD_DECISIONS = ['yes', 'no', 'na'] as const;
+/** Risk grades on the card. */
+export const CARD_RISK_GRADES = ['standard', 'medium', 'high'] as const;
+
+const optionalText = (max: number) =>
+  z
+    .union([z.string(), z.undefined(), z.null()])
+    .transform((s) => (typeof s === 'string' && s.trim() ? s.trim() : null))
+    .pipe(z.string().max(max, `must be at most ${max} characters`).nullable());
+
+/** Parsed submit data of the review card. */
+export interface ReviewSubmitData {
+  occurrenceId: string;
+  expectedVersion: number;
+  decisions: { itemKey: string; decision: (typeof CARD_DECISIONS)[number]; note: string | null }[];
+  riskGrade: (typeof CARD_RISK_GRADES)[number] | null;
+  riskRationale: string | null;
+}
+
+const base = z.object({
+  occurrenceId: z.string().uuid('the card does not name a valid occurrence'),
+  expectedVersion: z.coerce.number().int().min(0).max(1_000_000),
+  riskGrade: z
+    .union([z.string(), z.undefined(), z.null()])
+    .transform((v) => (v ? v : null))
+    .pipe(z.enum(CARD_RISK_GRADES, { errorMap: () => ({ message: 'is not a risk grade: choose standard, medium or high' }) }).nullable()),
+  riskRationale: optionalText(2000),
+});
+
+/**
+ * Parses the review card's submit data (Action.Execute `data`, or an Action.Submit `value`):
+ * `item_<key>` = yes|no|na and `note_<key>` per checklist item, `riskGrade`, `riskRationale`.
+ * Types and enum values are checked here; completeness rules are the review service's.
+ * @param itemKeys the keys of the checklist in force; any other `item_`/`note_` field is refused
+ * @returns the data, or `{ path, message }` issues (e.g. a tampered value)
+ */
+export function parseReviewSubmit(raw: unknown, itemKeys: readonly string[]): { ok: true; data: ReviewSubmitData } | { ok: false; issues: { path: string; message: string }[] } {
+  if (!raw || typeof raw !== 'object') return { ok: false, issues: [{ path: '(data)', message: 'the card sent no data' }] };
+  const record = raw as Record<string, unknown>;
+  const issues: { path: string; message: string }[] = [];
+  const b = base.safeParse(record);
+  if (!b.success) issues.push(...b.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  const known = new Set(itemKeys);
+  for (const k of Object.keys(record)) {
+    const m = /^(item|note)_(.+)$/.exec(k);
+    if (m && !known.has(m[2]!)) issues.push({ path: k, message: 'is not an item of the current checklist' });
+  }
+  const decisions: ReviewSubmitData['decisions'] = [];
+  for (const key of itemKeys) {
+    const d = record[`item_${key}`];
+    const note = optionalText(1000).safeParse(record[`note_${key}`]);
+    if (!note.success) issues.push({ path: `note_${key}`, message: note.error.issues[0]?.message ?? 'invalid note' });
+    if (d === undefined || d === '' || d === null) continue;
+    if (typeof d !== 'string' || !(CARD_DECISIONS as readonly string[]).includes(d)) {
+      issues.push({ path: `item_${key}`, message: `"${String(d).slice(0, 40)}" is not an answer: use yes, no or n/a` });
+      continue;
+    }
+    decisions.push({ itemKey: key, decision: d as ReviewSubmitData['decisions'][number]['decision'], note: note.success ? note.data : null });
+  }
+  if (issues.length || !b.success) return { ok: false, issues };
+  return { ok: true, data: { ...b.data, decisions } };
+}

@@ -1,0 +1,116 @@
+import { sql } from 'kysely';
+import { recordAudit } from '../audit/audit.service.js';
+import type { Db } from '../schema.js';
+
+/** A conversation the bot can message proactively; `reference` is botbuilder's ConversationReference. */
+export interface StoredConversation {
+  id: string;
+  conversationType: string;
+  tenantId: string | null;
+  name: string | null;
+  reference: Record<string, unknown>;
+  active: boolean;
+}
+
+/**
+ * Stores (or refreshes) a conversation reference, so proactive messages survive a restart.
+ * Called on every installationUpdate, conversationUpdate and message. Reactivates a conversation
+ * marked inactive (the bot was re-added).
+ */
+export async function saveConversationReference(
+  db: Db,
+  c: { id: string; conversationType: string; tenantId: string | null; name: string | null; reference: Record<string, unknown> },
+): Promise<void> {
+  await db
+    .insertInto('conversations')
+    .values({ id: c.id, conversation_type: c.conversationType, tenant_id: c.tenantId, name: c.name, reference: JSON.stringify(c.reference) })
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        reference: JSON.stringify(c.reference),
+        conversation_type: c.conversationType,
+        tenant_id: c.tenantId,
+        name: sql`coalesce(${c.name}, conversations.name)`,
+        active: true,
+        updated_at: sql`now()`,
+      }),
+    )
+    .execute();
+}
+
+/** Reads one stored conversation, or null. */
+export async function getConversation(db: Db, id: string): Promise<StoredConversation | null> {
+  const r = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  return r
+    ? { id: r.id, conversationType: r.conversation_type, tenantId: r.tenant_id, name: r.name, reference: r.reference as Record<string, unknown>, active: r.active }
+    : null;
+}
+
+/** Marks a conversation unreachable (Teams answered 403: the bot was removed or blocked). */
+export async function markConversationInactive(db: Db, id: string, reason: string): Promise<void> {
+  await db.updateTable('conversations').set({ active: false, updated_at: sql`now()` }).where('id', '=', id).execute();
+  await recordAudit(db, { actor: 'system:outbox', action: 'conversation.inactive', entityType: 'conversation', entityId: id, details: { reason } });
+}
+
+/**
+ * Makes a conversation a review channel for every district (`district` null) or adds one district.
+ * Subscribing to all replaces any single-district subscriptions. Audited.
+ * @returns the districts the conversation now receives ('*' meaning all)
+ */
+export async function subscribe(db: Db, conversationId: string, district: string | null, actor: { id: string | null; label: string }): Promise<string[]> {
+  const key = district ?? '*';
+  if (key === '*') await db.deleteFrom('review_subscriptions').where('conversation_id', '=', conversationId).execute();
+  else await db.deleteFrom('review_subscriptions').where('conversation_id', '=', conversationId).where('district', '=', '*').execute();
+  await db
+    .insertInto('review_subscriptions')
+    .values({ conversation_id: conversationId, district: key, created_by: actor.id })
+    .onConflict((oc) => oc.columns(['conversation_id', 'district']).doNothing())
+    .execute();
+  await recordAudit(db, { actor: actor.label, action: 'channel.subscribed', entityType: 'conversation', entityId: conversationId, details: { district: key } });
+  return listSubscriptions(db, conversationId);
+}
+
+/** Stops review cards in a conversation. Audited. @returns how many subscriptions were removed */
+export async function unsubscribe(db: Db, conversationId: string, actor: { label: string }): Promise<number> {
+  const res = await db.deleteFrom('review_subscriptions').where('conversation_id', '=', conversationId).executeTakeFirst();
+  const n = Number(res.numDeletedRows);
+  if (n > 0) await recordAudit(db, { actor: actor.label, action: 'channel.unsubscribed', entityType: 'conversation', entityId: conversationId });
+  return n;
+}
+
+/** The districts a conversation is subscribed to ('*' for all), sorted. */
+export async function listSubscriptions(db: Db, conversationId: string): Promise<string[]> {
+  const rows = await db.selectFrom('review_subscriptions').select('district').where('conversation_id', '=', conversationId).orderBy('district').execute();
+  return rows.map((r) => r.district);
+}
+
+/** Active review channels for each district given (case-insensitive; '*' subscriptions match all). */
+export async function reviewChannelsByDistrict(db: Db, districts: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (districts.length === 0) return out;
+  const rows = await db
+    .selectFrom('review_subscriptions as s')
+    .innerJoin('conversations as c', 'c.id', 's.conversation_id')
+    .select(['s.conversation_id', 's.district'])
+    .where('c.active', '=', true)
+    .execute();
+  for (const d of districts) {
+    const ids = rows.filter((r) => r.district === '*' || r.district.toLowerCase() === d.toLowerCase()).map((r) => r.conversation_id);
+    out.set(d, [...new Set(ids)]);
+  }
+  return out;
+}
+
+/** Remembers a posted review card so later changes update it in place. Idempotent. */
+export async function recordCardPost(db: Db, occurrenceId: string, conversationId: string, activityId: string): Promise<void> {
+  await db
+    .insertInto('card_posts')
+    .values({ occurrence_id: occurrenceId, conversation_id: conversationId, activity_id: activityId })
+    .onConflict((oc) => oc.columns(['conversation_id', 'activity_id']).doNothing())
+    .execute();
+}
+
+/** Every posted copy of an occurrence's review card. */
+export async function cardPostsFor(db: Db, occurrenceId: string): Promise<{ conversationId: string; activityId: string }[]> {
+  const rows = await db.selectFrom('card_posts').select(['conversation_id', 'activity_id']).where('occurrence_id', '=', occurrenceId).execute();
+  return rows.map((r) => ({ conversationId: r.conversation_id, activityId: r.activity_id }));
+}

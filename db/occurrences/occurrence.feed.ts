@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/** Occurrence sources (contracts.md). */
+export const SOURCES = ['rms', 'third_party', 'online', 'manual'] as const;
+export const RECORDED_AS = ['crime', 'nchi'] as const;
+export const STATUSES = ['open', 'filed', 'closed'] as const;
+
+const isoDateTime = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-11-20T14:05:00+00:00' });
+const ref = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+const officer = z.object({
+  upn: z.string().trim().toLowerCase().email('must be a user principal name such as name@force.police.uk'),
+  name: z.string().trim().min(1).max(200).optional(),
+});
+
+/**
+ * Builds the schema of one feed occurrence (contracts.md, "Occurrence feed").
+ * Unknown fields are stripped; strands must be configured keys.
+ * @param strands the configured strand keys (the five core ones plus local strands)
+ */
+export function occurrenceFeedSchema(strands: readonly string[]) {
+  const strandKey = z.string().refine((s) => strands.includes(s), {
+    message: `must be one of: ${strands.join(', ')}`,
+  });
+  return z
+    .object({
+      reference: ref,
+      source: z.enum(SOURCES).default('rms'),
+      recordedAs: z.enum(RECORDED_AS),
+      offence: z.string().trim().min(1).max(300).optional(),
+      strands: z
+        .array(strandKey)
+        .min(1, 'at least one strand is required')
+        .refine((a) => new Set(a).size === a.length, 'strands must not repeat'),
+      flaggedAt: isoDateTime,
+      reportedAt: isoDateTime.optional(),
+      occurredAt: isoDateTime.optional(),
+      allocatedAt: isoDateTime.optional(),
+      district: z.string().trim().min(1, 'must not be empty').max(100),
+      location: z
+        .object({
+          ref,
+          type: z.string().trim().min(1).max(40).optional(),
+          description: z.string().trim().max(300).optional(),
+        })
+        .optional(),
+      victims: z.array(z.object({ ref, vulnerable: z.boolean().optional(), enhanced: z.boolean().optional() })).max(200),
+      suspects: z.array(z.object({ ref })).max(200).optional(),
+      summary: z.string().trim().max(1000, 'must be at most 1,000 characters').optional(),
+      oic: officer.optional(),
+      supervisor: officer.optional(),
+      status: z.enum(STATUSES).default('open'),
+      outcome: z.string().trim().min(1).max(200).optional(),
+      victimSatisfied: z.boolean().optional(),
+    })
+    .superRefine((o, ctx) => {
+      if (o.recordedAs === 'crime' && !o.offence) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['offence'], message: 'required when recordedAs is crime' });
+      }
+      if (o.recordedAs === 'crime' && o.victims.length === 0) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['victims'], message: 'a crime needs at least one victim (only an NCHI may have none)' });
+      }
+    });
+}
+
+/** A validated feed occurrence, with defaults applied. */
+export type FeedOccurrence = z.infer<ReturnType<typeof occurrenceFeedSchema>>;
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * Hash of an occurrence's content, independent of key order, people order and the
+ * spelling of its instants, so that re-posting identical content changes nothing (contracts.md).
+ */
+export function contentHash(o: FeedOccurrence): string {
+  const instant = (s?: string) => (s ? new Date(s).toISOString() : undefined);
+  const normal = {
+    ...o,
+    flaggedAt: instant(o.flaggedAt),
+    reportedAt: instant(o.reportedAt),
+    occurredAt: instant(o.occurredAt),
+    allocatedAt: instant(o.allocatedAt),
+    strands: [...o.strands].sort(),
+    victims: [...o.victims].sort((a, b) => a.ref.localeCompare(b.ref)),
+    suspects: [...(o.suspects ?? [])].sort((a, b) => a.ref.localeCompare(b.ref)),
+  };
+  return createHash('sha256').update(JSON.stringify(canonical(normal))).digest('hex');
+}

@@ -1,0 +1,196 @@
+import type { Kysely } from 'kysely';
+import { DateTime } from 'luxon';
+import { recordAudit, type AuditEntry } from '../audit/audit.service.js';
+import { reviewChannelsByDistrict } from '../conversations/conversations.service.js';
+import { toIssues, ValidationError } from '../errors.js';
+import { enqueueMessages, type OutboxMessage } from '../outbox/outbox.service.js';
+import type { Database, Db } from '../schema.js';
+import { withRetry } from '../transactions.js';
+import { contentHash, occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
+import { findExisting, repeatCounts, toPeopleRows, toRow } from './occurrences.repository.js';
+import type { OccurrenceRow } from './occurrences.table.js';
+
+export { occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
+
+/** Feed rules that vary by force (domain.md: strands and NCHI handling are configurable). */
+export interface IngestPolicy {
+  strands: readonly string[];
+  /** When false, NCHIs are recorded but get no review card (NCHI policy switch, domain.md). */
+  nchiReview: boolean;
+}
+
+/** Per-occurrence result of an ingest, in input order. */
+export interface IngestResult {
+  index: number;
+  id: string;
+  source: string;
+  reference: string;
+  outcome: 'created' | 'updated' | 'unchanged';
+}
+
+/**
+ * Validates feed payloads against the contract. Collects every problem, paths prefixed
+ * with `prefix` (e.g. `occurrences.3`).
+ * @throws ValidationError with the `{ path, message }` list when any item is invalid
+ */
+export function validateFeed(payloads: readonly unknown[], policy: IngestPolicy, prefix: (i: number) => (string | number)[]): FeedOccurrence[] {
+  const schema = occurrenceFeedSchema(policy.strands);
+  const issues: { path: string; message: string }[] = [];
+  const valid: FeedOccurrence[] = [];
+  payloads.forEach((p, i) => {
+    const r = schema.safeParse(p);
+    if (r.success) valid.push(r.data);
+    else issues.push(...toIssues(r.error.issues, prefix(i)));
+  });
+  if (issues.length > 0) throw new ValidationError(`${issues.length} problem(s) in the occurrence feed; nothing was written`, issues);
+  return valid;
+}
+
+const changedFields = (before: OccurrenceRow, after: ReturnType<typeof toRow>) =>
+  (Object.keys(after) as (keyof typeof after)[]).filter((k) => {
+    if (k === 'content_hash') return false;
+    const a = before[k];
+    const b = after[k];
+    const norm = (v: unknown) => (v instanceof Date ? v.toISOString() : JSON.stringify(v));
+    return norm(a) !== norm(b);
+  });
+
+/**
+ * Stores validated occurrences in one transaction: creates new ones, updates changed ones
+ * (the previous values go to the audit log), leaves identical ones untouched, and queues a
+ * review card for every review channel of the district of each newly flagged occurrence.
+ * Identity is `source` + `reference` (contracts.md).
+ */
+export async function ingestOccurrences(db: Kysely<Database>, items: readonly FeedOccurrence[], policy: IngestPolicy, actor: string, now: Date): Promise<IngestResult[]> {
+  return withRetry(() =>
+    db.transaction().execute(async (trx) => {
+      const existing = await findExisting(trx, items);
+      const results: IngestResult[] = [];
+      const audits: AuditEntry[] = [];
+      const created: { id: string; item: FeedOccurrence }[] = [];
+      const refreshed: { occurrenceId: string; cause: string }[] = [];
+      // Later copies of one key in a batch update the earlier one, as if posted in sequence.
+      for (const [index, item] of items.entries()) {
+        const key = `${item.source}|${item.reference}`;
+        const hash = contentHash(item);
+        const row = toRow(item, hash);
+        const before = existing.get(key);
+        if (!before) {
+          const ins = await trx.insertInto('occurrences').values(row).returningAll().executeTakeFirstOrThrow();
+          const people = toPeopleRows(ins.id, item);
+          if (people.length) await trx.insertInto('occurrence_people').values(people).execute();
+          existing.set(key, ins);
+          created.push({ id: ins.id, item });
+          results.push({ index, id: ins.id, source: item.source, reference: item.reference, outcome: 'created' });
+          audits.push({ actor, action: 'occurrence.created', entityType: 'occurrence', entityId: ins.id, details: { source: item.source, reference: item.reference, contentHash: hash } });
+        } else if (before.content_hash === hash) {
+          results.push({ index, id: before.id, source: item.source, reference: item.reference, outcome: 'unchanged' });
+        } else {
+          const fields = changedFields(before, row);
+          const previous = Object.fromEntries(fields.map((f) => [f, before[f]]));
+          const upd = await trx.updateTable('occurrences').set({ ...row, updated_at: now }).where('id', '=', before.id).returningAll().executeTakeFirstOrThrow();
+          await trx.deleteFrom('occurrence_people').where('occurrence_id', '=', before.id).execute();
+          const people = toPeopleRows(before.id, item);
+          if (people.length) await trx.insertInto('occurrence_people').values(people).execute();
+          existing.set(key, upd);
+          refreshed.push({ occurrenceId: before.id, cause: `feed:${hash}:${upd.updated_at.getTime()}` });
+          results.push({ index, id: before.id, source: item.source, reference: item.reference, outcome: 'updated' });
+          audits.push({ actor, action: 'occurrence.updated', entityType: 'occurrence', entityId: before.id, details: { changed: fields, previous, peopleChanged: true, contentHash: hash } });
+        }
+      }
+      await recordAudit(trx, ...audits);
+      await queueNewCards(trx, created.filter((c) => c.item.recordedAs === 'crime' || policy.nchiReview), now);
+      await queueCardRefresh(trx, refreshed, now);
+      return results;
+    }),
+  );
+}
+
+async function queueNewCards(trx: Db, created: { id: string; item: FeedOccurrence }[], now: Date): Promise<void> {
+  const channels = await reviewChannelsByDistrict(trx, [...new Set(created.map((c) => c.item.district))]);
+  const messages: OutboxMessage[] = created.flatMap((c) =>
+    (channels.get(c.item.district) ?? []).map((conversationId) => ({
+      dedupeKey: `review-card:${c.id}:${conversationId}`,
+      conversationId,
+      payload: { type: 'review_card' as const, occurrenceId: c.id, mode: 'post' as const },
+    })),
+  );
+  await enqueueMessages(trx, messages, now);
+}
+
+/**
+ * Queues an in-place update of every posted copy of these occurrences' review cards.
+ * `cause` names the change (e.g. `review:<id>`), so each change updates each copy once.
+ */
+export async function queueCardRefresh(trx: Db, changes: readonly { occurrenceId: string; cause: string }[], now: Date): Promise<void> {
+  if (changes.length === 0) return;
+  const causes = new Map(changes.map((c) => [c.occurrenceId, c.cause]));
+  const posts = await trx.selectFrom('card_posts').select(['occurrence_id', 'conversation_id', 'activity_id']).where('occurrence_id', 'in', [...causes.keys()]).execute();
+  await enqueueMessages(
+    trx,
+    posts.map((p) => ({
+      dedupeKey: `review-card-update:${p.conversation_id}:${p.activity_id}:${causes.get(p.occurrence_id)}`,
+      conversationId: p.conversation_id,
+      payload: { type: 'review_card' as const, occurrenceId: p.occurrence_id, mode: 'update' as const, activityId: p.activity_id },
+    })),
+    now,
+  );
+}
+
+/** An occurrence as the review card needs it: classifications and refs, never identities. */
+export interface OccurrenceDetail {
+  id: string;
+  source: string;
+  reference: string;
+  recordedAs: 'crime' | 'nchi';
+  offence: string | null;
+  strands: string[];
+  flaggedAt: Date;
+  allocatedAt: Date | null;
+  district: string;
+  locationType: string | null;
+  oic: { upn: string; name: string | null } | null;
+  supervisor: { upn: string; name: string | null } | null;
+  status: string;
+  /** Other occurrences in the repeat window sharing a victim / suspect / the location. */
+  repeats: { victim: number; suspect: number; location: number; windowMonths: number; minOccurrences: number };
+}
+
+/** Repeat rule (domain.md "Repeat victimisation"; default 2 occurrences within 12 months). */
+export interface RepeatRule {
+  windowMonths: number;
+  minOccurrences: number;
+}
+
+function toDetail(r: OccurrenceRow, repeats: OccurrenceDetail['repeats']): OccurrenceDetail {
+  return {
+    id: r.id,
+    source: r.source,
+    reference: r.reference,
+    recordedAs: r.recorded_as as 'crime' | 'nchi',
+    offence: r.offence,
+    strands: r.strands,
+    flaggedAt: r.flagged_at,
+    allocatedAt: r.allocated_at,
+    district: r.district,
+    locationType: r.location_type,
+    oic: r.oic_upn ? { upn: r.oic_upn, name: r.oic_name } : null,
+    supervisor: r.supervisor_upn ? { upn: r.supervisor_upn, name: r.supervisor_name } : null,
+    status: r.status,
+    repeats,
+  };
+}
+
+/** Reads one occurrence with its repeat counts, or null. The window runs back from the flag time. */
+export async function getOccurrence(db: Db, id: string, rule: RepeatRule): Promise<OccurrenceDetail | null> {
+  const r = await db.selectFrom('occurrences').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r) return null;
+  const since = DateTime.fromJSDate(r.flagged_at).minus({ months: rule.windowMonths }).toJSDate();
+  const counts = await repeatCounts(db, id, since);
+  return toDetail(r, { ...counts, windowMonths: rule.windowMonths, minOccurrences: rule.minOccurrences });
+}
+
+/** Finds occurrences by RMS reference (any source), newest flag first. */
+export async function findByReference(db: Db, reference: string): Promise<{ id: string; source: string; reference: string }[]> {
+  return db.selectFrom('occurrences').select(['id', 'source', 'reference']).where('reference', '=', reference.trim()).orderBy('flagged_at', 'desc').execute();
+}

@@ -1,0 +1,38 @@
+import type { Generated, Selectable } from 'kysely';
+
+export interface OccurrencesTable {
+  id: Generated<string>;
+  source: string;
+  reference: string;
+  recorded_as: string;
+  offence: string | null;
+  strands: string[];
+  flagged_at: Date;
+  reported_at: Date | null;
+  occurred_at: Date | null;
+  allocated_at: Date | null;
+  district: string;
+  location_ref: string | null;
+  location_type: string | null;
+  location_description: string | null;
+  summary: string | null;
+  oic_upn: string | null;
+  oic_name: string | null;
+  supervisor_upn: string | null;
+  supervisor_name: string | null;
+  status: string;
+  outcome: string | null;
+  victim_satisfied: boolean | null;
+  content_hash: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+export type OccurrenceRow = Selectable<OccurrencesTable>;
+
+export interface OccurrencePeopleTable {
+  occurrence_id: string;
+  role: 'victim' | 'suspect';
+  person_ref: string;
+  vulnerable: boolean | null;
+  enhanced: boolean | null;
+}

@@ -1,0 +1,113 @@
+import { sql } from 'kysely';
+import type { Db } from '../schema.js';
+
+/** What the dispatcher should send; rendered at send time so a late send shows the current state. */
+export type OutboxPayload =
+  | { type: 'review_card'; occurrenceId: string; mode: 'post' }
+  | { type: 'review_card'; occurrenceId: string; mode: 'update'; activityId: string }
+  | { type: 'text'; text: string };
+
+/** A message to queue; `dedupeKey` makes enqueueing idempotent (the same key is queued once, ever). */
+export interface OutboxMessage {
+  dedupeKey: string;
+  conversationId: string;
+  payload: OutboxPayload;
+}
+
+/** A claimed message, ready to send. */
+export interface ClaimedMessage extends OutboxMessage {
+  id: string;
+  attempts: number;
+}
+
+/**
+ * Queues messages in the caller's transaction, due at `now` (the injected clock); a key already
+ * queued is left as it is. Returns how many were new.
+ */
+export async function enqueueMessages(db: Db, messages: readonly OutboxMessage[], now: Date): Promise<number> {
+  if (messages.length === 0) return 0;
+  const res = await db
+    .insertInto('outbox')
+    .values(
+      messages.map((m) => ({
+        dedupe_key: m.dedupeKey,
+        kind: m.payload.type,
+        conversation_id: m.conversationId,
+        payload: JSON.stringify(m.payload),
+        claimed_by: null,
+        claimed_until: null,
+        last_error: null,
+        result_activity_id: null,
+        sent_at: null,
+        next_attempt_at: now,
+      })),
+    )
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0);
+}
+
+/**
+ * Claims up to `limit` due messages for one worker with FOR UPDATE SKIP LOCKED, so two
+ * processes never claim the same row. A claim held past `leaseSeconds` (a crashed worker)
+ * becomes claimable again.
+ */
+export async function claimDue(db: Db, worker: string, now: Date, limit: number, leaseSeconds = 120): Promise<ClaimedMessage[]> {
+  const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
+  const rows = await sql<{ id: string | number; dedupe_key: string; conversation_id: string; payload: OutboxPayload; attempts: number }>`
+    update outbox set status = 'sending', claimed_by = ${worker}, claimed_until = ${leaseUntil}, attempts = attempts + 1
+    where id in (
+      select id from outbox
+      where (status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and claimed_until < ${now})
+      order by next_attempt_at, id
+      limit ${limit}
+      for update skip locked)
+    returning id, dedupe_key, conversation_id, payload, attempts`.execute(db);
+  return rows.rows.map((r) => ({
+    id: String(r.id),
+    dedupeKey: r.dedupe_key,
+    conversationId: r.conversation_id,
+    payload: r.payload,
+    attempts: r.attempts,
+  }));
+}
+
+/** Marks a claimed message sent (only if this worker still holds it). */
+export async function markSent(db: Db, id: string, worker: string, now: Date, activityId: string | null): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'sent', sent_at: now, result_activity_id: activityId, claimed_until: null, last_error: null })
+    .where('id', '=', id as never)
+    .where('claimed_by', '=', worker)
+    .execute();
+}
+
+/** Puts a claimed message back for a later attempt, or gives up on it (`dead`/`skipped`) with the reason. */
+export async function markFailed(
+  db: Db,
+  id: string,
+  worker: string,
+  outcome: { retryAt: Date; error: string } | { status: 'dead' | 'skipped'; error: string },
+): Promise<void> {
+  const set =
+    'retryAt' in outcome
+      ? { status: 'pending' as const, next_attempt_at: outcome.retryAt, last_error: outcome.error, claimed_until: null }
+      : { status: outcome.status, last_error: outcome.error, claimed_until: null };
+  await db.updateTable('outbox').set(set).where('id', '=', id as never).where('claimed_by', '=', worker).execute();
+}
+
+/** Counts of messages by status, for health and tests. */
+export async function outboxCounts(db: Db): Promise<Record<string, number>> {
+  const rows = await db.selectFrom('outbox').select(['status', db.fn.countAll().as('n')]).groupBy('status').execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** The soonest time a pending message falls due, or null when none is pending. */
+export async function nextDueAt(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return (row?.next as Date | null | undefined) ?? null;
+}

@@ -1,0 +1,21 @@
+import type { Generated, Selectable } from 'kysely';
+
+export interface ReviewsTable {
+  id: Generated<string>;
+  occurrence_id: string;
+  version: number;
+  risk_grade: string;
+  risk_rationale: string | null;
+  reviewer_user_id: string | null;
+  reviewer_name: string;
+  reviewed_at: Date;
+}
+export type ReviewRow = Selectable<ReviewsTable>;
+
+export interface ReviewDecisionsTable {
+  review_id: string;
+  item_key: string;
+  item_label: string;
+  decision: string;
+  note: string | null;
+}

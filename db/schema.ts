@@ -1,0 +1,24 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { AuditLogTable } from './audit/audit.table.js';
+import type { CardPostsTable, ConversationsTable, ReviewSubscriptionsTable } from './conversations/conversations.table.js';
+import type { OccurrencePeopleTable, OccurrencesTable } from './occurrences/occurrences.table.js';
+import type { OutboxTable } from './outbox/outbox.table.js';
+import type { ReviewDecisionsTable, ReviewsTable } from './reviews/reviews.table.js';
+import type { UsersTable } from './users/users.table.js';
+
+/** Every table the bot owns, keyed by SQL name. */
+export interface Database {
+  users: UsersTable;
+  conversations: ConversationsTable;
+  review_subscriptions: ReviewSubscriptionsTable;
+  card_posts: CardPostsTable;
+  occurrences: OccurrencesTable;
+  occurrence_people: OccurrencePeopleTable;
+  reviews: ReviewsTable;
+  review_decisions: ReviewDecisionsTable;
+  outbox: OutboxTable;
+  audit_log: AuditLogTable;
+}
+
+/** A connection or an open transaction: repositories accept either. */
+export type Db = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,182 @@
+import { parse } from 'csv-parse/sync';
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+import { recordAudit } from '../audit/audit.service.js';
+import { toIssues, ValidationError } from '../errors.js';
+import type { Database, Db } from '../schema.js';
+import type { UserRow } from './users.table.js';
+
+/** Roles (issue 2; domain.md "Who uses it"). */
+export const ROLES = ['officer', 'supervisor', 'coordinator', 'manager', 'partner', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A person known to the bot, from Teams activities and/or the roster. */
+export interface User {
+  id: string;
+  teamsId: string | null;
+  aadObjectId: string | null;
+  upn: string | null;
+  name: string;
+  roles: Role[];
+  districts: string[];
+  onRoster: boolean;
+}
+
+const toUser = (r: UserRow): User => ({
+  id: r.id,
+  teamsId: r.teams_id,
+  aadObjectId: r.aad_object_id,
+  upn: r.upn,
+  name: r.name,
+  roles: r.roles.filter((x): x is Role => (ROLES as readonly string[]).includes(x)),
+  districts: r.districts,
+  onRoster: r.on_roster,
+});
+
+/** What a Teams activity tells us about its sender. */
+export interface TeamsIdentity {
+  teamsId: string;
+  aadObjectId: string | null;
+  name: string;
+  upn: string | null;
+}
+
+/**
+ * Learns or refreshes a user from a Teams activity, matching first on Teams id, then AAD
+ * object id, then UPN (which links a roster entry to its Teams account).
+ */
+export async function rememberTeamsUser(db: Db, who: TeamsIdentity): Promise<User> {
+  const upn = who.upn?.toLowerCase() ?? null;
+  const candidates = await db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('teams_id', '=', who.teamsId),
+        ...(who.aadObjectId ? [eb('aad_object_id', '=', who.aadObjectId)] : []),
+        ...(upn ? [eb('upn', '=', upn)] : []),
+      ]),
+    )
+    .execute();
+  const match =
+    candidates.find((c) => c.teams_id === who.teamsId) ??
+    candidates.find((c) => who.aadObjectId && c.aad_object_id === who.aadObjectId) ??
+    candidates.find((c) => upn && c.upn === upn);
+  if (!match) {
+    const row = await db
+      .insertInto('users')
+      .values({ teams_id: who.teamsId, aad_object_id: who.aadObjectId, upn, name: who.name })
+      .onConflict((oc) => oc.column('teams_id').doUpdateSet({ name: who.name, updated_at: sql`now()` }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toUser(row);
+  }
+  const changed =
+    match.teams_id !== who.teamsId ||
+    (who.aadObjectId && match.aad_object_id !== who.aadObjectId) ||
+    (upn && match.upn !== upn) ||
+    (!match.on_roster && match.name !== who.name);
+  if (!changed) return toUser(match);
+  const row = await db
+    .updateTable('users')
+    .set({
+      teams_id: who.teamsId,
+      aad_object_id: who.aadObjectId ?? match.aad_object_id,
+      upn: upn ?? match.upn,
+      // The roster's name is the authoritative one once imported.
+      name: match.on_roster ? match.name : who.name,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', match.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toUser(row);
+}
+
+/** Whether any roster has been imported (local mode treats everyone as coordinator until then). */
+export async function hasRoster(db: Db): Promise<boolean> {
+  const r = await db.selectFrom('users').select('id').where('on_roster', '=', true).limit(1).executeTakeFirst();
+  return r !== undefined;
+}
+
+/**
+ * The roles in force for a user: their roster roles; or, in local mode with no roster
+ * imported, coordinator for everyone (issue 2, so the Playground works out of the box).
+ */
+export async function effectiveRoles(db: Db, user: User, localMode: boolean): Promise<Role[]> {
+  if (localMode && !(await hasRoster(db))) return ['coordinator'];
+  return user.roles;
+}
+
+const rosterRow = z.object({
+  upn: z.string().trim().toLowerCase().email('must be a user principal name'),
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  roles: z
+    .string()
+    .transform((s) => s.split(/[;|]/).map((x) => x.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.enum(ROLES, { errorMap: () => ({ message: `each role must be one of ${ROLES.join(', ')}` }) })).min(1, 'at least one role')),
+  districts: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? '').split(/[;|]/).map((x) => x.trim()).filter(Boolean)),
+});
+
+/** One line of a roster import's report. */
+export interface RosterResult {
+  line: number;
+  upn: string;
+  outcome: 'created' | 'updated' | 'unchanged';
+}
+
+/**
+ * Imports the roster CSV (header `upn,name,roles,districts`; several roles or districts separated
+ * by `;`). Every row is checked first: any bad row means nothing is written.
+ * @throws ValidationError listing every bad row as `line N.column`
+ */
+export async function importRoster(conn: Kysely<Database>, csvText: string, actor: string): Promise<RosterResult[]> {
+  let records: Record<string, string>[];
+  try {
+    records = parse(csvText, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, bom: true, trim: true });
+  } catch (e) {
+    throw new ValidationError('the roster is not valid CSV', [{ path: '(file)', message: (e as Error).message }]);
+  }
+  const issues: { path: string; message: string }[] = [];
+  const rows: (z.infer<typeof rosterRow> & { line: number })[] = [];
+  records.forEach((rec, i) => {
+    const r = rosterRow.safeParse(rec);
+    if (r.success) rows.push({ ...r.data, line: i + 2 });
+    else issues.push(...toIssues(r.error.issues, [`line ${i + 2}`]));
+  });
+  const dup = rows.find((r, i) => rows.findIndex((x) => x.upn === r.upn) !== i);
+  if (dup) issues.push({ path: `line ${dup.line}.upn`, message: `${dup.upn} appears more than once` });
+  if (issues.length) throw new ValidationError(`${issues.length} problem(s) in the roster; nothing was written`, issues);
+  return conn.transaction().execute(async (db) => {
+  const results: RosterResult[] = [];
+  for (const r of rows) {
+    const before = await db.selectFrom('users').selectAll().where('upn', '=', r.upn).executeTakeFirst();
+    const same =
+      before?.on_roster &&
+      before.name === r.name &&
+      [...before.roles].sort().join() === [...r.roles].sort().join() &&
+      [...before.districts].sort().join() === [...r.districts].sort().join();
+    if (same) {
+      results.push({ line: r.line, upn: r.upn, outcome: 'unchanged' });
+      continue;
+    }
+    await db
+      .insertInto('users')
+      .values({ upn: r.upn, name: r.name, roles: r.roles, districts: r.districts, on_roster: true, teams_id: null, aad_object_id: null })
+      .onConflict((oc) => oc.column('upn').doUpdateSet({ name: r.name, roles: r.roles, districts: r.districts, on_roster: true, updated_at: sql`now()` }))
+      .execute();
+    await recordAudit(db, {
+      actor,
+      action: before ? 'user.roster_updated' : 'user.roster_created',
+      entityType: 'user',
+      entityId: r.upn,
+      details: { roles: r.roles, districts: r.districts, previous: before ? { roles: before.roles, districts: before.districts } : null },
+    });
+    results.push({ line: r.line, upn: r.upn, outcome: before ? 'updated' : 'created' });
+  }
+  return results;
+  });
+}

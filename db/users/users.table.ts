@@ -1,0 +1,15 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+export interface UsersTable {
+  id: Generated<string>;
+  teams_id: string | null;
+  aad_object_id: string | null;
+  upn: string | null;
+  name: string;
+  roles: ColumnType<string[], string[] | undefined, string[]>;
+  districts: ColumnType<string[], string[] | undefined, string[]>;
+  on_roster: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+export type UserRow = Selectable<UsersTable>;

@@ -1,0 +1,150 @@
+import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { pino } from 'pino';
+import { startBot, type BotOptions, type RunningBot } from '../../bot/app.js';
+import { loadConfig, type Config } from '../../bot/config.js';
+import { openDatabase, type DatabaseTarget } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import { FakeConnector } from './fake-connector.js';
+
+/** The database the suite runs against: PostgreSQL when DATABASE_URL is set, else PGlite. */
+export const baseTarget: DatabaseTarget = loadConfig(process.env).database;
+export const dbKind = baseTarget.kind;
+
+/** A fresh, migrated, empty database; `drop` removes it. */
+export async function freshDatabase(): Promise<{ db: Kysely<Database>; target: DatabaseTarget; drop: () => Promise<void> }> {
+  if (baseTarget.kind === 'pglite') {
+    const target: DatabaseTarget = { kind: 'pglite', dir: null };
+    const db = await openDatabase(target);
+    return { db, target, drop: () => db.destroy() };
+  }
+  const name = `hcc_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: baseTarget.url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseTarget.url);
+  url.pathname = `/${name}`;
+  const target: DatabaseTarget = { kind: 'postgres', url: url.toString(), poolMax: 10 };
+  const db = await openDatabase(target);
+  return {
+    db,
+    target,
+    drop: async () => {
+      await db.destroy();
+      const a = new pg.Client({ connectionString: baseTarget.url });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+export const TEST_KEY = 'test-ingest-key-0123456789';
+
+/** A test clock that only moves when told. */
+export class TestClock {
+  constructor(public current = new Date('2026-11-20T10:00:00Z')) {}
+  now = (): Date => new Date(this.current);
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface Harness {
+  bot: RunningBot;
+  connector: FakeConnector;
+  config: Config;
+  clock: TestClock;
+  db: Kysely<Database>;
+  /** Sends an activity to /api/messages as Teams would; returns the HTTP status and JSON body. */
+  send(activity: Record<string, unknown>): Promise<{ status: number; body: any }>;
+  ingest(body: unknown, key?: string): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real restify server and Teams adapter on a free port with a fresh database and a
+ * fake Bot Connector. The outbox poller is off: tests call `bot.dispatcher.drain()`.
+ */
+export async function bootHarness(env: Record<string, string> = {}, options: BotOptions & { shared?: { db: Kysely<Database>; connector: FakeConnector } } = {}): Promise<Harness> {
+  const fresh = options.shared ? null : await freshDatabase();
+  const db = options.shared?.db ?? fresh!.db;
+  const connector = options.shared?.connector ?? new FakeConnector();
+  if (!options.shared) await connector.start();
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', INGEST_API_KEY: TEST_KEY, LOG_LEVEL: 'silent', ...env });
+  const clock = new TestClock();
+  const bot = await startBot(config, { db, clock: clock.now, dispatcher: false, logger: pino({ level: 'silent' }), ...options });
+  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${bot.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  return {
+    bot,
+    connector,
+    config,
+    clock,
+    db,
+    send: (activity) => post('/api/messages', { serviceUrl: connector.url, channelId: 'msteams', ...activity }),
+    ingest: (body, key = TEST_KEY) => post('/api/occurrences', body, { authorization: `Bearer ${key}` }),
+    async close() {
+      await bot.stop();
+      if (!options.shared) {
+        await connector.stop();
+        await fresh!.drop();
+      }
+    },
+  };
+}
+
+/** Teams-shaped participants and conversations for activities. */
+export const people = {
+  coordinator: { id: '29:coord', aadObjectId: 'aad-coord', name: 'Alex Wilber' },
+  officer: { id: '29:officer', aadObjectId: 'aad-officer', name: 'Megan Bowen' },
+  bot: { id: '28:bot', name: 'Hate Crime Coordinator' },
+};
+
+export const channel = { id: '19:review@thread.tacv2', conversationType: 'channel', tenantId: 'tenant-1', name: 'Hate crime reviews' };
+export const personal = (user: { id: string }) => ({ id: `a:personal-${user.id}`, conversationType: 'personal', tenantId: 'tenant-1' });
+
+let seq = 0;
+/** A message activity with text from a user in a conversation. */
+export function message(text: string, from = people.coordinator, conversation: Record<string, unknown> = channel): Record<string, unknown> {
+  return { type: 'message', id: `msg-${++seq}`, timestamp: new Date().toISOString(), text, from, recipient: people.bot, conversation };
+}
+
+/** An Action.Execute invoke from a card posted as `replyToId`. */
+export function executeInvoke(verb: string, data: Record<string, unknown>, replyToId: string, from = people.coordinator, conversation: Record<string, unknown> = channel): Record<string, unknown> {
+  return {
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    id: `inv-${++seq}`,
+    replyToId,
+    from,
+    recipient: people.bot,
+    conversation,
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+  };
+}
+
+/** A valid feed occurrence; override any field. */
+export function occurrence(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    reference: `13/${100000 + ++seq}/26`,
+    source: 'rms',
+    recordedAs: 'crime',
+    offence: 'Racially or religiously aggravated harassment',
+    strands: ['race'],
+    flaggedAt: '2026-11-20T09:30:00+00:00',
+    district: 'Leeds',
+    location: { ref: `L-${seq}`, type: 'street' },
+    victims: [{ ref: `P-V${seq}`, enhanced: true }],
+    suspects: [{ ref: `P-S${seq}` }],
+    summary: 'Victim subjected to racist abuse in the street.',
+    oic: { upn: 'pc.officer@force.police.uk', name: 'PC 1234 Officer' },
+    supervisor: { upn: 'ds.super@force.police.uk', name: 'DS Super' },
+    ...overrides,
+  };
+}
