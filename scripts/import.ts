@@ -1,0 +1,129 @@
+/**
+ * `npm run import -- <kind> <file>`: loads a file through the same validation as the HTTP feed.
+ *   occurrences <file.jsonl>  one feed occurrence (contracts.md) per line
+ *   users <file.csv>          the roster: upn,name,roles,districts (roles/districts separated by ;)
+ * Every line is checked first; any bad line is reported and nothing is written. Exit codes:
+ * 0 imported, 1 rejected input, 2 usage or I/O error.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { loadConfig, type Config } from '../bot/config.js';
+import { openDatabase } from '../db/database.js';
+import { ValidationError } from '../db/errors.js';
+import { ingestOccurrences, validateFeed } from '../db/occurrences/occurrences.service.js';
+import { importRoster } from '../db/users/users.service.js';
+
+const args = z.tuple([z.enum(['occurrences', 'users']), z.string().min(1)]);
+const BATCH = 1000;
+
+function fail(message: string, code: number): never {
+  console.error(message);
+  process.exit(code);
+}
+
+function report(e: ValidationError): never {
+  console.error(`Rejected: ${e.message}`);
+  for (const i of e.issues) console.error(`  ${i.path}: ${i.message}`);
+  process.exit(1);
+}
+
+/** Parses JSONL text; each non-blank line must be JSON. Returns the parsed lines and the unparseable ones. */
+function parseLines(text: string): { lines: { line: number; value: unknown }[]; issues: { path: string; message: string }[] } {
+  const issues: { path: string; message: string }[] = [];
+  const out: { line: number; value: unknown }[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (!raw.trim()) return;
+    try {
+      out.push({ line: i + 1, value: JSON.parse(raw) });
+    } catch (e) {
+      issues.push({ path: `line ${i + 1}`, message: `not valid JSON (${(e as Error).message})` });
+    }
+  });
+  return { lines: out, issues };
+}
+
+/** With PGlite a running bot owns the data folder, so the import goes through its feed endpoint. */
+async function runningBot(config: Config): Promise<string | null> {
+  if (config.database.kind !== 'pglite') return null;
+  const url = `http://127.0.0.1:${config.port}`;
+  try {
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1500) });
+    return res.ok ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+async function importOccurrences(config: Config, text: string): Promise<void> {
+  const { lines, issues } = parseLines(text);
+  let valid: ReturnType<typeof validateFeed> = [];
+  try {
+    valid = validateFeed(lines.map((l) => l.value), config, (i) => [`line ${lines[i]!.line}`]);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    issues.push(...e.issues);
+  }
+  if (issues.length) throw new ValidationError(`${issues.length} problem(s) in the file; nothing was written`, issues);
+  const bot = await runningBot(config);
+  const tally = { created: 0, updated: 0, unchanged: 0 };
+  if (bot) {
+    console.error(`A bot is running on ${bot} with the embedded database: importing through its feed endpoint.`);
+    for (let i = 0; i < lines.length; i += BATCH) {
+      const res = await fetch(`${bot}/api/occurrences`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${config.ingestApiKey}` },
+        body: JSON.stringify({ occurrences: lines.slice(i, i + BATCH).map((l) => l.value) }),
+      });
+      const body = (await res.json()) as { results?: { reference: string; outcome: keyof typeof tally }[]; errors?: { path: string; message: string }[] };
+      if (!res.ok) fail(`The bot refused lines ${lines[i]!.line}-: ${JSON.stringify(body.errors ?? body)}`, 1);
+      body.results!.forEach((r, j) => {
+        tally[r.outcome]++;
+        console.log(`line ${lines[i + j]!.line}: ${r.reference} ${r.outcome}`);
+      });
+    }
+  } else {
+    const db = await openDatabase(config.database);
+    try {
+      for (let i = 0; i < valid.length; i += BATCH) {
+        const results = await ingestOccurrences(db, valid.slice(i, i + BATCH), config, 'system:import', new Date());
+        for (const r of results) {
+          tally[r.outcome]++;
+          console.log(`line ${lines[i + r.index]!.line}: ${r.reference} ${r.outcome}`);
+        }
+      }
+    } finally {
+      await db.destroy();
+    }
+  }
+  console.error(`Imported ${lines.length} occurrence(s): ${tally.created} created, ${tally.updated} updated, ${tally.unchanged} unchanged.`);
+}
+
+async function importUsers(config: Config, text: string): Promise<void> {
+  if (await runningBot(config)) fail('Stop the bot first: the embedded database (PGlite) can be opened by one process at a time.', 2);
+  const db = await openDatabase(config.database);
+  try {
+    const results = await importRoster(db, text, 'system:import');
+    for (const r of results) console.log(`line ${r.line}: ${r.upn} ${r.outcome}`);
+    console.error(`Imported ${results.length} user(s).`);
+  } finally {
+    await db.destroy();
+  }
+}
+
+const parsed = args.safeParse(process.argv.slice(2));
+if (!parsed.success) fail('Usage: npm run import -- occurrences <file.jsonl> | users <file.csv>', 2);
+const [kind, file] = parsed.data;
+let text: string;
+try {
+  text = readFileSync(file, 'utf8');
+} catch (e) {
+  fail(`Cannot read ${file}: ${(e as Error).message}`, 2);
+}
+try {
+  const config = loadConfig();
+  if (kind === 'occurrences') await importOccurrences(config, text);
+  else await importUsers(config, text);
+} catch (e) {
+  if (e instanceof ValidationError) report(e);
+  fail((e as Error).message, 2);
+}
