@@ -2,6 +2,7 @@ import { CardFactory, MessageFactory, type CloudAdapter, type ConversationRefere
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { AdaptiveCard } from '../../cards/review.card.js';
+import { recordAudit } from '../../db/audit/audit.service.js';
 import { getConversation, markConversationInactive, recordCardPost } from '../../db/conversations/conversations.service.js';
 import { claimDue, markFailed, markSent, type ClaimedMessage } from '../../db/outbox/outbox.service.js';
 import type { Database } from '../../db/schema.js';
@@ -118,6 +119,13 @@ export class OutboxDispatcher {
       await db.transaction().execute(async (trx) => {
         if (m.payload.type === 'review_card' && m.payload.mode === 'post' && activityId) {
           await recordCardPost(trx, m.payload.occurrenceId, m.conversationId, activityId);
+          await recordAudit(trx, {
+            actor: 'system:outbox',
+            action: 'card.disclosed',
+            entityType: 'occurrence',
+            entityId: m.payload.occurrenceId,
+            details: { conversationId: m.conversationId, reason: 'review channel', activityId },
+          });
         }
         await markSent(trx, m.id, this.worker, clock(), activityId);
       });

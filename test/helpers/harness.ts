@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -41,6 +42,30 @@ export async function freshDatabase(): Promise<{ db: Kysely<Database>; target: D
   };
 }
 
+/** Empties every table (the audit log's append-only trigger is bypassed for the test reset only). */
+export async function resetDatabase(db: Kysely<Database>): Promise<void> {
+  const tables = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = current_schema() and tablename not like 'kysely%'`.execute(db);
+  const list = tables.rows.map((t) => `"${t.tablename}"`).join(', ');
+  await db.connection().execute(async (c) => {
+    await sql`set session_replication_role = replica`.execute(c);
+    await sql.raw(`truncate ${list} restart identity cascade`).execute(c);
+    await sql`set session_replication_role = origin`.execute(c);
+  });
+}
+
+let shared: ReturnType<typeof freshDatabase> | null = null;
+/** One migrated database per test file, emptied before each use (booting PGlite per test is slow). */
+async function sharedDatabase(): Promise<Kysely<Database>> {
+  shared ??= freshDatabase();
+  const { db } = await shared;
+  await resetDatabase(db);
+  return db;
+}
+afterAll(async () => {
+  if (shared) await (await shared).drop();
+  shared = null;
+});
+
 export const TEST_KEY = 'test-ingest-key-0123456789';
 
 /** A test clock that only moves when told. */
@@ -65,12 +90,11 @@ export interface Harness {
 }
 
 /**
- * Boots the real restify server and Teams adapter on a free port with a fresh database and a
+ * Boots the real restify server and Teams adapter on a free port with an empty database and a
  * fake Bot Connector. The outbox poller is off: tests call `bot.dispatcher.drain()`.
  */
 export async function bootHarness(env: Record<string, string> = {}, options: BotOptions & { shared?: { db: Kysely<Database>; connector: FakeConnector } } = {}): Promise<Harness> {
-  const fresh = options.shared ? null : await freshDatabase();
-  const db = options.shared?.db ?? fresh!.db;
+  const db = options.shared?.db ?? (await sharedDatabase());
   const connector = options.shared?.connector ?? new FakeConnector();
   if (!options.shared) await connector.start();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', INGEST_API_KEY: TEST_KEY, LOG_LEVEL: 'silent', ...env });
@@ -91,10 +115,7 @@ export async function bootHarness(env: Record<string, string> = {}, options: Bot
     ingest: (body, key = TEST_KEY) => post('/api/occurrences', body, { authorization: `Bearer ${key}` }),
     async close() {
       await bot.stop();
-      if (!options.shared) {
-        await connector.stop();
-        await fresh!.drop();
-      }
+      if (!options.shared) await connector.stop();
     },
   };
 }
