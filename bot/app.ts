@@ -5,13 +5,15 @@ import { sql } from 'kysely';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { openDatabase } from '../db/database.js';
+import { startJobs } from '../jobs/scheduler.js';
 import type { Database } from '../db/schema.js';
 import type { Config } from './config.js';
 import { ingestHandler } from './http/ingest.route.js';
 import { createLogger, type Logger } from './logger.js';
 import { OutboxDispatcher } from './proactive/dispatcher.js';
+import { Pacer } from './proactive/pacing.js';
+import { createRenderer } from './proactive/renderer.js';
 import type { BotDeps } from './teams/context.js';
-import { renderCurrentCard } from './teams/review-card.handlers.js';
 import { createTeamsApp } from './teams/teams-app.js';
 
 /** Things tests and benchmarks may replace; production uses the defaults. */
@@ -22,6 +24,8 @@ export interface BotOptions {
   db?: Kysely<Database>;
   /** Start the outbox poller (default true). */
   dispatcher?: boolean;
+  /** Start the cron jobs (default: config.jobs.enabled). */
+  jobs?: boolean;
 }
 
 /** A running bot: its URL, database and dispatcher, and how to stop it. */
@@ -58,15 +62,25 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const botAppId = config.microsoftApp?.appId ?? '';
   let dispatcher: OutboxDispatcher | null = null;
   const deps: BotDeps = { db, config, clock, logger, kickOutbox: () => dispatcher?.kick() };
+  const p = config.pacing;
+  const pacer = new Pacer(
+    [
+      { max: p.perConversationPerSecond, windowMs: 1000 },
+      { max: p.perConversationPer30s, windowMs: 30_000 },
+    ],
+    [{ max: p.perTenantPerSecond, windowMs: 1000 }],
+  );
   dispatcher = new OutboxDispatcher({
     db,
     adapter,
     botAppId,
-    renderCard: (id) => renderCurrentCard(deps, id),
+    renderer: createRenderer(deps),
+    pacer,
     clock,
     logger,
     pollSeconds: config.outbox.pollSeconds,
     maxAttempts: config.outbox.maxAttempts,
+    concurrency: p.concurrency,
   });
   const app = createTeamsApp(deps, adapter, botAppId);
 
@@ -90,6 +104,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;
   if (options.dispatcher !== false) dispatcher.start();
+  const jobs = options.jobs ?? config.jobs.enabled ? startJobs({ db, schedule: config.schedule, clock, kickOutbox: deps.kickOutbox, log: logger }, config.jobs) : null;
   logger.info({ port, mode: config.microsoftApp ? 'authenticated' : 'local', database: config.database.kind }, 'bot listening');
   const running = dispatcher;
   return {
@@ -98,6 +113,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     db,
     dispatcher: running,
     async stop() {
+      await jobs?.stop();
       await running.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (ownsDb) await db.destroy();

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import cron from 'node-cron';
+import { DEFAULT_REVIEW_POLICY, reviewPolicySchema, type ReviewPolicy, type ScheduleConfig } from '../db/schedule/schedule.service.js';
 import { checklistFileSchema, DEFAULT_CHECKLIST, type ChecklistItem } from '../db/reviews/reviews.service.js';
 
 /** The five centrally monitored strands; they always exist (domain.md, "Strands"). */
@@ -32,6 +34,18 @@ const envSchema = z
     REPEAT_MIN_OCCURRENCES: z.coerce.number().int().min(2).max(20).default(2),
     OUTBOX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
     OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+    REVIEW_POLICY_FILE: z.string().optional(),
+    REVIEW_PROMPT_LEAD_HOURS: z.coerce.number().min(0).max(72).default(2),
+    ESCALATE_SUPERVISOR_HOURS: z.coerce.number().min(1).max(720).default(24),
+    ESCALATE_CHANNEL_HOURS: z.coerce.number().min(1).max(720).default(48),
+    REVIEW_BACKFILL_DAYS: z.coerce.number().min(0).max(3650).default(7),
+    JOBS_ENABLED: bool.default('true'),
+    SWEEP_CRON: z.string().default('* * * * *'),
+    DIGEST_CRON: z.string().default('0 8 * * 1-5'),
+    OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+    RATE_CONVERSATION_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(7),
+    RATE_CONVERSATION_PER_30_SECONDS: z.coerce.number().int().min(1).max(10000).default(60),
+    RATE_TENANT_PER_SECOND: z.coerce.number().int().min(1).max(10000).default(50),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -75,6 +89,10 @@ export interface Config {
   readonly nchiReview: boolean;
   readonly repeat: { readonly windowMonths: number; readonly minOccurrences: number };
   readonly outbox: { readonly pollSeconds: number; readonly maxAttempts: number };
+  readonly schedule: ScheduleConfig;
+  readonly jobs: { readonly enabled: boolean; readonly sweepCron: string; readonly digestCron: string };
+  /** Teams' limits for proactive messages (per conversation 7/s and 60/30s; 50/s per tenant). */
+  readonly pacing: { readonly concurrency: number; readonly perConversationPerSecond: number; readonly perConversationPer30s: number; readonly perTenantPerSecond: number };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly timeZone: 'Europe/London';
 }
@@ -101,6 +119,21 @@ function loadChecklist(file: string | undefined): readonly ChecklistItem[] {
   return parsed.data;
 }
 
+function loadReviewPolicy(file: string | undefined): ReviewPolicy {
+  if (!file) return DEFAULT_REVIEW_POLICY;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`REVIEW_POLICY_FILE ${file}: cannot read JSON (${(e as Error).message})`);
+  }
+  const parsed = reviewPolicySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(`REVIEW_POLICY_FILE ${file} is invalid:\n` + parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'));
+  }
+  return { ...DEFAULT_REVIEW_POLICY, ...parsed.data } as ReviewPolicy;
+}
+
 /**
  * Reads and validates the settings once. The only place that reads the environment.
  * @param env the variables to read (process.env in production; tests pass their own)
@@ -120,6 +153,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .filter(Boolean);
   const badStrand = localStrands.find((s) => !/^[a-z][a-z0-9_]{0,39}$/.test(s));
   if (badStrand) throw new ConfigError(`Invalid configuration:\n  LOCAL_STRANDS: "${badStrand}" must be a snake_case key`);
+  for (const [name, expr] of [['SWEEP_CRON', e.SWEEP_CRON], ['DIGEST_CRON', e.DIGEST_CRON]] as const) {
+    if (!cron.validate(expr)) throw new ConfigError(`Invalid configuration:\n  ${name}: "${expr}" is not a cron expression`);
+  }
   const microsoftApp: MicrosoftAppCredentials | null =
     e.MicrosoftAppId && e.MicrosoftAppPassword
       ? {
@@ -143,6 +179,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nchiReview: e.NCHI_REVIEW,
     repeat: { windowMonths: e.REPEAT_WINDOW_MONTHS, minOccurrences: e.REPEAT_MIN_OCCURRENCES },
     outbox: { pollSeconds: e.OUTBOX_POLL_SECONDS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
+    schedule: {
+      policy: loadReviewPolicy(e.REVIEW_POLICY_FILE),
+      steps: { leadHours: e.REVIEW_PROMPT_LEAD_HOURS, supervisorHours: e.ESCALATE_SUPERVISOR_HOURS, channelHours: e.ESCALATE_CHANNEL_HOURS },
+      backfillDays: e.REVIEW_BACKFILL_DAYS,
+    },
+    jobs: { enabled: e.JOBS_ENABLED, sweepCron: e.SWEEP_CRON, digestCron: e.DIGEST_CRON },
+    pacing: {
+      concurrency: e.OUTBOX_CONCURRENCY,
+      perConversationPerSecond: e.RATE_CONVERSATION_PER_SECOND,
+      perConversationPer30s: e.RATE_CONVERSATION_PER_30_SECONDS,
+      perTenantPerSecond: e.RATE_TENANT_PER_SECOND,
+    },
     logLevel: e.LOG_LEVEL,
     timeZone: 'Europe/London',
   };

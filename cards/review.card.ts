@@ -34,6 +34,9 @@ export interface ReviewCardView {
     reviewedAt: Date;
     decisions: readonly { itemKey: string; itemLabel: string; decision: Decision; note: string | null }[];
   } | null;
+  /** The occurrence's review schedule (issue 3), by deadline, and the time to judge it against. */
+  schedule?: readonly { title: string; dueAt: Date; status: 'pending' | 'done' | 'not_applicable' | 'cancelled'; completedByName: string | null; completedAt: Date | null }[];
+  now?: Date;
   /** A message above the form: why a submit was refused, or that someone reviewed first. */
   banner?: { kind: 'error' | 'warning' | 'success'; text: string; details?: readonly string[] };
   /** Answers to put back in the form (the user's own after a refused submit). */
@@ -134,6 +137,8 @@ const template = {
     { type: 'FactSet', facts: [{ $data: '${facts}', title: '${title}', value: '${value}' }] },
     { type: 'TextBlock', text: '${repeatHeading}', weight: 'Bolder', spacing: 'Medium', wrap: true },
     { type: 'FactSet', spacing: 'Small', facts: [{ $data: '${repeatFacts}', title: '${title}', value: '${value}' }] },
+    { type: 'TextBlock', $when: '${hasSchedule}', text: 'Review schedule', weight: 'Bolder', spacing: 'Medium' },
+    { type: 'TextBlock', $data: '${schedule}', text: '${text}', color: '${color}', wrap: true, spacing: 'None' },
     {
       type: 'Container',
       $when: '${hasReview}',
@@ -210,7 +215,21 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
     ? { decisions: Object.fromEntries(review.decisions.map((d) => [d.itemKey, { decision: d.decision, note: d.note }])), riskGrade: review.riskGrade, riskRationale: review.riskRationale }
     : undefined);
   const repeatSuspect = r.suspect + 1 >= r.minOccurrences && r.suspect > 0;
+  const now = v.now ?? new Date();
+  const schedule = (v.schedule ?? [])
+    .filter((x) => x.status !== 'cancelled')
+    .map((x) =>
+      x.status === 'done'
+        ? { text: `✓ ${x.title}: done by ${x.completedByName ?? 'unknown'}${x.completedAt ? `, ${ukDateTime(x.completedAt)}` : ''}`, color: 'Good' }
+        : x.status === 'not_applicable'
+          ? { text: `– ${x.title}: not applicable (${x.completedByName ?? 'unknown'})`, color: 'Default' }
+          : x.dueAt < now
+            ? { text: `⚠ ${x.title}: OVERDUE, deadline ${ukDateTime(x.dueAt)}`, color: 'Attention' }
+            : { text: `○ ${x.title}: due ${ukDateTime(x.dueAt)}`, color: 'Default' },
+    );
   const data = {
+    hasSchedule: schedule.length > 0,
+    schedule,
     occurrenceId: v.occurrenceId,
     expectedVersion: review?.version ?? 0,
     submitTitle: review ? 'Save re-grade' : 'Submit review',

@@ -3,7 +3,35 @@ import { z } from 'zod';
 /** Universal Action verbs the bot's cards use (also the `verb` field of Action.Submit fallbacks). */
 export const VERBS = {
   reviewSubmit: 'review.submit',
+  promptDone: 'prompt.done',
+  promptNotApplicable: 'prompt.na',
+  promptSnooze: 'prompt.snooze',
 } as const;
+
+/** Snooze choices on a review prompt (issue 3). */
+export const SNOOZE_CHOICES = ['1h', '4h', 'tomorrow'] as const;
+/** Victim contact outcomes (issue 3). */
+export const CONTACT_OUTCOMES = ['contacted', 'could_not_contact', 'declined'] as const;
+
+/** Submit data of a review prompt's answers. */
+export const promptSubmitSchema = z.object({
+  scheduledReviewId: z.string().uuid('the card does not name a valid review'),
+  outcome: z
+    .union([z.literal(''), z.undefined(), z.enum(CONTACT_OUTCOMES, { errorMap: () => ({ message: 'choose contacted, could not contact or declined' }) })])
+    .transform((v) => v || null),
+  note: z
+    .string()
+    .max(1000, 'a note is at most 1,000 characters')
+    .optional()
+    .transform((v) => v?.trim() || null),
+  reason: z
+    .string()
+    .max(1000, 'a reason is at most 1,000 characters')
+    .optional()
+    .transform((v) => v?.trim() || null),
+  snooze: z.union([z.literal(''), z.undefined(), z.enum(SNOOZE_CHOICES, { errorMap: () => ({ message: 'choose 1 hour, 4 hours or tomorrow 09:00' }) })]).transform((v) => v || null),
+});
+export type PromptSubmitData = z.infer<typeof promptSubmitSchema>;
 
 /** Checklist answer values on the card. */
 export const CARD_DECISIONS = ['yes', 'no', 'na'] as const;

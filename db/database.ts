@@ -4,6 +4,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import * as initial from './migrations/2026-11-20T00-initial.js';
+import * as reviewSchedule from './migrations/2026-11-21T00-review-schedule.js';
 import type { Database } from './schema.js';
 
 /** Where the data lives: a PostgreSQL server, or embedded PGlite in a folder (null: in memory). */
@@ -12,6 +13,7 @@ export type DatabaseTarget = { kind: 'postgres'; url: string; poolMax: number } 
 /** Timestamped migrations, in order; a static list so bundlers and tsx need no file-system scan. */
 const migrations: Record<string, Migration> = {
   '2026-11-20T00-initial': initial,
+  '2026-11-21T00-review-schedule': reviewSchedule,
 };
 
 /**

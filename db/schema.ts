@@ -4,6 +4,7 @@ import type { CardPostsTable, ConversationsTable, ReviewSubscriptionsTable } fro
 import type { OccurrencePeopleTable, OccurrencesTable } from './occurrences/occurrences.table.js';
 import type { OutboxTable } from './outbox/outbox.table.js';
 import type { ReviewDecisionsTable, ReviewsTable } from './reviews/reviews.table.js';
+import type { PromptPostsTable, ScheduledReviewsTable } from './schedule/schedule.table.js';
 import type { UsersTable } from './users/users.table.js';
 
 /** Every table the bot owns, keyed by SQL name. */
@@ -18,6 +19,8 @@ export interface Database {
   review_decisions: ReviewDecisionsTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  scheduled_reviews: ScheduledReviewsTable;
+  prompt_posts: PromptPostsTable;
 }
 
 /** A connection or an open transaction: repositories accept either. */

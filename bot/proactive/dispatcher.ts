@@ -1,27 +1,35 @@
-import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import type { AdaptiveCard } from '../../cards/review.card.js';
-import { recordAudit } from '../../db/audit/audit.service.js';
-import { getConversation, markConversationInactive, recordCardPost } from '../../db/conversations/conversations.service.js';
-import { claimDue, markFailed, markSent, type ClaimedMessage } from '../../db/outbox/outbox.service.js';
-import type { Database } from '../../db/schema.js';
+import { getConversation, markConversationInactive, reviewChannelsByDistrict, saveConversationReference, type StoredConversation } from '../../db/conversations/conversations.service.js';
+import { claimDue, enqueueMessages, markFailed, markSent, type ClaimedMessage, type OutboxPayload } from '../../db/outbox/outbox.service.js';
+import type { Database, Db } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
+import type { Pacer } from './pacing.js';
 
-/** Renders the current review card of an occurrence, or null when it no longer exists. */
-export type CardRenderer = (occurrenceId: string) => Promise<AdaptiveCard | null>;
+/** What to send for a payload: a new activity, an update of an existing one, or nothing (why). */
+export type Rendered = { kind: 'send'; activity: Partial<Activity> } | { kind: 'update'; activityId: string; activity: Partial<Activity> } | { kind: 'skip'; reason: string };
+
+/** Renders outbox payloads and records what was posted; supplied by the composition root. */
+export interface OutboxRenderer {
+  render(payload: OutboxPayload, target: { conversationId: string; personal: boolean }): Promise<Rendered>;
+  afterSent(trx: Db, payload: OutboxPayload, conversationId: string, activityId: string | null): Promise<void>;
+}
 
 export interface DispatcherDeps {
   db: Kysely<Database>;
   adapter: CloudAdapter;
   botAppId: string;
-  renderCard: CardRenderer;
+  renderer: OutboxRenderer;
+  pacer: Pacer;
   clock: () => Date;
   logger: Logger;
   pollSeconds: number;
   maxAttempts: number;
-  batchSize?: number;
+  concurrency: number;
 }
+
+const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
 
 /** Backoff between attempts: 2^n seconds up to an hour, or the connector's Retry-After when longer. */
 export function retryDelayMs(attempts: number, retryAfterSeconds: number | null): number {
@@ -41,10 +49,15 @@ function retryAfterOf(e: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+class Unreachable extends Error {}
+
 /**
  * Sends queued proactive messages: claims due outbox rows (SKIP LOCKED, so replicas share the
- * work without doubling it), sends each through the Teams adapter, and records the outcome.
- * 403 marks the conversation inactive; other failures retry with backoff until maxAttempts.
+ * work without doubling it), paces them within Teams' limits, sends each through the Teams
+ * adapter (creating a user's personal chat when needed), and records the outcome in the same
+ * transaction as what was posted. botbuilder's own HTTP pipeline already retries 429 (honouring
+ * Retry-After) and 5xx a few times within one attempt; the outbox only reschedules after that,
+ * no sooner than Retry-After. 403 marks the conversation inactive and re-routes to the review channel.
  */
 export class OutboxDispatcher {
   private readonly worker = `dispatcher:${randomUUID()}`;
@@ -75,10 +88,10 @@ export class OutboxDispatcher {
     });
   }
 
-  /** Sweeps until nothing due is left; resolves when done. For jobs and tests. */
+  /** Sends until nothing due is left; resolves when done. For jobs, tests and benchmarks. */
   async drain(): Promise<void> {
     while (this.running) await this.running;
-    await this.sweep();
+    while ((await this.sweep()) > 0);
   }
 
   /** Stops polling and waits for the sweep in progress. */
@@ -101,70 +114,153 @@ export class OutboxDispatcher {
 
   /** One claim-and-send round. @returns how many messages were claimed */
   async sweep(): Promise<number> {
-    const { db, clock } = this.deps;
-    const batch = await claimDue(db, this.worker, clock(), this.deps.batchSize ?? 20);
-    for (const m of batch) await this.deliver(m);
+    const { db, clock, concurrency } = this.deps;
+    const batch = await claimDue(db, this.worker, clock(), concurrency * 4);
+    let next = 0;
+    const workers = Array.from({ length: Math.min(concurrency, batch.length) }, async () => {
+      while (next < batch.length) {
+        const m = batch[next++]!;
+        try {
+          await this.deliver(m);
+        } catch (e) {
+          this.deps.logger.error({ err: e, outboxId: m.id }, 'outbox delivery failed unexpectedly');
+        }
+      }
+    });
+    await Promise.all(workers);
     return batch.length;
+  }
+
+  /** The conversation a message goes to; a `user:` target gets its personal chat (null: create one). */
+  private async resolveTarget(target: string): Promise<{ conversation: StoredConversation | null; userTeamsId: string | null }> {
+    if (!target.startsWith('user:')) return { conversation: await getConversation(this.deps.db, target), userTeamsId: null };
+    const user = await this.deps.db.selectFrom('users').select(['teams_id']).where('id', '=', target.slice(5)).executeTakeFirst();
+    if (!user?.teams_id) throw new Unreachable('user has no Teams account known to the bot');
+    const conv = await this.deps.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('conversation_type', '=', 'personal')
+      .where('user_teams_id', '=', user.teams_id)
+      .where('active', '=', true)
+      .orderBy('updated_at', 'desc')
+      .executeTakeFirst();
+    return { conversation: conv ? await getConversation(this.deps.db, conv.id) : null, userTeamsId: user.teams_id };
   }
 
   private async deliver(m: ClaimedMessage): Promise<void> {
     const { db, logger, clock } = this.deps;
-    const conversation = await getConversation(db, m.conversationId);
-    if (!conversation || !conversation.active) {
-      await markFailed(db, m.id, this.worker, { status: 'skipped', error: conversation ? 'conversation inactive' : 'conversation unknown' });
-      return;
-    }
+    let conversationId = m.conversationId;
     try {
-      const activityId = await this.send(conversation.reference as Partial<ConversationReference>, m);
+      const { conversation, userTeamsId } = await this.resolveTarget(m.conversationId);
+      if (conversation && !conversation.active) throw new Unreachable('conversation inactive');
+      if (!conversation && !userTeamsId) throw new Unreachable('conversation unknown');
+      const rendered = await this.deps.renderer.render(m.payload, { conversationId: conversation?.id ?? m.conversationId, personal: Boolean(userTeamsId) || conversation?.conversationType === 'personal' });
+      if (rendered.kind === 'skip') {
+        await markFailed(db, m.id, this.worker, { status: 'skipped', error: rendered.reason });
+        return;
+      }
+      const tenantId = conversation?.tenantId ?? null;
+      await this.deps.pacer.acquire(conversation?.id ?? m.conversationId, tenantId);
+      let activityId: string | null;
+      if (conversation) {
+        conversationId = conversation.id;
+        activityId = await this.send(conversation.reference as Partial<ConversationReference>, rendered);
+      } else {
+        const created = await this.createPersonalChat(userTeamsId!, rendered);
+        conversationId = created.conversationId;
+        activityId = created.activityId;
+      }
       await db.transaction().execute(async (trx) => {
-        if (m.payload.type === 'review_card' && m.payload.mode === 'post' && activityId) {
-          await recordCardPost(trx, m.payload.occurrenceId, m.conversationId, activityId);
-          await recordAudit(trx, {
-            actor: 'system:outbox',
-            action: 'card.disclosed',
-            entityType: 'occurrence',
-            entityId: m.payload.occurrenceId,
-            details: { conversationId: m.conversationId, reason: 'review channel', activityId },
-          });
-        }
+        await this.deps.renderer.afterSent(trx, m.payload, conversationId, activityId);
         await markSent(trx, m.id, this.worker, clock(), activityId);
       });
       logger.debug({ outboxId: m.id, kind: m.payload.type }, 'outbox message sent');
     } catch (e) {
-      const status = statusOf(e);
-      const error = `${status ?? 'error'}: ${(e as Error).message}`.slice(0, 500);
-      if (status === 403) {
-        await markConversationInactive(db, m.conversationId, error);
-        await markFailed(db, m.id, this.worker, { status: 'skipped', error });
-      } else if (m.attempts >= this.deps.maxAttempts || status === 400 || status === 404) {
-        await markFailed(db, m.id, this.worker, { status: 'dead', error });
-        logger.error({ outboxId: m.id, status, attempts: m.attempts }, 'outbox message given up');
-      } else {
-        const retryAt = new Date(clock().getTime() + retryDelayMs(m.attempts, retryAfterOf(e)));
-        await markFailed(db, m.id, this.worker, { retryAt, error });
-        logger.warn({ outboxId: m.id, status, attempts: m.attempts, retryAt }, 'outbox message will be retried');
-      }
+      await this.failed(m, conversationId, e);
     }
   }
 
-  private async send(reference: Partial<ConversationReference>, m: ClaimedMessage): Promise<string | null> {
-    let activityId: string | null = null;
-    const payload = m.payload;
-    let card: AdaptiveCard | null = null;
-    if (payload.type === 'review_card') {
-      card = await this.deps.renderCard(payload.occurrenceId);
-      if (!card) throw Object.assign(new Error('occurrence no longer exists'), { statusCode: 404 });
+  private async failed(m: ClaimedMessage, conversationId: string, e: unknown): Promise<void> {
+    const { db, logger, clock } = this.deps;
+    const status = e instanceof Unreachable ? 403 : statusOf(e);
+    const error = `${status ?? 'error'}: ${(e as Error).message}`.slice(0, 500);
+    if (status === 403) {
+      if (!(e instanceof Unreachable)) await markConversationInactive(db, conversationId, error);
+      await db.transaction().execute(async (trx) => {
+        await this.reroute(trx, m);
+        await markFailed(trx, m.id, this.worker, { status: 'skipped', error });
+      });
+    } else if (m.attempts >= this.deps.maxAttempts || status === 400 || status === 404) {
+      await markFailed(db, m.id, this.worker, { status: 'dead', error });
+      logger.error({ outboxId: m.id, status, attempts: m.attempts }, 'outbox message given up');
+    } else {
+      const retryAt = new Date(clock().getTime() + retryDelayMs(m.attempts, retryAfterOf(e)));
+      await markFailed(db, m.id, this.worker, { retryAt, error });
+      logger.warn({ outboxId: m.id, status, attempts: m.attempts, retryAt }, 'outbox message will be retried');
     }
+  }
+
+  /** A message its recipient cannot get goes to the review channels of its district, marked as such. */
+  private async reroute(trx: Db, m: ClaimedMessage): Promise<void> {
+    const p = m.payload;
+    const district = p.type === 'review_prompt' ? p.district : p.type === 'card' || p.type === 'text' ? p.reroute?.district : undefined;
+    if (!district || !m.conversationId.startsWith('user:')) return;
+    const channels = (await reviewChannelsByDistrict(trx, [district])).get(district) ?? [];
+    const payload: OutboxPayload =
+      p.type === 'review_prompt'
+        ? { ...p, unreachable: true }
+        : p.type === 'text'
+          ? { type: 'text', text: `(Could not reach the recipient in Teams.) ${p.text}` }
+          : p.type === 'card'
+            ? { type: 'card', card: p.card, text: 'Could not reach the recipient in Teams; posted here instead.' }
+            : p;
+    await enqueueMessages(trx, channels.map((c) => ({ dedupeKey: `${m.dedupeKey}:reroute:${c}`, conversationId: c, payload })), this.deps.clock());
+  }
+
+  private async send(reference: Partial<ConversationReference>, r: Exclude<Rendered, { kind: 'skip' }>): Promise<string | null> {
+    let activityId: string | null = null;
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference, async (ctx) => {
-      if (payload.type === 'text') {
-        activityId = (await ctx.sendActivity(payload.text))?.id ?? null;
-      } else if (payload.mode === 'post') {
-        activityId = (await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card))))?.id ?? null;
-      } else {
-        await ctx.updateActivity({ id: payload.activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
-        activityId = payload.activityId;
-      }
+      activityId = await this.sendIn(ctx, r);
     });
     return activityId;
+  }
+
+  private async sendIn(ctx: TurnContext, r: Exclude<Rendered, { kind: 'skip' }>): Promise<string | null> {
+    if (r.kind === 'update') {
+      await ctx.updateActivity({ ...r.activity, id: r.activityId, type: 'message' });
+      return r.activityId;
+    }
+    return (await ctx.sendActivity(r.activity))?.id ?? null;
+  }
+
+  /** Creates the user's personal chat with the bot (Teams allows it once the app is installed for them). */
+  private async createPersonalChat(userTeamsId: string, r: Exclude<Rendered, { kind: 'skip' }>): Promise<{ conversationId: string; activityId: string | null }> {
+    const any = await this.deps.db.selectFrom('conversations').select(['id']).orderBy('updated_at', 'desc').executeTakeFirst();
+    const template = any ? await getConversation(this.deps.db, any.id) : null;
+    const ref = template?.reference as Partial<ConversationReference> | undefined;
+    if (!ref?.serviceUrl) throw new Unreachable('no Teams service URL known yet: the bot has not been spoken to');
+    let conversationId = '';
+    let activityId: string | null = null;
+    await this.deps.adapter.createConversationAsync(
+      this.deps.botAppId,
+      ref.channelId ?? 'msteams',
+      ref.serviceUrl,
+      BOT_FRAMEWORK_AUDIENCE,
+      { isGroup: false, bot: ref.bot!, members: [{ id: userTeamsId, name: '' }], tenantId: template?.tenantId ?? undefined, channelData: template?.tenantId ? { tenant: { id: template.tenantId } } : undefined } as never,
+      async (ctx) => {
+        const newRef = TurnContext.getConversationReference(ctx.activity) as Record<string, unknown>;
+        conversationId = ctx.activity.conversation.id;
+        await saveConversationReference(this.deps.db, {
+          id: conversationId,
+          conversationType: 'personal',
+          tenantId: template?.tenantId ?? null,
+          name: null,
+          reference: { ...newRef, user: { id: userTeamsId } },
+          userTeamsId,
+        });
+        activityId = await this.sendIn(ctx, r);
+      },
+    );
+    return { conversationId, activityId };
   }
 }

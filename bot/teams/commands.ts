@@ -4,6 +4,7 @@ import { listSubscriptions, recordCardPost, subscribe, unsubscribe } from '../..
 import { findByReference } from '../../db/occurrences/occurrences.service.js';
 import { channelConversationId } from './identity.js';
 import { getActor, hasRole, type BotDeps } from './context.js';
+import { sendMyReviews } from './prompt.handlers.js';
 import { auditCardDisclosure, renderCurrentCard } from './review-card.handlers.js';
 
 /** A parsed chat command. */
@@ -12,6 +13,7 @@ export type Command =
   | { name: 'subscribe'; district: string | null }
   | { name: 'unsubscribe' }
   | { name: 'review'; reference: string }
+  | { name: 'myReviews' }
   | { name: 'unknown'; text: string }
   | { name: 'invalid'; problem: string; usage: string };
 
@@ -40,6 +42,8 @@ export function parseCommand(text: string): Command {
     }
     case 'unsubscribe':
       return { name: 'unsubscribe' };
+    case 'my':
+      return arg.toLowerCase() === 'reviews' ? { name: 'myReviews' } : { name: 'unknown', text: t.slice(0, 60) };
     case 'review': {
       if (!arg) return { name: 'invalid', problem: 'which occurrence? Give its reference.', usage: USAGE.review };
       const r = reference.safeParse(arg);
@@ -57,6 +61,7 @@ export const HELP_TEXT = [
   '- `subscribe` – make this conversation a review channel for all districts; `subscribe <district>` for one district (coordinators)',
   '- `unsubscribe` – stop review cards here (coordinators)',
   '- `review <reference>` – post the current review card of an occurrence, e.g. `review 13/204518/26`',
+  '- `my reviews` – your reviews due in the next 24 hours and overdue, answerable on the cards',
   '- `help` – this list',
 ].join('\n');
 
@@ -95,6 +100,9 @@ export async function runCommand(deps: BotDeps, ctx: TurnContext, text: string):
       await ctx.sendActivity(had.length ? 'Review cards will no longer be posted here.' : 'This conversation was not a review channel.');
       return;
     }
+    case 'myReviews':
+      await sendMyReviews(deps, ctx);
+      return;
     case 'review': {
       if (!hasRole(actor, 'officer', 'supervisor', 'coordinator', 'manager')) {
         await ctx.sendActivity('Review cards are for police users. Ask the coordinator if you need this occurrence.');

@@ -25,6 +25,7 @@ export async function rememberConversation(deps: BotDeps, ctx: TurnContext): Pro
     tenantId: conv.tenantId ?? null,
     name: conv.name ?? null,
     reference,
+    userTeamsId: ctx.activity.from?.id ?? null,
   });
 }
 

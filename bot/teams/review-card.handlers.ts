@@ -4,6 +4,7 @@ import { parseReviewSubmit } from '../../cards/verbs.js';
 import { recordAudit } from '../../db/audit/audit.service.js';
 import { NotFoundError, ValidationError } from '../../db/errors.js';
 import { loadReviewCard, submitReview, type ReviewAnswers } from '../../db/reviews/reviews.service.js';
+import { scheduleFor } from '../../db/schedule/schedule.service.js';
 import { toReviewCardView } from '../views/review-view.js';
 import { getActor, hasRole, type BotDeps } from './context.js';
 
@@ -25,7 +26,9 @@ function draftFrom(raw: Record<string, unknown>, itemKeys: readonly string[]): D
 /** Renders the current card of an occurrence (for proactive posts and `review <reference>`). */
 export async function renderCurrentCard(deps: BotDeps, occurrenceId: string, extra: Pick<ReviewCardView, 'banner' | 'draft'> = {}): Promise<AdaptiveCard | null> {
   const loaded = await loadReviewCard(deps.db, occurrenceId, deps.config.repeat);
-  return loaded && renderReviewCard(toReviewCardView(loaded.occurrence, loaded.review, deps.config.checklist, extra));
+  if (!loaded) return null;
+  const schedule = await scheduleFor(deps.db, occurrenceId);
+  return renderReviewCard(toReviewCardView(loaded.occurrence, loaded.review, deps.config.checklist, { ...extra, schedule, now: deps.clock() }));
 }
 
 /**
@@ -44,8 +47,10 @@ export async function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: u
   const keys = checklist.map((i) => i.key);
   const labels = new Map(checklist.map((i, n) => [i.key, `Item ${n + 1}`]));
   const draft = draftFrom(data, keys);
+  const schedule = await scheduleFor(deps.db, occurrenceId);
+  const now = deps.clock();
   const card = (review: typeof loaded.review, banner: ReviewCardView['banner'], withDraft: boolean) =>
-    renderReviewCard(toReviewCardView(loaded.occurrence, review, checklist, { ...(banner ? { banner } : {}), ...(withDraft ? { draft } : {}) }));
+    renderReviewCard(toReviewCardView(loaded.occurrence, review, checklist, { ...(banner ? { banner } : {}), ...(withDraft ? { draft } : {}), schedule, now }));
   const actor = getActor(ctx);
   if (!hasRole(actor, 'coordinator')) {
     return card(loaded.review, { kind: 'error', text: 'Only a Hate Crime Coordinator can submit the HCC review. Nothing was saved.' }, true);
@@ -83,7 +88,8 @@ export async function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: u
         true,
       );
     }
-    return card(outcome.review, undefined, false);
+    const fresh = await scheduleFor(deps.db, occurrenceId);
+    return renderReviewCard(toReviewCardView(loaded.occurrence, outcome.review, checklist, { schedule: fresh, now }));
   } catch (e) {
     if (e instanceof ValidationError) {
       return card(loaded.review, { kind: 'error', text: 'The review was not saved: it is incomplete.', details: describe(e.issues) }, true);

@@ -4,6 +4,7 @@ import { VERBS } from '../../cards/verbs.js';
 import { runCommand } from './commands.js';
 import { setActor, type BotDeps } from './context.js';
 import { rememberConversation, resolveActor } from './identity.js';
+import { handlePromptAnswer } from './prompt.handlers.js';
 import { handleReviewSubmit } from './review-card.handlers.js';
 
 const WELCOME =
@@ -44,6 +45,12 @@ export function createTeamsApp(deps: BotDeps, adapter: TeamsAdapter, botAppId: s
     await replaceSubmittedCard(ctx, result);
   });
 
+  const promptVerbs = [VERBS.promptDone, VERBS.promptNotApplicable, VERBS.promptSnooze];
+  for (const verb of promptVerbs) {
+    app.adaptiveCards.actionExecute(verb, async (ctx, _state, data) => handlePromptAnswer(deps, ctx, verb, data));
+    app.adaptiveCards.actionSubmit(verb, async (ctx, _state, data) => replaceSubmittedCard(ctx, await handlePromptAnswer(deps, ctx, verb, data)));
+  }
+
   app.activity(ActivityTypes.Message, async (ctx) => {
     if (ctx.activity.value && !ctx.activity.text) {
       await ctx.sendActivity('That card action is no longer supported. Type `help` for what I can do.');
@@ -61,7 +68,7 @@ export function createTeamsApp(deps: BotDeps, adapter: TeamsAdapter, botAppId: s
   return app;
 }
 
-async function replaceSubmittedCard(ctx: TurnContext, result: Awaited<ReturnType<typeof handleReviewSubmit>>): Promise<void> {
+async function replaceSubmittedCard(ctx: TurnContext, result: Record<string, unknown> | string): Promise<void> {
   if (typeof result === 'string') {
     await ctx.sendActivity(result);
     return;

@@ -1,13 +1,14 @@
 import type { ReviewCardView } from '../../cards/review.card.js';
 import type { OccurrenceDetail } from '../../db/occurrences/occurrences.service.js';
 import type { ChecklistItem, Review } from '../../db/reviews/reviews.service.js';
+import type { ScheduledReview } from '../../db/schedule/schedule.service.js';
 
 /** Maps an occurrence and its current review onto the review card's view model. */
 export function toReviewCardView(
   occ: OccurrenceDetail,
   review: Review | null,
   checklist: readonly ChecklistItem[],
-  extra: Pick<ReviewCardView, 'banner' | 'draft'> = {},
+  extra: Pick<ReviewCardView, 'banner' | 'draft' | 'now'> & { schedule?: readonly ScheduledReview[] } = {},
 ): ReviewCardView {
   const nchi = occ.recordedAs === 'nchi';
   return {
@@ -35,5 +36,7 @@ export function toReviewCardView(
     },
     ...(extra.banner ? { banner: extra.banner } : {}),
     ...(extra.draft ? { draft: extra.draft } : {}),
+    ...(extra.schedule ? { schedule: extra.schedule } : {}),
+    ...(extra.now ? { now: extra.now } : {}),
   };
 }

@@ -19,17 +19,19 @@ export interface StoredConversation {
  */
 export async function saveConversationReference(
   db: Db,
-  c: { id: string; conversationType: string; tenantId: string | null; name: string | null; reference: Record<string, unknown> },
+  c: { id: string; conversationType: string; tenantId: string | null; name: string | null; reference: Record<string, unknown>; userTeamsId?: string | null },
 ): Promise<void> {
+  const userTeamsId = c.conversationType === 'personal' ? (c.userTeamsId ?? null) : null;
   await db
     .insertInto('conversations')
-    .values({ id: c.id, conversation_type: c.conversationType, tenant_id: c.tenantId, name: c.name, reference: JSON.stringify(c.reference) })
+    .values({ id: c.id, conversation_type: c.conversationType, tenant_id: c.tenantId, name: c.name, reference: JSON.stringify(c.reference), user_teams_id: userTeamsId })
     .onConflict((oc) =>
       oc.column('id').doUpdateSet({
         reference: JSON.stringify(c.reference),
         conversation_type: c.conversationType,
         tenant_id: c.tenantId,
         name: sql`coalesce(${c.name}, conversations.name)`,
+        user_teams_id: sql`coalesce(${userTeamsId}, conversations.user_teams_id)`,
         active: true,
         updated_at: sql`now()`,
       }),

@@ -8,6 +8,8 @@ export interface ConversationsTable {
   /** botbuilder ConversationReference, stored as JSON text on write. */
   reference: ColumnType<unknown, string, string>;
   active: Generated<boolean>;
+  /** Teams id of the user of a personal chat (null for channels and group chats). */
+  user_teams_id: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -5,6 +5,7 @@ import { reviewChannelsByDistrict } from '../conversations/conversations.service
 import { toIssues, ValidationError } from '../errors.js';
 import { enqueueMessages, type OutboxMessage } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
+import { syncSchedule, type ScheduleConfig } from '../schedule/schedule.service.js';
 import { withRetry } from '../transactions.js';
 import { contentHash, occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
 import { findExisting, repeatCounts, toPeopleRows, toRow } from './occurrences.repository.js';
@@ -17,6 +18,8 @@ export interface IngestPolicy {
   strands: readonly string[];
   /** When false, NCHIs are recorded but get no review card (NCHI policy switch, domain.md). */
   nchiReview: boolean;
+  /** Review cadence (issue 3). */
+  schedule: ScheduleConfig;
 }
 
 /** Per-occurrence result of an ingest, in input order. */
@@ -76,7 +79,11 @@ export async function ingestOccurrences(db: Kysely<Database>, items: readonly Fe
         const row = toRow(item, hash);
         const before = existing.get(key);
         if (!before) {
-          const ins = await trx.insertInto('occurrences').values(row).returningAll().executeTakeFirstOrThrow();
+          // First seen already filed or closed: the closure call is due only if it was flagged recently.
+          const recent = row.flagged_at.getTime() >= now.getTime() - policy.schedule.backfillDays * 86_400_000;
+          const closedAt = row.status !== 'open' && recent ? now : null;
+          const ins = await trx.insertInto('occurrences').values({ ...row, closed_at: closedAt, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
+          await syncSchedule(trx, ins, policy.schedule, now, actor);
           const people = toPeopleRows(ins.id, item);
           if (people.length) await trx.insertInto('occurrence_people').values(people).execute();
           existing.set(key, ins);
@@ -88,7 +95,9 @@ export async function ingestOccurrences(db: Kysely<Database>, items: readonly Fe
         } else {
           const fields = changedFields(before, row);
           const previous = Object.fromEntries(fields.map((f) => [f, before[f]]));
-          const upd = await trx.updateTable('occurrences').set({ ...row, updated_at: now }).where('id', '=', before.id).returningAll().executeTakeFirstOrThrow();
+          const closedAt = row.status === 'open' ? null : before.status === 'open' ? now : before.closed_at;
+          const upd = await trx.updateTable('occurrences').set({ ...row, closed_at: closedAt, updated_at: now }).where('id', '=', before.id).returningAll().executeTakeFirstOrThrow();
+          await syncSchedule(trx, upd, policy.schedule, now, actor);
           await trx.deleteFrom('occurrence_people').where('occurrence_id', '=', before.id).execute();
           const people = toPeopleRows(before.id, item);
           if (people.length) await trx.insertInto('occurrence_people').values(people).execute();

@@ -24,6 +24,8 @@ export interface OccurrencesTable {
   outcome: string | null;
   victim_satisfied: boolean | null;
   content_hash: string;
+  /** When the bot saw the occurrence become filed or closed; null while open. */
+  closed_at: Date | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -1,11 +1,31 @@
 import { sql } from 'kysely';
 import type { Db } from '../schema.js';
 
-/** What the dispatcher should send; rendered at send time so a late send shows the current state. */
+/** A review prompt (issue 3); rendered when sent, so a late send shows the current state. */
+export interface ReviewPromptPayload {
+  type: 'review_prompt';
+  scheduledReviewId: string;
+  step: 'prompt' | 'chase' | 'escalate_supervisor' | 'escalate_channel' | 'snoozed';
+  mode: 'post';
+  /** The owner could not be reached in Teams: this copy went to the review channel instead. */
+  unreachable: boolean;
+  /** District whose review channels take the prompt if the owner's chat refuses it (403). */
+  district: string;
+}
+
+/**
+ * What the dispatcher should send. Review cards and prompts are rendered at send time so a late
+ * send shows the current state; `card` carries a card rendered when queued (digests, reminders).
+ * `conversationId` of a message is a conversation id, or `user:<uuid>` for a user's personal chat
+ * (created when none exists yet).
+ */
 export type OutboxPayload =
   | { type: 'review_card'; occurrenceId: string; mode: 'post' }
   | { type: 'review_card'; occurrenceId: string; mode: 'update'; activityId: string }
-  | { type: 'text'; text: string };
+  | ReviewPromptPayload
+  | { type: 'review_prompt_update'; scheduledReviewId: string; activityId: string }
+  | { type: 'card'; card: Record<string, unknown>; text?: string; reroute?: { district: string } }
+  | { type: 'text'; text: string; reroute?: { district: string } };
 
 /** A message to queue; `dedupeKey` makes enqueueing idempotent (the same key is queued once, ever). */
 export interface OutboxMessage {

@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { getOccurrence, queueCardRefresh, type OccurrenceDetail, type RepeatRule } from '../occurrences/occurrences.service.js';
 import type { Database, Db } from '../schema.js';
+import { completeCoordinatorReview } from '../schedule/schedule.service.js';
 import { withRetry } from '../transactions.js';
 import { checkAnswers, type ChecklistItem, type Decision, type ReviewAnswers, type RiskGrade } from './checklist.policy.js';
 
@@ -126,6 +127,7 @@ export async function submitReview(
         entityId: input.occurrenceId,
         details: { reviewId: row.id, version: currentVersion + 1, previousGrade: current?.riskGrade ?? null, ...input.answers },
       });
+      await completeCoordinatorReview(trx, input.occurrenceId, { userId: input.reviewer.userId, name: input.reviewer.name }, input.now);
       await queueCardRefresh(trx, [{ occurrenceId: input.occurrenceId, cause: `review:${row.id}` }], input.now);
       const saved = await getCurrentReview(trx, input.occurrenceId);
       if (!saved) throw new Error('review vanished inside its own transaction');

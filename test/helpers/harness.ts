@@ -99,7 +99,7 @@ export async function bootHarness(env: Record<string, string> = {}, options: Bot
   if (!options.shared) await connector.start();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', INGEST_API_KEY: TEST_KEY, LOG_LEVEL: 'silent', ...env });
   const clock = new TestClock();
-  const bot = await startBot(config, { db, clock: clock.now, dispatcher: false, logger: pino({ level: 'silent' }), ...options });
+  const bot = await startBot(config, { db, clock: clock.now, dispatcher: false, jobs: false, logger: pino({ level: 'silent' }), ...options });
   const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${bot.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     const text = await res.text();

@@ -1,0 +1,53 @@
+/** One rate: at most `max` sends in any `windowMs`. */
+export interface Rate {
+  max: number;
+  windowMs: number;
+}
+
+/**
+ * Sliding-window pacing of proactive sends within Teams' limits (per conversation 7 a second and
+ * 60 per 30 seconds; 50 a second per tenant; all configurable). In-process: with several
+ * replicas each gets its own budget, and any 429 that follows is honoured through Retry-After.
+ */
+export class Pacer {
+  private readonly log = new Map<string, number[]>();
+
+  constructor(
+    private readonly perConversation: readonly Rate[],
+    private readonly perTenant: readonly Rate[],
+    private readonly now: () => number = () => Date.now(),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  /** Milliseconds until a send to this conversation and tenant fits every window (0: now). */
+  waitMs(conversationId: string, tenantId: string | null): number {
+    const t = this.now();
+    let wait = 0;
+    const check = (key: string, rates: readonly Rate[]) => {
+      const times = this.log.get(key) ?? [];
+      for (const r of rates) {
+        const inWindow = times.filter((x) => x > t - r.windowMs);
+        if (inWindow.length >= r.max) wait = Math.max(wait, inWindow[inWindow.length - r.max]! + r.windowMs - t + 1);
+      }
+    };
+    check(`c:${conversationId}`, this.perConversation);
+    if (tenantId) check(`t:${tenantId}`, this.perTenant);
+    return wait;
+  }
+
+  /** Waits until the send fits, then counts it. */
+  async acquire(conversationId: string, tenantId: string | null): Promise<void> {
+    for (;;) {
+      const wait = this.waitMs(conversationId, tenantId);
+      if (wait <= 0) break;
+      await this.sleep(wait);
+    }
+    const t = this.now();
+    const longest = (rates: readonly Rate[]) => Math.max(0, ...rates.map((r) => r.windowMs));
+    for (const [key, rates] of [[`c:${conversationId}`, this.perConversation], ...(tenantId ? [[`t:${tenantId}`, this.perTenant] as const] : [])] as const) {
+      const keep = (this.log.get(key) ?? []).filter((x) => x > t - longest(rates));
+      keep.push(t);
+      this.log.set(key, keep);
+    }
+  }
+}

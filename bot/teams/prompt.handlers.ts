@@ -1,0 +1,78 @@
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { DateTime } from 'luxon';
+import { renderPromptCard, type PromptCardView } from '../../cards/prompt.card.js';
+import type { AdaptiveCard } from '../../cards/review.card.js';
+import { promptSubmitSchema, VERBS } from '../../cards/verbs.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../db/errors.js';
+import { queueCardRefresh } from '../../db/occurrences/occurrences.service.js';
+import { answerScheduledReview, getScheduledReview, recordPromptPost, reviewsForUser, type PromptAnswer } from '../../db/schedule/schedule.service.js';
+import { toPromptCardView } from '../views/prompt-view.js';
+import { getActor, type BotDeps } from './context.js';
+import { channelConversationId } from './identity.js';
+
+/** When a snooze choice ends: 1 hour, 4 hours, or tomorrow 09:00 Europe/London. */
+export function snoozeUntil(choice: '1h' | '4h' | 'tomorrow', now: Date): Date {
+  if (choice === '1h') return new Date(now.getTime() + 3_600_000);
+  if (choice === '4h') return new Date(now.getTime() + 4 * 3_600_000);
+  return DateTime.fromJSDate(now).setZone('Europe/London').plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 }).toJSDate();
+}
+
+/**
+ * Handles Done / Not applicable / Snooze on a review prompt: validates the card data, records
+ * the answer through the schedule service (which updates every posted copy and the review card)
+ * and returns the prompt card to show. Refusals come back on the card.
+ */
+export async function handlePromptAnswer(deps: BotDeps, ctx: TurnContext, verb: string, raw: unknown): Promise<AdaptiveCard | string> {
+  const parsed = promptSubmitSchema.safeParse(raw ?? {});
+  const id = (raw as { scheduledReviewId?: unknown } | null)?.scheduledReviewId;
+  const found = typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? await getScheduledReview(deps.db, id) : null;
+  if (!found) return 'This prompt refers to a review the bot no longer holds. Type `my reviews` for your current reviews.';
+  const personal = ctx.activity.conversation?.conversationType === 'personal';
+  const now = deps.clock();
+  const card = (review = found.review, banner?: PromptCardView['banner']) =>
+    renderPromptCard(toPromptCardView(review, found.occurrence, { step: null, unreachable: false, personal, now, ...(banner ? { banner } : {}) }));
+  if (!parsed.success) return card(found.review, { kind: 'error', text: `Not saved: ${parsed.error.issues.map((i) => i.message).join('; ')}` });
+  const d = parsed.data;
+  let answer: PromptAnswer;
+  if (verb === VERBS.promptDone) answer = { answer: 'done', outcome: d.outcome ?? 'done', note: d.note };
+  else if (verb === VERBS.promptNotApplicable) answer = { answer: 'not_applicable', reason: d.reason ?? '' };
+  else answer = { answer: 'snooze', until: snoozeUntil(d.snooze ?? '1h', now) };
+  const actor = getActor(ctx);
+  try {
+    const outcome = await answerScheduledReview(
+      deps.db,
+      { id: found.review.id, answer, actor: { userId: actor.user.id, name: actor.user.name, upn: actor.user.upn, roles: actor.roles, label: actor.label }, cfg: deps.config.schedule, now },
+      (trx, occurrenceId, cause) => queueCardRefresh(trx, [{ occurrenceId, cause }], now),
+    );
+    deps.kickOutbox();
+    if (outcome.status === 'already') return card(outcome.review, { kind: 'warning', text: 'This review was already answered; nothing was changed.' });
+    return card(outcome.review, answer.answer === 'snooze' ? { kind: 'success', text: 'Snoozed. The prompt will come back then.' } : undefined);
+  } catch (e) {
+    if (e instanceof ValidationError) return card(found.review, { kind: 'error', text: `Not saved: ${e.issues.map((i) => i.message).join('; ')}` });
+    if (e instanceof ForbiddenError) return card(found.review, { kind: 'error', text: `Not saved: ${e.message}.` });
+    if (e instanceof NotFoundError) return e.message;
+    throw e;
+  }
+}
+
+/** `my reviews`: the user's due (next 24h) and overdue reviews as prompt cards, answerable inline. */
+export async function sendMyReviews(deps: BotDeps, ctx: TurnContext): Promise<void> {
+  const actor = getActor(ctx);
+  const now = deps.clock();
+  const reviews = await reviewsForUser(deps.db, { upn: actor.user.upn, roles: actor.roles, districts: actor.user.districts }, now);
+  if (reviews.length === 0) {
+    const hint = actor.user.upn ? '' : ' (the bot does not know your user principal name yet, so reviews by OIC or supervisor cannot be matched to you)';
+    await ctx.sendActivity(`You have no reviews due in the next 24 hours or overdue${hint}.`);
+    return;
+  }
+  await ctx.sendActivity(`You have ${reviews.length} review${reviews.length === 1 ? '' : 's'} due or overdue${reviews.length === 10 ? ' (the first 10)' : ''}:`);
+  const personal = ctx.activity.conversation?.conversationType === 'personal';
+  const conversationId = channelConversationId(ctx.activity.conversation.id);
+  for (const r of reviews) {
+    const found = await getScheduledReview(deps.db, r.id);
+    if (!found) continue;
+    const card = renderPromptCard(toPromptCardView(found.review, found.occurrence, { step: null, unreachable: false, personal, now }));
+    const sent = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+    if (sent?.id) await recordPromptPost(deps.db, r.id, conversationId, sent.id);
+  }
+}

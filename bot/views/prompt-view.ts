@@ -1,0 +1,40 @@
+import type { PromptCardView } from '../../cards/prompt.card.js';
+import type { OccurrenceRow } from '../../db/occurrences/occurrences.table.js';
+import type { ScheduledReview } from '../../db/schedule/schedule.service.js';
+
+/** Who owns a scheduled review, as the prompt names them. */
+export function ownerLabel(r: Pick<ScheduledReview, 'ownerRole'>, occ: Pick<OccurrenceRow, 'oic_upn' | 'oic_name' | 'supervisor_upn' | 'supervisor_name' | 'district'>): string {
+  if (r.ownerRole === 'oic') return `${occ.oic_name ?? occ.oic_upn ?? 'not recorded'} (OIC)`;
+  if (r.ownerRole === 'supervisor') return `${occ.supervisor_name ?? occ.supervisor_upn ?? 'not recorded'} (supervisor)`;
+  return `Hate Crime Coordinator, ${occ.district}`;
+}
+
+/** Maps a scheduled review onto its prompt card; the summary only goes to personal chats. */
+export function toPromptCardView(
+  r: ScheduledReview,
+  occ: OccurrenceRow,
+  opts: { step: PromptCardView['step']; unreachable: boolean; personal: boolean; now: Date; banner?: PromptCardView['banner'] },
+): PromptCardView {
+  return {
+    scheduledReviewId: r.id,
+    title: r.title,
+    reference: occ.reference,
+    district: occ.district,
+    recordedAs: occ.recorded_as as 'crime' | 'nchi',
+    strands: occ.strands,
+    summary: opts.personal ? occ.summary : null,
+    dueAt: r.dueAt,
+    now: opts.now,
+    step: opts.step,
+    owner: ownerLabel(r, occ),
+    unreachable: opts.unreachable,
+    isVictimContact: r.kind === 'victim_contact',
+    status: r.status,
+    outcome: r.outcome,
+    note: r.note,
+    completedByName: r.completedByName,
+    completedAt: r.completedAt,
+    snoozedUntil: r.snoozedUntil,
+    ...(opts.banner ? { banner: opts.banner } : {}),
+  };
+}

@@ -1,0 +1,54 @@
+import { Template } from 'adaptivecards-templating';
+import { humanise, ukDateTime } from './format.js';
+import type { AdaptiveCard } from './review.card.js';
+
+/** The weekday digest of a review channel (issue 3). References and counts only. */
+export interface DigestCardView {
+  scope: string;
+  since: Date;
+  now: Date;
+  flagged: readonly { reference: string; recordedAs: string; strands: readonly string[]; district: string }[];
+  flaggedTotal: number;
+  dueToday: readonly { title: string; count: number }[];
+  overdueByOwner: readonly { owner: string; count: number }[];
+  highRiskOpen: readonly { reference: string; district: string }[];
+}
+
+const section = (title: string, list: string, empty: string) => [
+  { type: 'TextBlock', text: title, weight: 'Bolder', spacing: 'Medium', wrap: true },
+  { type: 'TextBlock', $data: `\${${list}}`, text: '• ${$data}', wrap: true, spacing: 'None' },
+  { type: 'TextBlock', $when: `\${count(${list}) == 0}`, text: empty, isSubtle: true, spacing: 'None' },
+];
+
+const compiled = new Template({
+  type: 'AdaptiveCard',
+  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+  version: '1.5',
+  body: [
+    { type: 'TextBlock', text: '${heading}', weight: 'Bolder', size: 'Medium', wrap: true },
+    { type: 'TextBlock', text: '${sub}', isSubtle: true, spacing: 'None', wrap: true },
+    ...section('${flaggedTitle}', 'flagged', 'None.'),
+    ...section('Due today', 'dueToday', 'Nothing due today.'),
+    ...section('Overdue, by owner', 'overdue', 'Nothing overdue.'),
+    ...section('High-risk open occurrences', 'high', 'None.'),
+  ],
+});
+
+/** Renders the weekday digest. Pure. */
+export function renderDigestCard(v: DigestCardView): AdaptiveCard {
+  const more = v.flaggedTotal - v.flagged.length;
+  return compiled.expand({
+    $root: {
+      heading: `Hate crime review digest · ${v.scope}`,
+      sub: `${ukDateTime(v.now)} · since ${ukDateTime(v.since)}`,
+      flaggedTitle: `Flagged since the last digest: ${v.flaggedTotal}`,
+      flagged: [
+        ...v.flagged.map((f) => `${f.reference} · ${f.recordedAs === 'nchi' ? 'NCHI' : 'Crime'} · ${f.strands.map(humanise).join(', ')} · ${f.district}`),
+        ...(more > 0 ? [`and ${more} more`] : []),
+      ],
+      dueToday: v.dueToday.map((d) => `${d.title}: ${d.count}`),
+      overdue: v.overdueByOwner.map((o) => `${o.owner}: ${o.count}`),
+      high: v.highRiskOpen.map((h) => `${h.reference} · ${h.district}`),
+    },
+  }) as AdaptiveCard;
+}

@@ -1,0 +1,173 @@
+import { Template } from 'adaptivecards-templating';
+import { humanise, ukDateTime } from './format.js';
+import type { AdaptiveCard } from './review.card.js';
+import { VERBS } from './verbs.js';
+
+/** A review prompt as its owner (or whoever it was escalated to) sees it. */
+export interface PromptCardView {
+  scheduledReviewId: string;
+  title: string;
+  reference: string;
+  district: string;
+  recordedAs: 'crime' | 'nchi';
+  strands: readonly string[];
+  /** Shown in personal chats only; never in channels. */
+  summary: string | null;
+  dueAt: Date;
+  now: Date;
+  step: 'prompt' | 'chase' | 'escalate_supervisor' | 'escalate_channel' | 'snoozed' | null;
+  owner: string;
+  unreachable: boolean;
+  isVictimContact: boolean;
+  status: 'pending' | 'done' | 'not_applicable' | 'cancelled';
+  outcome: string | null;
+  note: string | null;
+  completedByName: string | null;
+  completedAt: Date | null;
+  snoozedUntil: Date | null;
+  banner?: { kind: 'error' | 'warning' | 'success'; text: string };
+}
+
+const HEADINGS = {
+  prompt: 'Review due',
+  chase: 'Review deadline reached',
+  escalate_supervisor: 'Escalated: review overdue',
+  escalate_channel: 'Escalated to the review channel: review overdue',
+  snoozed: 'Snoozed review is back',
+} as const;
+
+const execute = (title: string, verb: string) => ({
+  type: 'Action.Execute',
+  title,
+  verb,
+  data: { scheduledReviewId: '${id}' },
+  fallback: { type: 'Action.Submit', title, data: { verb, scheduledReviewId: '${id}' } },
+});
+
+const template = {
+  type: 'AdaptiveCard',
+  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+  version: '1.5',
+  body: [
+    {
+      type: 'Container',
+      style: '${headStyle}',
+      bleed: true,
+      items: [
+        { type: 'TextBlock', text: '${heading}', weight: 'Bolder', size: 'Medium', wrap: true },
+        { type: 'TextBlock', text: '${title}', wrap: true, spacing: 'None' },
+      ],
+    },
+    { type: 'TextBlock', $when: '${unreachable}', text: 'The owner could not be reached in Teams, so this prompt came to the review channel.', wrap: true, color: 'Warning' },
+    { type: 'TextBlock', $when: '${hasBanner}', text: '${bannerText}', wrap: true, color: '${bannerColor}', weight: 'Bolder' },
+    { type: 'FactSet', facts: [{ $data: '${facts}', title: '${title}', value: '${value}' }] },
+    { type: 'TextBlock', $when: '${hasSummary}', text: '${summary}', wrap: true, isSubtle: true },
+    { type: 'TextBlock', $when: '${answered}', text: '${answerText}', wrap: true, weight: 'Bolder', color: 'Good' },
+  ],
+  actions: [
+    {
+      $when: '${pending}',
+      type: 'Action.ShowCard',
+      title: 'Done',
+      card: {
+        type: 'AdaptiveCard',
+        body: [
+          {
+            type: 'Input.ChoiceSet',
+            $when: '${isVictimContact}',
+            id: 'outcome',
+            label: 'Victim contact',
+            style: 'expanded',
+            isRequired: true,
+            errorMessage: 'Say how the contact went',
+            choices: [
+              { title: 'Contacted', value: 'contacted' },
+              { title: 'Could not contact', value: 'could_not_contact' },
+              { title: 'Declined contact', value: 'declined' },
+            ],
+          },
+          { type: 'Input.Text', id: 'note', label: 'Note (optional)', isMultiline: true, maxLength: 1000 },
+        ],
+        actions: [execute('Record as done', VERBS.promptDone)],
+      },
+    },
+    {
+      $when: '${pending}',
+      type: 'Action.ShowCard',
+      title: 'Not applicable',
+      card: {
+        type: 'AdaptiveCard',
+        body: [{ type: 'Input.Text', id: 'reason', label: 'Why it does not apply', isRequired: true, errorMessage: 'Give a reason', maxLength: 1000 }],
+        actions: [execute('Record as not applicable', VERBS.promptNotApplicable)],
+      },
+    },
+    {
+      $when: '${pending}',
+      type: 'Action.ShowCard',
+      title: 'Snooze',
+      card: {
+        type: 'AdaptiveCard',
+        body: [
+          {
+            type: 'Input.ChoiceSet',
+            id: 'snooze',
+            label: 'Remind me again',
+            style: 'expanded',
+            value: '1h',
+            choices: [
+              { title: 'In 1 hour', value: '1h' },
+              { title: 'In 4 hours', value: '4h' },
+              { title: 'Tomorrow 09:00', value: 'tomorrow' },
+            ],
+          },
+        ],
+        actions: [execute('Snooze', VERBS.promptSnooze)],
+      },
+    },
+  ],
+};
+
+const compiled = new Template(template);
+
+function relative(due: Date, now: Date): string {
+  const mins = Math.round((due.getTime() - now.getTime()) / 60000);
+  const abs = Math.abs(mins);
+  const text = abs < 60 ? `${abs} min` : abs < 48 * 60 ? `${Math.round(abs / 60)} h` : `${Math.round(abs / 1440)} days`;
+  return mins >= 0 ? `due in ${text}` : `overdue by ${text}`;
+}
+
+/** Renders a review prompt with Done / Not applicable / Snooze answered on the card (Action.Execute). Pure. */
+export function renderPromptCard(v: PromptCardView): AdaptiveCard {
+  const pending = v.status === 'pending';
+  const answerText =
+    v.status === 'done'
+      ? `Done${v.outcome && v.outcome !== 'done' ? ` (${humanise(v.outcome)})` : ''} by ${v.completedByName ?? 'unknown'}, ${v.completedAt ? ukDateTime(v.completedAt) : ''}${v.note ? ` — ${v.note}` : ''}`
+      : v.status === 'not_applicable'
+        ? `Not applicable (${v.note ?? 'no reason'}) — ${v.completedByName ?? 'unknown'}, ${v.completedAt ? ukDateTime(v.completedAt) : ''}`
+        : v.status === 'cancelled'
+          ? 'No longer needed: the occurrence changed.'
+          : '';
+  const data = {
+    id: v.scheduledReviewId,
+    heading: `${pending ? HEADINGS[v.step ?? 'prompt'] : 'Review answered'} · ${v.reference}`,
+    headStyle: pending && v.dueAt < v.now ? 'attention' : pending ? 'warning' : 'good',
+    title: v.title,
+    unreachable: v.unreachable && pending,
+    hasBanner: Boolean(v.banner),
+    bannerText: v.banner?.text ?? '',
+    bannerColor: v.banner?.kind === 'error' ? 'Attention' : v.banner?.kind === 'warning' ? 'Warning' : 'Good',
+    facts: [
+      { title: 'Deadline', value: `${ukDateTime(v.dueAt)}${pending ? ` (${relative(v.dueAt, v.now)})` : ''}` },
+      { title: 'Owner', value: v.owner },
+      { title: 'Occurrence', value: `${v.reference} · ${v.recordedAs === 'nchi' ? 'NCHI' : 'Crime'} · ${v.strands.map(humanise).join(', ')} · ${v.district}` },
+      ...(pending && v.snoozedUntil ? [{ title: 'Snoozed until', value: ukDateTime(v.snoozedUntil) }] : []),
+    ],
+    hasSummary: Boolean(v.summary),
+    summary: v.summary ?? '',
+    answered: !pending,
+    answerText,
+    pending,
+    isVictimContact: v.isVictimContact,
+  };
+  return compiled.expand({ $root: data }) as AdaptiveCard;
+}

@@ -1,0 +1,116 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { addWorkingDays } from './working-days.js';
+
+const ZONE = 'Europe/London';
+
+/** Scheduled review kinds (domain.md "Review cadence"). */
+export const REVIEW_KINDS = ['victim_contact', 'task_review', 'victim_support_referral', 'coordinator_review', 'monthly_review', 'closure_call'] as const;
+export type ReviewKind = (typeof REVIEW_KINDS)[number];
+
+/** Who owns a kind of review. */
+export type OwnerRole = 'supervisor' | 'oic' | 'coordinator';
+
+/** How long after its starting event a review falls due. */
+const offset = z.union([
+  z.object({ hours: z.number().positive() }).strict(),
+  z.object({ days: z.number().int().positive() }).strict(),
+  z.object({ workingDays: z.number().int().positive() }).strict(),
+  z.object({ months: z.number().int().positive() }).strict(),
+]);
+export type Offset = z.infer<typeof offset>;
+
+const rule = z.object({ enabled: z.boolean().default(true), after: offset, owner: z.enum(['supervisor', 'oic', 'coordinator']) });
+
+/** Schema of REVIEW_POLICY_FILE: any kind may be overridden or disabled. */
+export const reviewPolicySchema = z
+  .object({
+    victim_contact: rule.optional(),
+    task_review: rule.optional(),
+    victim_support_referral: rule.optional(),
+    coordinator_review: rule.optional(),
+    monthly_review: rule.optional(),
+    closure_call: rule.optional(),
+  })
+  .strict();
+
+export type ReviewRule = z.infer<typeof rule>;
+export type ReviewPolicy = Record<ReviewKind, ReviewRule>;
+
+/**
+ * Default cadence (domain.md, seeds 001 and 004, Victims' Code): supervisor victim contact 24h
+ * after allocation; supervisor task review 24h after the flag; victim-support referral by the OIC
+ * within 2 working days; coordinator review at 10 days; supervisor review monthly while open;
+ * closure call by the supervisor within 1 working day of filing or closing.
+ */
+export const DEFAULT_REVIEW_POLICY: ReviewPolicy = {
+  victim_contact: { enabled: true, after: { hours: 24 }, owner: 'supervisor' },
+  task_review: { enabled: true, after: { hours: 24 }, owner: 'supervisor' },
+  victim_support_referral: { enabled: true, after: { workingDays: 2 }, owner: 'oic' },
+  coordinator_review: { enabled: true, after: { days: 10 }, owner: 'coordinator' },
+  monthly_review: { enabled: true, after: { months: 1 }, owner: 'supervisor' },
+  closure_call: { enabled: true, after: { workingDays: 1 }, owner: 'supervisor' },
+};
+
+/** Titles users see. */
+export const REVIEW_TITLES: Record<ReviewKind, string> = {
+  victim_contact: 'Supervisor contact with the victim (24h after allocation)',
+  task_review: 'Supervisor task review: NCRS, VCC, victim-support referral (24h)',
+  victim_support_referral: 'Referral to victim support made or declined (2 working days)',
+  coordinator_review: 'Coordinator (SPOC) review (10 days)',
+  monthly_review: 'Monthly supervisor review of actions and VCC',
+  closure_call: 'Closure call to the victim (inspector contact if dissatisfied)',
+};
+
+/** Applies an offset in Europe/London: hours are elapsed time; days and months keep the local time. */
+export function applyOffset(from: Date, o: Offset, times = 1): Date {
+  const d = DateTime.fromJSDate(from).setZone(ZONE);
+  if ('hours' in o) return d.plus({ hours: o.hours * times }).toJSDate();
+  if ('days' in o) return d.plus({ days: o.days * times }).toJSDate();
+  if ('months' in o) return d.plus({ months: o.months * times }).toJSDate();
+  return addWorkingDays(from, o.workingDays * times);
+}
+
+/** The facts a schedule is computed from. */
+export interface ScheduleInput {
+  recordedAs: 'crime' | 'nchi';
+  status: 'open' | 'filed' | 'closed';
+  flaggedAt: Date;
+  allocatedAt: Date | null;
+  /** When the bot saw the occurrence become filed or closed (null while open). */
+  closedAt: Date | null;
+}
+
+/** One review the occurrence should have. */
+export interface PlannedReview {
+  kind: ReviewKind;
+  seq: number;
+  ownerRole: OwnerRole;
+  dueAt: Date;
+}
+
+/**
+ * The reviews an occurrence should have now, from the policy. Monthly reviews are planned up
+ * to `horizon` (the next one after now) while the occurrence is open; the victim-support
+ * referral applies to crimes only (Victims' Code); the closure call once filed or closed.
+ */
+export function planReviews(o: ScheduleInput, policy: ReviewPolicy, horizon: Date): PlannedReview[] {
+  const out: PlannedReview[] = [];
+  const add = (kind: ReviewKind, seq: number, from: Date, times = 1) => {
+    const r = policy[kind];
+    if (r.enabled) out.push({ kind, seq, ownerRole: r.owner, dueAt: applyOffset(from, r.after, times) });
+  };
+  if (o.allocatedAt) add('victim_contact', 0, o.allocatedAt);
+  add('task_review', 0, o.flaggedAt);
+  if (o.recordedAs === 'crime') add('victim_support_referral', 0, o.flaggedAt);
+  add('coordinator_review', 0, o.flaggedAt);
+  if (o.status === 'open' && policy.monthly_review.enabled) {
+    for (let n = 1; n <= 600; n++) {
+      const due = applyOffset(o.flaggedAt, policy.monthly_review.after, n);
+      add('monthly_review', n, o.flaggedAt, n);
+      if (due > horizon) break;
+    }
+  }
+  if (o.status !== 'open' && o.closedAt) add('closure_call', 0, o.closedAt);
+  return out;
+}

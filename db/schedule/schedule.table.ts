@@ -1,0 +1,30 @@
+import type { Generated, Selectable } from 'kysely';
+
+export interface ScheduledReviewsTable {
+  id: Generated<string>;
+  occurrence_id: string;
+  kind: string;
+  seq: number;
+  owner_role: string;
+  due_at: Date;
+  status: Generated<'pending' | 'done' | 'not_applicable' | 'cancelled'>;
+  outcome: string | null;
+  note: string | null;
+  completed_by: string | null;
+  completed_by_name: string | null;
+  completed_at: Date | null;
+  step: Generated<number>;
+  next_step_at: Date | null;
+  snoozed_until: Date | null;
+  snooze_count: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+export type ScheduledReviewRow = Selectable<ScheduledReviewsTable>;
+
+export interface PromptPostsTable {
+  conversation_id: string;
+  activity_id: string;
+  scheduled_review_id: string;
+  posted_at: Generated<Date>;
+}
