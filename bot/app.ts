@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { openDatabase } from '../db/database.js';
+import { featureJobs } from '../jobs/feature-jobs.js';
 import { startJobs } from '../jobs/scheduler.js';
 import type { Database } from '../db/schema.js';
 import type { Config } from './config.js';
@@ -104,7 +105,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;
   if (options.dispatcher !== false) dispatcher.start();
-  const jobs = options.jobs ?? config.jobs.enabled ? startJobs({ db, schedule: config.schedule, clock, kickOutbox: deps.kickOutbox, log: logger }, config.jobs) : null;
+  const jobs = options.jobs ?? config.jobs.enabled ? startJobs({ db, schedule: config.schedule, clock, kickOutbox: deps.kickOutbox, log: logger }, config.jobs, featureJobs({ db, config, clock, kickOutbox: deps.kickOutbox })) : null;
   logger.info({ port, mode: config.microsoftApp ? 'authenticated' : 'local', database: config.database.kind }, 'bot listening');
   const running = dispatcher;
   return {

@@ -46,6 +46,14 @@ const envSchema = z
     RATE_CONVERSATION_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(7),
     RATE_CONVERSATION_PER_30_SECONDS: z.coerce.number().int().min(1).max(10000).default(60),
     RATE_TENANT_PER_SECOND: z.coerce.number().int().min(1).max(10000).default(50),
+    MEETING_UPDATE_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+    MEETING_NUDGE_DAYS: z.coerce.number().int().min(0).max(30).default(2),
+    ACTIONS_CRON: z.string().default('0 9 * * 1-5'),
+    SCRUTINY_SAMPLE_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+    SMALL_NUMBER_THRESHOLD: z.coerce.number().int().min(0).max(100).default(5),
+    SUMMARY_WEEKLY_CRON: z.string().default('0 8 * * 1'),
+    SUMMARY_MONTHLY_CRON: z.string().default('0 8 1 * *'),
+    PUBLIC_BASE_URL: z.string().url('PUBLIC_BASE_URL must be a URL such as https://bot.example.org').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -93,6 +101,12 @@ export interface Config {
   readonly jobs: { readonly enabled: boolean; readonly sweepCron: string; readonly digestCron: string };
   /** Teams' limits for proactive messages (per conversation 7/s and 60/30s; 50/s per tenant). */
   readonly pacing: { readonly concurrency: number; readonly perConversationPerSecond: number; readonly perConversationPer30s: number; readonly perTenantPerSecond: number };
+  /** Delivery-plan actions and meetings (issue 4). */
+  readonly actions: { readonly updateDaysBefore: number; readonly nudgeDaysBefore: number; readonly cron: string };
+  /** Summaries and scrutiny packs (issue 5): sample size; partners see no count below `suppressBelow`. */
+  readonly summary: { readonly scrutinySampleSize: number; readonly suppressBelow: number; readonly weeklyCron: string; readonly monthlyCron: string };
+  /** Public address of this bot, for links in cards (charts, CSV downloads); defaults to http://localhost:PORT. */
+  readonly publicBaseUrl: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly timeZone: 'Europe/London';
 }
@@ -153,7 +167,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .filter(Boolean);
   const badStrand = localStrands.find((s) => !/^[a-z][a-z0-9_]{0,39}$/.test(s));
   if (badStrand) throw new ConfigError(`Invalid configuration:\n  LOCAL_STRANDS: "${badStrand}" must be a snake_case key`);
-  for (const [name, expr] of [['SWEEP_CRON', e.SWEEP_CRON], ['DIGEST_CRON', e.DIGEST_CRON]] as const) {
+  for (const [name, expr] of [
+    ['SWEEP_CRON', e.SWEEP_CRON],
+    ['DIGEST_CRON', e.DIGEST_CRON],
+    ['ACTIONS_CRON', e.ACTIONS_CRON],
+    ['SUMMARY_WEEKLY_CRON', e.SUMMARY_WEEKLY_CRON],
+    ['SUMMARY_MONTHLY_CRON', e.SUMMARY_MONTHLY_CRON],
+  ] as const) {
     if (!cron.validate(expr)) throw new ConfigError(`Invalid configuration:\n  ${name}: "${expr}" is not a cron expression`);
   }
   const microsoftApp: MicrosoftAppCredentials | null =
@@ -191,6 +211,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perConversationPer30s: e.RATE_CONVERSATION_PER_30_SECONDS,
       perTenantPerSecond: e.RATE_TENANT_PER_SECOND,
     },
+    actions: { updateDaysBefore: e.MEETING_UPDATE_DAYS, nudgeDaysBefore: e.MEETING_NUDGE_DAYS, cron: e.ACTIONS_CRON },
+    summary: { scrutinySampleSize: e.SCRUTINY_SAMPLE_SIZE, suppressBelow: e.SMALL_NUMBER_THRESHOLD, weeklyCron: e.SUMMARY_WEEKLY_CRON, monthlyCron: e.SUMMARY_MONTHLY_CRON },
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     timeZone: 'Europe/London',
   };

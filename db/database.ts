@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import * as initial from './migrations/2026-11-20T00-initial.js';
 import * as reviewSchedule from './migrations/2026-11-21T00-review-schedule.js';
+import * as actionsMeetings from './migrations/2026-11-21T01-actions-meetings.js';
+import * as summaries from './migrations/2026-11-21T02-summaries.js';
 import type { Database } from './schema.js';
 
 /** Where the data lives: a PostgreSQL server, or embedded PGlite in a folder (null: in memory). */
@@ -14,6 +16,8 @@ export type DatabaseTarget = { kind: 'postgres'; url: string; poolMax: number } 
 const migrations: Record<string, Migration> = {
   '2026-11-20T00-initial': initial,
   '2026-11-21T00-review-schedule': reviewSchedule,
+  '2026-11-21T01-actions-meetings': actionsMeetings,
+  '2026-11-21T02-summaries': summaries,
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { ActionUpdatesTable, ActionsTable, MeetingsTable } from './actions/actions.table.js';
 import type { AuditLogTable } from './audit/audit.table.js';
 import type { CardPostsTable, ConversationsTable, ReviewSubscriptionsTable } from './conversations/conversations.table.js';
 import type { OccurrencePeopleTable, OccurrencesTable } from './occurrences/occurrences.table.js';
@@ -21,6 +22,9 @@ export interface Database {
   audit_log: AuditLogTable;
   scheduled_reviews: ScheduledReviewsTable;
   prompt_posts: PromptPostsTable;
+  meetings: MeetingsTable;
+  actions: ActionsTable;
+  action_updates: ActionUpdatesTable;
 }
 
 /** A connection or an open transaction: repositories accept either. */

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { ScheduleConfig } from '../db/schedule/schedule.service.js';
 import { runDigest } from './digest.job.js';
+import type { JobSpec } from './feature-jobs.js';
 import { runReviewSweep } from './review-sweep.job.js';
 
 export interface JobDeps {
@@ -24,7 +25,7 @@ export interface JobTimes {
  * (default every minute) and the weekday digest (default 08:00 Monday to Friday).
  * @returns stop(), which waits for nothing further to start
  */
-export function startJobs(deps: JobDeps, times: JobTimes): { stop(): Promise<void> } {
+export function startJobs(deps: JobDeps, times: JobTimes, extra: readonly JobSpec[] = []): { stop(): Promise<void> } {
   const guard = (name: string, fn: () => Promise<number>) => async () => {
     try {
       const n = await fn();
@@ -36,6 +37,7 @@ export function startJobs(deps: JobDeps, times: JobTimes): { stop(): Promise<voi
   const tasks: ScheduledTask[] = [
     cron.schedule(times.sweepCron, guard('review-sweep', () => runReviewSweep(deps)), { timezone: 'Europe/London', name: 'review-sweep', noOverlap: true }),
     cron.schedule(times.digestCron, guard('digest', () => runDigest(deps)), { timezone: 'Europe/London', name: 'digest', noOverlap: true }),
+    ...extra.map((j) => cron.schedule(j.cron, guard(j.name, j.run), { timezone: 'Europe/London', name: j.name, noOverlap: true })),
   ];
   return {
     async stop() {

@@ -2,6 +2,7 @@ import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { listSubscriptions, recordCardPost, subscribe, unsubscribe } from '../../db/conversations/conversations.service.js';
 import { findByReference } from '../../db/occurrences/occurrences.service.js';
+import { FEATURES } from './features.js';
 import { channelConversationId } from './identity.js';
 import { getActor, hasRole, type BotDeps } from './context.js';
 import { sendMyReviews } from './prompt.handlers.js';
@@ -55,27 +56,34 @@ export function parseCommand(text: string): Command {
 }
 
 /** The help text (also the answer to anything the bot does not understand). */
-export const HELP_TEXT = [
+export const HELP_TEXT = (): string => [
   '**Hate Crime Coordinator** – review cards for flagged hate occurrences.',
   '',
   '- `subscribe` – make this conversation a review channel for all districts; `subscribe <district>` for one district (coordinators)',
   '- `unsubscribe` – stop review cards here (coordinators)',
   '- `review <reference>` – post the current review card of an occurrence, e.g. `review 13/204518/26`',
   '- `my reviews` – your reviews due in the next 24 hours and overdue, answerable on the cards',
+  ...FEATURES.flatMap((f) => f.commands.flatMap((c) => c.help)),
   '- `help` – this list',
 ].join('\n');
 
 /** Runs one chat command and replies in the conversation. */
 export async function runCommand(deps: BotDeps, ctx: TurnContext, text: string): Promise<void> {
+  const word = text.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+  const feature = FEATURES.flatMap((f) => f.commands).find((c) => c.words.includes(word));
+  if (feature) {
+    await feature.run(deps, ctx, text.trim());
+    return;
+  }
   const cmd = parseCommand(text);
   const actor = getActor(ctx);
   const conversationId = channelConversationId(ctx.activity.conversation.id);
   switch (cmd.name) {
     case 'help':
-      await ctx.sendActivity(HELP_TEXT);
+      await ctx.sendActivity(HELP_TEXT());
       return;
     case 'unknown':
-      await ctx.sendActivity(`I don't know "${cmd.text}".\n\n${HELP_TEXT}`);
+      await ctx.sendActivity(`I don't know "${cmd.text}".\n\n${HELP_TEXT()}`);
       return;
     case 'invalid':
       await ctx.sendActivity(`That command is not quite right: ${cmd.problem}\n\nUse ${cmd.usage}.`);

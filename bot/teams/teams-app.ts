@@ -2,6 +2,7 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
 import { VERBS } from '../../cards/verbs.js';
 import { runCommand } from './commands.js';
+import { FEATURES } from './features.js';
 import { setActor, type BotDeps } from './context.js';
 import { rememberConversation, resolveActor } from './identity.js';
 import { handlePromptAnswer } from './prompt.handlers.js';
@@ -49,6 +50,13 @@ export function createTeamsApp(deps: BotDeps, adapter: TeamsAdapter, botAppId: s
   for (const verb of promptVerbs) {
     app.adaptiveCards.actionExecute(verb, async (ctx, _state, data) => handlePromptAnswer(deps, ctx, verb, data));
     app.adaptiveCards.actionSubmit(verb, async (ctx, _state, data) => replaceSubmittedCard(ctx, await handlePromptAnswer(deps, ctx, verb, data)));
+  }
+
+  for (const feature of FEATURES) {
+    for (const action of feature.cardActions) {
+      app.adaptiveCards.actionExecute(action.verb, async (ctx, _state, data) => action.handle(deps, ctx, (data ?? {}) as Record<string, unknown>));
+      app.adaptiveCards.actionSubmit(action.verb, async (ctx, _state, data) => replaceSubmittedCard(ctx, await action.handle(deps, ctx, (data ?? {}) as Record<string, unknown>)));
+    }
   }
 
   app.activity(ActivityTypes.Message, async (ctx) => {

@@ -1,0 +1,6 @@
+import { actionsFeature } from './actions/actions.feature.js';
+import type { Feature } from './feature.js';
+import { summaryFeature } from './summary/summary.feature.js';
+
+/** Features beyond the review loop, in help order. */
+export const FEATURES: readonly Feature[] = [actionsFeature, summaryFeature];

@@ -1,0 +1,49 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+/** A `date` column: read as 'YYYY-MM-DD' text (set through a cast), written as the same. */
+export type DateColumn = ColumnType<string, string, string>;
+
+export interface MeetingsTable {
+  id: Generated<string>;
+  kind: string;
+  starts_at: Date;
+  recurrence: string | null;
+  series_id: string | null;
+  conversation_id: string | null;
+  created_by: string | null;
+  pack_posted_at: Date | null;
+  created_at: Generated<Date>;
+}
+export type MeetingRow = Selectable<MeetingsTable>;
+
+export interface ActionsTable {
+  id: Generated<string>;
+  ref: string;
+  objective: string | null;
+  text: string;
+  pillar: string;
+  owner_kind: 'person' | 'agency';
+  owner_upn: string | null;
+  owner_user_id: string | null;
+  owner_agency: string | null;
+  status: Generated<string>;
+  due_date: DateColumn | null;
+  district: string | null;
+  raised_at_meeting_id: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+export type ActionRow = Selectable<ActionsTable>;
+
+export interface ActionUpdatesTable {
+  id: Generated<string>;
+  action_id: string;
+  update_date: DateColumn;
+  text: string | null;
+  status_from: string | null;
+  status_to: string | null;
+  author_user_id: string | null;
+  author_name: string;
+  created_at: Generated<Date>;
+}

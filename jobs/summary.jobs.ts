@@ -1,0 +1,6 @@
+import type { FeatureJobDeps, JobSpec } from './feature-jobs.js';
+
+/** Scheduled summaries (issue 5). */
+export function summaryJobs(_deps: FeatureJobDeps): JobSpec[] {
+  return [];
+}
