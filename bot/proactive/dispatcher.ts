@@ -112,18 +112,26 @@ export class OutboxDispatcher {
     } while (this.again && !this.stopped);
   }
 
-  /** One claim-and-send round. @returns how many messages were claimed */
+  /**
+   * One claim-and-send round. Messages to one recipient go in order through one worker (so a
+   * personal chat is created once and per-conversation pacing holds); recipients run in parallel.
+   * @returns how many messages were claimed
+   */
   async sweep(): Promise<number> {
     const { db, clock, concurrency } = this.deps;
     const batch = await claimDue(db, this.worker, clock(), concurrency * 4);
+    const byTarget = new Map<string, ClaimedMessage[]>();
+    for (const m of batch) byTarget.set(m.conversationId, [...(byTarget.get(m.conversationId) ?? []), m]);
+    const queues = [...byTarget.values()];
     let next = 0;
-    const workers = Array.from({ length: Math.min(concurrency, batch.length) }, async () => {
-      while (next < batch.length) {
-        const m = batch[next++]!;
-        try {
-          await this.deliver(m);
-        } catch (e) {
-          this.deps.logger.error({ err: e, outboxId: m.id }, 'outbox delivery failed unexpectedly');
+    const workers = Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
+      while (next < queues.length) {
+        for (const m of queues[next++]!) {
+          try {
+            await this.deliver(m);
+          } catch (e) {
+            this.deps.logger.error({ err: e, outboxId: m.id }, 'outbox delivery failed unexpectedly');
+          }
         }
       }
     });
@@ -219,9 +227,16 @@ export class OutboxDispatcher {
 
   private async send(reference: Partial<ConversationReference>, r: Exclude<Rendered, { kind: 'skip' }>): Promise<string | null> {
     let activityId: string | null = null;
+    let failure: unknown = null;
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference, async (ctx) => {
-      activityId = await this.sendIn(ctx, r);
+      // The adapter's turn-error handler would swallow a failed send; keep it for the outbox.
+      try {
+        activityId = await this.sendIn(ctx, r);
+      } catch (e) {
+        failure = e;
+      }
     });
+    if (failure) throw failure;
     return activityId;
   }
 
@@ -241,6 +256,7 @@ export class OutboxDispatcher {
     if (!ref?.serviceUrl) throw new Unreachable('no Teams service URL known yet: the bot has not been spoken to');
     let conversationId = '';
     let activityId: string | null = null;
+    let failure: unknown = null;
     await this.deps.adapter.createConversationAsync(
       this.deps.botAppId,
       ref.channelId ?? 'msteams',
@@ -258,9 +274,14 @@ export class OutboxDispatcher {
           reference: { ...newRef, user: { id: userTeamsId } },
           userTeamsId,
         });
-        activityId = await this.sendIn(ctx, r);
+        try {
+          activityId = await this.sendIn(ctx, r);
+        } catch (e) {
+          failure = e;
+        }
       },
     );
+    if (failure) throw failure;
     return { conversationId, activityId };
   }
 }

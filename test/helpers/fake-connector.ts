@@ -22,6 +22,8 @@ interface Failure {
  */
 export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
+  /** Conversations the bot created (personal chats), with the parameters it sent. */
+  readonly creations: { id: string; body: Record<string, any> }[] = [];
   private readonly failures: Failure[] = [];
   private server: Server | null = null;
   private seq = 0;
@@ -46,12 +48,12 @@ export class FakeConnector {
 
   /** New messages posted (sent or replied), optionally to one conversation. */
   posted(conversationId?: string): ConnectorCall[] {
-    return this.calls.filter((c) => c.method === 'POST' && c.conversationId !== '' && (!conversationId || c.conversationId === conversationId));
+    return this.calls.filter((c) => c.method === 'POST' && !c.body.failedWith && c.conversationId !== '' && (!conversationId || c.conversationId === conversationId));
   }
 
   /** In-place updates (PUT), optionally to one conversation. */
   updated(conversationId?: string): ConnectorCall[] {
-    return this.calls.filter((c) => c.method === 'PUT' && (!conversationId || c.conversationId === conversationId));
+    return this.calls.filter((c) => c.method === 'PUT' && !c.body.failedWith && (!conversationId || c.conversationId === conversationId));
   }
 
   /** Adaptive Card content of a recorded call, or undefined. */
@@ -84,7 +86,9 @@ export class FakeConnector {
       return json(f.status, { error: { code: 'Fail', message: `fake failure ${f.status}` } }, f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {});
     }
     if (parts[1] === 'conversations' && parts.length === 2 && req.method === 'POST') {
-      return json(200, { id: `a:created-${++this.seq}` });
+      const id = `a:created-${++this.seq}`;
+      this.creations.push({ id, body });
+      return json(200, { id });
     }
     this.calls.push(call);
     if (req.method === 'PUT') return json(200, { id: call.activityId });

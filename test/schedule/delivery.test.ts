@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { FakeConnector } from '../helpers/fake-connector.js';
+import { bootHarness, channel, freshDatabase, message, occurrence, type Harness } from '../helpers/harness.js';
+import { claimDue } from '../../db/outbox/outbox.service.js';
+import { runDigest } from '../../jobs/digest.job.js';
+import { runReviewSweep } from '../../jobs/review-sweep.job.js';
+import { knownUser, officer, prompts, reviewIdOf } from './helpers.js';
+
+const dueFeed = (n: number) =>
+  Array.from({ length: n }, () =>
+    occurrence({ flaggedAt: '2026-11-18T09:00:00+00:00', oic: { upn: officer.upn, name: officer.name }, supervisor: { upn: 'nobody@force.police.uk' } }),
+  );
+
+describe('delivery across replicas and crashes', () => {
+  it('two bot processes on one database send each prompt exactly once', async () => {
+    const fresh = await freshDatabase();
+    const connector = new FakeConnector();
+    await connector.start();
+    const a = await bootHarness({}, { shared: { db: fresh.db, connector } });
+    const b = await bootHarness({}, { shared: { db: fresh.db, connector } });
+    try {
+      await a.send(message('subscribe'));
+      await knownUser(a, officer);
+      expect((await a.ingest({ occurrences: dueFeed(20) })).status).toBe(201);
+      const sweep = (h: Harness) => runReviewSweep({ db: h.db, schedule: h.config.schedule, clock: h.clock.now, kickOutbox: () => undefined }, 7);
+      await Promise.all([sweep(a), sweep(b), sweep(a), sweep(b)]);
+      await Promise.all([a.bot.dispatcher.drain(), b.bot.dispatcher.drain()]);
+      const all = prompts(a, /./);
+      // one message per review, step and recipient (a review may be chased, then escalated)
+      const keys = all.map((c) => `${reviewIdOf(c)}|${FakeConnector.card(c)!.body[0].items[0].text}|${c.conversationId}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      // 20 referrals to the OIC, 20 task reviews to the channel (supervisor unknown): one each
+      expect(all.filter((c) => JSON.stringify(c.body).includes('Referral to victim support'))).toHaveLength(20);
+      const outbox = await fresh.db.selectFrom('outbox').select(['status']).execute();
+      expect(outbox.every((o) => o.status === 'sent')).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+      await connector.stop();
+      await fresh.drop();
+    }
+  });
+
+  it('a process killed while holding messages loses none: they are sent once after its lease ends', async () => {
+    const h = await bootHarness();
+    try {
+      await h.send(message('subscribe'));
+      await knownUser(h, officer);
+      await h.ingest({ occurrences: dueFeed(5) });
+      await h.bot.dispatcher.drain(); // the review cards
+      const before = h.connector.posted().length;
+      await runReviewSweep({ db: h.db, schedule: h.config.schedule, clock: h.clock.now, kickOutbox: () => undefined });
+      // a worker claims everything and dies before sending
+      const claimed = await claimDue(h.db, 'dispatcher:killed', h.clock.now(), 1000);
+      expect(claimed.length).toBeGreaterThanOrEqual(5);
+      await h.bot.dispatcher.drain();
+      expect(h.connector.posted()).toHaveLength(before); // held by the dead worker's lease
+      h.clock.advance(121_000);
+      await h.bot.dispatcher.drain();
+      expect(h.connector.posted()).toHaveLength(before + claimed.length);
+      expect(new Set(prompts(h, /./).map((c) => `${reviewIdOf(c)}|${c.conversationId}`)).size).toBe(claimed.length);
+      await h.bot.dispatcher.drain();
+      expect(h.connector.posted()).toHaveLength(before + claimed.length);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('the weekday digest lists what was flagged, what is due today, overdue by owner and high-risk open cases', async () => {
+    const h = await bootHarness();
+    try {
+      await h.send(message('subscribe'));
+      const [old] = dueFeed(1);
+      const res = await h.ingest({ occurrences: [old, occurrence({ flaggedAt: '2026-11-19T15:00:00+00:00', strands: ['religion', 'race'] })] });
+      const [first, second] = res.body.results;
+      // grade the first high
+      const { executeInvoke } = await import('../helpers/harness.js');
+      const answers = Object.fromEntries(h.config.checklist.map((i) => [`item_${i.key}`, 'yes']));
+      await h.send(executeInvoke('review.submit', { occurrenceId: first.id, expectedVersion: 0, ...answers, riskGrade: 'high', riskRationale: 'repeat' }, 'x'));
+      await runDigest({ db: h.db, clock: h.clock.now, kickOutbox: () => undefined });
+      await runDigest({ db: h.db, clock: h.clock.now, kickOutbox: () => undefined }); // once a day only
+      await h.bot.dispatcher.drain();
+      const digests = h.connector.posted(channel.id).filter((c) => JSON.stringify(c.body).includes('Hate crime review digest'));
+      expect(digests).toHaveLength(1);
+      const text = JSON.stringify(FakeConnector.card(digests[0]));
+      expect(text).toContain('Flagged since the last digest: 2');
+      expect(text).toContain(second.reference);
+      expect(text).toContain('Religion, Race');
+      expect(text).toMatch(/PC Megan Bowen: \d/); // overdue by owner (the referral)
+      expect(text).toContain('High-risk open occurrences');
+      expect(text).toContain(`${first.reference} · Leeds`);
+      expect(text).toMatch(/Supervisor task review[^"]*: 1/); // the second's task review falls due at 15:00 today
+    } finally {
+      await h.close();
+    }
+  });
+});
