@@ -5,7 +5,7 @@ import { reviewChannelsByDistrict } from '../conversations/conversations.service
 import { toIssues, ValidationError } from '../errors.js';
 import { enqueueMessages, type OutboxMessage } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
-import { syncSchedule, type ScheduleConfig } from '../schedule/schedule.service.js';
+import { scheduleNewOccurrences, syncSchedule, type ScheduleConfig } from '../schedule/schedule.service.js';
 import { withRetry } from '../transactions.js';
 import { contentHash, occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
 import { findExisting, repeatCounts, toPeopleRows, toRow } from './occurrences.repository.js';
@@ -72,17 +72,42 @@ export async function ingestOccurrences(db: Kysely<Database>, items: readonly Fe
       const audits: AuditEntry[] = [];
       const created: { id: string; item: FeedOccurrence }[] = [];
       const refreshed: { occurrenceId: string; cause: string }[] = [];
+      const keyOf = (i: FeedOccurrence) => `${i.source}|${i.reference}`;
+      const seen = new Map<string, number>();
+      for (const i of items) seen.set(keyOf(i), (seen.get(keyOf(i)) ?? 0) + 1);
+      // New occurrences named once in the batch are inserted set-wise (the feed's common case).
+      const fresh = items.map((item, index) => ({ item, index })).filter(({ item }) => !existing.has(keyOf(item)) && seen.get(keyOf(item)) === 1);
+      for (let c = 0; c < fresh.length; c += 500) {
+        const chunk = fresh.slice(c, c + 500);
+        const rows = chunk.map(({ item }) => {
+          const row = toRow(item, contentHash(item));
+          // First seen already filed or closed: the closure call is due only if it was flagged recently.
+          const recent = row.flagged_at.getTime() >= now.getTime() - policy.schedule.backfillDays * 86_400_000;
+          return { ...row, closed_at: row.status !== 'open' && recent ? now : null, created_at: now, updated_at: now };
+        });
+        const inserted = await trx.insertInto('occurrences').values(rows).returningAll().execute();
+        const byKey = new Map(inserted.map((r) => [`${r.source}|${r.reference}`, r]));
+        const people = chunk.flatMap(({ item }) => toPeopleRows(byKey.get(keyOf(item))!.id, item));
+        for (let p = 0; p < people.length; p += 1000) await trx.insertInto('occurrence_people').values(people.slice(p, p + 1000)).execute();
+        await scheduleNewOccurrences(trx, inserted, policy.schedule, now, actor);
+        for (const { item, index } of chunk) {
+          const ins = byKey.get(keyOf(item))!;
+          existing.set(keyOf(item), ins);
+          created.push({ id: ins.id, item });
+          results.push({ index, id: ins.id, source: item.source, reference: item.reference, outcome: 'created' });
+          audits.push({ actor, action: 'occurrence.created', entityType: 'occurrence', entityId: ins.id, details: { source: item.source, reference: item.reference, contentHash: ins.content_hash } });
+        }
+      }
+      const freshIndexes = new Set(fresh.map((f) => f.index));
       // Later copies of one key in a batch update the earlier one, as if posted in sequence.
       for (const [index, item] of items.entries()) {
-        const key = `${item.source}|${item.reference}`;
+        if (freshIndexes.has(index)) continue;
+        const key = keyOf(item);
         const hash = contentHash(item);
         const row = toRow(item, hash);
         const before = existing.get(key);
         if (!before) {
-          // First seen already filed or closed: the closure call is due only if it was flagged recently.
-          const recent = row.flagged_at.getTime() >= now.getTime() - policy.schedule.backfillDays * 86_400_000;
-          const closedAt = row.status !== 'open' && recent ? now : null;
-          const ins = await trx.insertInto('occurrences').values({ ...row, closed_at: closedAt, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
+          const ins = await trx.insertInto('occurrences').values({ ...row, closed_at: row.status !== 'open' ? now : null, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
           await syncSchedule(trx, ins, policy.schedule, now, actor);
           const people = toPeopleRows(ins.id, item);
           if (people.length) await trx.insertInto('occurrence_people').values(people).execute();
@@ -107,7 +132,8 @@ export async function ingestOccurrences(db: Kysely<Database>, items: readonly Fe
           audits.push({ actor, action: 'occurrence.updated', entityType: 'occurrence', entityId: before.id, details: { changed: fields, previous, peopleChanged: true, contentHash: hash } });
         }
       }
-      await recordAudit(trx, ...audits);
+      results.sort((a, b) => a.index - b.index);
+      for (let a = 0; a < audits.length; a += 1000) await recordAudit(trx, ...audits.slice(a, a + 1000));
       await queueNewCards(trx, created.filter((c) => c.item.recordedAs === 'crime' || policy.nchiReview), now);
       await queueCardRefresh(trx, refreshed, now);
       return results;

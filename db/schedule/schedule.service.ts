@@ -110,6 +110,30 @@ export async function syncSchedule(trx: Db, occ: OccurrenceRow, cfg: ScheduleCon
   await recordAudit(trx, ...audits);
 }
 
+/**
+ * Schedules newly created occurrences set-wise (one insert for all their reviews, one audit entry
+ * per occurrence); the same rules as syncSchedule for an occurrence with no schedule yet.
+ */
+export async function scheduleNewOccurrences(trx: Db, occs: readonly OccurrenceRow[], cfg: ScheduleConfig, now: Date, actor: string): Promise<void> {
+  const horizon = new Date(now.getTime() + 31 * 86_400_000);
+  const rows = [];
+  const audits: Parameters<typeof recordAudit>[1][] = [];
+  for (const occ of occs) {
+    const cutoff = new Date(occ.created_at.getTime() - cfg.backfillDays * 86_400_000);
+    const planned = planReviews(
+      { recordedAs: occ.recorded_as as 'crime' | 'nchi', status: occ.status as 'open' | 'filed' | 'closed', flaggedAt: occ.flagged_at, allocatedAt: occ.allocated_at, closedAt: occ.closed_at },
+      cfg.policy,
+      horizon,
+    ).filter((p) => p.dueAt >= cutoff);
+    for (const p of planned) {
+      rows.push({ occurrence_id: occ.id, kind: p.kind, seq: p.seq, owner_role: p.ownerRole, due_at: p.dueAt, next_step_at: nextStepAt(p.dueAt, 0, null, cfg.steps), outcome: null, note: null, completed_by: null, completed_by_name: null, completed_at: null, snoozed_until: null });
+    }
+    if (planned.length) audits.push({ actor, action: 'schedule.added', entityType: 'occurrence', entityId: occ.id, details: { reviews: planned.map((p) => ({ kind: p.kind, seq: p.seq, dueAt: p.dueAt.toISOString() })) } });
+  }
+  for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('scheduled_reviews').values(rows.slice(i, i + 1000)).execute();
+  for (let i = 0; i < audits.length; i += 1000) await recordAudit(trx, ...audits.slice(i, i + 1000));
+}
+
 /** The review schedule of an occurrence, by deadline. */
 export async function scheduleFor(db: Db, occurrenceId: string): Promise<ScheduledReview[]> {
   const rows = await db.selectFrom('scheduled_reviews').selectAll().where('occurrence_id', '=', occurrenceId).orderBy('due_at').orderBy('kind').execute();

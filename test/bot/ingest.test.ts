@@ -47,6 +47,17 @@ describe('occurrence feed POST /api/occurrences', () => {
     expect(res.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['created', 'created']);
   });
 
+  it('treats a second copy of one reference in a batch as an update of the first', async () => {
+    const occ = occurrence();
+    const res = await h.ingest({ occurrences: [occurrence(), occ, { ...occ, status: 'filed' }, occurrence()] });
+    expect(res.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['created', 'created', 'updated', 'created']);
+    expect(res.body.results[1].id).toBe(res.body.results[2].id);
+    const row = await h.db.selectFrom('occurrences').selectAll().where('id', '=', res.body.results[1].id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('filed');
+    const schedule = await h.db.selectFrom('scheduled_reviews').select(['kind', 'status']).where('occurrence_id', '=', row.id).execute();
+    expect(schedule.find((r) => r.kind === 'closure_call')?.status).toBe('pending');
+  });
+
   it('rejects a batch with any invalid occurrence, lists every problem with its path, and writes nothing', async () => {
     const before = await count();
     const res = await h.ingest({
