@@ -129,8 +129,17 @@ export async function submitReview(
       });
       await completeCoordinatorReview(trx, input.occurrenceId, { userId: input.reviewer.userId, name: input.reviewer.name }, input.now);
       await queueCardRefresh(trx, [{ occurrenceId: input.occurrenceId, cause: `review:${row.id}` }], input.now);
-      const saved = await getCurrentReview(trx, input.occurrenceId);
-      if (!saved) throw new Error('review vanished inside its own transaction');
+      const saved: Review = {
+        id: row.id,
+        occurrenceId: input.occurrenceId,
+        version: currentVersion + 1,
+        riskGrade: input.answers.riskGrade,
+        riskRationale: input.answers.riskRationale?.trim() || null,
+        reviewerName: input.reviewer.name,
+        reviewerUserId: input.reviewer.userId,
+        reviewedAt: input.now,
+        decisions: input.answers.decisions.map((d) => ({ itemKey: d.itemKey, itemLabel: labels.get(d.itemKey) ?? d.itemKey, decision: d.decision, note: d.note?.trim() || null })),
+      };
       return { status: 'saved' as const, review: saved };
     }),
   );
