@@ -23,8 +23,7 @@ if (config.ingestApiKey === LOCAL_INGEST_KEY) logger.warn({ ingestApiKey: LOCAL_
 logger.info(`messaging endpoint ${bot.url}/api/messages; feed ${bot.url}/api/occurrences`);
 
 let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
+const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -35,5 +34,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
         process.exit(1);
       },
     );
-  });
-}
+};
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => shutdown(signal));
+// `npm start` does not always pass SIGTERM on to the bot; if the npm process that started us
+// goes away, stop cleanly rather than run on orphaned.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) shutdown('parent exited');
+}, 1000).unref();

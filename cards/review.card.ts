@@ -55,7 +55,8 @@ const formItems = [
   {
     type: 'Container',
     $data: '${form.items}',
-    spacing: 'Small',
+    spacing: 'Large',
+    separator: true,
     items: [
       { type: 'TextBlock', text: '${n}. ${label}', wrap: true },
       {
@@ -97,6 +98,16 @@ const formItems = [
     isMultiline: true,
     maxLength: 2000,
     value: '${form.riskRationale}',
+  },
+  // The submit button is at the bottom of a long card: repeat why it was refused where the user is.
+  {
+    type: 'Container',
+    $when: '${hasBanner}',
+    style: '${banner.style}',
+    items: [
+      { type: 'TextBlock', text: '${banner.text}', wrap: true, weight: 'Bolder' },
+      { type: 'TextBlock', $data: '${banner.details}', text: '• ${$data}', wrap: true, spacing: 'None' },
+    ],
   },
 ];
 

@@ -42,10 +42,13 @@ export function ingestHandler(deps: BotDeps) {
       const valid = validateFeed(items, deps.config, (i) => (batch ? ['occurrences', i] : []));
       const results = await ingestOccurrences(deps.db, valid, deps.config, 'system:ingest-api', deps.clock());
       deps.kickOutbox();
+      const tally = (o: string) => results.filter((r) => r.outcome === o).length;
+      deps.logger.info({ created: tally('created'), updated: tally('updated'), unchanged: tally('unchanged') }, 'occurrences ingested');
       const created = results.some((r) => r.outcome === 'created');
       res.send(created ? 201 : 200, { results: results.map(({ id, source, reference, outcome }) => ({ id, source, reference, outcome })) });
     } catch (e) {
       if (e instanceof ValidationError) {
+        deps.logger.info({ problems: e.issues.length }, 'occurrence feed refused');
         res.send(400, { errors: e.issues });
         return;
       }

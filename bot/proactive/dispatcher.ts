@@ -182,7 +182,7 @@ export class OutboxDispatcher {
         await this.deps.renderer.afterSent(trx, m.payload, conversationId, activityId);
         await markSent(trx, m.id, this.worker, clock(), activityId);
       });
-      logger.debug({ outboxId: m.id, kind: m.payload.type }, 'outbox message sent');
+      logger.info({ outboxId: m.id, kind: m.payload.type, conversationId }, 'proactive message sent');
     } catch (e) {
       await this.failed(m, conversationId, e);
     }

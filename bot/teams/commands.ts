@@ -19,8 +19,8 @@ export type Command =
   | { name: 'invalid'; problem: string; usage: string };
 
 const USAGE = {
-  subscribe: '`subscribe` (all districts) or `subscribe <district>`',
-  review: '`review <reference>`, e.g. `review 13/204518/26`',
+  subscribe: '`subscribe` (all districts) or `subscribe DISTRICT`, e.g. `subscribe Leeds`',
+  review: '`review REFERENCE`, e.g. `review 13/204518/26`',
 };
 
 const district = z.string().trim().min(1).max(100, 'a district name is at most 100 characters').regex(/^[\p{L}\p{N} .,'&()-]+$/u, 'a district name has letters, digits, spaces and . , \' & ( ) - only');
@@ -59,9 +59,9 @@ export function parseCommand(text: string): Command {
 export const HELP_TEXT = (): string => [
   '**Hate Crime Coordinator** – review cards for flagged hate occurrences.',
   '',
-  '- `subscribe` – make this conversation a review channel for all districts; `subscribe <district>` for one district (coordinators)',
+  '- `subscribe` – make this conversation a review channel for all districts; `subscribe DISTRICT` for one district (coordinators)',
   '- `unsubscribe` – stop review cards here (coordinators)',
-  '- `review <reference>` – post the current review card of an occurrence, e.g. `review 13/204518/26`',
+  '- `review REFERENCE` – post the current review card of an occurrence, e.g. `review 13/204518/26`',
   '- `my reviews` – your reviews due in the next 24 hours and overdue, answerable on the cards',
   ...FEATURES.flatMap((f) => f.commands.flatMap((c) => c.help)),
   '- `help` – this list',

@@ -45,6 +45,7 @@ export async function handlePromptAnswer(deps: BotDeps, ctx: TurnContext, verb: 
       (trx, occurrenceId, cause) => queueCardRefresh(trx, [{ occurrenceId, cause }], now),
     );
     deps.kickOutbox();
+    deps.logger.info({ scheduledReviewId: found.review.id, answer: answer.answer, outcome: outcome.status }, 'review prompt answered');
     if (outcome.status === 'already') return card(outcome.review, { kind: 'warning', text: 'This review was already answered; nothing was changed.' });
     return card(outcome.review, answer.answer === 'snooze' ? { kind: 'success', text: 'Snoozed. The prompt will come back then.' } : undefined);
   } catch (e) {

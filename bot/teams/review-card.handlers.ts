@@ -40,9 +40,9 @@ export async function renderCurrentCard(deps: BotDeps, occurrenceId: string, ext
 export async function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: unknown): Promise<AdaptiveCard | string> {
   const data = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const occurrenceId = typeof data.occurrenceId === 'string' ? data.occurrenceId : '';
-  if (!/^[0-9a-f-]{36}$/i.test(occurrenceId)) return 'This card does not name a valid occurrence. Type `review <reference>` to get a fresh card.';
+  if (!/^[0-9a-f-]{36}$/i.test(occurrenceId)) return 'This card does not name a valid occurrence. Type `review REFERENCE` to get a fresh card.';
   const loaded = await loadReviewCard(deps.db, occurrenceId, deps.config.repeat);
-  if (!loaded) return 'That occurrence is no longer held by the bot. Type `review <reference>` to look it up.';
+  if (!loaded) return 'That occurrence is no longer held by the bot. Type `review REFERENCE` to look it up.';
   const checklist = deps.config.checklist;
   const keys = checklist.map((i) => i.key);
   const labels = new Map(checklist.map((i, n) => [i.key, `Item ${n + 1}`]));
@@ -63,6 +63,7 @@ export async function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: u
       return `${where}: ${i.message}`;
     });
   if (!parsed.ok) {
+    deps.logger.info({ occurrenceId, problems: parsed.issues.length }, 'HCC review refused: invalid answers');
     return card(loaded.review, { kind: 'error', text: 'The review was not saved: some answers are not valid.', details: describe(parsed.issues) }, true);
   }
   if (!parsed.data.riskGrade) {
@@ -80,6 +81,7 @@ export async function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: u
       now: deps.clock(),
     });
     deps.kickOutbox();
+    deps.logger.info({ occurrenceId, outcome: outcome.status, version: outcome.status === 'saved' ? outcome.review.version : null, grade: answers.riskGrade }, 'HCC review submitted');
     if (outcome.status === 'stale') {
       const who = outcome.current ? `${outcome.current.reviewerName} saved a review first` : 'The review changed';
       return card(
@@ -92,6 +94,7 @@ export async function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: u
     return renderReviewCard(toReviewCardView(loaded.occurrence, outcome.review, checklist, { schedule: fresh, now }));
   } catch (e) {
     if (e instanceof ValidationError) {
+      deps.logger.info({ occurrenceId, problems: e.issues.length }, 'HCC review refused: incomplete');
       return card(loaded.review, { kind: 'error', text: 'The review was not saved: it is incomplete.', details: describe(e.issues) }, true);
     }
     if (e instanceof NotFoundError) return e.message;

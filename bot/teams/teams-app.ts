@@ -10,7 +10,7 @@ import { handleReviewSubmit } from './review-card.handlers.js';
 
 const WELCOME =
   'Hello, I am the Hate Crime Coordinator bot. I post a review card for each newly flagged hate occurrence. ' +
-  'A coordinator types `subscribe` in a channel to make it a review channel. Type `help` for the commands.';
+  'A coordinator @mentions me with `subscribe` in a channel (or types it here) to make it a review channel. Type `help` for the commands.';
 
 /**
  * Builds the teams-ai Application: every turn first stores the conversation reference and the
