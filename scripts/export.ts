@@ -1,6 +1,42 @@
 /**
  * `npm run export -- <kind> <file>`: writes data out in the formats of contracts.md.
- * Kinds are added by the features that own them (actions: issue 4).
+ *   actions <file.csv>   the delivery plan: ref,objective,action,pillar,owner,status,due,update
+ * `-` as the file writes to standard output. The export is audited as a disclosure.
+ * Exit codes: 0 written, 2 usage or I/O error.
  */
-console.error('Usage: npm run export -- actions <file.csv>  (not available yet)');
-process.exit(2);
+import { writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { loadConfig } from '../bot/config.js';
+import { openDatabase } from '../db/database.js';
+import { exportPlan } from '../db/actions/plan.service.js';
+
+function fail(message: string, code: number): never {
+  console.error(message);
+  process.exit(code);
+}
+
+/** With PGlite a running bot owns the data folder. */
+async function botIsRunning(port: number): Promise<boolean> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1500) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+const parsed = z.tuple([z.enum(['actions']), z.string().min(1)]).safeParse(process.argv.slice(2));
+if (!parsed.success) fail('Usage: npm run export -- actions <file.csv>   (- writes to standard output)', 2);
+const [, file] = parsed.data;
+const config = loadConfig();
+if (config.database.kind === 'pglite' && (await botIsRunning(config.port))) fail('Stop the bot first: the embedded database (PGlite) can be opened by one process at a time.', 2);
+const db = await openDatabase(config.database);
+try {
+  const { csv, count } = await exportPlan(db, { userId: null, name: 'Plan export', upn: null, roles: ['admin'], label: 'system:export' }, `export to ${file}`);
+  if (file === '-') process.stdout.write(csv);
+  else writeFileSync(file, csv, 'utf8');
+  console.error(`Exported ${count} action(s)${file === '-' ? '' : ` to ${file}`}.`);
+} catch (e) {
+  fail(`Export failed: ${(e as Error).message}`, 2);
+} finally {
+  await db.destroy();
+}

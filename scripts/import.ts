@@ -2,6 +2,7 @@
  * `npm run import -- <kind> <file>`: loads a file through the same validation as the HTTP feed.
  *   occurrences <file.jsonl>  one feed occurrence (contracts.md) per line
  *   users <file.csv>          the roster: upn,name,roles,districts (roles/districts separated by ;)
+ *   actions <file.csv>        the delivery plan: ref,objective,action,pillar,owner,status,due,update (contracts.md)
  * Every line is checked first; any bad line is reported and nothing is written. Exit codes:
  * 0 imported, 1 rejected input, 2 usage or I/O error.
  */
@@ -12,8 +13,9 @@ import { openDatabase } from '../db/database.js';
 import { ValidationError } from '../db/errors.js';
 import { ingestOccurrences, validateFeed } from '../db/occurrences/occurrences.service.js';
 import { importRoster } from '../db/users/users.service.js';
+import { importPlan } from '../db/actions/plan.service.js';
 
-const args = z.tuple([z.enum(['occurrences', 'users']), z.string().min(1)]);
+const args = z.tuple([z.enum(['occurrences', 'users', 'actions']), z.string().min(1)]);
 const BATCH = 1000;
 
 function fail(message: string, code: number): never {
@@ -110,8 +112,21 @@ async function importUsers(config: Config, text: string): Promise<void> {
   }
 }
 
+async function importActions(config: Config, text: string): Promise<void> {
+  if (await runningBot(config)) fail('Stop the bot first: the embedded database (PGlite) can be opened by one process at a time.', 2);
+  const db = await openDatabase(config.database);
+  try {
+    const results = await importPlan(db, text, { userId: null, name: 'Plan import', upn: null, roles: ['admin'], label: 'system:import' }, new Date());
+    for (const r of results) console.log(`line ${r.line}: ${r.ref} ${r.outcome}${r.changes.length ? ` (${r.changes.join(', ')})` : ''}`);
+    const n = (o: string) => results.filter((r) => r.outcome === o).length;
+    console.error(`Imported ${results.length} action(s): ${n('created')} created, ${n('updated')} updated, ${n('unchanged')} unchanged.`);
+  } finally {
+    await db.destroy();
+  }
+}
+
 const parsed = args.safeParse(process.argv.slice(2));
-if (!parsed.success) fail('Usage: npm run import -- occurrences <file.jsonl> | users <file.csv>', 2);
+if (!parsed.success) fail('Usage: npm run import -- occurrences <file.jsonl> | users <file.csv> | actions <file.csv>', 2);
 const [kind, file] = parsed.data;
 let text: string;
 try {
@@ -122,6 +137,7 @@ try {
 try {
   const config = loadConfig();
   if (kind === 'occurrences') await importOccurrences(config, text);
+  else if (kind === 'actions') await importActions(config, text);
   else await importUsers(config, text);
 } catch (e) {
   if (e instanceof ValidationError) report(e);

@@ -12,6 +12,9 @@ export interface MeetingsTable {
   conversation_id: string | null;
   created_by: string | null;
   pack_posted_at: Date | null;
+  /** When this meeting's update prompts were queued (injected clock); null until then. */
+  prompts_sent_at: Date | null;
+  nudges_sent_at: Date | null;
   created_at: Generated<Date>;
 }
 export type MeetingRow = Selectable<MeetingsTable>;
@@ -21,7 +24,9 @@ export interface ActionsTable {
   ref: string;
   objective: string | null;
   text: string;
+  /** A pillar key (actions.model.ts PILLARS), or `unassigned` until the coordinator sets one. */
   pillar: string;
+  /** `person`: owner_upn / owner_user_id is the holder. `agency`: owner_agency, with owner_upn / owner_user_id its named contact (or none). */
   owner_kind: 'person' | 'agency';
   owner_upn: string | null;
   owner_user_id: string | null;
@@ -47,3 +52,4 @@ export interface ActionUpdatesTable {
   author_name: string;
   created_at: Generated<Date>;
 }
+export type ActionUpdateRow = Selectable<ActionUpdatesTable>;

@@ -1,0 +1,105 @@
+import type { TurnContext } from 'botbuilder';
+import { renderActionCard } from '../../../cards/action.card.js';
+import { actionStatusSubmitSchema, actionUpdateSubmitSchema, assignSubmitSchema, type AssignSubmitData } from '../../../cards/actions.verbs.js';
+import { renderAssignForm } from '../../../cards/assign-form.card.js';
+import type { AdaptiveCard } from '../../../cards/review.card.js';
+import { assignableUsers, assignAction, changeAction, isUpn, normaliseRef, parsePillar, parseUkDate, showAction, type ActionChange, type PersonSpec } from '../../../db/actions/actions.service.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../../db/errors.js';
+import type { BotDeps } from '../context.js';
+import { actorOf, canEdit, conversationOf } from './actions.shared.js';
+
+const ID = /^[0-9a-f-]{36}$/i;
+const messages = (e: ValidationError) => (e.issues.length ? e.issues.map((i) => i.message).join('; ') : e.message);
+
+/**
+ * Update or Status pressed on an action card: validates the card data, records the change
+ * through the actions service and returns the refreshed card (refusals shown on the card).
+ */
+async function changeFromCard(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>, toChange: (raw: Record<string, unknown>) => { ok: true; change: ActionChange } | { ok: false; problem: string }): Promise<AdaptiveCard | string> {
+  const id = typeof raw.actionId === 'string' && ID.test(raw.actionId) ? raw.actionId : null;
+  if (!id) return 'This card does not name an action the bot holds. Type `actions mine` for yours.';
+  const actor = actorOf(ctx);
+  const now = deps.clock();
+  const refused = async (text: string) => {
+    try {
+      const d = await showAction(deps.db, { id, actor, conversationId: conversationOf(ctx) });
+      return renderActionCard({ detail: d, mode: 'view', now, editable: canEdit(actor, d.action), banner: { kind: 'error', text: `Not saved: ${text}` } });
+    } catch (e) {
+      if (e instanceof ForbiddenError || e instanceof NotFoundError) return `Not saved: ${text}`;
+      throw e;
+    }
+  };
+  const parsed = toChange(raw);
+  if (!parsed.ok) return refused(parsed.problem);
+  try {
+    const res = await changeAction(deps.db, { id, change: parsed.change, actor, now });
+    const text = parsed.change.kind === 'update' ? 'Update saved. Thank you.' : res.changed ? 'Status saved.' : 'The status was already that; nothing changed.';
+    return renderActionCard({ detail: res, mode: 'view', now, editable: canEdit(actor, res.action), banner: { kind: 'success', text } });
+  } catch (e) {
+    if (e instanceof ValidationError) return refused(messages(e));
+    if (e instanceof ForbiddenError || e instanceof NotFoundError) return refused(e.message);
+    throw e;
+  }
+}
+
+/** `action.update`: the Update box of an action card. */
+export function handleUpdateSubmit(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>): Promise<AdaptiveCard | string> {
+  return changeFromCard(deps, ctx, raw, (r) => {
+    const p = actionUpdateSubmitSchema.safeParse(r);
+    return p.success ? { ok: true, change: { kind: 'update', text: p.data.updateText } } : { ok: false, problem: p.error.issues.map((i) => i.message).join('; ') };
+  });
+}
+
+/** `action.status`: the Status choice of an action card. */
+export function handleStatusSubmit(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>): Promise<AdaptiveCard | string> {
+  return changeFromCard(deps, ctx, raw, (r) => {
+    const p = actionStatusSubmitSchema.safeParse(r);
+    return p.success ? { ok: true, change: { kind: 'status', status: p.data.newStatus } } : { ok: false, problem: p.error.issues.map((i) => i.message).join('; ') };
+  });
+}
+
+function personOf(d: AssignSubmitData): PersonSpec | null {
+  if (d.holder === 'me') return { kind: 'me' };
+  if (d.holder) return { kind: 'userId', userId: d.holder.slice(5) };
+  if (!d.holderOther) return null;
+  const other = d.holderOther.replace(/^@/, '');
+  return isUpn(other) ? { kind: 'upn', upn: other } : { kind: 'name', name: other };
+}
+
+/** Reads the form's optional fields the same way as the command. @returns the values or the problems */
+function formFields(d: AssignSubmitData, now: Date): { ok: true; pillar: ReturnType<typeof parsePillar>; due: string | null; ref: string | null } | { ok: false; problems: string[] } {
+  const problems: string[] = [];
+  const pillar = d.pillar ? parsePillar(d.pillar) : null;
+  if (d.pillar && !pillar) problems.push(`"${d.pillar}" is not a pillar`);
+  const due = d.due ? parseUkDate(d.due, now) : null;
+  if (due && !due.ok) problems.push(`due date: ${due.message}`);
+  const ref = d.ref ? normaliseRef(d.ref) : null;
+  if (d.ref && !ref) problems.push(`"${d.ref}" is not a ref (e.g. 3.3 h)`);
+  return problems.length ? { ok: false, problems } : { ok: true, pillar, due: due?.ok ? due.date : null, ref };
+}
+
+/** `action.assign`: the assign form. Returns the new action's card, or the form with the problems and what was entered. */
+export async function handleAssignSubmit(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>): Promise<AdaptiveCard | string> {
+  const actor = actorOf(ctx);
+  const now = deps.clock();
+  const values = Object.fromEntries(Object.entries(raw).filter(([k, v]) => typeof v === 'string' && k !== 'verb')) as Record<string, string>;
+  const form = async (text: string) => renderAssignForm({ people: await assignableUsers(deps.db, actor.userId), actorUserId: actor.userId, values, banner: { kind: 'error', text: `Not assigned: ${text}` } });
+  const p = assignSubmitSchema.safeParse(raw);
+  if (!p.success) return form(p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const fields = formFields(p.data, now);
+  if (!fields.ok) return form(fields.problems.join('; '));
+  try {
+    const done = await assignAction(
+      deps.db,
+      { text: p.data.text, person: personOf(p.data), agency: p.data.agency || null, pillar: fields.pillar, due: fields.due, ref: fields.ref, objective: p.data.objective || null, actor, now },
+      (a) => renderActionCard({ detail: a, mode: 'assigned', now, editable: true }),
+    );
+    deps.kickOutbox();
+    const who = done.action.holderUserId === actor.userId ? 'you' : (done.action.holderName ?? done.action.ownerUpn ?? done.action.ownerAgency);
+    return renderActionCard({ detail: done, mode: 'view', now, editable: true, banner: { kind: 'success', text: `Assigned ${done.action.ref} to ${who}.${done.holderNotified ? ' They have been sent the action in their personal chat.' : ''}` } });
+  } catch (e) {
+    if (e instanceof ValidationError) return form(messages(e));
+    if (e instanceof ForbiddenError) return `Sorry, ${e.message}.`;
+    throw e;
+  }
+}

@@ -1,0 +1,103 @@
+import { TeamsInfo, type TurnContext } from 'botbuilder';
+import { renderActionCard } from '../../../cards/action.card.js';
+import { renderActionsListCard } from '../../../cards/actions-list.card.js';
+import { renderAssignForm } from '../../../cards/assign-form.card.js';
+import { PILLAR_LABELS, STATUS_LABELS } from '../../../cards/actions.verbs.js';
+import { actorHas, assignableUsers, assignAction, changeAction, listActions, showAction, type ActionFilter, type PersonSpec } from '../../../db/actions/actions.service.js';
+import type { BotDeps } from '../context.js';
+import type { ActionCommand, PersonToken } from './actions.commands.js';
+import { USAGE } from './actions.commands.js';
+import { actorOf, answering, canEdit, conversationOf, sendCard } from './actions.shared.js';
+
+/** A Teams @mention in the message resolves to the mentioned user; else the name is looked up. */
+async function personSpec(ctx: TurnContext, token: PersonToken): Promise<PersonSpec> {
+  if (token.kind !== 'mention') return token;
+  const entity = (ctx.activity.entities ?? []).find(
+    (e) => e.type === 'mention' && e.mentioned?.id !== ctx.activity.recipient?.id && (e.text === `<at>${token.name}</at>` || e.mentioned?.name === token.name),
+  );
+  const mentioned = entity?.mentioned as { id?: string; name?: string; aadObjectId?: string } | undefined;
+  if (!mentioned?.id) return { kind: 'name', name: token.name };
+  let upn: string | null = null;
+  try {
+    const member = await TeamsInfo.getMember(ctx, mentioned.id);
+    upn = member.userPrincipalName ?? member.email ?? null;
+  } catch {
+    // The member API is unavailable (Playground, group chats without the roster): Teams id and name suffice.
+  }
+  return { kind: 'mention', teamsId: mentioned.id, name: mentioned.name ?? token.name, aadObjectId: mentioned.aadObjectId ?? null, upn };
+}
+
+const FILTER_TITLES = (f: ActionFilter): string =>
+  f.kind === 'mine' ? 'Your actions' : f.kind === 'overdue' ? 'Overdue actions' : f.kind === 'pillar' ? `Actions · ${PILLAR_LABELS[f.pillar] ?? f.pillar}` : f.kind === 'owner' ? `Actions held by "${f.owner}"` : 'Delivery plan: current actions (not discharged)';
+
+/** `assign` alone: the form (coordinators). */
+export async function sendAssignForm(deps: BotDeps, ctx: TurnContext): Promise<void> {
+  const actor = actorOf(ctx);
+  if (!actorHas(actor, 'coordinator')) {
+    await ctx.sendActivity('Sorry, only a Hate Crime Coordinator can assign delivery-plan actions.');
+    return;
+  }
+  await sendCard(ctx, renderAssignForm({ people: await assignableUsers(deps.db, actor.userId), actorUserId: actor.userId }));
+}
+
+async function assign(deps: BotDeps, ctx: TurnContext, cmd: Extract<ActionCommand, { name: 'assign' }>): Promise<void> {
+  const actor = actorOf(ctx);
+  const now = deps.clock();
+  const person = await personSpec(ctx, cmd.person);
+  const done = await assignAction(
+    deps.db,
+    { text: cmd.text, person, agency: cmd.agency, pillar: cmd.pillar, due: cmd.due, ref: cmd.ref, objective: null, actor, now },
+    (a) => renderActionCard({ detail: a, mode: 'assigned', now, editable: true }),
+  );
+  deps.kickOutbox();
+  const a = done.action;
+  const who = a.holderUserId === actor.userId ? 'you' : (a.holderName ?? a.ownerUpn ?? a.ownerAgency ?? 'the holder');
+  const notes = [
+    done.holderNotified ? `${who} will get it in their personal chat with the bot.` : '',
+    !a.holderInTeams ? `${who} is not known in Teams yet, so reminders for this action come to the coordinator until they message the bot.` : '',
+    a.pillar === 'unassigned' ? `No pillar was given: set one with \`action ${a.ref} pillar <pillar>\`.` : '',
+  ].filter(Boolean);
+  await sendCard(ctx, renderActionCard({ detail: done, mode: 'view', now, editable: true, banner: { kind: 'success', text: `Assigned ${a.ref} to ${who}.` } }), [`Action **${a.ref}** assigned to ${who}.`, ...notes].join(' '));
+}
+
+async function change(deps: BotDeps, ctx: TurnContext, cmd: Extract<ActionCommand, { name: 'change' }>): Promise<void> {
+  const actor = actorOf(ctx);
+  const now = deps.clock();
+  const res = await changeAction(deps.db, { ref: cmd.ref, change: cmd.change, actor, now });
+  const a = res.action;
+  const c = cmd.change;
+  const what = !res.changed
+    ? `Nothing changed: ${a.ref} is already ${c.kind === 'pillar' ? PILLAR_LABELS[a.pillar] : STATUS_LABELS[a.status]}.`
+    : c.kind === 'update' ? `Update recorded on ${a.ref}.` : c.kind === 'discharge' ? `${a.ref} is discharged.` : c.kind === 'status' ? `${a.ref} is now ${STATUS_LABELS[a.status]}.` : `${a.ref} is now under ${PILLAR_LABELS[a.pillar]}.`;
+  await sendCard(ctx, renderActionCard({ detail: res, mode: 'view', now, editable: canEdit(actor, a) }), what);
+}
+
+async function show(deps: BotDeps, ctx: TurnContext, ref: string): Promise<void> {
+  const actor = actorOf(ctx);
+  const d = await showAction(deps.db, { ref, actor, conversationId: conversationOf(ctx) });
+  await sendCard(ctx, renderActionCard({ detail: d, mode: 'view', now: deps.clock(), editable: canEdit(actor, d.action) }));
+}
+
+async function list(deps: BotDeps, ctx: TurnContext, filter: ActionFilter): Promise<void> {
+  const now = deps.clock();
+  const res = await listActions(deps.db, { filter, actor: actorOf(ctx), now, conversationId: conversationOf(ctx) });
+  await sendCard(ctx, renderActionsListCard({ title: FILTER_TITLES(filter), items: res.actions, total: res.total, now }));
+}
+
+/** Runs a parsed `assign`, `action` or `actions` command, answering problems in the conversation. */
+export async function runActionCommand(deps: BotDeps, ctx: TurnContext, cmd: ActionCommand): Promise<void> {
+  switch (cmd.name) {
+    case 'assignForm':
+      return sendAssignForm(deps, ctx);
+    case 'assign':
+      return answering(ctx, USAGE.assign, () => assign(deps, ctx, cmd));
+    case 'change':
+      return answering(ctx, cmd.change.kind === 'update' || cmd.change.kind === 'status' ? undefined : USAGE.action, () => change(deps, ctx, cmd));
+    case 'show':
+      return answering(ctx, undefined, () => show(deps, ctx, cmd.ref));
+    case 'list':
+      return answering(ctx, undefined, () => list(deps, ctx, cmd.filter));
+    default:
+      return;
+  }
+}

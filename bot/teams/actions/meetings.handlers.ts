@@ -1,0 +1,66 @@
+import type { TurnContext } from 'botbuilder';
+import { ukDateTime } from '../../../cards/format.js';
+import { renderMeetingPackCard } from '../../../cards/meeting-pack.card.js';
+import { actorHas, MEETING_TITLES } from '../../../db/actions/actions.service.js';
+import { scheduleMeeting, upcomingMeetings } from '../../../db/actions/meetings.service.js';
+import { meetingPack } from '../../../db/actions/pack.service.js';
+import { queueActionReminders } from '../../../db/actions/reminders.service.js';
+import { renderReminder } from '../../../jobs/actions-reminders.job.js';
+import type { BotDeps } from '../context.js';
+import { USAGE, type ActionCommand } from './actions.commands.js';
+import { actorOf, answering, conversationOf, sendCard } from './actions.shared.js';
+
+async function schedule(deps: BotDeps, ctx: TurnContext, cmd: Extract<ActionCommand, { name: 'schedule' }>): Promise<void> {
+  const now = deps.clock();
+  const res = await scheduleMeeting(
+    deps.db,
+    { kind: cmd.kind, startsAt: cmd.startsAt, recurrence: cmd.recurrence, conversationId: conversationOf(ctx), actor: actorOf(ctx), now },
+    // A meeting within the update window prompts holders at once rather than at the next 09:00 run.
+    () => queueActionReminders(deps.db, deps.config.actions, now, renderReminder),
+  );
+  if (res.remindersQueued > 0) deps.kickOutbox();
+  const m = res.meeting;
+  const repeat = m.recurrence === 'once' ? 'once' : `${m.recurrence} from then on`;
+  const lines = [
+    `${MEETING_TITLES[m.kind]} scheduled for **${ukDateTime(m.startsAt)}** (${repeat})${cmd.timeGiven ? '' : '; no time was given, so 10:00'}.`,
+    res.replaced ? `It replaces ${res.replaced} meeting${res.replaced === 1 ? '' : 's'} of that kind not yet held.` : '',
+    m.kind === 'tactical'
+      ? `Holders of open actions are asked for an update ${deps.config.actions.updateDaysBefore} days before, and reminded ${deps.config.actions.nudgeDaysBefore} days before if they have not updated.${res.remindersQueued ? ` ${res.remindersQueued} update request${res.remindersQueued === 1 ? ' was' : 's were'} sent now.` : ''}`
+      : '',
+    '`meeting pack` posts the agenda filled in with the plan.',
+  ];
+  await ctx.sendActivity(lines.filter(Boolean).join('\n\n'));
+}
+
+async function pack(deps: BotDeps, ctx: TurnContext, kind: 'tactical' | 'strategic'): Promise<void> {
+  const data = await meetingPack(deps.db, { kind, actor: actorOf(ctx), conversationId: conversationOf(ctx), now: deps.clock() });
+  await sendCard(ctx, renderMeetingPackCard(data));
+}
+
+async function list(deps: BotDeps, ctx: TurnContext): Promise<void> {
+  const actor = actorOf(ctx);
+  if (!actorHas(actor, 'coordinator', 'manager', 'partner', 'officer', 'supervisor')) {
+    await ctx.sendActivity('Sorry, the meeting calendar is for partnership members.');
+    return;
+  }
+  const meetings = await upcomingMeetings(deps.db, deps.clock());
+  if (meetings.length === 0) {
+    await ctx.sendActivity(`No meetings are scheduled. A coordinator can use ${USAGE.meeting}.`);
+    return;
+  }
+  await ctx.sendActivity(['Next meetings:', ...meetings.map((m) => `- ${MEETING_TITLES[m.kind]}: ${ukDateTime(m.startsAt)}${m.recurrence === 'once' ? '' : ` (${m.recurrence})`}`)].join('\n'));
+}
+
+/** Runs a parsed `meeting` or `meetings` command, answering problems in the conversation. */
+export async function runMeetingCommand(deps: BotDeps, ctx: TurnContext, cmd: ActionCommand): Promise<void> {
+  switch (cmd.name) {
+    case 'schedule':
+      return answering(ctx, USAGE.meeting, () => schedule(deps, ctx, cmd));
+    case 'pack':
+      return answering(ctx, undefined, () => pack(deps, ctx, cmd.kind));
+    case 'meetings':
+      return answering(ctx, undefined, () => list(deps, ctx));
+    default:
+      return;
+  }
+}

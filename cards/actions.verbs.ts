@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Universal Action verbs of the delivery-plan cards (also the `verb` of their Action.Submit fallbacks). */
+export const ACTION_VERBS = {
+  update: 'action.update',
+  status: 'action.status',
+  assign: 'action.assign',
+} as const;
+
+/** Display names of action statuses (seed 004's "Update Key"). */
+export const STATUS_LABELS: Record<string, string> = {
+  not_started: 'Not started',
+  in_progress: 'In progress',
+  bau: 'Business as usual (BAU)',
+  completed: 'Completed',
+  discharged: 'Discharged',
+};
+/** Statuses a holder may choose on the card (discharge is the tactical lead's command). */
+export const CARD_STATUSES = ['not_started', 'in_progress', 'bau', 'completed'] as const;
+
+/** Display names of pillars (seed 001's "6 key actions"). */
+export const PILLAR_LABELS: Record<string, string> = {
+  prevention: 'Prevention',
+  responding: 'Responding in communities',
+  increasing_reporting: 'Increasing reporting',
+  supporting_victims: 'Supporting victims',
+  building_understanding: 'Building understanding',
+  investigation_quality: 'Investigation quality',
+  unassigned: 'No pillar yet',
+};
+
+const actionId = z.string().uuid('the card does not name a valid action');
+const text = (max: number, what: string) =>
+  z
+    .union([z.string(), z.undefined(), z.null()])
+    .transform((s) => (typeof s === 'string' ? s.trim() : ''))
+    .pipe(z.string().max(max, `${what} is at most ${max.toLocaleString('en-GB')} characters`));
+
+/** Submit data of the Update box on an action card. */
+export const actionUpdateSubmitSchema = z.object({
+  actionId,
+  updateText: text(4000, 'an update').pipe(z.string().min(2, 'write the update before pressing Save update')),
+});
+
+/** Submit data of the Status choice on an action card. */
+export const actionStatusSubmitSchema = z.object({
+  actionId,
+  newStatus: z.enum(CARD_STATUSES, { errorMap: () => ({ message: 'choose not started, in progress, BAU or completed' }) }),
+});
+
+/** Submit data of the assign form; `holder` is `me`, `user:<uuid>` or empty (then `holderOther` or `agency`). */
+export const assignSubmitSchema = z.object({
+  text: text(1000, 'the action'),
+  holder: z
+    .union([z.literal(''), z.literal('me'), z.string().regex(/^user:[0-9a-f-]{36}$/i, 'choose a person from the list'), z.undefined(), z.null()])
+    .transform((v) => v || null),
+  holderOther: text(200, 'the person'),
+  agency: text(100, 'an agency name'),
+  pillar: text(40, 'a pillar'),
+  due: text(40, 'a due date'),
+  ref: text(20, 'a ref'),
+  objective: text(500, 'an objective'),
+});
+export type AssignSubmitData = z.infer<typeof assignSubmitSchema>;

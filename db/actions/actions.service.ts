@@ -1,0 +1,220 @@
+import { sql, type Kysely } from 'kysely';
+import { recordAudit } from '../audit/audit.service.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { enqueueMessages } from '../outbox/outbox.service.js';
+import type { Database, Db } from '../schema.js';
+import { withRetry } from '../transactions.js';
+import { actorHas, isHolder, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate, type PillarOrNone } from './actions.model.js';
+import { actionsQuery, fetchActions, findById, findByRef, insertUpdate, lockAction, nextAutoRef, updatesFor } from './actions.repository.js';
+import { resolvePerson, type PersonSpec } from './owners.js';
+import { londonDate } from './uk-dates.js';
+
+export * from './actions.model.js';
+export { DATE_FORMS, londonDate, parsePlanDate, parseUkDate, parseUkDateTime } from './uk-dates.js';
+export type { PersonSpec } from './owners.js';
+
+/** An action with its updates, newest first. */
+export interface ActionDetail {
+  action: Action;
+  updates: ActionUpdate[];
+}
+
+/** What `assign` (command or card form) asks for. `due` is 'YYYY-MM-DD' (London) or null. */
+export interface AssignInput {
+  text: string;
+  person: PersonSpec | null;
+  agency: string | null;
+  pillar: PillarOrNone | null;
+  due: string | null;
+  ref: string | null;
+  objective: string | null;
+  actor: ActionActor;
+  now: Date;
+}
+
+/** The outcome of an assignment: the action and whether its holder can be told in Teams. */
+export interface Assigned extends ActionDetail {
+  holderInTeams: boolean;
+}
+
+function check(cond: unknown, path: string, message: string): void {
+  if (!cond) throw new ValidationError(message, [{ path, message }]);
+}
+
+/**
+ * Creates an action (seed 001 1.8: the coordinator disseminates actions to their holders).
+ * A person, or an agency with an optional named contact, owns it; without a ref it gets `A<n>`.
+ * A holder other than the actor who is reachable in Teams gets `renderHolderCard`'s card in their
+ * personal chat through the outbox, queued in the same transaction. Audited.
+ * @throws ForbiddenError unless the actor is a coordinator; ValidationError for a taken ref,
+ *   empty or long text, a past due date, or a person who cannot be identified
+ */
+export async function assignAction(conn: Kysely<Database>, input: AssignInput, renderHolderCard?: (a: Assigned) => Record<string, unknown>): Promise<Assigned & { holderNotified: boolean }> {
+  if (!actorHas(input.actor, 'coordinator')) throw new ForbiddenError('only a Hate Crime Coordinator can assign delivery-plan actions');
+  const text = input.text.trim();
+  check(text.length >= 3, 'text', 'say what is to be done (at least 3 characters)');
+  check(text.length <= 1000, 'text', 'the action text is at most 1,000 characters');
+  check(input.person || input.agency, 'owner', 'name the holder: a person, or an agency');
+  check(!input.due || input.due >= londonDate(input.now), 'due', 'the due date is in the past');
+  check(!input.agency || input.agency.trim().length <= 100, 'agency', 'an agency name is at most 100 characters');
+  return withRetry(() =>
+    conn.transaction().execute(async (trx) => {
+      const person = input.person ? await resolvePerson(trx, input.person, input.actor) : null;
+      const ref = input.ref ?? (await nextAutoRef(trx));
+      if (await findByRef(trx, ref)) throw new ValidationError(`ref ${ref} is taken`, [{ path: 'ref', message: `an action with ref ${ref} already exists; choose another ref or leave it out` }]);
+      const raisedAt = await trx.selectFrom('meetings').select('id').where('starts_at', '<=', input.now).where('starts_at', '>=', new Date(input.now.getTime() - 12 * 3_600_000)).orderBy('starts_at', 'desc').executeTakeFirst();
+      const row = await trx
+        .insertInto('actions')
+        .values({
+          ref,
+          objective: input.objective?.trim() || null,
+          text,
+          pillar: input.pillar ?? UNASSIGNED,
+          owner_kind: input.agency ? 'agency' : 'person',
+          owner_upn: person?.upn ?? null,
+          owner_user_id: person?.userId ?? null,
+          owner_agency: input.agency?.trim() || null,
+          status: 'not_started',
+          due_date: input.due,
+          district: null,
+          raised_at_meeting_id: raisedAt?.id ?? null,
+          created_by: input.actor.userId,
+          created_at: input.now,
+          updated_at: input.now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, { actor: input.actor.label, action: 'action.assigned', entityType: 'action', entityId: row.id, details: { ref, pillar: input.pillar ?? UNASSIGNED, owner: person?.upn ?? person?.name ?? null, agency: input.agency, due: input.due } });
+      const action = (await findById(trx, row.id))!;
+      const assigned = { action, updates: [], holderInTeams: Boolean(person?.inTeams) };
+      const notify = Boolean(renderHolderCard && action.holderInTeams && action.holderUserId && action.holderUserId !== input.actor.userId);
+      if (notify) {
+        const payload = { type: 'card' as const, card: renderHolderCard!(assigned), reroute: { district: action.district ?? '*' } };
+        await enqueueMessages(trx, [{ dedupeKey: `action-assigned:${action.id}`, conversationId: `user:${action.holderUserId}`, payload }], input.now);
+        await recordAudit(trx, { actor: input.actor.label, action: 'action.reminder_queued', entityType: 'action', entityId: action.id, details: { key: `action-assigned:${action.id}` } });
+      }
+      return { ...assigned, holderNotified: notify };
+    }),
+  );
+}
+
+/** A change to an existing action. */
+export type ActionChange = { kind: 'update'; text: string } | { kind: 'status'; status: ActionStatus } | { kind: 'pillar'; pillar: PillarOrNone } | { kind: 'discharge' };
+
+function authorise(actor: ActionActor, action: Action, change: ActionChange): void {
+  if (change.kind === 'discharge') {
+    if (!actorHas(actor, 'manager')) throw new ForbiddenError('only the tactical lead (a manager) can discharge an action');
+    return;
+  }
+  if (change.kind === 'pillar') {
+    if (!actorHas(actor, 'coordinator')) throw new ForbiddenError('only a Hate Crime Coordinator can change the pillar of an action');
+    return;
+  }
+  if (!isHolder(actor, action) && !actorHas(actor, 'coordinator')) throw new ForbiddenError(`only the holder of ${action.ref} or a coordinator can update it`);
+}
+
+function validateChange(action: Action, change: ActionChange): void {
+  if (action.status === 'discharged' && change.kind !== 'pillar') {
+    throw new ValidationError(`${action.ref} was discharged`, [{ path: 'status', message: `${action.ref} has been discharged and is closed; assign a new action if more is needed` }]);
+  }
+  if (change.kind === 'update') {
+    check(change.text.trim().length >= 2, 'text', 'write the update (at least 2 characters)');
+    check(change.text.trim().length <= 4000, 'text', 'an update is at most 4,000 characters');
+  }
+  if (change.kind === 'status') check(change.status !== 'discharged', 'status', 'discharging is for the tactical lead: `action <ref> discharge`');
+}
+
+/**
+ * Records an update, a status change, a pillar change or a discharge on the action `ref` (or id),
+ * dated today (London), as a new entry in its history. Audited in the same transaction.
+ * A status that is already the action's status changes nothing (`changed` false).
+ * @throws NotFoundError for an unknown ref; ForbiddenError (update/status: the holder or a
+ *   coordinator; pillar: a coordinator; discharge: a manager); ValidationError
+ */
+export async function changeAction(
+  conn: Kysely<Database>,
+  input: { ref?: string; id?: string; change: ActionChange; actor: ActionActor; now: Date },
+  onChanged: (trx: Db, d: ActionDetail) => Promise<void> = async () => undefined,
+): Promise<ActionDetail & { changed: boolean }> {
+  return withRetry(() =>
+    conn.transaction().execute(async (trx) => {
+      const found = input.id ? await findById(trx, input.id) : await findByRef(trx, input.ref ?? '');
+      if (!found) throw new NotFoundError(`no action has the ref ${input.ref ?? '(from the card)'}; type \`actions\` for the plan`);
+      await lockAction(trx, found.id);
+      const action = (await findById(trx, found.id))!;
+      authorise(input.actor, action, input.change);
+      validateChange(action, input.change);
+      const c = input.change;
+      const date = londonDate(input.now);
+      const base = { actionId: action.id, date, authorUserId: input.actor.userId, authorName: input.actor.name, now: input.now };
+      let changed = true;
+      if (c.kind === 'update') await insertUpdate(trx, { ...base, text: c.text.trim(), statusFrom: null, statusTo: null });
+      else if (c.kind === 'status' || c.kind === 'discharge') {
+        const to = c.kind === 'status' ? c.status : 'discharged';
+        changed = to !== action.status;
+        if (changed) await insertUpdate(trx, { ...base, text: null, statusFrom: action.status, statusTo: to });
+      } else {
+        changed = c.pillar !== action.pillar;
+        if (changed) await trx.updateTable('actions').set({ pillar: c.pillar, updated_at: input.now }).where('id', '=', action.id).execute();
+      }
+      if (changed) {
+        const kind = c.kind === 'update' ? 'action.updated' : c.kind === 'discharge' ? 'action.discharged' : c.kind === 'status' ? 'action.status_changed' : 'action.pillar_changed';
+        await recordAudit(trx, { actor: input.actor.label, action: kind, entityType: 'action', entityId: action.id, details: { ref: action.ref, from: c.kind === 'pillar' ? action.pillar : action.status, ...c } });
+      }
+      const detail = { action: (await findById(trx, action.id))!, updates: (await updatesFor(trx, [action.id])).get(action.id) ?? [] };
+      if (changed) await onChanged(trx, detail);
+      return { ...detail, changed };
+    }),
+  );
+}
+
+/**
+ * Shows an action to the actor (holder, coordinator, manager; partners only their own); the
+ * disclosure is audited with where it went.
+ * @throws NotFoundError, ForbiddenError
+ */
+export async function showAction(conn: Kysely<Database>, input: { ref?: string; id?: string; actor: ActionActor; conversationId: string | null }): Promise<ActionDetail> {
+  return conn.transaction().execute(async (trx) => {
+    const action = input.id ? await findById(trx, input.id) : await findByRef(trx, input.ref ?? '');
+    if (!action) throw new NotFoundError(`no action has the ref ${input.ref ?? '(from the card)'}; type \`actions\` for the plan`);
+    if (!isHolder(input.actor, action) && !actorHas(input.actor, 'coordinator', 'manager')) throw new ForbiddenError(`${action.ref} is not one of your actions`);
+    await recordAudit(trx, { actor: input.actor.label, action: 'action.disclosed', entityType: 'action', entityId: action.id, details: { ref: action.ref, conversationId: input.conversationId } });
+    return { action, updates: (await updatesFor(trx, [action.id])).get(action.id) ?? [] };
+  });
+}
+
+/** Which actions `actions …` lists. */
+export type ActionFilter = { kind: 'all' } | { kind: 'mine' } | { kind: 'overdue' } | { kind: 'pillar'; pillar: PillarOrNone } | { kind: 'owner'; owner: string };
+
+/**
+ * Lists delivery-plan actions (discharged ones only when asked by owner/pillar), by pillar and
+ * ref, with their latest update; `mine` for anyone, the rest for coordinators and managers.
+ * Audited as a disclosure. @throws ForbiddenError
+ */
+export async function listActions(conn: Kysely<Database>, input: { filter: ActionFilter; actor: ActionActor; now: Date; conversationId: string | null; limit?: number }): Promise<{ actions: ActionDetail[]; total: number }> {
+  const f = input.filter;
+  if (f.kind !== 'mine' && !actorHas(input.actor, 'coordinator', 'manager')) throw new ForbiddenError('the whole plan is for coordinators and managers; `actions mine` lists yours');
+  return conn.transaction().execute(async (trx) => {
+    let q = actionsQuery(trx).orderBy('a.pillar').orderBy('a.ref');
+    if (f.kind === 'mine') {
+      const a = input.actor;
+      q = q.where((eb) => eb.or([eb('a.owner_user_id', '=', a.userId ?? '00000000-0000-0000-0000-000000000000'), eb('a.owner_upn', '=', a.upn?.toLowerCase() ?? '\u0000')])).where('a.status', '!=', 'discharged');
+    } else if (f.kind === 'overdue') q = q.where('a.due_date', '<', londonDate(input.now)).where('a.status', 'in', ['not_started', 'in_progress']);
+    else if (f.kind === 'pillar') q = q.where('a.pillar', '=', f.pillar);
+    else if (f.kind === 'owner') {
+      const term = `%${f.owner.toLowerCase()}%`;
+      q = q.where((eb) => eb.or([eb(sql`lower(u.name)`, 'like', term), eb(sql`lower(a.owner_upn)`, 'like', term), eb(sql`lower(a.owner_agency)`, 'like', term)]));
+    } else q = q.where('a.status', '!=', 'discharged');
+    const all = await fetchActions(q);
+    const shown = all.slice(0, input.limit ?? 40);
+    const updates = await updatesFor(trx, shown.map((a) => a.id));
+    await recordAudit(trx, { actor: input.actor.label, action: 'actions.listed', entityType: 'action', entityId: '*', details: { filter: f, count: all.length, conversationId: input.conversationId } });
+    return { actions: shown.map((action) => ({ action, updates: updates.get(action.id) ?? [] })), total: all.length };
+  });
+}
+
+/** People the assign form offers (known users, by name; at most 100), the actor first. */
+export async function assignableUsers(db: Db, actorUserId: string | null): Promise<{ id: string; name: string; upn: string | null }[]> {
+  const rows = await db.selectFrom('users').select(['id', 'name', 'upn']).orderBy('name').limit(100).execute();
+  return [...rows.filter((r) => r.id === actorUserId), ...rows.filter((r) => r.id !== actorUserId)];
+}

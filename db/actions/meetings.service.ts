@@ -1,0 +1,130 @@
+import { type Kysely } from 'kysely';
+import { DateTime } from 'luxon';
+import { recordAudit } from '../audit/audit.service.js';
+import { ForbiddenError, ValidationError } from '../errors.js';
+import type { Database, Db } from '../schema.js';
+import { withRetry } from '../transactions.js';
+import { actorHas, DEFAULT_RECURRENCE, type ActionActor, type MeetingKind, type Recurrence } from './actions.model.js';
+import type { MeetingRow } from './actions.table.js';
+import { ZONE } from './uk-dates.js';
+
+/** A partnership meeting. */
+export interface Meeting {
+  id: string;
+  kind: MeetingKind;
+  startsAt: Date;
+  recurrence: Recurrence;
+  conversationId: string | null;
+  packPostedAt: Date | null;
+  promptsSentAt: Date | null;
+  nudgesSentAt: Date | null;
+}
+
+/** Maps a meetings row. */
+export const toMeeting = (r: MeetingRow): Meeting => ({
+  id: r.id,
+  kind: r.kind as MeetingKind,
+  startsAt: r.starts_at,
+  recurrence: (r.recurrence ?? 'once') as Recurrence,
+  conversationId: r.conversation_id,
+  packPostedAt: r.pack_posted_at,
+  promptsSentAt: r.prompts_sent_at,
+  nudgesSentAt: r.nudges_sent_at,
+});
+
+/** Months between meetings of a recurrence (0: once). */
+export const RECURRENCE_MONTHS: Record<Recurrence, number> = { monthly: 1, quarterly: 3, once: 0 };
+
+/** The next meeting of a series: same London wall-clock time, 1 or 3 calendar months later (day clamped to the month's end). */
+export function nextInSeries(startsAt: Date, recurrence: Recurrence): Date | null {
+  const months = RECURRENCE_MONTHS[recurrence];
+  return months ? DateTime.fromJSDate(startsAt).setZone(ZONE).plus({ months }).toJSDate() : null;
+}
+
+/**
+ * Extends every recurring series so that its latest meeting is in the future (lazily, at most
+ * 36 steps per series). Idempotent across replicas (unique series_id + starts_at).
+ */
+export async function extendSeries(db: Db, now: Date): Promise<void> {
+  const latest = await db
+    .selectFrom('meetings as m')
+    .selectAll()
+    .where('m.recurrence', 'in', ['monthly', 'quarterly'])
+    .where('m.starts_at', '=', (eb) => eb.selectFrom('meetings as x').select((x) => x.fn.max('x.starts_at').as('s')).whereRef('x.series_id', '=', 'm.series_id'))
+    .where('m.starts_at', '<=', now)
+    .execute();
+  for (const m of latest) {
+    let at: Date | null = m.starts_at;
+    for (let i = 0; i < 36 && at && at <= now; i++) {
+      at = nextInSeries(at, m.recurrence as Recurrence);
+      if (!at) break;
+      await db
+        .insertInto('meetings')
+        .values({ kind: m.kind, starts_at: at, recurrence: m.recurrence, series_id: m.series_id, conversation_id: m.conversation_id, created_by: m.created_by, pack_posted_at: null, prompts_sent_at: null, nudges_sent_at: null })
+        .onConflict((oc) => oc.columns(['series_id', 'starts_at']).doNothing())
+        .execute();
+    }
+  }
+}
+
+/** The next meeting of a kind after `now` (series extended first), or null. */
+export async function nextMeeting(db: Db, kind: MeetingKind, now: Date): Promise<Meeting | null> {
+  await extendSeries(db, now);
+  const r = await db.selectFrom('meetings').selectAll().where('kind', '=', kind).where('starts_at', '>', now).orderBy('starts_at').executeTakeFirst();
+  return r ? toMeeting(r) : null;
+}
+
+/** The latest meeting of a kind that started before `before`, or null. */
+export async function previousMeeting(db: Db, kind: MeetingKind, before: Date): Promise<Meeting | null> {
+  const r = await db.selectFrom('meetings').selectAll().where('kind', '=', kind).where('starts_at', '<', before).orderBy('starts_at', 'desc').executeTakeFirst();
+  return r ? toMeeting(r) : null;
+}
+
+/** The next meeting of every kind that has one. */
+export async function upcomingMeetings(conn: Kysely<Database>, now: Date): Promise<Meeting[]> {
+  return conn.transaction().execute(async (trx) => {
+    await extendSeries(trx, now);
+    const rows = await trx.selectFrom('meetings').selectAll().where('starts_at', '>', now).orderBy('starts_at').execute();
+    const seen = new Set<string>();
+    return rows.filter((r) => !seen.has(r.kind) && seen.add(r.kind)).map(toMeeting);
+  });
+}
+
+/** What `meeting schedule` asks for. */
+export interface ScheduleMeetingInput {
+  kind: MeetingKind;
+  startsAt: Date;
+  /** null: the kind's default (tactical monthly, strategic quarterly, case management monthly, scrutiny once). */
+  recurrence: Recurrence | null;
+  conversationId: string | null;
+  actor: ActionActor;
+  now: Date;
+}
+
+/**
+ * Schedules a meeting and its series; it replaces the kind's current series (meetings of that
+ * kind not yet held are removed, earlier series end). Holders' update prompts follow from the
+ * reminder rules: `afterCommit` (the reminder run) is called once the meeting is saved, so a
+ * meeting a week ahead prompts at once. Audited.
+ * @throws ForbiddenError unless a coordinator; ValidationError for a time already passed
+ */
+export async function scheduleMeeting(conn: Kysely<Database>, input: ScheduleMeetingInput, afterCommit: () => Promise<number> = async () => 0): Promise<{ meeting: Meeting; replaced: number; remindersQueued: number }> {
+  if (!actorHas(input.actor, 'coordinator')) throw new ForbiddenError('only a Hate Crime Coordinator can schedule meetings');
+  if (input.startsAt <= input.now) throw new ValidationError('the meeting time has passed', [{ path: 'startsAt', message: 'choose a time in the future' }]);
+  const recurrence = input.recurrence ?? DEFAULT_RECURRENCE[input.kind];
+  const saved = await withRetry(() =>
+    conn.transaction().execute(async (trx) => {
+      const removed = await trx.deleteFrom('meetings').where('kind', '=', input.kind).where('starts_at', '>', input.now).where('pack_posted_at', 'is', null).returning('id').execute();
+      await trx.updateTable('meetings').set({ recurrence: 'once' }).where('kind', '=', input.kind).execute();
+      const row = await trx
+        .insertInto('meetings')
+        .values({ kind: input.kind, starts_at: input.startsAt, recurrence, series_id: null, conversation_id: input.conversationId, created_by: input.actor.userId, pack_posted_at: null, prompts_sent_at: null, nudges_sent_at: null, created_at: input.now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const meeting = await trx.updateTable('meetings').set({ series_id: row.id }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+      await recordAudit(trx, { actor: input.actor.label, action: 'meeting.scheduled', entityType: 'meeting', entityId: row.id, details: { kind: input.kind, startsAt: input.startsAt.toISOString(), recurrence, replaced: removed.map((r) => r.id), conversationId: input.conversationId } });
+      return { meeting: toMeeting(meeting), replaced: removed.length };
+    }),
+  );
+  return { ...saved, remindersQueued: await afterCommit() };
+}

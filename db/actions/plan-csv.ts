@@ -1,0 +1,121 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { isUpn, normaliseRef, parsePillar, parseStatus, UNASSIGNED, type ActionStatus, type PillarOrNone } from './actions.model.js';
+import { parsePlanDate } from './uk-dates.js';
+
+/**
+ * The delivery plan CSV of contracts.md (pure): UTF-8, header row, RFC 4180 quoting, columns
+ * `ref,objective,action,pillar,owner,status,due,update`. Tolerant where plans differ in writing
+ * (seed 004): statuses as "In Progress"/"BAU", pillars by title or alias, an empty pillar
+ * (not yet assigned), UK dates `22/6/18`, and an update's leading `YYYY-MM-DD:` or `d/m/yy:` date.
+ */
+export const PLAN_COLUMNS = ['ref', 'objective', 'action', 'pillar', 'owner', 'status', 'due', 'update'] as const;
+const REQUIRED = ['ref', 'action', 'owner'] as const;
+
+/** One valid row of a plan file. */
+export interface PlanRow {
+  line: number;
+  ref: string;
+  objective: string | null;
+  text: string;
+  pillar: PillarOrNone;
+  owner: { kind: 'person'; upn: string } | { kind: 'agency'; agency: string };
+  status: ActionStatus;
+  due: string | null;
+  /** The latest update; `date` null means "dated the day of the import". */
+  update: { date: string | null; text: string } | null;
+}
+
+type Issue = { path: string; message: string };
+
+const UPDATE_DATE = /^\s*(\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/(?:\d{2}|\d{4}))\s*[:\u2013\u2014-]\s*([\s\S]+)$/;
+
+/** Splits `2026-11-20: text` / `22/6/18 – text` into date and text; otherwise the whole text, undated. */
+export function splitDatedUpdate(raw: string): { date: string | null; text: string } {
+  const m = UPDATE_DATE.exec(raw);
+  const date = m ? parsePlanDate(m[1]!) : null;
+  return date && m ? { date, text: m[2]!.trim() } : { date: null, text: raw.trim() };
+}
+
+function row(rec: Record<string, string>, line: number, issues: Issue[]): PlanRow | null {
+  const before = issues.length;
+  const bad = (col: string, message: string) => issues.push({ path: `line ${line}.${col}`, message });
+  const ref = normaliseRef(rec.ref ?? '');
+  if (!ref) bad('ref', rec.ref ? `"${rec.ref.slice(0, 30)}" is not a reference (up to 20 letters, digits, . - / and spaces, e.g. 1.1 a)` : 'is required');
+  const text = (rec.action ?? '').trim();
+  if (text.length < 3) bad('action', 'is required: what is to be done');
+  if (text.length > 4000) bad('action', 'is at most 4,000 characters');
+  const objective = (rec.objective ?? '').trim();
+  if (objective.length > 500) bad('objective', 'is at most 500 characters');
+  const pillar = rec.pillar?.trim() ? parsePillar(rec.pillar) : UNASSIGNED;
+  if (!pillar) bad('pillar', `"${rec.pillar!.slice(0, 40)}" is not a pillar: prevention, responding, increasing_reporting, supporting_victims, building_understanding or investigation_quality`);
+  const owner = (rec.owner ?? '').trim();
+  if (!owner) bad('owner', 'is required: a UPN, or an agency such as TVP or OCC');
+  if (owner.length > 100) bad('owner', 'is at most 100 characters');
+  if (owner.includes('@') && !isUpn(owner)) bad('owner', `"${owner.slice(0, 40)}" looks like an e-mail address but is not one`);
+  const status = rec.status?.trim() ? parseStatus(rec.status) : 'not_started';
+  if (!status) bad('status', `"${rec.status!.slice(0, 30)}" is not a status: not_started, in_progress, bau, completed or discharged`);
+  const due = rec.due?.trim() ? parsePlanDate(rec.due) : null;
+  if (rec.due?.trim() && !due) bad('due', `"${rec.due.slice(0, 30)}" is not a date: write 2026-12-01 (or 1/12/2026)`);
+  const update = rec.update?.trim() ? splitDatedUpdate(rec.update) : null;
+  if (update && update.text.length > 10000) bad('update', 'is at most 10,000 characters');
+  if (issues.length > before) return null;
+  return {
+    line, ref: ref!, objective: objective || null, text, pillar: pillar!, status: status!, due, update,
+    owner: isUpn(owner) ? { kind: 'person', upn: owner.toLowerCase() } : { kind: 'agency', agency: owner },
+  };
+}
+
+/**
+ * Reads a plan file, checking every row. @returns the rows, or every problem as
+ * `{ path: 'line N.column', message }` (line numbers count the header as line 1; a quoted
+ * multi-line cell counts as the line it starts on).
+ */
+export function parsePlanCsv(text: string): { rows: PlanRow[]; issues: Issue[] } {
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parse(text, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, bom: true, info: true, relax_column_count: false });
+  } catch (e) {
+    return { rows: [], issues: [{ path: '(file)', message: `not valid CSV: ${(e as Error).message}` }] };
+  }
+  const issues: Issue[] = [];
+  const header = records[0] ? Object.keys(records[0].record) : [];
+  const missing = REQUIRED.filter((c) => records.length > 0 && !header.includes(c));
+  if (missing.length) return { rows: [], issues: [{ path: 'line 1', message: `missing column(s) ${missing.join(', ')}; the header is ${PLAN_COLUMNS.join(',')}` }] };
+  if (records.length === 0) return { rows: [], issues: [{ path: '(file)', message: 'the file has no actions' }] };
+  const rows: PlanRow[] = [];
+  const seen = new Map<string, number>();
+  let start = 2;
+  for (const { record, info } of records) {
+    const r = row(record, start, issues);
+    if (r) {
+      const first = seen.get(r.ref.toLowerCase());
+      if (first) issues.push({ path: `line ${start}.ref`, message: `${r.ref} is also on line ${first}` });
+      else seen.set(r.ref.toLowerCase(), start);
+      rows.push(r);
+    }
+    start = info.lines + 1;
+  }
+  return { rows, issues };
+}
+
+/** One action as exported. */
+export interface PlanExportRow {
+  ref: string;
+  objective: string | null;
+  text: string;
+  pillar: string;
+  owner: string;
+  status: string;
+  due: string | null;
+  update: { date: string; text: string } | null;
+}
+
+/** Writes the plan CSV (header first; rows in natural ref order: 1.2 before 1.10). */
+export function writePlanCsv(rows: readonly PlanExportRow[]): string {
+  const sorted = [...rows].sort((a, b) => a.ref.localeCompare(b.ref, 'en-GB', { numeric: true, sensitivity: 'base' }));
+  return stringify(
+    sorted.map((r) => [r.ref, r.objective ?? '', r.text, r.pillar === UNASSIGNED ? '' : r.pillar, r.owner, r.status, r.due ?? '', r.update ? `${r.update.date}: ${r.update.text}` : '']),
+    { header: true, columns: [...PLAN_COLUMNS], quoted_match: /[\r\n",]/, record_delimiter: 'windows' },
+  );
+}

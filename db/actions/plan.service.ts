@@ -1,0 +1,106 @@
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../audit/audit.service.js';
+import { ValidationError } from '../errors.js';
+import type { Database, Db } from '../schema.js';
+import type { Action, ActionActor, ActionUpdate } from './actions.model.js';
+import { actionsQuery, fetchActions, findByRef, insertUpdate, updatesFor } from './actions.repository.js';
+import { parsePlanCsv, writePlanCsv, type PlanRow } from './plan-csv.js';
+import { londonDate } from './uk-dates.js';
+
+export { parsePlanCsv, PLAN_COLUMNS, splitDatedUpdate, writePlanCsv } from './plan-csv.js';
+
+/** One line of an import's report. */
+export interface PlanImportResult {
+  line: number;
+  ref: string;
+  outcome: 'created' | 'updated' | 'unchanged';
+  /** What changed on an update: field names such as status, due, update. */
+  changes: string[];
+}
+
+const latestText = (updates: readonly ActionUpdate[]) => updates.find((u) => u.text !== null) ?? null;
+
+async function ownerIds(db: Db, r: PlanRow, before: Action | null): Promise<{ owner_kind: 'person' | 'agency'; owner_upn: string | null; owner_user_id: string | null; owner_agency: string | null }> {
+  if (r.owner.kind === 'person') {
+    const u = await db.selectFrom('users').select('id').where('upn', '=', r.owner.upn).executeTakeFirst();
+    const same = before?.ownerKind === 'person' && before.ownerUpn === r.owner.upn;
+    return { owner_kind: 'person', owner_upn: r.owner.upn, owner_user_id: same ? before!.ownerUserId ?? u?.id ?? null : u?.id ?? null, owner_agency: null };
+  }
+  // The CSV names the agency only: a named contact set in Teams is kept while the agency is unchanged.
+  const keep = before?.ownerKind === 'agency' && before.ownerAgency === r.owner.agency;
+  return { owner_kind: 'agency', owner_agency: r.owner.agency, owner_upn: keep ? before!.ownerUpn : null, owner_user_id: keep ? before!.ownerUserId : null };
+}
+
+function changesOf(r: PlanRow, a: Action, latest: ActionUpdate | null): string[] {
+  const ownerSame = r.owner.kind === 'person' ? a.ownerKind === 'person' && a.ownerUpn === r.owner.upn : a.ownerKind === 'agency' && a.ownerAgency === r.owner.agency;
+  // An undated update matches the latest update with the same text, whatever its date.
+  const updateSame = !r.update || (latest?.text === r.update.text && (r.update.date === null || latest.date === r.update.date));
+  return [
+    ...(a.ref !== r.ref ? ['ref'] : []),
+    ...(a.objective !== r.objective ? ['objective'] : []),
+    ...(a.text !== r.text ? ['action'] : []),
+    ...(a.pillar !== r.pillar ? ['pillar'] : []),
+    ...(!ownerSame ? ['owner'] : []),
+    ...(a.status !== r.status ? ['status'] : []),
+    ...(a.dueDate !== r.due ? ['due'] : []),
+    ...(!updateSame ? ['update'] : []),
+  ];
+}
+
+async function applyRow(trx: Db, r: PlanRow, actor: ActionActor, now: Date): Promise<PlanImportResult> {
+  const today = londonDate(now);
+  const before = await findByRef(trx, r.ref);
+  const latest = before ? latestText((await updatesFor(trx, [before.id])).get(before.id) ?? []) : null;
+  const changes = before ? changesOf(r, before, latest) : [];
+  if (before && changes.length === 0) return { line: r.line, ref: r.ref, outcome: 'unchanged', changes };
+  const fields = { ref: r.ref, objective: r.objective, text: r.text, pillar: r.pillar, due_date: r.due, updated_at: now, ...(await ownerIds(trx, r, before)) };
+  let id: string;
+  if (before) {
+    id = before.id;
+    await trx.updateTable('actions').set(fields).where('id', '=', id).execute();
+  } else {
+    id = (await trx.insertInto('actions').values({ ...fields, status: r.status, district: null, raised_at_meeting_id: null, created_by: actor.userId, created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+  }
+  const author = { actionId: id, authorUserId: actor.userId, authorName: actor.name, now };
+  if (before && before.status !== r.status) await insertUpdate(trx, { ...author, date: today, text: null, statusFrom: before.status, statusTo: r.status });
+  if (r.update && (!before || changes.includes('update'))) await insertUpdate(trx, { ...author, date: r.update.date ?? today, text: r.update.text, statusFrom: null, statusTo: null });
+  await recordAudit(trx, { actor: actor.label, action: before ? 'action.imported_update' : 'action.imported', entityType: 'action', entityId: id, details: { ref: r.ref, line: r.line, changes } });
+  return { line: r.line, ref: r.ref, outcome: before ? 'updated' : 'created', changes };
+}
+
+/**
+ * Imports a delivery plan CSV (contracts.md). Every row is checked first; any bad row means
+ * nothing is written. Existing refs are updated (a changed status and a new latest update are
+ * added to the action's history); identical rows are left unchanged. One transaction, audited.
+ * @throws ValidationError listing every bad row as `line N.column`
+ */
+export async function importPlan(conn: Kysely<Database>, csvText: string, actor: ActionActor, now: Date): Promise<PlanImportResult[]> {
+  const { rows, issues } = parsePlanCsv(csvText);
+  if (issues.length) throw new ValidationError(`${issues.length} problem(s) in the plan; nothing was written`, issues);
+  return conn.transaction().execute(async (trx) => {
+    const results: PlanImportResult[] = [];
+    for (const r of rows) results.push(await applyRow(trx, r, actor, now));
+    const tally = (o: PlanImportResult['outcome']) => results.filter((x) => x.outcome === o).length;
+    await recordAudit(trx, { actor: actor.label, action: 'plan.imported', entityType: 'plan', entityId: 'delivery-plan', details: { rows: rows.length, created: tally('created'), updated: tally('updated'), unchanged: tally('unchanged') } });
+    return results;
+  });
+}
+
+/**
+ * The whole plan as CSV (every action, discharged included; the latest dated update of each).
+ * Audited as a disclosure. A person not known by UPN is written by name.
+ */
+export async function exportPlan(conn: Kysely<Database>, actor: ActionActor, reason: string): Promise<{ csv: string; count: number }> {
+  return conn.transaction().execute(async (trx) => {
+    const actions = await fetchActions(actionsQuery(trx));
+    const updates = await updatesFor(trx, actions.map((a) => a.id));
+    const csv = writePlanCsv(
+      actions.map((a) => {
+        const u = latestText(updates.get(a.id) ?? []);
+        return { ref: a.ref, objective: a.objective, text: a.text, pillar: a.pillar, owner: a.ownerKind === 'agency' ? a.ownerAgency ?? '' : a.ownerUpn ?? a.holderName ?? '', status: a.status, due: a.dueDate, update: u ? { date: u.date, text: u.text! } : null };
+      }),
+    );
+    await recordAudit(trx, { actor: actor.label, action: 'plan.exported', entityType: 'plan', entityId: 'delivery-plan', details: { count: actions.length, reason } });
+    return { csv, count: actions.length };
+  });
+}

@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import { exportPlan, importPlan } from '../../db/actions/plan.service.js';
+import { ValidationError } from '../../db/errors.js';
+import type { Database } from '../../db/schema.js';
+import { dbKind, freshDatabase, resetDatabase } from '../helpers/harness.js';
+
+const OXFORD = readFileSync(new URL('./fixtures/oxford-plan.csv', import.meta.url), 'utf8');
+const actor = { userId: null, name: 'Plan import', upn: null, roles: ['admin'], label: 'system:test' };
+const now = new Date('2026-11-20T10:00:00Z');
+
+describe('delivery plan CSV (contracts.md), against the database', () => {
+  let db: Kysely<Database>;
+  let drop: () => Promise<void>;
+  beforeAll(async () => ({ db, drop } = await freshDatabase()));
+  afterAll(async () => drop());
+  beforeEach(async () => resetDatabase(db));
+
+  it('imports the Oxford plan row by row: sub-actions, agencies as owners, dated multi-line updates', async () => {
+    const results = await importPlan(db, OXFORD, actor, now);
+    expect(results.map((r) => `${r.line} ${r.ref} ${r.outcome}`).slice(0, 5)).toEqual(['2 1.1 a created', '4 1.1 b created', '5 1.1 c created', '6 1.1 d created', '9 1.2 a created']);
+    expect(results).toHaveLength(14);
+    const a = await db.selectFrom('actions').selectAll().where('ref', '=', '1.1 a').executeTakeFirstOrThrow();
+    expect(a).toMatchObject({ owner_kind: 'agency', owner_agency: 'TVP / LAs', status: 'bau', pillar: 'increasing_reporting', objective: '1.1 Develop a media strategy to raise awareness of Hate Crime' });
+    const u = await db.selectFrom('action_updates').select(['text', 'author_name']).select((eb) => eb.fn('to_char', [eb.ref('update_date'), eb.val('YYYY-MM-DD')]).as('date')).where('action_id', '=', a.id).executeTakeFirstOrThrow();
+    expect(u.date).toBe('2018-06-22');
+    expect(u.text).toMatch(/^a Community Safety Partnership comms approach[\s\S]*\nMedia teams coordinated/);
+  });
+
+  it('round trip: import, export, import gives the same plan (every row unchanged, the same CSV)', async () => {
+    await importPlan(db, OXFORD, actor, now);
+    const first = await exportPlan(db, actor, 'test');
+    expect(first.count).toBe(14);
+    expect(first.csv.split('\r\n')[0]).toBe('ref,objective,action,pillar,owner,status,due,update');
+    const again = await importPlan(db, first.csv, actor, new Date('2026-11-27T10:00:00Z'));
+    expect(again.every((r) => r.outcome === 'unchanged')).toBe(true);
+    expect((await exportPlan(db, actor, 'test')).csv).toBe(first.csv);
+    // and into an empty database: the same plan again
+    await resetDatabase(db);
+    await importPlan(db, first.csv, actor, now);
+    expect((await exportPlan(db, actor, 'test')).csv).toBe(first.csv);
+  });
+
+  it('a changed row is updated, its status change and new update added to the history', async () => {
+    await importPlan(db, OXFORD, actor, now);
+    const edited = OXFORD.replace('3.2 a,3.2 Develop insights using Victim First data,Identification of demographic victim data to inform partner responses and support agency approaches.,supporting_victims,TVP,Not started,,Not progressed', '3.2 a,3.2 Develop insights using Victim First data,Identification of demographic victim data to inform partner responses and support agency approaches.,supporting_victims,TVP,In progress,2027-02-01,2026-11-26: Victim First dataset requested from the OPCC');
+    const res = await importPlan(db, edited, actor, new Date('2026-11-27T10:00:00Z'));
+    expect(res.find((r) => r.ref === '3.2 a')).toMatchObject({ outcome: 'updated', changes: ['status', 'due', 'update'] });
+    expect(res.filter((r) => r.outcome === 'unchanged')).toHaveLength(13);
+    const csv = (await exportPlan(db, actor, 'test')).csv;
+    expect(csv).toContain('TVP,in_progress,2027-02-01,2026-11-26: Victim First dataset requested from the OPCC');
+  });
+
+  it('any bad row: every bad row is reported by line and column, and nothing is written', async () => {
+    const bad = [
+      'ref,objective,action,pillar,owner,status,due,update',
+      '1.1 a,Obj,Good action text,prevention,TVP,BAU,,',
+      '1.1 b,Obj,Another action,kindness,TVP,BAU,,',
+      '1.1 c,Obj,Third action,prevention,,sometimes,31/02/2026,',
+      '1.1a,Obj,Duplicate of the first,prevention,OCC,,,',
+      '<x>,Obj,Bad ref,prevention,someone@,,,',
+    ].join('\n');
+    const err = await importPlan(db, bad, actor, now).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    const issues = (err as ValidationError).issues.map((i) => `${i.path}: ${i.message}`);
+    expect(issues).toEqual([
+      expect.stringMatching(/^line 3\.pillar: "kindness" is not a pillar/),
+      'line 4.owner: is required: a UPN, or an agency such as TVP or OCC',
+      expect.stringMatching(/^line 4\.status: "sometimes" is not a status/),
+      expect.stringMatching(/^line 4\.due: "31\/02\/2026" is not a date/),
+      'line 5.ref: 1.1 a is also on line 2',
+      expect.stringMatching(/^line 6\.ref: "<x>" is not a reference/),
+      expect.stringMatching(/^line 6\.owner: "someone@" looks like an e-mail address but is not one/),
+    ]);
+    expect(await db.selectFrom('actions').selectAll().execute()).toHaveLength(0);
+    expect(await db.selectFrom('audit_log').selectAll().execute()).toHaveLength(0);
+  });
+});
+
+describe.skipIf(dbKind !== 'pglite')('npm run import / export -- actions (scripts, embedded database)', () => {
+  const run = promisify(execFile);
+  const dir = mkdtempSync(join(tmpdir(), 'hcc-plan-'));
+  const env = { ...process.env, PGLITE_DIR: join(dir, 'db'), PORT: '1', LOG_LEVEL: 'silent' };
+  const tsx = (script: string, ...args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', script, ...args], { env, cwd: process.cwd() }).then(
+      (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+    );
+
+  it('rejects a bad file listing every bad line, imports a good one row by row, exports it, and re-imports unchanged', async () => {
+    const badFile = join(dir, 'bad.csv');
+    writeFileSync(badFile, 'ref,objective,action,pillar,owner,status,due,update\n1.1 a,,Good action,prevention,TVP,,,\n1.1 b,,x,nope,TVP,,,\n');
+    const bad = await tsx('scripts/import.ts', 'actions', badFile);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('line 3.action: is required');
+    expect(bad.err).toContain('line 3.pillar: "nope" is not a pillar');
+    const good = await tsx('scripts/import.ts', 'actions', 'test/actions/fixtures/oxford-plan.csv');
+    expect(good.code).toBe(0);
+    expect(good.out.split('\n')[0]).toBe('line 2: 1.1 a created');
+    expect(good.err).toContain('Imported 14 action(s): 14 created, 0 updated, 0 unchanged.');
+    const out = join(dir, 'plan.csv');
+    const exp = await tsx('scripts/export.ts', 'actions', out);
+    expect(exp.err).toContain('Exported 14 action(s)');
+    const again = await tsx('scripts/import.ts', 'actions', out);
+    expect(again.err).toContain('0 created, 0 updated, 14 unchanged');
+  }, 120_000);
+});

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeConnector } from '../helpers/fake-connector.js';
+import { bootHarness, personal, type Harness } from '../helpers/harness.js';
+import { actionIdOf, cardsTo, press, registerMembers, remind, say, users } from './helpers.js';
+
+const at = (iso: string) => new Date(iso);
+const headings = (h: Harness, u: typeof users.holder) => cardsTo(h, u).map((c) => JSON.stringify(FakeConnector.card(c)).match(/"text":"((?:New action|Update needed|Reminder: update still needed|Overdue action)[^"]*)"/)?.[1]);
+const coordChat = personal(users.coordinator).id;
+const inCoordChat = (h: Harness, match: string) => h.connector.posted(coordChat).filter((c) => JSON.stringify(c.body).includes(match));
+
+describe('reminders before the tactical meeting and overdue chases (injected clock)', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await bootHarness();
+    registerMembers(h);
+    await say(h, 'hello', users.holder); // Megan is known in Teams
+    await say(h, 'assign Review hate crime web pages to meganb@example.com pillar reporting ref 1.2 a');
+    await say(h, 'assign Remove offensive graffiti within one working day to Megan Bowen agency OCC ref 3.5 a');
+    await say(h, 'assign Publish the TPRC list to meganb@example.com ref 1.2 b');
+    await say(h, 'action 1.2 b status completed');
+    await h.db.insertInto('actions').values({ ref: '3.1 b', text: 'Quarterly analysis of repeat victims', pillar: 'building_understanding', owner_kind: 'agency', owner_agency: 'TVP', owner_upn: null, owner_user_id: null, due_date: null, district: null, raised_at_meeting_id: null, created_by: null, objective: null }).execute();
+    await h.bot.dispatcher.drain();
+  });
+  afterEach(async () => h.close());
+
+  it('7 days before: one update prompt per open action; 2 days before: one nudge to those who have not updated; never twice', async () => {
+    expect(headings(h, users.holder)).toEqual(['New action for you · 1.2 a', 'New action for you · 3.5 a', 'New action for you · 1.2 b']);
+    // Scheduled 18 days ahead: nothing yet.
+    expect((await say(h, 'meeting schedule tactical 8/12 10:00')).text).toContain('Tue 8 Dec 2026, 10:00 GMT');
+    h.clock.current = at('2026-11-30T09:00:00Z');
+    expect(await remind(h)).toBe(0);
+
+    h.clock.current = at('2026-12-01T09:00:00Z'); // 7 days before
+    expect(await remind(h)).toBe(3);
+    expect(headings(h, users.holder).slice(3)).toEqual(['Update needed · 1.2 a', 'Update needed · 3.5 a']);
+    // TVP has no named contact in Teams: the coordinator gets it, saying so, in the chat where the meeting was set.
+    const unreachable = inCoordChat(h, 'Update needed · 3.1 b');
+    expect(unreachable).toHaveLength(1);
+    expect(JSON.stringify(unreachable[0]!.body)).toContain('TVP cannot be reached in Teams yet');
+    expect(await remind(h)).toBe(0);
+
+    h.clock.current = at('2026-12-02T15:00:00Z');
+    const prompt = cardsTo(h, users.holder).find((c) => JSON.stringify(c.body).includes('Update needed · 1.2 a'))!;
+    const saved = await press(h, 'action.update', { actionId: actionIdOf(FakeConnector.card(prompt)), updateText: 'Pages rewritten with the TruVision links' }, users.holder);
+    expect(saved.text).toContain('Update saved');
+
+    h.clock.current = at('2026-12-05T09:00:00Z'); // 3 days before: no nudge yet
+    expect(await remind(h)).toBe(0);
+    h.clock.current = at('2026-12-06T09:00:00Z'); // 2 days before
+    expect(await remind(h)).toBe(2);
+    expect(headings(h, users.holder).slice(5)).toEqual(['Reminder: update still needed · 3.5 a']);
+    expect(inCoordChat(h, 'Reminder: update still needed · 3.1 b')).toHaveLength(1);
+    h.clock.current = at('2026-12-07T09:00:00Z');
+    expect(await remind(h)).toBe(0);
+    const keys = (await h.db.selectFrom('outbox').select('dedupe_key').execute()).map((r) => r.dedupe_key);
+    expect(keys.filter((k) => k.startsWith('meeting-update:'))).toHaveLength(3);
+    expect(keys.filter((k) => k.startsWith('meeting-nudge:'))).toHaveLength(2);
+  });
+
+  it('a tactical meeting scheduled a week ahead prompts at once; the next monthly meeting prompts again a week before it', async () => {
+    const r = await say(h, 'meeting schedule tactical 27/11 10:00');
+    expect(r.text).toContain('3 update requests were sent now');
+    await h.bot.dispatcher.drain();
+    expect(headings(h, users.holder).slice(3)).toEqual(['Update needed · 1.2 a', 'Update needed · 3.5 a']);
+    // The day after the prompts, inside the nudge window, a nudge follows for those who have not updated.
+    h.clock.current = at('2026-11-25T09:00:00Z');
+    expect(await remind(h)).toBe(3);
+    // After the meeting the monthly series continues: 27 Dec, prompts from 20 Dec.
+    h.clock.current = at('2026-12-19T09:00:00Z');
+    expect(await remind(h)).toBe(0);
+    h.clock.current = at('2026-12-21T09:00:00Z');
+    expect(await remind(h)).toBe(3);
+    expect((await say(h, 'meetings')).text).toContain('Hate Crime Monthly Tactical Meeting: Sun 27 Dec 2026, 10:00 GMT (monthly)');
+  });
+
+  it('overdue actions are chased the day after the due date, then weekly, until done', async () => {
+    await say(h, 'assign Clarify the allocation process to meganb@example.com ref 3.3 d due 23/11');
+    await h.bot.dispatcher.drain();
+    const chases = () => headings(h, users.holder).filter((x) => x?.startsWith('Overdue'));
+    h.clock.current = at('2026-11-23T09:00:00Z');
+    await remind(h);
+    expect(chases()).toEqual([]);
+    h.clock.current = at('2026-11-24T09:00:00Z');
+    await remind(h);
+    expect(chases()).toEqual(['Overdue action · 3.3 d']);
+    h.clock.current = at('2026-11-27T09:00:00Z');
+    await remind(h);
+    expect(chases()).toHaveLength(1);
+    h.clock.current = at('2026-12-01T09:00:00Z');
+    await remind(h);
+    expect(chases()).toHaveLength(2);
+    await say(h, 'action 3.3 d status completed', users.holder);
+    h.clock.current = at('2026-12-08T09:00:00Z');
+    await remind(h);
+    expect(chases()).toHaveLength(2);
+  });
+});
