@@ -15,6 +15,7 @@ import { OutboxDispatcher } from './proactive/dispatcher.js';
 import { Pacer } from './proactive/pacing.js';
 import { createRenderer } from './proactive/renderer.js';
 import type { BotDeps } from './teams/context.js';
+import { registerSummaryRoutes } from './http/summary.routes.js';
 import { createTeamsApp } from './teams/teams-app.js';
 
 /** Things tests and benchmarks may replace; production uses the defaults. */
@@ -93,6 +94,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     });
   });
   server.post('/api/occurrences', ingestHandler(deps));
+  registerSummaryRoutes(server, deps);
   server.get('/healthz', async (_req, res) => {
     try {
       await sql`select 1`.execute(db);

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Universal Action verbs of the summary card (also the `verb` of their Action.Submit fallbacks). */
+export const SUMMARY_VERBS = { show: 'summary.show' } as const;
+
+/** Submit data of a period button on the summary card. */
+export const summaryShowSchema = z.object({
+  period: z.string().trim().max(60, 'a period is at most 60 characters').default(''),
+  district: z
+    .union([z.string(), z.null(), z.undefined()])
+    .transform((v) => (typeof v === 'string' && v.trim() ? v.trim() : null))
+    .pipe(z.string().max(100, 'a district name is at most 100 characters').nullable()),
+});
+export type SummaryShowData = z.infer<typeof summaryShowSchema>;
+
+/** The period buttons under a summary. */
+export const SUMMARY_PERIOD_BUTTONS = [
+  { title: 'This month', period: 'this month' },
+  { title: 'Last month', period: 'last month' },
+  { title: 'Last quarter', period: 'last quarter' },
+  { title: 'Year to date', period: 'year to date' },
+] as const;

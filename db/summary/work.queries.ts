@@ -1,0 +1,70 @@
+import { sql } from 'kysely';
+import type { Db } from '../schema.js';
+import type { SummaryScope } from './access.policy.js';
+import { actionScope, num, reviewScope } from './scope.sql.js';
+
+/** Statuses of delivery-plan actions that are finished (domain.md "Delivery plan"). */
+export const FINISHED_ACTION_STATUSES = ['completed', 'discharged'] as const;
+
+/**
+ * Review compliance per kind over scheduled reviews due in [start, end) (end is never after
+ * now): done by the deadline, done late, still pending (so overdue), not applicable. Cancelled
+ * reviews are left out. Index `scheduled_reviews_due_cover_idx` (index-only at force level, where
+ * no join to occurrences is needed).
+ */
+export async function compliance(db: Db, scope: SummaryScope, start: Date, end: Date): Promise<{ kind: string; onTime: number; late: number; overdueOpen: number; notApplicable: number }[]> {
+  const rows = await sql<{ kind: string; on_time: unknown; late: unknown; overdue: unknown; na: unknown }>`
+    select sr.kind,
+      count(*) filter (where sr.status = 'done' and sr.completed_at <= sr.due_at) as on_time,
+      count(*) filter (where sr.status = 'done' and (sr.completed_at is null or sr.completed_at > sr.due_at)) as late,
+      count(*) filter (where sr.status = 'pending') as overdue,
+      count(*) filter (where sr.status = 'not_applicable') as na
+    from scheduled_reviews sr ${scope.kind === 'force' ? sql`` : sql`join occurrences o on o.id = sr.occurrence_id`}
+    where sr.due_at >= ${start} and sr.due_at < ${end} and sr.status <> 'cancelled' and ${reviewScope(scope)}
+    group by sr.kind`.execute(db);
+  return rows.rows.map((r) => ({ kind: r.kind, onTime: num(r.on_time), late: num(r.late), overdueOpen: num(r.overdue), notApplicable: num(r.na) }));
+}
+
+/**
+ * Pending reviews past due at `now`, by owner (the OIC's or supervisor's name as the feed gave
+ * it, or "Coordinator (<district>)"), most first, top `limit`; and the total. Partial index
+ * `scheduled_reviews_due_idx`.
+ */
+export async function overdueByOwner(db: Db, scope: SummaryScope, now: Date, limit = 10): Promise<{ total: number; owners: { owner: string; count: number }[] }> {
+  const rows = await sql<{ owner: string; n: unknown; total: unknown }>`
+    select owner, n, sum(n) over () as total from (
+      select case sr.owner_role
+          when 'oic' then coalesce(o.oic_name, o.oic_upn, 'OIC not recorded')
+          when 'supervisor' then coalesce(o.supervisor_name, o.supervisor_upn, 'Supervisor not recorded')
+          else 'Coordinator (' || o.district || ')' end as owner,
+        count(*) as n
+      from scheduled_reviews sr join occurrences o on o.id = sr.occurrence_id
+      where sr.status = 'pending' and sr.due_at < ${now} and ${reviewScope(scope)}
+      group by 1) t
+    order by n desc, owner
+    limit ${limit}`.execute(db);
+  return { total: num(rows.rows[0]?.total), owners: rows.rows.map((r) => ({ owner: r.owner, count: num(r.n) })) };
+}
+
+/** Delivery-plan actions by pillar and status now, and how many are overdue on `today` (YYYY-MM-DD). */
+export async function actionProgress(db: Db, scope: SummaryScope, today: string): Promise<{ cells: { pillar: string; status: string; n: number }[]; overdue: number }> {
+  const rows = await sql<{ g: number; pillar: string | null; status: string | null; n: unknown; overdue: unknown }>`
+    select grouping(a.pillar, a.status) as g, a.pillar, a.status, count(*) as n,
+      count(*) filter (where a.due_date < ${today}::date and a.status not in (${sql.join([...FINISHED_ACTION_STATUSES])})) as overdue
+    from actions a
+    where ${actionScope(scope)}
+    group by grouping sets ((a.pillar, a.status), ())`.execute(db);
+  const cells = rows.rows.filter((r) => num(r.g) === 0).map((r) => ({ pillar: r.pillar!, status: r.status!, n: num(r.n) }));
+  return { cells, overdue: num(rows.rows.find((r) => num(r.g) !== 0)?.overdue) };
+}
+
+/** The oldest overdue actions (ref, pillar, owner's name or agency, due date), at most `limit`. */
+export async function overdueActions(db: Db, scope: SummaryScope, today: string, limit = 5): Promise<{ ref: string; pillar: string; owner: string; dueDate: string }[]> {
+  const rows = await sql<{ ref: string; pillar: string; owner: string; due: string }>`
+    select a.ref, a.pillar, coalesce(a.owner_agency, u.name, a.owner_upn, 'no owner') as owner, to_char(a.due_date, 'YYYY-MM-DD') as due
+    from actions a left join users u on u.id = a.owner_user_id
+    where a.due_date < ${today}::date and a.status not in (${sql.join([...FINISHED_ACTION_STATUSES])}) and ${actionScope(scope)}
+    order by a.due_date, a.ref
+    limit ${limit}`.execute(db);
+  return rows.rows.map((r) => ({ ref: r.ref, pillar: r.pillar, owner: r.owner, dueDate: r.due }));
+}
