@@ -58,7 +58,7 @@ const template = {
         { type: 'TextBlock', text: '${title}', wrap: true, spacing: 'None' },
       ],
     },
-    { type: 'TextBlock', $when: '${unreachable}', text: 'The owner could not be reached in Teams, so this prompt came to the review channel.', wrap: true, color: 'Warning' },
+    { type: 'TextBlock', $when: '${unreachable}', text: '${unreachableText}', wrap: true, color: 'Warning' },
     { type: 'TextBlock', $when: '${hasBanner}', text: '${bannerText}', wrap: true, color: '${bannerColor}', weight: 'Bolder' },
     { type: 'FactSet', facts: [{ $data: '${facts}', title: '${title}', value: '${value}' }] },
     { type: 'TextBlock', $when: '${hasSummary}', text: '${summary}', wrap: true, isSubtle: true },
@@ -153,6 +153,11 @@ export function renderPromptCard(v: PromptCardView): AdaptiveCard {
     headStyle: pending && v.dueAt < v.now ? 'attention' : pending ? 'warning' : 'good',
     title: v.title,
     unreachable: v.unreachable && pending,
+    // An escalation goes to someone other than the owner, so say who could not be reached.
+    unreachableText:
+      v.step === 'escalate_supervisor'
+        ? "Nobody to escalate to could be reached in Teams (the owner's supervisor, or the district's coordinators for a supervisor's or coordinator's own review), so this came to the review channel."
+        : 'The owner could not be reached in Teams, so this prompt came to the review channel.',
     hasBanner: Boolean(v.banner),
     bannerText: v.banner?.text ?? '',
     bannerColor: v.banner?.kind === 'error' ? 'Attention' : v.banner?.kind === 'warning' ? 'Warning' : 'Good',

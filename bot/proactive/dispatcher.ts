@@ -2,7 +2,7 @@ import { TurnContext, type Activity, type CloudAdapter, type ConversationReferen
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { getConversation, markConversationInactive, reviewChannelsByDistrict, saveConversationReference, type StoredConversation } from '../../db/conversations/conversations.service.js';
-import { claimDue, enqueueMessages, markFailed, markSent, type ClaimedMessage, type OutboxPayload } from '../../db/outbox/outbox.service.js';
+import { claimDue, deferClaimed, enqueueMessages, markFailed, markSent, type ClaimedMessage, type OutboxPayload } from '../../db/outbox/outbox.service.js';
 import type { Database, Db } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Pacer } from './pacing.js';
@@ -52,6 +52,12 @@ function retryAfterOf(e: unknown): number | null {
 class Unreachable extends Error {}
 
 /**
+ * A conversation at its rate limit for longer than this hands its messages back (deferred, not
+ * failed) instead of sleeping on them, so one busy channel does not hold up a whole round.
+ */
+const DEFER_AFTER_MS = 1000;
+
+/**
  * Sends queued proactive messages: claims due outbox rows (SKIP LOCKED, so replicas share the
  * work without doubling it), paces them within Teams' limits, sends each through the Teams
  * adapter (creating a user's personal chat when needed), and records the outcome in the same
@@ -65,6 +71,9 @@ export class OutboxDispatcher {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** Soonest time (ms) a deferred message may go; Infinity when none was deferred. */
+  private deferredUntil = Infinity;
+  private wake: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: DispatcherDeps) {}
 
@@ -98,6 +107,7 @@ export class OutboxDispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.wake) clearTimeout(this.wake);
     while (this.running) await this.running;
   }
 
@@ -110,6 +120,15 @@ export class OutboxDispatcher {
         this.deps.logger.error({ err: e }, 'outbox sweep failed');
       }
     } while (this.again && !this.stopped);
+    // Deferred messages go as soon as their conversation may take them, not at the next poll.
+    if (this.timer && this.deferredUntil < Infinity && !this.wake) {
+      this.wake = setTimeout(() => {
+        this.wake = null;
+        this.kick();
+      }, Math.max(0, this.deferredUntil - this.deps.clock().getTime()));
+      this.wake.unref();
+    }
+    this.deferredUntil = Infinity;
   }
 
   /**
@@ -168,7 +187,15 @@ export class OutboxDispatcher {
         return;
       }
       const tenantId = conversation?.tenantId ?? null;
-      await this.deps.pacer.acquire(conversation?.id ?? m.conversationId, tenantId);
+      // Paced by the outbox target: a person's messages share one budget, the first included
+      // (it creates their personal chat, whose id is not known before).
+      const paced = this.deps.pacer.conversationWaitMs(m.conversationId);
+      if (paced > DEFER_AFTER_MS) {
+        await deferClaimed(db, m.id, this.worker, new Date(clock().getTime() + paced));
+        this.deferredUntil = Math.min(this.deferredUntil, clock().getTime() + paced);
+        return;
+      }
+      await this.deps.pacer.acquire(m.conversationId, tenantId);
       let activityId: string | null;
       if (conversation) {
         conversationId = conversation.id;

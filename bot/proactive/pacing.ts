@@ -35,6 +35,11 @@ export class Pacer {
     return wait;
   }
 
+  /** Milliseconds until this conversation's own limits allow a send (the tenant's not counted). */
+  conversationWaitMs(conversationId: string): number {
+    return this.waitMs(conversationId, null);
+  }
+
   /** Waits until the send fits, then counts it. */
   async acquire(conversationId: string, tenantId: string | null): Promise<void> {
     for (;;) {

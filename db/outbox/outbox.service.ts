@@ -72,15 +72,25 @@ export async function enqueueMessages(db: Db, messages: readonly OutboxMessage[]
  * processes never claim the same row. A claim held past `leaseSeconds` (a crashed worker)
  * becomes claimable again.
  */
-export async function claimDue(db: Db, worker: string, now: Date, limit: number, leaseSeconds = 120): Promise<ClaimedMessage[]> {
+export async function claimDue(db: Db, worker: string, now: Date, limit: number, leaseSeconds = 120, perConversation = 8): Promise<ClaimedMessage[]> {
   const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
+  // Fair shares: at most `perConversation` messages of one conversation per claim, so a busy
+  // review channel (paced by Teams' per-conversation limits) cannot hold back everyone's prompts.
+  // Window functions cannot take row locks, so the candidates are chosen first and locked after.
   const rows = await sql<{ id: string | number; dedupe_key: string; conversation_id: string; payload: OutboxPayload; attempts: number }>`
     update outbox set status = 'sending', claimed_by = ${worker}, claimed_until = ${leaseUntil}, attempts = attempts + 1
     where id in (
       select id from outbox
-      where (status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and claimed_until < ${now})
-      order by next_attempt_at, id
-      limit ${limit}
+      where id in (
+        select id from (
+          select id, next_attempt_at, row_number() over (partition by conversation_id order by next_attempt_at, id) as share
+          from outbox
+          where (status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and claimed_until < ${now})
+        ) due
+        where share <= ${perConversation}
+        order by share, next_attempt_at, id
+        limit ${limit})
+      and ((status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and claimed_until < ${now}))
       for update skip locked)
     returning id, dedupe_key, conversation_id, payload, attempts`.execute(db);
   return rows.rows.map((r) => ({
@@ -90,6 +100,19 @@ export async function claimDue(db: Db, worker: string, now: Date, limit: number,
     payload: r.payload,
     attempts: r.attempts,
   }));
+}
+
+/**
+ * Hands a claimed message back unsent until `at`, without counting the attempt: its conversation
+ * is at Teams' rate limit, and waiting would hold up messages to others.
+ */
+export async function deferClaimed(db: Db, id: string, worker: string, at: Date): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'pending', next_attempt_at: at, claimed_until: null, attempts: eb('attempts', '-', 1) }))
+    .where('id', '=', id as never)
+    .where('claimed_by', '=', worker)
+    .execute();
 }
 
 /** Marks a claimed message sent (only if this worker still holds it). */

@@ -4,7 +4,7 @@ import { bootHarness, channel, freshDatabase, message, occurrence, type Harness 
 import { claimDue } from '../../db/outbox/outbox.service.js';
 import { runDigest } from '../../jobs/digest.job.js';
 import { runReviewSweep } from '../../jobs/review-sweep.job.js';
-import { knownUser, officer, prompts, reviewIdOf } from './helpers.js';
+import { knownUser, officer, personalChatOf, prompts, reviewIdOf } from './helpers.js';
 
 const dueFeed = (n: number) =>
   Array.from({ length: n }, () =>
@@ -61,6 +61,28 @@ describe('delivery across replicas and crashes', () => {
       expect(new Set(prompts(h, /./).map((c) => `${reviewIdOf(c)}|${c.conversationId}`)).size).toBe(claimed.length);
       await h.bot.dispatcher.drain();
       expect(h.connector.posted()).toHaveLength(before + claimed.length);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a review channel at its Teams rate limit does not hold back prompts to people; its messages wait, not fail', async () => {
+    // A tight per-conversation budget: 4 messages per 30 seconds.
+    const h = await bootHarness({ RATE_CONVERSATION_PER_SECOND: '4', RATE_CONVERSATION_PER_30_SECONDS: '4' });
+    try {
+      await h.send(message('subscribe'));
+      const replies = h.connector.posted(channel.id).length;
+      await knownUser(h, officer);
+      await h.ingest({ occurrences: dueFeed(30) }); // 30 review cards queued for the channel first
+      await runReviewSweep({ db: h.db, schedule: h.config.schedule, clock: h.clock.now, kickOutbox: () => undefined });
+      await h.bot.dispatcher.drain(); // returns without sleeping out the channel's 30 seconds
+      const chat = personalChatOf(h, officer.id);
+      expect(chat).toBeDefined();
+      expect(prompts(h, 'Referral to victim support', chat)).toHaveLength(4);
+      expect(h.connector.posted(channel.id)).toHaveLength(replies + 4);
+      const waiting = await h.db.selectFrom('outbox').select(['status', 'attempts', 'next_attempt_at']).where('status', '<>', 'sent').execute();
+      expect(waiting.length).toBe(30 + 30 + 30 - 8); // cards, channel prompts (supervisor unknown), referrals
+      expect(waiting.every((w) => w.status === 'pending' && w.attempts === 0 && w.next_attempt_at > h.clock.now())).toBe(true);
     } finally {
       await h.close();
     }
