@@ -106,7 +106,7 @@ function strategic(v: MeetingPackView, max: number): Record<string, unknown>[] {
 }
 
 function build(v: MeetingPackView, max: number): AdaptiveCard {
-  const when = v.meeting ? ukDateTime(v.meeting.startsAt) : 'not scheduled yet (`meeting schedule tactical <date time>`)';
+  const when = v.meeting ? ukDateTime(v.meeting.startsAt) : 'not scheduled yet (`meeting schedule tactical DATE TIME`)';
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

@@ -54,7 +54,7 @@ describe('delivery-plan commands in Teams (local mode: everyone is a coordinator
     ]).execute();
     const r = await say(h, 'assign Audit NFA decisions to Megan due friday');
     expect(r.text).toContain('"Megan" matches 2 people: Megan Bowen (megan.bowen@force.police.uk), Megan Smith (megan.smith@force.police.uk)');
-    expect(r.text).toContain('Use `assign <what> to @person');
+    expect(r.text).toContain('Use `assign WHAT to @person');
     expect((await counts(h)).actions).toBe(0);
     const ok = await say(h, 'assign Audit NFA decisions to Megan Smith due friday');
     expect(ok.text).toContain('assigned to Megan Smith');

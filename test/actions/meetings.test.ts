@@ -71,7 +71,7 @@ describe('meetings and the meeting pack', () => {
     expect((await counts(h)).meetings).toBe(3);
     const bad = await say(h, 'meeting schedule tactical 31/2 10:00');
     expect(bad.text).toContain('not a date and time I can read');
-    expect(bad.text).toContain('Use `meeting schedule <tactical|strategic|case-management|scrutiny> <date time>');
+    expect(bad.text).toContain('Use `meeting schedule tactical|strategic|case-management|scrutiny DATE TIME');
     expect((await counts(h)).meetings).toBe(3);
   });
 });

@@ -59,7 +59,7 @@ describe('summary command in Teams (sample data)', () => {
   it('a period it cannot read is answered with the usage', async () => {
     const reply = textOf(await ask(h, 'summary next decade'));
     expect(reply).toContain('is not a period I know');
-    expect(reply).toContain('summary [period] [district <name>]');
+    expect(reply).toContain('summary [period] [district NAME]');
   });
 
   it('the period buttons replace the card with the same summary for another period', async () => {
@@ -70,7 +70,7 @@ describe('summary command in Teams (sample data)', () => {
 
   it('help lists the commands', async () => {
     const reply = textOf(await ask(h, 'help'));
-    expect(reply).toContain('`summary [period] [district <name>]`');
+    expect(reply).toContain('`summary [period] [district NAME]`');
     expect(reply).toContain('`scrutiny pack [period]');
   });
 

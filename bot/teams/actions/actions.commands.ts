@@ -17,10 +17,10 @@ export type ActionCommand =
 
 /** The right form of each command, for answers to malformed input and for `help`. */
 export const USAGE = {
-  assign: '`assign <what> to @person [pillar <pillar>] [due <date>] [ref <ref>] [agency <agency>]`, e.g. `assign Review the hate crime web pages to @Megan Bowen pillar increasing_reporting due 12/1`; the person may also be `me`, a UPN or a name. Or type `assign` alone for the form',
-  action: '`action <ref> update <text>`, `action <ref> status <not_started|in_progress|bau|completed>`, `action <ref> discharge`, `action <ref> pillar <pillar>`, or `action <ref>` to open it',
-  actions: '`actions`, `actions mine`, `actions overdue`, `actions pillar <pillar>` or `actions owner <name>`',
-  meeting: '`meeting schedule <tactical|strategic|case-management|scrutiny> <date time> [monthly|quarterly|once]`, e.g. `meeting schedule tactical 12/1 10:00`; `meeting pack [tactical|strategic]`; `meetings`',
+  assign: '`assign WHAT to @person [pillar PILLAR] [due DATE] [ref REF] [agency AGENCY]`, e.g. `assign Review the hate crime web pages to @Megan Bowen pillar increasing_reporting due 12/1`; the person may also be `me`, a UPN or a name. Or type `assign` alone for the form',
+  action: '`action REF update TEXT`, `action REF status not_started|in_progress|bau|completed`, `action REF discharge`, `action REF pillar PILLAR`, or `action REF` to open it',
+  actions: '`actions`, `actions mine`, `actions overdue`, `actions pillar PILLAR` or `actions owner NAME`',
+  meeting: '`meeting schedule tactical|strategic|case-management|scrutiny DATE TIME [monthly|quarterly|once]`, e.g. `meeting schedule tactical 12/1 10:00`; `meeting pack [tactical|strategic]`; `meetings`',
 } as const;
 
 const PILLAR_LIST = PILLARS.join(', ');
@@ -109,7 +109,7 @@ function parseAction(arg: string): ActionCommand {
   }
   if (verb === 'status') {
     const status = parseStatus(value);
-    if (status === 'discharged') return invalid('discharging is for the tactical lead: `action <ref> discharge`', USAGE.action);
+    if (status === 'discharged') return invalid('discharging is for the tactical lead: `action REF discharge`', USAGE.action);
     if (!status) return invalid(value ? `"${value.slice(0, 30)}" is not a status` : 'give the new status', USAGE.action);
     return { name: 'change', ref, change: { kind: 'status', status } };
   }

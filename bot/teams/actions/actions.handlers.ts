@@ -55,7 +55,7 @@ async function assign(deps: BotDeps, ctx: TurnContext, cmd: Extract<ActionComman
   const notes = [
     done.holderNotified ? `${who} will get it in their personal chat with the bot.` : '',
     !a.holderInTeams ? `${who} is not known in Teams yet, so reminders for this action come to the coordinator until they message the bot.` : '',
-    a.pillar === 'unassigned' ? `No pillar was given: set one with \`action ${a.ref} pillar <pillar>\`.` : '',
+    a.pillar === 'unassigned' ? `No pillar was given: set one with \`action ${a.ref} pillar PILLAR\`.` : '',
   ].filter(Boolean);
   await sendCard(ctx, renderActionCard({ detail: done, mode: 'view', now, editable: true, banner: { kind: 'success', text: `Assigned ${a.ref} to ${who}.` } }), [`Action **${a.ref}** assigned to ${who}.`, ...notes].join(' '));
 }

@@ -8,13 +8,13 @@ export const summaryFeature: Feature = {
     {
       words: ['summary'],
       help: [
-        '- `summary [period] [district <name>]` – where hate crime stands: counts against the previous period, strands with a chart, risk, repeats, review compliance, delivery plan, outcomes. Periods: this week, last week, this month (default), last month, this quarter, last quarter, year to date, or `1/10/2026 to 31/10/2026`',
+        '- `summary [period] [district NAME]` – where hate crime stands: counts against the previous period, strands with a chart, risk, repeats, review compliance, delivery plan, outcomes. Periods: this week, last week, this month (default), last month, this quarter, last quarter, year to date, or `1/10/2026 to 31/10/2026`',
       ],
       run: runSummaryCommand,
     },
     {
       words: ['scrutiny'],
-      help: ['- `scrutiny pack [period] [district <name>]` – anonymised random sample of closed occurrences with the aggregate tables and a CSV download, for scrutiny panels (coordinators and managers; default last quarter)'],
+      help: ['- `scrutiny pack [period] [district NAME]` – anonymised random sample of closed occurrences with the aggregate tables and a CSV download, for scrutiny panels (coordinators and managers; default last quarter)'],
       run: runScrutinyCommand,
     },
   ],

@@ -11,8 +11,8 @@ import { getActor, type Actor, type BotDeps } from '../context.js';
 import { channelConversationId } from '../identity.js';
 import { commandArgs, parseSummaryArgs } from './summary.command.js';
 
-export const SUMMARY_USAGE = '`summary [period] [district <name>]`, e.g. `summary last quarter district Leeds`';
-export const SCRUTINY_USAGE = '`scrutiny pack [period] [district <name>]`, e.g. `scrutiny pack last quarter`';
+export const SUMMARY_USAGE = '`summary [period] [district NAME]`, e.g. `summary last quarter district Leeds`';
+export const SCRUTINY_USAGE = '`scrutiny pack [period] [district NAME]`, e.g. `scrutiny pack last quarter`';
 
 /** The summary settings in force. */
 export function summarySettings(config: Config): SummarySettings {
