@@ -9,6 +9,7 @@ import { featureJobs } from '../jobs/feature-jobs.js';
 import { startJobs } from '../jobs/scheduler.js';
 import type { Database } from '../db/schema.js';
 import type { Config } from './config.js';
+import { importHandler } from './http/imports.route.js';
 import { ingestHandler } from './http/ingest.route.js';
 import { createLogger, type Logger } from './logger.js';
 import { OutboxDispatcher } from './proactive/dispatcher.js';
@@ -87,13 +88,17 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const app = createTeamsApp(deps, adapter, botAppId);
 
   const server = restify.createServer({ name: 'hcc-bot' });
-  server.use(restify.plugins.bodyParser({ maxBodySize: config.ingestMaxBodyBytes, mapParams: false }));
+  const parseBody = restify.plugins.bodyParser({ maxBodySize: config.ingestMaxBodyBytes, mapParams: false });
+  // Imports read their CSV body raw (their own route reader); everything else is parsed here.
+  server.use(parseBody.map((handler) => (req: restify.Request, res: restify.Response, next: restify.Next) => (req.getPath().startsWith('/api/imports/') ? next() : handler(req, res, next))));
   server.post('/api/messages', async (req, res) => {
     await adapter.process(req, res, async (ctx) => {
       await app.run(ctx);
     });
   });
   server.post('/api/occurrences', ingestHandler(deps));
+  // Route-level: the global body parser would turn a CSV body into restify's own rows.
+  server.post('/api/imports/:kind', restify.plugins.bodyReader({ maxBodySize: config.ingestMaxBodyBytes }), importHandler(deps));
   registerSummaryRoutes(server, deps);
   server.get('/healthz', async (_req, res) => {
     try {

@@ -100,29 +100,39 @@ async function importOccurrences(config: Config, text: string): Promise<void> {
   console.error(`Imported ${lines.length} occurrence(s): ${tally.created} created, ${tally.updated} updated, ${tally.unchanged} unchanged.`);
 }
 
-async function importUsers(config: Config, text: string): Promise<void> {
-  if (await runningBot(config)) fail('Stop the bot first: the embedded database (PGlite) can be opened by one process at a time.', 2);
+/** Rows as the import reports them, from the service or from the bot's import route. */
+type CsvResult = { line: number; outcome: string; upn?: string; ref?: string; changes?: string[] };
+
+/** Through a running bot's import route (PGlite in use by it), or straight into the database. */
+async function importCsv(config: Config, kind: 'actions' | 'users', text: string, direct: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<CsvResult[]>): Promise<CsvResult[]> {
+  const bot = await runningBot(config);
+  if (bot) {
+    console.error(`A bot is running on ${bot} with the embedded database: importing through it.`);
+    const res = await fetch(`${bot}/api/imports/${kind}`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${config.ingestApiKey}` }, body: text });
+    const body = (await res.json()) as { results?: CsvResult[]; errors?: { path: string; message: string }[] };
+    if (res.status === 400 && body.errors) throw new ValidationError(`${body.errors.length} problem(s) in the file; nothing was written`, body.errors);
+    if (!res.ok || !body.results) fail(`The bot refused the import (${res.status}): ${JSON.stringify(body.errors ?? body)}`, 2);
+    return body.results;
+  }
   const db = await openDatabase(config.database);
   try {
-    const results = await importRoster(db, text, 'system:import');
-    for (const r of results) console.log(`line ${r.line}: ${r.upn} ${r.outcome}`);
-    console.error(`Imported ${results.length} user(s).`);
+    return await direct(db);
   } finally {
     await db.destroy();
   }
 }
 
+async function importUsers(config: Config, text: string): Promise<void> {
+  const results = await importCsv(config, 'users', text, (db) => importRoster(db, text, 'system:import'));
+  for (const r of results) console.log(`line ${r.line}: ${r.upn} ${r.outcome}`);
+  console.error(`Imported ${results.length} user(s).`);
+}
+
 async function importActions(config: Config, text: string): Promise<void> {
-  if (await runningBot(config)) fail('Stop the bot first: the embedded database (PGlite) can be opened by one process at a time.', 2);
-  const db = await openDatabase(config.database);
-  try {
-    const results = await importPlan(db, text, { userId: null, name: 'Plan import', upn: null, roles: ['admin'], label: 'system:import' }, new Date());
-    for (const r of results) console.log(`line ${r.line}: ${r.ref} ${r.outcome}${r.changes.length ? ` (${r.changes.join(', ')})` : ''}`);
-    const n = (o: string) => results.filter((r) => r.outcome === o).length;
-    console.error(`Imported ${results.length} action(s): ${n('created')} created, ${n('updated')} updated, ${n('unchanged')} unchanged.`);
-  } finally {
-    await db.destroy();
-  }
+  const results = await importCsv(config, 'actions', text, (db) => importPlan(db, text, { userId: null, name: 'Plan import', upn: null, roles: ['admin'], label: 'system:import' }, new Date()));
+  for (const r of results) console.log(`line ${r.line}: ${r.ref} ${r.outcome}${r.changes?.length ? ` (${r.changes.join(', ')})` : ''}`);
+  const n = (o: string) => results.filter((r) => r.outcome === o).length;
+  console.error(`Imported ${results.length} action(s): ${n('created')} created, ${n('updated')} updated, ${n('unchanged')} unchanged.`);
 }
 
 const parsed = args.safeParse(process.argv.slice(2));

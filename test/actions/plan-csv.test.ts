@@ -110,3 +110,31 @@ describe.skipIf(dbKind !== 'pglite')('npm run import / export -- actions (script
     expect(again.err).toContain('0 created, 0 updated, 14 unchanged');
   }, 120_000);
 });
+
+describe('POST /api/imports/:kind (the import route npm run import uses while an embedded-database bot runs)', () => {
+  it('refuses a bad plan naming every bad row and writes nothing; imports a good one row by row; needs the key', async () => {
+    const { bootHarness, TEST_KEY } = await import('../helpers/harness.js');
+    const h = await bootHarness();
+    const post = (kind: string, body: string, key = TEST_KEY, type = 'text/csv') =>
+      fetch(`${h.bot.url}/api/imports/${kind}`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${key}` }, body });
+    try {
+      expect((await post('actions', OXFORD, 'wrong-key-0123456789')).status).toBe(401);
+      expect((await post('actions', JSON.stringify({ csv: OXFORD }), TEST_KEY, 'application/json')).status).toBe(415);
+      const bad = await post('actions', 'ref,objective,action,pillar,owner,status,due,update\n1.1 a,,Good action,prevention,TVP,,,\n1.1 b,,Other,nope,TVP,,,\n');
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['line 3.pillar']);
+      expect(await h.db.selectFrom('actions').selectAll().execute()).toHaveLength(0);
+      const good = await post('actions', OXFORD);
+      expect(good.status).toBe(200);
+      const { results } = (await good.json()) as { results: { ref: string; outcome: string }[] };
+      expect(results).toHaveLength(14);
+      expect(results.every((r) => r.outcome === 'created')).toBe(true);
+      expect(await h.db.selectFrom('actions').selectAll().execute()).toHaveLength(14);
+      const roster = await post('users', 'upn,name,roles,districts\nalexw@example.com,Alex Wilber,coordinator,Leeds\n');
+      expect(roster.status).toBe(200);
+      expect((await h.db.selectFrom('users').select('roles').where('upn', '=', 'alexw@example.com').executeTakeFirstOrThrow()).roles).toEqual(['coordinator']);
+    } finally {
+      await h.close();
+    }
+  });
+});
