@@ -134,7 +134,10 @@ export async function ingestOccurrences(db: Kysely<Database>, items: readonly Fe
       }
       results.sort((a, b) => a.index - b.index);
       for (let a = 0; a < audits.length; a += 1000) await recordAudit(trx, ...audits.slice(a, a + 1000));
-      await queueNewCards(trx, created.filter((c) => c.item.recordedAs === 'crime' || policy.nchiReview), now);
+      // Loading history does not flood the review channels: a card is posted only for occurrences
+      // flagged within REVIEW_BACKFILL_DAYS (older ones are held, summarised and open to `review`).
+      const since = now.getTime() - policy.schedule.backfillDays * 86_400_000;
+      await queueNewCards(trx, created.filter((c) => (c.item.recordedAs === 'crime' || policy.nchiReview) && new Date(c.item.flaggedAt).getTime() >= since), now);
       await queueCardRefresh(trx, refreshed, now);
       return results;
     }),

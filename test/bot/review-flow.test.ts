@@ -69,6 +69,20 @@ describe('review loop: flagged occurrence → card → review', () => {
     expect(textOf(FakeConnector.card(cards[0]))).toContain('bradford');
   });
 
+  it('loading history does not flood the channel: only occurrences flagged within REVIEW_BACKFILL_DAYS get a card; older ones are still reviewable', async () => {
+    await h.send(message('subscribe'));
+    // the harness clock is 20 Nov 2026 10:00; the window is 7 days
+    const old = occurrence({ flaggedAt: '2026-11-12T09:00:00+00:00' });
+    const recent = occurrence({ flaggedAt: '2026-11-14T09:00:00+00:00' });
+    expect((await h.ingest({ occurrences: [old, recent] })).status).toBe(201);
+    await h.bot.dispatcher.drain();
+    const cards = h.connector.posted(channel.id).filter((c) => FakeConnector.card(c));
+    expect(cards.map((c) => textOf(FakeConnector.card(c)))).toEqual([expect.stringContaining(recent.reference as string)]);
+    await h.send(message(`review ${old.reference as string}`, people.coordinator, personal(people.coordinator)));
+    const shown = h.connector.posted(personal(people.coordinator).id).filter((c) => FakeConnector.card(c));
+    expect(textOf(FakeConnector.card(shown.at(-1)!))).toContain(old.reference as string);
+  });
+
   it('submitting a high-risk review saves it, answers the submitter and updates the posted card for everyone', async () => {
     const { id, post } = await subscribedChannelWithCard({ suspects: [{ ref: 'P-REPEAT' }] });
     // a second occurrence with the same suspect makes the suspect a repeat
