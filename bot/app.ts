@@ -19,6 +19,9 @@ import type { BotDeps } from './teams/context.js';
 import { registerSummaryRoutes } from './http/summary.routes.js';
 import { createTeamsApp } from './teams/teams-app.js';
 
+/** Thrown when the HTTP port is taken. */
+export class PortInUseError extends Error {}
+
 /** Things tests and benchmarks may replace; production uses the defaults. */
 export interface BotOptions {
   logger?: Logger;
@@ -109,7 +112,19 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     }
   });
 
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.removeListener('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    if (!options.db) await db.destroy();
+    const code = (e as NodeJS.ErrnoException).code;
+    throw code === 'EADDRINUSE' ? new PortInUseError(`port ${config.port} on ${config.host} is already in use (another bot running?): stop it, or set PORT`) : e;
+  }
   const port = (server.address() as AddressInfo).port;
   if (options.dispatcher !== false) dispatcher.start();
   const jobs = options.jobs ?? config.jobs.enabled ? startJobs({ db, schedule: config.schedule, clock, kickOutbox: deps.kickOutbox, log: logger }, config.jobs, featureJobs({ db, config, clock, kickOutbox: deps.kickOutbox })) : null;

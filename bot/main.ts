@@ -1,5 +1,6 @@
 import { ConfigError, LOCAL_INGEST_KEY, loadConfig } from './config.js';
-import { startBot } from './app.js';
+import { PortInUseError, startBot } from './app.js';
+import { DatabaseBusyError } from '../db/database.js';
 import { createLogger } from './logger.js';
 import { hasRoster } from '../db/users/users.service.js';
 
@@ -14,7 +15,16 @@ try {
   throw e;
 }
 const logger = createLogger(config.logLevel);
-const bot = await startBot(config, { logger });
+let bot: Awaited<ReturnType<typeof startBot>>;
+try {
+  bot = await startBot(config, { logger });
+} catch (e) {
+  if (e instanceof PortInUseError || e instanceof DatabaseBusyError) {
+    logger.fatal(`cannot start: ${e.message}`);
+    process.exit(1);
+  }
+  throw e;
+}
 if (!config.microsoftApp) {
   logger.warn('local mode: no Microsoft app credentials; requests are not authenticated (Agents Playground: npm run playground)');
   if (!(await hasRoster(bot.db))) logger.warn('local mode with no roster imported: every Teams user is treated as a coordinator');

@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { mkdirSync } from 'node:fs';
+import lockfile from 'proper-lockfile';
 import pg from 'pg';
 import * as initial from './migrations/2026-11-20T00-initial.js';
 import * as reviewSchedule from './migrations/2026-11-21T00-review-schedule.js';
@@ -10,7 +11,7 @@ import * as summaries from './migrations/2026-11-21T02-summaries.js';
 import type { Database } from './schema.js';
 
 /** Where the data lives: a PostgreSQL server, or embedded PGlite in a folder (null: in memory). */
-export type DatabaseTarget = { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; dir: string | null };
+export type DatabaseTarget = { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; dir: string | null; lockWaitSeconds?: number };
 
 /** Timestamped migrations, in order; a static list so bundlers and tsx need no file-system scan. */
 const migrations: Record<string, Migration> = {
@@ -20,8 +21,28 @@ const migrations: Record<string, Migration> = {
   '2026-11-21T02-summaries': summaries,
 };
 
+/** Thrown when another process holds the embedded database folder. */
+export class DatabaseBusyError extends Error {}
+
+/**
+ * PGlite is single-process: two processes on one folder corrupt it. A lock beside the data
+ * (refreshed every 5 s, stale after 15 s, so a killed process's lock lapses) keeps a second
+ * bot or script out; a restart right after a crash waits for the stale lock instead of failing.
+ */
+async function lockFolder(dir: string, waitSeconds: number): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(dir, { lockfilePath: `${dir}/.hcc.lock`, stale: 15_000, update: 5_000, retries: { retries: waitSeconds, minTimeout: 1_000, maxTimeout: 1_000 },
+      // A long event-loop stall can miss a refresh; carry on rather than crash the bot mid-work.
+      onCompromised: () => undefined,
+    });
+  } catch (e) {
+    throw new DatabaseBusyError(`the embedded database in ${dir} is in use by another process (a running bot?): stop it first, or set DATABASE_URL to share a PostgreSQL server (${(e as Error).message})`);
+  }
+}
+
 /**
  * Opens the database and applies pending migrations.
+ * @throws DatabaseBusyError when another process holds the embedded database folder
  * @throws Error naming the failed migration, or the connection error
  */
 export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Database>> {
@@ -31,9 +52,24 @@ export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Datab
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolMax });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
-    if (target.dir) mkdirSync(target.dir, { recursive: true });
+    let release: (() => Promise<void>) | null = null;
+    if (target.dir) {
+      mkdirSync(target.dir, { recursive: true });
+      release = await lockFolder(target.dir, target.lockWaitSeconds ?? 20);
+    }
     const client = target.dir ? new PGlite(target.dir) : new PGlite();
     await client.waitReady;
+    if (release) {
+      const close = client.close.bind(client);
+      const unlock = release;
+      client.close = async () => {
+        try {
+          await close();
+        } finally {
+          await unlock().catch(() => undefined);
+        }
+      };
+    }
     db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
   }
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });

@@ -73,3 +73,29 @@ describe('modes, restarts and roles', () => {
     expect(() => loadConfig({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'b' })).toThrow(/INGEST_API_KEY/);
   });
 });
+
+describe('one embedded database, one process', () => {
+  it('a second process cannot open the embedded database folder while the first holds it; it can once the first closes', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openDatabase, DatabaseBusyError } = await import('../../db/database.js');
+    const dir = join(mkdtempSync(join(tmpdir(), 'hcc-lock-')), 'pglite');
+    const first = await openDatabase({ kind: 'pglite', dir, lockWaitSeconds: 0 });
+    await expect(openDatabase({ kind: 'pglite', dir, lockWaitSeconds: 0 })).rejects.toBeInstanceOf(DatabaseBusyError);
+    await first.destroy();
+    const second = await openDatabase({ kind: 'pglite', dir, lockWaitSeconds: 0 });
+    await second.destroy();
+  });
+
+  it('a port already in use is reported as such, not as a crash', async () => {
+    const { startBot, PortInUseError } = await import('../../bot/app.js');
+    const h = await bootHarness();
+    try {
+      const config = loadConfig({ PORT: String(h.bot.port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+      await expect(startBot(config, { db: h.db, dispatcher: false, jobs: false })).rejects.toBeInstanceOf(PortInUseError);
+    } finally {
+      await h.close();
+    }
+  });
+});
