@@ -14,7 +14,7 @@ export const SERIES_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 
 /** Chart image size (pixels): small enough to travel inside the card as a data URL. */
-export const CHART_SIZE = { width: 560, height: 220 } as const;
+export const CHART_SIZE = { width: 420, height: 230 } as const;
 
 const monthLabel = (m: string) => DateTime.fromFormat(m, 'yyyy-MM').toFormat('LLL yy');
 
@@ -29,7 +29,7 @@ export function strandChartSpec(data: StrandChartData): vega.Spec {
     autosize: { type: 'fit', contains: 'padding' },
     padding: 8,
     background: 'white',
-    config: { text: { font: FONT }, axis: { labelFont: FONT, labelFontSize: 11, labelColor: '#333333', domainColor: '#888888', tickColor: '#888888' }, legend: { labelFont: FONT, labelFontSize: 11, labelColor: '#333333' } },
+    config: { text: { font: FONT }, axis: { labelFont: FONT, labelFontSize: 12, labelColor: '#333333', domainColor: '#888888', tickColor: '#888888' }, legend: { labelFont: FONT, labelFontSize: 12, labelColor: '#333333' } },
     data: [{ name: 'points', values }],
     scales: [
       { name: 'x', type: 'point', domain: labels, range: 'width', padding: 0.3 },
@@ -40,7 +40,8 @@ export function strandChartSpec(data: StrandChartData): vega.Spec {
       { orient: 'bottom', scale: 'x', labelOverlap: true },
       { orient: 'left', scale: 'y', tickCount: 5, grid: true, gridColor: '#dddddd', format: 'd', tickMinStep: 1 },
     ],
-    legends: [{ stroke: 'colour', orient: 'right', symbolType: 'stroke', symbolStrokeWidth: 3 }],
+    // Legend below the plot: the card is narrow, and a side legend would squeeze the lines.
+    legends: [{ stroke: 'colour', orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: 170, columnPadding: 16, symbolSize: 60, labelFontSize: 11, symbolType: 'stroke', symbolStrokeWidth: 3 }],
     marks: [
       {
         type: 'group',
