@@ -18,6 +18,7 @@ export interface MeetingPackView {
   kind: 'tactical' | 'strategic';
   title: string;
   meeting: { startsAt: Date } | null;
+  following: Date | null;
   since: Date;
   sinceLabel: string;
   pillars: readonly { key: string; title: string; actions: readonly PackActionLike[] }[];
@@ -74,6 +75,9 @@ function figuresSection(v: MeetingPackView): Record<string, unknown>[] {
   ];
 }
 
+/** The series' next date, or a blank for the meeting to agree one. */
+const nextDate = (v: MeetingPackView): string => (v.following ? ukDateTime(v.following) : 'to be agreed');
+
 function tactical(v: MeetingPackView, max: number): Record<string, unknown>[] {
   return [
     item(1, 'Introductions and apologies', [bullet('Apologies from:'), bullet('Aim & purpose: 6 strategic aims, delivery action plan, monitor performance & add key themes')]),
@@ -90,7 +94,7 @@ function tactical(v: MeetingPackView, max: number): Record<string, unknown>[] {
     item(8, 'Funding opportunities'),
     item(9, 'Partnerships: engagement, key contacts/KINS'),
     item(10, 'AOB'),
-    item(11, 'Date of next meeting:'),
+    item(11, `Date of next meeting: ${nextDate(v)}`),
   ];
 }
 
@@ -101,7 +105,7 @@ function strategic(v: MeetingPackView, max: number): Record<string, unknown>[] {
     item(3, 'Delivery plan: activity against the force/national strategy, 6 key actions', [...pillarSection(v, max), ...deliverySection(v)]),
     item(4, 'Communications: good news stories and media; exceptional reporting, e.g. worldwide events'),
     item(5, 'Any other business'),
-    item(6, 'Date of next meeting:'),
+    item(6, `Date of next meeting: ${nextDate(v)}`),
   ];
 }
 

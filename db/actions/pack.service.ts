@@ -5,7 +5,7 @@ import { ForbiddenError } from '../errors.js';
 import type { Database, Db } from '../schema.js';
 import { actorHas, DISCHARGE_CANDIDATES, MEETING_TITLES, OPEN_STATUSES, ownerLabel, PILLAR_TITLES, PILLARS, type Pillar, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate } from './actions.model.js';
 import { actionsQuery, fetchActions, updatesFor } from './actions.repository.js';
-import { nextMeeting, previousMeeting, RECURRENCE_MONTHS, type Meeting } from './meetings.service.js';
+import { nextInSeries, nextMeeting, previousMeeting, RECURRENCE_MONTHS, type Meeting } from './meetings.service.js';
 import { londonDate, ZONE } from './uk-dates.js';
 
 /** One action as the pack lists it, with the updates given since the last meeting. */
@@ -24,6 +24,8 @@ export interface MeetingPackData {
   kind: 'tactical' | 'strategic';
   title: string;
   meeting: { startsAt: Date } | null;
+  /** The meeting after this one in its series (agenda item "Date of next meeting"), or null. */
+  following: Date | null;
   since: Date;
   /** "the meeting on …" or "the last month / quarter" when no earlier meeting is held. */
   sinceLabel: string;
@@ -106,7 +108,7 @@ export async function meetingPack(conn: Kysely<Database>, input: { kind: 'tactic
       owners.set(ownerLabel(a), [...(owners.get(ownerLabel(a)) ?? []), a.ref]);
     }
     const pack: MeetingPackData = {
-      kind, title: MEETING_TITLES[kind], meeting: meeting && { startsAt: meeting.startsAt }, since, sinceLabel: label, pillars,
+      kind, title: MEETING_TITLES[kind], meeting: meeting && { startsAt: meeting.startsAt }, following: meeting ? nextInSeries(meeting.startsAt, meeting.recurrence) : null, since, sinceLabel: label, pillars,
       notUpdated: [...owners].map(([owner, refs]) => ({ owner, refs })).sort((a, b) => b.refs.length - a.refs.length),
       proposedDischarge: all.filter((a) => DISCHARGE_CANDIDATES.includes(a.status)).map(toPack),
       raisedAtLast: last ? all.filter((a) => a.raisedAtMeetingId === last.id).map(toPack) : [],

@@ -32,6 +32,7 @@ describe('meetings and the meeting pack', () => {
     const text = cardText(r);
     expect(text).toContain('Hate Crime Monthly Tactical Meeting');
     expect(text).toContain('Date and time: Tue 8 Dec 2026, 10:00 GMT');
+    expect(text).toContain('11. Date of next meeting: Fri 8 Jan 2027, 10:00 GMT'); // monthly series
     expect(text).toContain('changes since the last tactical meeting (20 Oct 2026)');
     for (const heading of ['1. Introductions and apologies', '2. Summary of last meeting', '3. Promoting the key strands of the National Hate Crime Plan', '4. District updates', '5. Delivery plan updates', '7. Third party reporting', '8. Funding opportunities', '11. Date of next meeting']) expect(text).toContain(heading);
     for (const strand of ['1 Preventing hate crime', '3 Increasing the reporting of hate crime', '6 Improve the quality of our investigations']) expect(text).toContain(strand);
