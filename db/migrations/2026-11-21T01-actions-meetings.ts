@@ -12,13 +12,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('conversation_id', 'text')
     .addColumn('created_by', 'uuid', (c) => c.references('users.id'))
     .addColumn('pack_posted_at', 'timestamptz')
-    .addColumn('prompts_sent_at', 'timestamptz')
-    .addColumn('nudges_sent_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('meetings_kind_starts_idx').on('meetings').columns(['kind', 'starts_at']).execute();
-  // Two replicas extending a recurring series insert the same next meeting once.
-  await db.schema.createIndex('meetings_series_starts_uq').on('meetings').columns(['series_id', 'starts_at']).unique().execute();
 
   await db.schema
     .createTable('actions')
@@ -56,7 +52,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('action_updates_action_idx').on('action_updates').columns(['action_id', 'created_at']).execute();
-  await db.schema.createIndex('action_updates_date_idx').on('action_updates').columns(['update_date']).execute();
 }
 
 /** Reverts up(). */

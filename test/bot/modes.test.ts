@@ -99,3 +99,46 @@ describe('one embedded database, one process', () => {
     }
   });
 });
+
+describe('upgrades', () => {
+  it('landed migrations are unchanged (a database that ran one would never see an edit)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { createHash } = await import('node:crypto');
+    const fixture = JSON.parse(readFileSync(new URL('../fixtures/landed-migrations.json', import.meta.url), 'utf8')) as { landed: Record<string, string> };
+    for (const [name, hash] of Object.entries(fixture.landed)) {
+      const text = readFileSync(new URL(`../../db/migrations/${name}.ts`, import.meta.url));
+      expect(`${name} ${createHash('sha256').update(text).digest('hex')}`).toBe(`${name} ${hash}`);
+    }
+  });
+
+  it('a database migrated by the last landed release (up to 2026-11-21T02) upgrades to the current schema at start', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { Kysely, Migrator } = await import('kysely');
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { PGliteDialect } = await import('kysely-pglite-dialect');
+    const { openDatabase, MIGRATIONS } = await import('../../db/database.js');
+    const dir = join(mkdtempSync(join(tmpdir(), 'hcc-upgrade-')), 'pglite');
+    const old = new Kysely<unknown>({ dialect: new PGliteDialect(new PGlite(dir)) });
+    const landed = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name <= '2026-11-21T02-summaries')); // as they landed (checked above)
+    expect(Object.keys(landed)).toHaveLength(4);
+    const first = await new Migrator({ db: old, provider: { getMigrations: async () => landed } }).migrateToLatest();
+    expect(first.error).toBeUndefined();
+    await old.destroy();
+
+    const db = await openDatabase({ kind: 'pglite', dir, lockWaitSeconds: 0 });
+    try {
+      const meeting = await db
+        .insertInto('meetings')
+        .values({ kind: 'tactical', starts_at: new Date('2026-12-08T10:00:00Z'), recurrence: 'monthly', series_id: null, conversation_id: null, created_by: null, pack_posted_at: null, prompts_sent_at: new Date(), nudges_sent_at: null })
+        .returning(['prompts_sent_at'])
+        .executeTakeFirstOrThrow();
+      expect(meeting.prompts_sent_at).toBeInstanceOf(Date);
+      const { sql } = await import('kysely');
+      expect((await sql`select count(*)::int as n from summary_exports`.execute(db)).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
