@@ -9,6 +9,13 @@ export interface Rate {
  * 60 per 30 seconds; 50 a second per tenant; all configurable). In-process: with several
  * replicas each gets its own budget, and any 429 that follows is honoured through Retry-After.
  */
+/**
+ * Teams counts a send when it arrives; the pacer when it starts. Network jitter can put one send
+ * more into an arrival window than the pacer saw, and each 429 costs at least a second of
+ * Retry-After, so every window is held a little longer than its nominal length.
+ */
+export const WINDOW_MARGIN_MS = 100;
+
 export class Pacer {
   private readonly log = new Map<string, number[]>();
 
@@ -26,8 +33,9 @@ export class Pacer {
     const check = (key: string, rates: readonly Rate[]) => {
       const times = this.log.get(key) ?? [];
       for (const r of rates) {
-        const inWindow = times.filter((x) => x > t - r.windowMs);
-        if (inWindow.length >= r.max) wait = Math.max(wait, inWindow[inWindow.length - r.max]! + r.windowMs - t + 1);
+        const windowMs = r.windowMs + WINDOW_MARGIN_MS;
+        const inWindow = times.filter((x) => x > t - windowMs);
+        if (inWindow.length >= r.max) wait = Math.max(wait, inWindow[inWindow.length - r.max]! + windowMs - t + 1);
       }
     };
     check(`c:${conversationId}`, this.perConversation);
@@ -48,7 +56,7 @@ export class Pacer {
       await this.sleep(wait);
     }
     const t = this.now();
-    const longest = (rates: readonly Rate[]) => Math.max(0, ...rates.map((r) => r.windowMs));
+    const longest = (rates: readonly Rate[]) => Math.max(0, ...rates.map((r) => r.windowMs + WINDOW_MARGIN_MS));
     for (const [key, rates] of [[`c:${conversationId}`, this.perConversation], ...(tenantId ? [[`t:${tenantId}`, this.perTenant] as const] : [])] as const) {
       const keep = (this.log.get(key) ?? []).filter((x) => x > t - longest(rates));
       keep.push(t);
