@@ -1,397 +1,80 @@
 /**
- * `npm run bench`: the issue 2 figures, side by side on embedded PGlite (in memory) and on
- * PostgreSQL (a throw-away database `hcc_bench_<random>` on the server of DATABASE_URL, default
- * postgres://postgres@127.0.0.1:5432/test; the column is skipped when no server answers).
+ * `npm run bench [-- <part>…]`: performance figures side by side on embedded PGlite (in memory)
+ * and on PostgreSQL (a throw-away database `hcc_bench_<random>` per run on the server of
+ * DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test; the column is skipped when no
+ * server answers). Each part prints its table and the notes that explain it as soon as it ends:
  *
- *   1. Occurrences ingested per second: 10,000 generated occurrences through POST /api/occurrences
- *      (real bot, batches of 500, one client) and through the import path (validateFeed +
- *      ingestOccurrences in batches of 1,000, as `npm run import -- occurrences` does), each on a
- *      fresh database.
- *   2. Server-side time of a checklist submit (Action.Execute `review.submit`): p50 / p95 of 1,000
- *      complete reviews at concurrency 10 on 100 of the ingested occurrences (after one unmeasured
- *      first review of each, so the measured ones are re-grades), against the real restify server
- *      and Teams adapter in local mode with a fake Bot Connector; beside it the framework's floor,
- *      a bare teams-ai Application answering the same invokes with a static card.
+ *   issue2  ingest rate, and review-submit latency beside the framework's floor (bench/issue2.ts)
+ *   issue3  the review sweep over 1,000 due among 100,000 and 1,000,000 scheduled reviews, and
+ *           delivery of 10,000 prompts under Teams' rate limits (bench/issue3.ts)
+ *   issue5  `summary` over 1,000,000 occurrences in PostgreSQL and 10,000 in PGlite (bench/issue5.ts)
  *
- * In-server time is read from Node's HTTP diagnostics channels (the server's `request` event to
- * the response's `finish`); the round-trip is measured by a load client in a separate process
- * (bench/load-client.ts), so it includes queueing but not the client's own CPU on the bot's loop.
- * Also shown: CPU of the bot process per submit, and the longest event-loop stall.
- * Optional: BENCH_OCCURRENCES (default 10000), BENCH_SUBMITS (default 1000) for a quicker run.
+ * No part: all of them, in that order. A part that fails prints FAILED with the reason and the
+ * exit code is 1; the other parts still run. Settings of each part are in its file.
  */
-import type { Kysely } from 'kysely';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { pino } from 'pino';
-import { startBot, type RunningBot } from '../bot/app.js';
-import { loadConfig, type Config } from '../bot/config.js';
-import type { AdaptiveCard } from '../cards/review.card.js';
-import { VERBS } from '../cards/verbs.js';
-import { openDatabase } from '../db/database.js';
-import { ingestOccurrences, validateFeed } from '../db/occurrences/occurrences.service.js';
-import type { Database } from '../db/schema.js';
-import { FakeConnector } from '../test/helpers/fake-connector.js';
-import { FLOOR_VERB, startFloor } from './bench/floor.js';
-import { coordinator, type RunResult, type RunSpec, type SubmitOutcome } from './bench/invokes.js';
-import { LoadClient } from './bench/load.js';
-import { freshTarget, probePostgres, type Backend } from './bench/targets.js';
-import { percentile, ServerTimer } from './bench/timing.js';
-import { generateOccurrences, type FeedOccurrence } from './sample-data.lib.js';
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { fmtS, progress, redact, SERVER_URL, type BenchContext, type PartResult } from './bench/common.js';
+import { issue2 } from './bench/issue2.js';
+import { issue3 } from './bench/issue3.js';
+import { issue5 } from './bench/issue5.js';
+import { probePostgres } from './bench/targets.js';
 
-const intEnv = (name: string, fallback: number): number => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
+const PARTS = {
+  issue2: { title: 'Issue 2: ingest and review submits', run: issue2 },
+  issue3: { title: 'Issue 3: review sweep and paced delivery', run: issue3 },
+  issue5: { title: 'Issue 5: status summaries', run: issue5 },
+} satisfies Record<string, { title: string; run: (ctx: BenchContext) => Promise<PartResult> }>;
 
-const COUNT = intEnv('BENCH_OCCURRENCES', 10_000);
-const SUBMITS = intEnv('BENCH_SUBMITS', 1_000);
-const ENDPOINT_BATCH = 500;
-const IMPORT_BATCH = 1_000;
-const REVIEWED = 100;
-const CONCURRENCY = 10;
-const FLOOR_WARMUP = 100;
-const SEED = 2;
-const NOW = new Date('2026-11-20T09:00:00Z');
-const KEY = 'bench-ingest-key-0123456789';
-const SERVER_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const silent = pino({ level: 'silent' });
+type PartName = keyof typeof PARTS;
+const NAMES = Object.keys(PARTS) as [PartName, ...PartName[]];
 
-// ------------------------------------------------------------------ helpers
+const argsSchema = z.array(z.enum(NAMES)).refine((a) => new Set(a).size === a.length, 'a part is named twice');
 
-const fmtInt = (n: number) => Math.round(n).toLocaleString('en-GB');
-const fmtMs = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
-const fmtS = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const redact = (url: string) => {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-};
+const USAGE = `usage: npm run bench [-- ${NAMES.map((n) => `[${n}]`).join(' ')}]
+  no part: all of them; otherwise only those named (in this order).`;
 
-// ------------------------------------------------------------------ figures
-
-interface IngestFigure {
-  ms: number;
-  tally: Record<'created' | 'updated' | 'unchanged', number>;
+/** PGlite always; PostgreSQL when its server answers. */
+async function context(): Promise<BenchContext> {
+  const probe = await probePostgres(SERVER_URL);
+  const backends: BenchContext['backends'] = [{ name: 'PGlite', backend: { kind: 'pglite' } }];
+  if (probe.ok) backends.push({ name: 'PostgreSQL', backend: { kind: 'postgres', serverUrl: SERVER_URL } });
+  return { backends, postgresSkipped: probe.ok ? null : `PostgreSQL column skipped: no server answered at ${redact(SERVER_URL)} (${probe.reason}).` };
 }
 
-type SubmitFigure = LatencyFigure & { outcomes: Record<SubmitOutcome, number>; firstProblem: string | null; reviewsInDb: number; expectedReviews: number };
-
-interface LatencyFigure {
-  /** in-server time of each measured invoke, ms */
-  server: number[];
-  /** round-trip seen by the client process, ms */
-  client: number[];
-  wallMs: number;
-  /** CPU used by this (the server's) process / by the client process during the measured run, ms */
-  serverCpuMs: number;
-  clientCpuMs: number;
-}
-
-interface Column {
-  endpoint?: IngestFigure;
-  importPath?: IngestFigure;
-  submit?: SubmitFigure;
-  floor?: LatencyFigure;
-  error?: string;
-  phases: string[];
-  /** Longest event-loop stall of the bot process (ms) during the endpoint ingest and during the submits. */
-  stalls: { ingest?: number; submits?: number };
-}
-
-/** Runs `work` and reports the longest event-loop stall (ms) seen meanwhile. */
-async function withStallMonitor<T>(work: () => Promise<T>): Promise<{ value: T; maxStallMs: number }> {
-  const h = monitorEventLoopDelay({ resolution: 5 });
-  h.enable();
-  try {
-    const value = await work();
-    return { value, maxStallMs: h.max / 1e6 };
-  } finally {
-    h.disable();
-  }
-}
-
-const newTally = (): IngestFigure['tally'] => ({ created: 0, updated: 0, unchanged: 0 });
-
-function botConfig(databaseUrl: string | undefined): Config {
-  return loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    INGEST_API_KEY: KEY,
-    LOG_LEVEL: 'silent',
-    PGLITE_DIR: ':memory:',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  });
-}
-
-async function ingestViaEndpoint(bot: RunningBot, occurrences: readonly FeedOccurrence[]): Promise<IngestFigure> {
-  const bodies: string[] = [];
-  for (let i = 0; i < occurrences.length; i += ENDPOINT_BATCH) bodies.push(JSON.stringify({ occurrences: occurrences.slice(i, i + ENDPOINT_BATCH) }));
-  const tally = newTally();
+/** Runs one part and prints its lines, then its failures; true when it failed. */
+async function runPart(name: PartName, ctx: BenchContext): Promise<boolean> {
+  const part = PARTS[name];
   const t0 = performance.now();
-  // One feed client posting its batches in sequence, as an RMS connector would.
-  for (const body of bodies) {
-    const res = await fetch(`${bot.url}/api/occurrences`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body });
-    const json = (await res.json()) as { results?: { outcome: keyof IngestFigure['tally'] }[] };
-    if (!json.results || (res.status !== 201 && res.status !== 200)) throw new Error(`POST /api/occurrences answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
-    for (const r of json.results) tally[r.outcome]++;
-  }
-  return { ms: performance.now() - t0, tally };
-}
-
-async function ingestViaImport(db: Kysely<Database>, config: Config, occurrences: readonly FeedOccurrence[]): Promise<IngestFigure> {
-  const tally = newTally();
-  const t0 = performance.now();
-  // As scripts/import.ts: every line is validated first, then written in batches of 1,000.
-  const valid = validateFeed(occurrences, config, (i) => [`line ${i + 1}`]);
-  for (let i = 0; i < valid.length; i += IMPORT_BATCH) {
-    const results = await ingestOccurrences(db, valid.slice(i, i + IMPORT_BATCH), config, 'system:import', new Date());
-    for (const r of results) tally[r.outcome]++;
-  }
-  return { ms: performance.now() - t0, tally };
-}
-
-/** Runs a warm-up and then the measured invokes through the load client; server samples of the measured ones only. */
-async function measureInvokes(
-  load: LoadClient,
-  timer: ServerTimer,
-  port: number,
-  spec: Omit<RunSpec, 'count'>,
-  warmup: number,
-): Promise<{ warm: RunResult; measured: RunResult; server: number[]; serverCpuMs: number }> {
-  const samples = timer.watch(port, new URL(spec.url).pathname);
+  let result: PartResult;
   try {
-    const warm = await load.run({ ...spec, count: warmup });
-    if (warm.firstProblem) throw new Error(`warm-up invoke failed: ${warm.firstProblem}`);
-    samples.reset();
-    const cpu0 = process.cpuUsage();
-    const measured = await load.run({ ...spec, count: SUBMITS });
-    const cpu = process.cpuUsage(cpu0);
-    return { warm, measured, server: [...samples.samples], serverCpuMs: (cpu.user + cpu.system) / 1000 };
-  } finally {
-    timer.unwatch(port);
-  }
-}
-
-async function submitBench(bot: RunningBot, timer: ServerTimer, connector: FakeConnector, load: LoadClient): Promise<{ figure: SubmitFigure; card: AdaptiveCard | null }> {
-  const rows = await bot.db.selectFrom('occurrences').select('id').orderBy('flagged_at').orderBy('id').execute();
-  if (rows.length < REVIEWED) throw new Error(`only ${rows.length} occurrences to review`);
-  const step = rows.length / REVIEWED;
-  const ids = Array.from({ length: REVIEWED }, (_, i) => rows[Math.floor(i * step)]!.id);
-  // Warm-up, not measured: the first review of each occurrence (the bot also learns the sender's UPN then).
-  const { measured, server, serverCpuMs } = await measureInvokes(
-    load,
-    timer,
-    bot.port,
-    { url: `${bot.url}/api/messages`, serviceUrl: connector.url, verb: VERBS.reviewSubmit, ids, concurrency: CONCURRENCY },
-    ids.length,
-  );
-  const reviews = await bot.db.selectFrom('reviews').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-  return {
-    figure: {
-      server,
-      client: measured.client,
-      wallMs: measured.wallMs,
-      serverCpuMs,
-      clientCpuMs: measured.cpuMs,
-      outcomes: measured.outcomes,
-      firstProblem: measured.firstProblem,
-      reviewsInDb: Number(reviews.n),
-      expectedReviews: ids.length + measured.outcomes.saved,
-    },
-    card: measured.card,
-  };
-}
-
-async function floorBench(timer: ServerTimer, connector: FakeConnector, load: LoadClient, card: AdaptiveCard, maxBodySize: number): Promise<LatencyFigure> {
-  const floor = await startFloor(card, maxBodySize);
-  try {
-    // Same invoke bodies (size and shape) as the review submits; only the verb differs.
-    const ids = Array.from({ length: REVIEWED }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
-    const { measured, server, serverCpuMs } = await measureInvokes(
-      load,
-      timer,
-      floor.port,
-      { url: `${floor.url}/api/messages`, serviceUrl: connector.url, verb: FLOOR_VERB, ids, concurrency: CONCURRENCY },
-      FLOOR_WARMUP,
-    );
-    if (measured.firstProblem) throw new Error(`floor handler: ${measured.firstProblem}`);
-    return { server, client: measured.client, wallMs: measured.wallMs, serverCpuMs, clientCpuMs: measured.cpuMs };
-  } finally {
-    await floor.stop();
-  }
-}
-
-const MINIMAL_CARD: AdaptiveCard = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'ok' }] };
-
-async function runBackend(backend: Backend, occurrences: readonly FeedOccurrence[], timer: ServerTimer, connector: FakeConnector, load: LoadClient): Promise<Column> {
-  const col: Column = { phases: [], stalls: {} };
-  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    try {
-      return await work();
-    } finally {
-      col.phases.push(`${name} ${fmtS(performance.now() - t0)}`);
-    }
-  };
-  try {
-    // 1a + 2: the real bot on a fresh database: feed ingest, then review submits on it.
-    let card: AdaptiveCard | null = null;
-    let maxBody = 5 * 1024 * 1024;
-    await phase('bot (ingest + submits)', async () => {
-      const target = await freshTarget(backend);
-      try {
-        const config = botConfig(target.databaseUrl);
-        maxBody = config.ingestMaxBodyBytes;
-        const db = await openDatabase(target.target);
-        try {
-          const bot = await startBot(config, { db, logger: silent });
-          try {
-            const ingest = await withStallMonitor(() => ingestViaEndpoint(bot, occurrences));
-            col.endpoint = ingest.value;
-            col.stalls.ingest = ingest.maxStallMs;
-            const submits = await withStallMonitor(() => submitBench(bot, timer, connector, load));
-            const s = submits.value;
-            col.stalls.submits = submits.maxStallMs;
-            col.submit = s.figure;
-            card = s.card;
-          } finally {
-            await bot.stop();
-          }
-        } finally {
-          await db.destroy();
-        }
-      } finally {
-        await target.drop();
-      }
-    });
-    // 2 (floor): no database; the saved review card as the static card, so the reply is as large.
-    col.floor = await phase('floor', () => floorBench(timer, connector, load, card ?? MINIMAL_CARD, maxBody));
-    // 1b: the import path on another fresh database.
-    col.importPath = await phase('import', async () => {
-      const target = await freshTarget(backend);
-      try {
-        const config = botConfig(target.databaseUrl);
-        const db = await openDatabase(target.target);
-        try {
-          return await ingestViaImport(db, config, occurrences);
-        } finally {
-          await db.destroy();
-        }
-      } finally {
-        await target.drop();
-      }
-    });
+    result = await part.run(ctx);
   } catch (e) {
-    col.error = (e as Error).stack ?? String(e);
+    result = { lines: [], failures: [(e as Error).stack ?? String(e)] };
   }
-  return col;
+  console.log(`\n== ${part.title} (${name}, ${fmtS(performance.now() - t0)})\n`);
+  for (const line of result.lines) console.log(line);
+  for (const f of result.failures) console.log(`${name} FAILED: ${f}`);
+  return result.failures.length > 0;
 }
 
-// ------------------------------------------------------------------ main
-
-function printTable(columns: { name: string; col: Column | string }[]): void {
-  const cell = (c: Column | string, f: (c: Column) => string | undefined): string => (typeof c === 'string' ? c : (f(c) ?? (c.error ? 'failed' : '–')));
-  const rate = (f: IngestFigure | undefined) => f && `${fmtInt((COUNT / f.ms) * 1000)} occ/s (${fmtS(f.ms)})`;
-  const p5095 = (s: number[] | undefined) => s && `${fmtMs(percentile(s, 50))} / ${fmtMs(percentile(s, 95))} ms`;
-  const n = fmtInt(COUNT);
-  const rows: [string, (c: Column) => string | undefined][] = [
-    [`ingest via endpoint (${n}, batches ${fmtInt(ENDPOINT_BATCH)})`, (c) => rate(c.endpoint)],
-    [`ingest via import (${n}, batches ${fmtInt(IMPORT_BATCH)})`, (c) => rate(c.importPath)],
-    [`review submit p50 / p95 (${fmtInt(SUBMITS)}, conc ${CONCURRENCY}), in server`, (c) => p5095(c.submit?.server)],
-    ['  same, round-trip from client process', (c) => p5095(c.submit?.client)],
-    ['  throughput', (c) => c.submit && `${fmtInt((SUBMITS / c.submit.wallMs) * 1000)} submits/s`],
-    ['  bot process CPU per submit', (c) => c.submit && `${fmtMs(c.submit.serverCpuMs / SUBMITS)} ms`],
-    ['  saved / stale / refused+error', (c) => c.submit && `${c.submit.outcomes.saved} / ${c.submit.outcomes.stale} / ${c.submit.outcomes.refused + c.submit.outcomes.error}`],
-    ['bare teams-ai handler p50 / p95 (floor), in server', (c) => p5095(c.floor?.server)],
-    ['  same, round-trip from client process', (c) => p5095(c.floor?.client)],
-    ['  throughput', (c) => c.floor && `${fmtInt((SUBMITS / c.floor.wallMs) * 1000)} invokes/s`],
-    ['  server process CPU per invoke', (c) => c.floor && `${fmtMs(c.floor.serverCpuMs / SUBMITS)} ms`],
-  ];
-  const header = ['benchmark', ...columns.map((c) => c.name)];
-  const body = rows.map(([label, f]) => [label, ...columns.map((c) => cell(c.col, f))]);
-  const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((v, i) => v.padEnd(widths[i]!)).join('   ').trimEnd();
-  console.log(line(header));
-  for (const r of body) console.log(line(r));
-}
-
-async function main(): Promise<number> {
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = argsSchema.safeParse(argv);
+  if (!parsed.success) {
+    console.error(`${parsed.error.issues.map((i) => i.message).join('; ')}\n${USAGE}`);
+    return 2;
+  }
   const started = performance.now();
-  const tGen = performance.now();
-  const occurrences = generateOccurrences({ count: COUNT, seed: SEED, now: NOW });
-  const genMs = performance.now() - tGen;
-  const columns: { name: string; col: Column | string }[] = [];
-  const notes: string[] = [];
-  const load = await LoadClient.start();
-  const timer = new ServerTimer();
-  const connector = new FakeConnector();
-  try {
-    await connector.start();
-    // Teams answers the member look-up the bot makes the first time it meets a user.
-    connector.members.set(coordinator.id, {
-      id: coordinator.id,
-      name: coordinator.name,
-      aadObjectId: coordinator.aadObjectId,
-      userPrincipalName: 'alex.wilber@force.police.uk',
-    });
-    console.error(`bench: ${fmtInt(COUNT)} occurrences generated in ${fmtS(genMs)}; PGlite (in memory)…`);
-    columns.push({ name: 'PGlite', col: await runBackend({ kind: 'pglite' }, occurrences, timer, connector, load) });
-    const probe = await probePostgres(SERVER_URL);
-    if (probe.ok) {
-      console.error(`bench: PostgreSQL at ${redact(SERVER_URL)}…`);
-      columns.push({ name: 'PostgreSQL', col: await runBackend({ kind: 'postgres', serverUrl: SERVER_URL }, occurrences, timer, connector, load) });
-    } else {
-      columns.push({ name: 'PostgreSQL', col: 'skipped' });
-      notes.push(`PostgreSQL column skipped: no server answered at ${redact(SERVER_URL)} (${probe.reason}).`);
-    }
-  } finally {
-    // A failed clean-up is reported below; it must not hide the figures.
-    const cleanups: [string, () => Promise<void>][] = [
-      ['load client', () => load.close()],
-      ['fake connector', () => connector.stop()],
-    ];
-    for (const [what, close] of cleanups) {
-      try {
-        await close();
-      } catch (e) {
-        notes.push(`clean-up of the ${what} failed: ${(e as Error).message}`);
-      }
-    }
-    timer.close();
-  }
-
-  console.log('');
-  printTable(columns);
-  console.log('');
+  const ctx = await context();
+  progress(ctx.postgresSkipped ?? `PostgreSQL at ${redact(SERVER_URL)}`);
   let failed = false;
-  for (const { name, col } of columns) {
-    if (typeof col === 'string') continue;
-    const s = col.submit;
-    const parts = [`${name}: ${col.phases.join(', ')}`];
-    if (col.endpoint) parts.push(`endpoint ${col.endpoint.tally.created} created / ${col.endpoint.tally.updated} updated / ${col.endpoint.tally.unchanged} unchanged`);
-    if (col.stalls.ingest !== undefined) parts.push(`longest event-loop stall ${fmtMs(col.stalls.ingest)} ms during the endpoint ingest, ${fmtMs(col.stalls.submits ?? NaN)} ms during the submits`);
-    if (s) parts.push(`reviews in db ${s.reviewsInDb} (expected ${s.expectedReviews})`);
-    if (s) parts.push(`client process CPU per invoke ${fmtMs(s.clientCpuMs / SUBMITS)} ms (submits), ${fmtMs((col.floor?.clientCpuMs ?? NaN) / SUBMITS)} ms (floor)`);
-    if (s?.firstProblem) parts.push(`first refused/failed submit: ${s.firstProblem}`);
-    if (s && s.server.length !== SUBMITS) parts.push(`WARNING: ${s.server.length} server samples for ${SUBMITS} submits`);
-    notes.push(parts.join('; '));
-    if (col.error) {
-      failed = true;
-      notes.push(`${name} FAILED: ${col.error}`);
-    }
-  }
-  notes.push(
-    `"in server": from Node's http 'request' event (headers parsed) to the response's 'finish', read from diagnostics_channel (no hook in bot/). It leaves out time a request waits in its socket before the event loop reads it; ` +
-      `"round-trip": seen by the load client, a separate forked process, on loopback with keep-alive, so queueing at concurrency ${CONCURRENCY} is included.`,
-    `Submits: ${REVIEWED} occurrences spread over the ${fmtInt(COUNT)} ingested by the endpoint run; one unmeasured first review each, then ${fmtInt(SUBMITS)} measured re-grades round-robin, each with the expectedVersion of the card last returned. Outbox dispatcher running; no review channel subscribed.`,
-    `Floor: bare teams-ai Application, one actionExecute handler returning a saved review card as its static card, same restify body parser, same invoke bodies, ${FLOOR_WARMUP} warm-up invokes.`,
-    `Total ${fmtS(performance.now() - started)}.`,
-  );
-  for (const n of notes) console.log(n);
+  for (const name of NAMES.filter((n) => parsed.data.length === 0 || parsed.data.includes(n))) failed = (await runPart(name, ctx)) || failed;
+  console.log(`\nTotal ${fmtS(performance.now() - started)}.`);
   return failed ? 1 : 0;
 }
 
 try {
-  process.exitCode = await main();
+  process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   console.log(`bench failed: ${(e as Error).message}`);
   console.error(e);

@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { cardVersion, classify, invokeBody, type RunResult, type RunSpec } from './invokes.js';
+import { serveParent } from './child.js';
 import { pool } from './timing.js';
 
 const versions = new Map<string, number>();
@@ -45,15 +46,4 @@ async function run(spec: RunSpec): Promise<RunResult> {
   return result;
 }
 
-type Request = { op: 'run'; id: number; spec: RunSpec } | { op: 'close' };
-
-process.on('message', (m: Request) => {
-  if (m.op === 'close') process.exit(0);
-  run(m.spec).then(
-    (result) => process.send!({ id: m.id, result }),
-    (e: unknown) => process.send!({ id: m.id, error: (e as Error).stack ?? String(e) }),
-  );
-});
-// The bench ended or died: nothing more to send.
-process.on('disconnect', () => process.exit(0));
-process.send!({ ready: true });
+serveParent({ run: (m: { spec: RunSpec }) => run(m.spec) });

@@ -3,9 +3,13 @@
  * PostgreSQL databases (`hcc_bench_<random>`) created on a server and dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
-import type { DatabaseTarget } from '../../db/database.js';
+import { openDatabase, type DatabaseTarget } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import { settle } from './settle.js';
 
+/** Where a benchmark runs: embedded PGlite in memory, or a PostgreSQL server. */
 export type Backend = { kind: 'pglite' } | { kind: 'postgres'; serverUrl: string };
 
 /** A database to benchmark on and how to remove it (after its connections are closed). */
@@ -54,4 +58,23 @@ export async function freshTarget(backend: Backend): Promise<BenchTarget> {
     databaseUrl: url.toString(),
     drop: () => admin(backend.serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
   };
+}
+
+/**
+ * Runs `work` on a fresh, migrated database of the backend, then closes it and (PostgreSQL)
+ * waits for its sessions to end before dropping it.
+ */
+export async function withFreshDatabase<T>(backend: Backend, work: (db: Kysely<Database>, target: BenchTarget) => Promise<T>): Promise<T> {
+  const target = await freshTarget(backend);
+  try {
+    const db = await openDatabase(target.target);
+    try {
+      return await work(db, target);
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    await settle(target);
+    await target.drop();
+  }
 }
