@@ -53,9 +53,11 @@ class Unreachable extends Error {}
 
 /**
  * A conversation at its rate limit for longer than this hands its messages back (deferred, not
- * failed) instead of sleeping on them, so one busy channel does not hold up a whole round.
+ * failed) instead of sleeping on them, so one busy channel does not hold up a whole round. Above
+ * the per-second window's longest wait (1 s plus the pacing margin), so only the 30-second
+ * window defers: short waits are slept through.
  */
-const DEFER_AFTER_MS = 1000;
+const DEFER_AFTER_MS = 2000;
 
 /**
  * Sends queued proactive messages: claims due outbox rows (SKIP LOCKED, so replicas share the
