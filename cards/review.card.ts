@@ -46,6 +46,17 @@ export interface ReviewCardView {
 /** Adaptive Card JSON (schema 1.5). */
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
 
+/** Why a submit was refused, or that someone reviewed first: shown at the top and again by the submit button. */
+const bannerBlock = {
+  type: 'Container',
+  $when: '${hasBanner}',
+  style: '${banner.style}',
+  items: [
+    { type: 'TextBlock', text: '${banner.text}', wrap: true, weight: 'Bolder' },
+    { type: 'TextBlock', $data: '${banner.details}', text: '• ${$data}', wrap: true, spacing: 'None' },
+  ],
+};
+
 const DECISION_TEXT: Record<Decision, string> = { yes: 'Yes', no: 'No', na: 'N/A' };
 const GRADE_STYLE: Record<Grade, string> = { standard: 'good', medium: 'warning', high: 'attention' };
 const BANNER_STYLE = { error: 'attention', warning: 'warning', success: 'good' } as const;
@@ -100,15 +111,7 @@ const formItems = [
     value: '${form.riskRationale}',
   },
   // The submit button is at the bottom of a long card: repeat why it was refused where the user is.
-  {
-    type: 'Container',
-    $when: '${hasBanner}',
-    style: '${banner.style}',
-    items: [
-      { type: 'TextBlock', text: '${banner.text}', wrap: true, weight: 'Bolder' },
-      { type: 'TextBlock', $data: '${banner.details}', text: '• ${$data}', wrap: true, spacing: 'None' },
-    ],
-  },
+  bannerBlock,
 ];
 
 const submitAction = (title: string) => ({
@@ -136,15 +139,7 @@ const template = {
         { type: 'TextBlock', text: '${subtitle}', isSubtle: true, spacing: 'None', wrap: true },
       ],
     },
-    {
-      type: 'Container',
-      $when: '${hasBanner}',
-      style: '${banner.style}',
-      items: [
-        { type: 'TextBlock', text: '${banner.text}', wrap: true, weight: 'Bolder' },
-        { type: 'TextBlock', $data: '${banner.details}', text: '• ${$data}', wrap: true, spacing: 'None' },
-      ],
-    },
+    bannerBlock,
     { type: 'FactSet', facts: [{ $data: '${facts}', title: '${title}', value: '${value}' }] },
     { type: 'TextBlock', text: '${repeatHeading}', weight: 'Bolder', spacing: 'Medium', wrap: true },
     { type: 'FactSet', spacing: 'Small', facts: [{ $data: '${repeatFacts}', title: '${title}', value: '${value}' }] },

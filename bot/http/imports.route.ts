@@ -4,7 +4,7 @@ import { importPlan } from '../../db/actions/plan.service.js';
 import { ValidationError } from '../../db/errors.js';
 import { importRoster } from '../../db/users/users.service.js';
 import type { BotDeps } from '../teams/context.js';
-import { bearerMatches } from './ingest.route.js';
+import { hasIngestKey } from './ingest.route.js';
 
 const kindSchema = z.enum(['actions', 'users']);
 
@@ -17,11 +17,7 @@ const kindSchema = z.enum(['actions', 'users']);
  */
 export function importHandler(deps: BotDeps) {
   return async (req: Request, res: Response): Promise<void> => {
-    if (!bearerMatches(req.header('authorization'), deps.config.ingestApiKey)) {
-      res.header('WWW-Authenticate', 'Bearer');
-      res.send(401, { errors: [{ path: '(header)', message: 'a valid Authorization: Bearer <INGEST_API_KEY> header is required' }] });
-      return;
-    }
+    if (!hasIngestKey(req, res, deps.config.ingestApiKey)) return;
     const kind = kindSchema.safeParse((req.params as Record<string, unknown>).kind);
     if (!kind.success) {
       res.send(404, { errors: [{ path: '(path)', message: 'import kinds: actions, users' }] });

@@ -10,9 +10,17 @@ export const MAX_BATCH = 1000;
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** Constant-time check of `Authorization: Bearer <key>`. */
-export function bearerMatches(header: string | undefined, key: string): boolean {
+function bearerMatches(header: string | undefined, key: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
   return Boolean(m) && timingSafeEqual(digest(m![1]!.trim()), digest(key));
+}
+
+/** Answers 401 unless the request carries the feed key; true when it does. */
+export function hasIngestKey(req: Request, res: Response, key: string): boolean {
+  if (bearerMatches(req.header('authorization'), key)) return true;
+  res.header('WWW-Authenticate', 'Bearer');
+  res.send(401, { errors: [{ path: '(header)', message: 'a valid Authorization: Bearer <INGEST_API_KEY> header is required' }] });
+  return false;
 }
 
 /**
@@ -22,11 +30,7 @@ export function bearerMatches(header: string | undefined, key: string): boolean 
  */
 export function ingestHandler(deps: BotDeps) {
   return async (req: Request, res: Response): Promise<void> => {
-    if (!bearerMatches(req.header('authorization'), deps.config.ingestApiKey)) {
-      res.header('WWW-Authenticate', 'Bearer');
-      res.send(401, { errors: [{ path: '(header)', message: 'a valid Authorization: Bearer <INGEST_API_KEY> header is required' }] });
-      return;
-    }
+    if (!hasIngestKey(req, res, deps.config.ingestApiKey)) return;
     const body: unknown = req.body;
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       res.send(400, { errors: [{ path: '(body)', message: 'send a JSON object: one occurrence, or { "occurrences": [ … ] }' }] });
