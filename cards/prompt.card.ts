@@ -143,7 +143,7 @@ export function renderPromptCard(v: PromptCardView): AdaptiveCard {
     v.status === 'done'
       ? `Done${v.outcome && v.outcome !== 'done' ? ` (${humanise(v.outcome)})` : ''} by ${v.completedByName ?? 'unknown'}, ${v.completedAt ? ukDateTime(v.completedAt) : ''}${v.note ? ` — ${v.note}` : ''}`
       : v.status === 'not_applicable'
-        ? `Not applicable (${v.note ?? 'no reason'}) — ${v.completedByName ?? 'unknown'}, ${v.completedAt ? ukDateTime(v.completedAt) : ''}`
+        ? `Not applicable${v.note ? ` (${v.note})` : ''} — ${v.completedByName ?? 'unknown'}, ${v.completedAt ? ukDateTime(v.completedAt) : ''}`
         : v.status === 'cancelled'
           ? 'No longer needed: the occurrence changed.'
           : '';

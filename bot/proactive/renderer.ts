@@ -2,7 +2,7 @@ import { CardFactory, MessageFactory } from 'botbuilder';
 import { renderPromptCard } from '../../cards/prompt.card.js';
 import { recordAudit } from '../../db/audit/audit.service.js';
 import { recordCardPost } from '../../db/conversations/conversations.service.js';
-import { getScheduledReview, recordPromptPost } from '../../db/schedule/schedule.service.js';
+import { getScheduledReview, recordPromptDisclosure } from '../../db/schedule/schedule.service.js';
 import type { BotDeps } from '../teams/context.js';
 import { renderCurrentCard } from '../teams/review-card.handlers.js';
 import { toPromptCardView } from '../views/prompt-view.js';
@@ -46,9 +46,7 @@ export function createRenderer(deps: BotDeps): OutboxRenderer {
         await recordCardPost(trx, payload.occurrenceId, conversationId, activityId);
         await recordAudit(trx, { actor: 'system:outbox', action: 'card.disclosed', entityType: 'occurrence', entityId: payload.occurrenceId, details: { conversationId, reason: 'review channel', activityId } });
       } else if (payload.type === 'review_prompt') {
-        await recordPromptPost(trx, payload.scheduledReviewId, conversationId, activityId);
-        const sr = await trx.selectFrom('scheduled_reviews').select('occurrence_id').where('id', '=', payload.scheduledReviewId).executeTakeFirst();
-        if (sr) await recordAudit(trx, { actor: 'system:outbox', action: 'prompt.disclosed', entityType: 'occurrence', entityId: sr.occurrence_id, details: { conversationId, step: payload.step, unreachable: payload.unreachable, activityId } });
+        await recordPromptDisclosure(trx, { scheduledReviewId: payload.scheduledReviewId, conversationId, activityId, actor: 'system:outbox', details: { step: payload.step, unreachable: payload.unreachable } });
       }
     },
   };

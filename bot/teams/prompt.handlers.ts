@@ -1,21 +1,13 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { DateTime } from 'luxon';
 import { renderPromptCard, type PromptCardView } from '../../cards/prompt.card.js';
 import type { AdaptiveCard } from '../../cards/review.card.js';
 import { promptSubmitSchema, VERBS } from '../../cards/verbs.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../db/errors.js';
 import { queueCardRefresh } from '../../db/occurrences/occurrences.service.js';
-import { answerScheduledReview, getScheduledReview, recordPromptPost, reviewsForUser, type PromptAnswer } from '../../db/schedule/schedule.service.js';
+import { answerScheduledReview, getScheduledReview, recordPromptDisclosure, reviewsForUser, snoozeUntil, type PromptAnswer } from '../../db/schedule/schedule.service.js';
 import { toPromptCardView } from '../views/prompt-view.js';
 import { getActor, type BotDeps } from './context.js';
 import { channelConversationId } from './identity.js';
-
-/** When a snooze choice ends: 1 hour, 4 hours, or tomorrow 09:00 Europe/London. */
-export function snoozeUntil(choice: '1h' | '4h' | 'tomorrow', now: Date): Date {
-  if (choice === '1h') return new Date(now.getTime() + 3_600_000);
-  if (choice === '4h') return new Date(now.getTime() + 4 * 3_600_000);
-  return DateTime.fromJSDate(now).setZone('Europe/London').plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 }).toJSDate();
-}
 
 /**
  * Handles Done / Not applicable / Snooze on a review prompt: validates the card data, records
@@ -74,6 +66,6 @@ export async function sendMyReviews(deps: BotDeps, ctx: TurnContext): Promise<vo
     if (!found) continue;
     const card = renderPromptCard(toPromptCardView(found.review, found.occurrence, { step: null, unreachable: false, personal, now }));
     const sent = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-    if (sent?.id) await recordPromptPost(deps.db, r.id, conversationId, sent.id);
+    if (sent?.id) await recordPromptDisclosure(deps.db, { scheduledReviewId: r.id, conversationId, activityId: sent.id, actor: actor.label, details: { reason: 'my reviews' } });
   }
 }

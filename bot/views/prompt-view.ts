@@ -9,7 +9,11 @@ export function ownerLabel(r: Pick<ScheduledReview, 'ownerRole'>, occ: Pick<Occu
   return `Hate Crime Coordinator, ${occ.district}`;
 }
 
-/** Maps a scheduled review onto its prompt card; the summary only goes to personal chats. */
+/**
+ * Maps a scheduled review onto its prompt card. The feed summary and the answer's free-text note
+ * ("spoke to the victim at …") only go to personal chats: prompt copies in review channels are
+ * refreshed with the answer too.
+ */
 export function toPromptCardView(
   r: ScheduledReview,
   occ: OccurrenceRow,
@@ -31,7 +35,7 @@ export function toPromptCardView(
     isVictimContact: r.kind === 'victim_contact',
     status: r.status,
     outcome: r.outcome,
-    note: r.note,
+    note: opts.personal ? r.note : null,
     completedByName: r.completedByName,
     completedAt: r.completedAt,
     snoozedUntil: r.snoozedUntil,

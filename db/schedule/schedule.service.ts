@@ -13,6 +13,7 @@ import type { ScheduledReviewRow } from './schedule.table.js';
 
 export { DEFAULT_REVIEW_POLICY, REVIEW_KINDS, REVIEW_TITLES, reviewPolicySchema, type ReviewKind, type ReviewPolicy } from './schedule.policy.js';
 export { addWorkingDays, isWorkingDay } from './working-days.js';
+export { snoozeUntil, type SnoozeChoice } from './schedule.steps.js';
 export type { StepName, StepTiming } from './schedule.steps.js';
 
 /** Review scheduling settings (issue 3; defaults in domain.md "Review cadence"). */
@@ -297,9 +298,19 @@ export async function queuePromptRefresh(trx: Db, scheduledReviewId: string, cau
   );
 }
 
-/** Remembers a posted prompt so answers update it in place. */
-export async function recordPromptPost(db: Db, scheduledReviewId: string, conversationId: string, activityId: string): Promise<void> {
-  await db.insertInto('prompt_posts').values({ scheduled_review_id: scheduledReviewId, conversation_id: conversationId, activity_id: activityId }).onConflict((oc) => oc.doNothing()).execute();
+/**
+ * Records a prompt card posted in a conversation: remembered so answers update it in place, and
+ * audited as a disclosure of the occurrence (whether the outbox or `my reviews` posted it).
+ */
+export async function recordPromptDisclosure(
+  db: Db,
+  post: { scheduledReviewId: string; conversationId: string; activityId: string; actor: string; details?: Record<string, unknown> },
+): Promise<void> {
+  await db.insertInto('prompt_posts').values({ scheduled_review_id: post.scheduledReviewId, conversation_id: post.conversationId, activity_id: post.activityId }).onConflict((oc) => oc.doNothing()).execute();
+  const sr = await db.selectFrom('scheduled_reviews').select('occurrence_id').where('id', '=', post.scheduledReviewId).executeTakeFirst();
+  if (sr) {
+    await recordAudit(db, { actor: post.actor, action: 'prompt.disclosed', entityType: 'occurrence', entityId: sr.occurrence_id, details: { conversationId: post.conversationId, activityId: post.activityId, ...post.details } });
+  }
 }
 
 /** Marks the pending coordinator review done when the HCC review is saved on the card. */

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 /**
  * Escalation steps of a scheduled review, each sent once (issue 3): 1 prompt to the owner when
  * the review falls due (`leadHours` before the deadline), 2 chase to the owner at the deadline,
@@ -44,4 +45,14 @@ export function nextEvent(due: Date, step: number, snoozedUntil: Date | null, no
   if (k === 1 && stepTime(due, 2, t) <= now) k = 2;
   if (k > 4 || stepTime(due, k, t) > now) return null;
   return { event: STEP_NAMES[k] as StepName, step: k, clearSnooze: false };
+}
+
+/** A snooze choice on a prompt card. */
+export type SnoozeChoice = '1h' | '4h' | 'tomorrow';
+
+/** When a snooze ends: 1 hour, 4 hours, or tomorrow 09:00 Europe/London (issue 3, item 3). */
+export function snoozeUntil(choice: SnoozeChoice, now: Date): Date {
+  if (choice === '1h') return new Date(now.getTime() + 3_600_000);
+  if (choice === '4h') return new Date(now.getTime() + 4 * 3_600_000);
+  return DateTime.fromJSDate(now).setZone('Europe/London').plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 }).toJSDate();
 }
