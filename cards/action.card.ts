@@ -1,6 +1,6 @@
 import { Template } from 'adaptivecards-templating';
 import { DateTime } from 'luxon';
-import { ACTION_VERBS, CARD_STATUSES, PILLAR_LABELS, STATUS_LABELS } from './actions.verbs.js';
+import { ACTION_VERBS, CARD_STATUSES, isOverdueOn, PILLAR_LABELS, STATUS_LABELS } from './actions.verbs.js';
 import { ukDateTime, ZONE } from './format.js';
 import type { AdaptiveCard } from './review.card.js';
 
@@ -129,7 +129,7 @@ export function renderActionCard(v: ActionCardView): AdaptiveCard {
   const a = v.detail.action;
   const h = heading(v);
   const today = DateTime.fromJSDate(v.now).setZone(ZONE).toISODate()!;
-  const overdue = Boolean(a.dueDate && a.dueDate < today && (a.status === 'not_started' || a.status === 'in_progress'));
+  const overdue = isOverdueOn(a, today);
   const closed = a.status === 'discharged';
   const data = {
     id: a.id, ref: a.ref, status: a.status, ...h, hasIntro: Boolean(h.intro), intro: h.intro ?? '',

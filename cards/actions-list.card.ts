@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ownerText, ukDate, updateLine, type ActionLike, type UpdateLike } from './action.card.js';
-import { PILLAR_LABELS, STATUS_LABELS } from './actions.verbs.js';
+import { isOverdueOn, PILLAR_LABELS, STATUS_LABELS } from './actions.verbs.js';
 import { ZONE } from './format.js';
 import type { AdaptiveCard } from './review.card.js';
 
@@ -17,7 +17,7 @@ export interface ActionsListView {
 export function renderActionsListCard(v: ActionsListView): AdaptiveCard {
   const today = DateTime.fromJSDate(v.now).setZone(ZONE).toISODate()!;
   const rows = v.items.map(({ action: a, updates }) => {
-    const overdue = Boolean(a.dueDate && a.dueDate < today && (a.status === 'not_started' || a.status === 'in_progress'));
+    const overdue = isOverdueOn(a, today);
     const latest = updates.find((u) => u.text);
     return {
       type: 'Container',

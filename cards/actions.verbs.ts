@@ -18,6 +18,13 @@ export const STATUS_LABELS: Record<string, string> = {
 /** Statuses a holder may choose on the card (discharge is the tactical lead's command). */
 export const CARD_STATUSES = ['not_started', 'in_progress', 'bau', 'completed'] as const;
 
+/**
+ * Overdue on the London day `today` (YYYY-MM-DD): past due while not started or in progress.
+ * Mirrors db/actions' OVERDUE_STATUSES rule (cards cannot import db/).
+ */
+export const isOverdueOn = (a: { dueDate: string | null; status: string }, today: string): boolean =>
+  Boolean(a.dueDate && a.dueDate < today && (a.status === 'not_started' || a.status === 'in_progress'));
+
 /** Display names of pillars (seed 001's "6 key actions"). */
 export const PILLAR_LABELS: Record<string, string> = {
   prevention: 'Prevention',

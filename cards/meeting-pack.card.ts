@@ -19,6 +19,7 @@ export interface MeetingPackView {
   title: string;
   meeting: { startsAt: Date } | null;
   following: Date | null;
+  broughtForward: number;
   since: Date;
   sinceLabel: string;
   pillars: readonly { key: string; title: string; actions: readonly PackActionLike[] }[];
@@ -84,7 +85,7 @@ function tactical(v: MeetingPackView, max: number): Record<string, unknown>[] {
     item(2, 'Summary of last meeting', [
       tb('Previous actions (raised at the last meeting)', { weight: 'Bolder', spacing: 'Small' }),
       ...(v.raisedAtLast.length ? v.raisedAtLast.map((a) => bullet(`${a.ref} ${clip(a.text, 100)} — ${a.owner} · ${STATUS_LABELS[a.status] ?? a.status}`)) : [subtle('None recorded.')]),
-      subtle(`Actions brought forward: ${v.pillars.flatMap((p) => p.actions).filter((a) => a.status === 'not_started' || a.status === 'in_progress').length} open.`),
+      subtle(`Actions brought forward: ${v.broughtForward} open.`),
     ]),
     item(3, 'Promoting the key strands of the National Hate Crime Plan: 6 key actions', pillarSection(v, max)),
     item(4, 'District updates: investigation quality, crime scrutiny', figuresSection(v)),

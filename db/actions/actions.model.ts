@@ -24,6 +24,11 @@ export type ActionStatus = (typeof STATUSES)[number];
 export const SETTABLE_STATUSES = ['not_started', 'in_progress', 'bau', 'completed'] as const;
 /** Open actions: their holders are asked for updates before each tactical meeting. */
 export const OPEN_STATUSES: readonly ActionStatus[] = ['not_started', 'in_progress', 'bau'];
+/** Statuses in which a past due date makes an action overdue (BAU has no end to miss). One rule for lists, chases, packs and summaries. */
+export const OVERDUE_STATUSES = ['not_started', 'in_progress'] as const satisfies readonly ActionStatus[];
+/** Overdue on `today` (a London `YYYY-MM-DD`). */
+export const isOverdue = (a: { dueDate: string | null; status: string }, today: string): boolean =>
+  Boolean(a.dueDate && a.dueDate < today && (OVERDUE_STATUSES as readonly string[]).includes(a.status));
 /** Statuses the meeting pack proposes for discharge (the tactical lead decides; seed 001 1.8). */
 export const DISCHARGE_CANDIDATES: readonly ActionStatus[] = ['completed', 'bau'];
 

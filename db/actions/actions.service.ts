@@ -4,9 +4,9 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { enqueueMessages } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
-import { actorHas, isHolder, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate, type PillarOrNone } from './actions.model.js';
+import { actorHas, isHolder, OVERDUE_STATUSES, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate, type PillarOrNone } from './actions.model.js';
 import { actionsQuery, fetchActions, findById, findByRef, insertUpdate, lockAction, nextAutoRef, updatesFor } from './actions.repository.js';
-import { resolvePerson, type PersonSpec } from './owners.js';
+import { likePattern, resolvePerson, type PersonSpec } from './owners.js';
 import { londonDate } from './uk-dates.js';
 
 export * from './actions.model.js';
@@ -198,11 +198,14 @@ export async function listActions(conn: Kysely<Database>, input: { filter: Actio
     let q = actionsQuery(trx).orderBy('a.pillar').orderBy('a.ref');
     if (f.kind === 'mine') {
       const a = input.actor;
-      q = q.where((eb) => eb.or([eb('a.owner_user_id', '=', a.userId ?? '00000000-0000-0000-0000-000000000000'), eb('a.owner_upn', '=', a.upn?.toLowerCase() ?? '\u0000')])).where('a.status', '!=', 'discharged');
-    } else if (f.kind === 'overdue') q = q.where('a.due_date', '<', londonDate(input.now)).where('a.status', 'in', ['not_started', 'in_progress']);
+      // Matched by user id or UPN, whichever is known (a user whose UPN Teams did not give has only the id).
+      q = q
+        .where((eb) => eb.or([...(a.userId ? [eb('a.owner_user_id', '=', a.userId)] : []), ...(a.upn ? [eb('a.owner_upn', '=', a.upn.toLowerCase())] : []), eb.val(false)]))
+        .where('a.status', '!=', 'discharged');
+    } else if (f.kind === 'overdue') q = q.where('a.due_date', '<', londonDate(input.now)).where('a.status', 'in', OVERDUE_STATUSES);
     else if (f.kind === 'pillar') q = q.where('a.pillar', '=', f.pillar);
     else if (f.kind === 'owner') {
-      const term = `%${f.owner.toLowerCase()}%`;
+      const term = likePattern(f.owner);
       q = q.where((eb) => eb.or([eb(sql`lower(u.name)`, 'like', term), eb(sql`lower(a.owner_upn)`, 'like', term), eb(sql`lower(a.owner_agency)`, 'like', term)]));
     } else q = q.where('a.status', '!=', 'discharged');
     const all = await fetchActions(q);

@@ -14,6 +14,8 @@ export interface Meeting {
   kind: MeetingKind;
   startsAt: Date;
   recurrence: Recurrence;
+  /** The id of the series' first meeting (null: a one-off). */
+  seriesId: string | null;
   conversationId: string | null;
   packPostedAt: Date | null;
   promptsSentAt: Date | null;
@@ -26,6 +28,7 @@ export const toMeeting = (r: MeetingRow): Meeting => ({
   kind: r.kind as MeetingKind,
   startsAt: r.starts_at,
   recurrence: (r.recurrence ?? 'once') as Recurrence,
+  seriesId: r.series_id,
   conversationId: r.conversation_id,
   packPostedAt: r.pack_posted_at,
   promptsSentAt: r.prompts_sent_at,
@@ -35,10 +38,27 @@ export const toMeeting = (r: MeetingRow): Meeting => ({
 /** Months between meetings of a recurrence (0: once). */
 export const RECURRENCE_MONTHS: Record<Recurrence, number> = { monthly: 1, quarterly: 3, once: 0 };
 
-/** The next meeting of a series: same London wall-clock time, 1 or 3 calendar months later (day clamped to the month's end). */
-export function nextInSeries(startsAt: Date, recurrence: Recurrence): Date | null {
+/**
+ * The series' first meeting after `after`: the first meeting's London wall-clock time, a whole
+ * number of 1 or 3 calendar months on from it (day clamped to the month's end). Counted from the
+ * first meeting, so a series on the 31st goes 31 Jan, 28 Feb, 31 Mar, not on the 28th for good.
+ */
+export function nextInSeries(after: Date, recurrence: Recurrence, first: Date = after): Date | null {
   const months = RECURRENCE_MONTHS[recurrence];
-  return months ? DateTime.fromJSDate(startsAt).setZone(ZONE).plus({ months }).toJSDate() : null;
+  if (!months) return null;
+  const anchor = DateTime.fromJSDate(first).setZone(ZONE);
+  for (let n = 1; n <= 1200; n++) {
+    const at = anchor.plus({ months: n * months }).toJSDate();
+    if (at > after) return at;
+  }
+  return null;
+}
+
+/** When a meeting's series began (the series is named by its first meeting's id). */
+export async function seriesStart(db: Db, m: Pick<MeetingRow, 'series_id' | 'starts_at'>): Promise<Date> {
+  if (!m.series_id) return m.starts_at;
+  const first = await db.selectFrom('meetings').select('starts_at').where('id', '=', m.series_id).executeTakeFirst();
+  return first?.starts_at ?? m.starts_at;
 }
 
 /**
@@ -54,9 +74,10 @@ export async function extendSeries(db: Db, now: Date): Promise<void> {
     .where('m.starts_at', '<=', now)
     .execute();
   for (const m of latest) {
+    const first = await seriesStart(db, m);
     let at: Date | null = m.starts_at;
     for (let i = 0; i < 36 && at && at <= now; i++) {
-      at = nextInSeries(at, m.recurrence as Recurrence);
+      at = nextInSeries(at, m.recurrence as Recurrence, first);
       if (!at) break;
       await db
         .insertInto('meetings')

@@ -23,11 +23,12 @@ export interface ResolvedPerson {
   inTeams: boolean;
 }
 
-const like = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** A case-insensitive LIKE pattern matching `s` anywhere, with LIKE's wildcards escaped. */
+export const likePattern = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 async function byName(db: Db, name: string, path: string): Promise<ResolvedPerson> {
   const exact = await db.selectFrom('users').select(['id', 'upn', 'name', 'teams_id']).where(sql`lower(name)`, '=', name.toLowerCase()).limit(10).execute();
-  const rows = exact.length ? exact : await db.selectFrom('users').select(['id', 'upn', 'name', 'teams_id']).where(sql`lower(name)`, 'like', like(name)).orderBy('name').limit(10).execute();
+  const rows = exact.length ? exact : await db.selectFrom('users').select(['id', 'upn', 'name', 'teams_id']).where(sql`lower(name)`, 'like', likePattern(name)).orderBy('name').limit(10).execute();
   if (rows.length === 1) return { userId: rows[0]!.id, upn: rows[0]!.upn, name: rows[0]!.name, inTeams: Boolean(rows[0]!.teams_id) };
   if (rows.length === 0) {
     throw new ValidationError(`no known user is called "${name}"`, [{ path, message: `no known user is called "${name}": @mention them, or give their UPN (e.g. name@force.police.uk)` }]);

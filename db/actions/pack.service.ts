@@ -3,9 +3,9 @@ import { DateTime } from 'luxon';
 import { recordAudit } from '../audit/audit.service.js';
 import { ForbiddenError } from '../errors.js';
 import type { Database, Db } from '../schema.js';
-import { actorHas, DISCHARGE_CANDIDATES, MEETING_TITLES, OPEN_STATUSES, ownerLabel, PILLAR_TITLES, PILLARS, type Pillar, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate } from './actions.model.js';
+import { actorHas, DISCHARGE_CANDIDATES, isOverdue, MEETING_TITLES, OPEN_STATUSES, ownerLabel, PILLAR_TITLES, PILLARS, type Pillar, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate } from './actions.model.js';
 import { actionsQuery, fetchActions, updatesFor } from './actions.repository.js';
-import { nextInSeries, nextMeeting, previousMeeting, RECURRENCE_MONTHS, type Meeting } from './meetings.service.js';
+import { nextInSeries, nextMeeting, previousMeeting, RECURRENCE_MONTHS, seriesStart, type Meeting } from './meetings.service.js';
 import { londonDate, ZONE } from './uk-dates.js';
 
 /** One action as the pack lists it, with the updates given since the last meeting. */
@@ -24,6 +24,8 @@ export interface MeetingPackData {
   kind: 'tactical' | 'strategic';
   title: string;
   meeting: { startsAt: Date } | null;
+  /** Open actions (not started, in progress, BAU) carried to this meeting. */
+  broughtForward: number;
   /** The meeting after this one in its series (agenda item "Date of next meeting"), or null. */
   following: Date | null;
   since: Date;
@@ -69,7 +71,7 @@ async function figures(db: Db, since: Date, now: Date, actions: Action[]): Promi
     nchi: list.reduce((s, d) => s + d.nchi, 0),
     byDistrict: list,
     actionsByStatus: [...counts].map(([status, count]) => ({ status, count })),
-    overdueActions: actions.filter((a) => a.dueDate && a.dueDate < today && (a.status === 'not_started' || a.status === 'in_progress')).length,
+    overdueActions: actions.filter((a) => isOverdue(a, today)).length,
   };
 }
 
@@ -94,7 +96,7 @@ export async function meetingPack(conn: Kysely<Database>, input: { kind: 'tactic
     const today = londonDate(now);
     const toPack = (a: Action): PackAction => ({
       ref: a.ref, text: a.text, status: a.status, owner: ownerLabel(a), dueDate: a.dueDate,
-      overdue: Boolean(a.dueDate && a.dueDate < today && (a.status === 'not_started' || a.status === 'in_progress')),
+      overdue: isOverdue(a, today),
       updates: (updates.get(a.id) ?? []).filter((u) => u.date >= sinceDate),
     });
     const live = all.filter((a) => a.status !== 'discharged' || (updates.get(a.id) ?? []).some((u) => u.date >= sinceDate));
@@ -108,7 +110,7 @@ export async function meetingPack(conn: Kysely<Database>, input: { kind: 'tactic
       owners.set(ownerLabel(a), [...(owners.get(ownerLabel(a)) ?? []), a.ref]);
     }
     const pack: MeetingPackData = {
-      kind, title: MEETING_TITLES[kind], meeting: meeting && { startsAt: meeting.startsAt }, following: meeting ? nextInSeries(meeting.startsAt, meeting.recurrence) : null, since, sinceLabel: label, pillars,
+      kind, title: MEETING_TITLES[kind], meeting: meeting && { startsAt: meeting.startsAt }, following: meeting ? nextInSeries(meeting.startsAt, meeting.recurrence, await seriesStart(trx, { series_id: meeting.seriesId, starts_at: meeting.startsAt })) : null, broughtForward: all.filter((a) => OPEN_STATUSES.includes(a.status)).length, since, sinceLabel: label, pillars,
       notUpdated: [...owners].map(([owner, refs]) => ({ owner, refs })).sort((a, b) => b.refs.length - a.refs.length),
       proposedDischarge: all.filter((a) => DISCHARGE_CANDIDATES.includes(a.status)).map(toPack),
       raisedAtLast: last ? all.filter((a) => a.raisedAtMeetingId === last.id).map(toPack) : [],

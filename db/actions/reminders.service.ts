@@ -4,7 +4,7 @@ import { reviewChannelsByDistrict } from '../conversations/conversations.service
 import { enqueueMessages, type OutboxMessage } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
-import { OPEN_STATUSES, type Action, type MeetingKind } from './actions.model.js';
+import { OPEN_STATUSES, OVERDUE_STATUSES, type Action, type MeetingKind } from './actions.model.js';
 import { actionsQuery, fetchActions, updatesFor } from './actions.repository.js';
 import type { ActionDetail } from './actions.service.js';
 import { extendSeries, toMeeting, type Meeting } from './meetings.service.js';
@@ -89,7 +89,7 @@ async function meetingReminders(trx: Db, cfg: ReminderConfig, now: Date): Promis
 
 async function overdueChases(trx: Db, now: Date): Promise<Wanted[]> {
   const today = londonDate(now);
-  const overdue = await fetchActions(actionsQuery(trx).where('a.status', 'in', ['not_started', 'in_progress']).where('a.due_date', '<', today).orderBy('a.due_date'));
+  const overdue = await fetchActions(actionsQuery(trx).where('a.status', 'in', OVERDUE_STATUSES).where('a.due_date', '<', today).orderBy('a.due_date'));
   // First chase the day after the due date, then at most once a week (week index in the key).
   return overdue.map((action) => ({ key: `action-overdue:${action.id}:${action.dueDate}:${Math.floor((daysBetween(action.dueDate!, today) - 1) / 7)}`, kind: 'overdue' as const, action, meeting: null }));
 }

@@ -79,12 +79,7 @@ export async function ingestOccurrences(db: Kysely<Database>, items: readonly Fe
       const fresh = items.map((item, index) => ({ item, index })).filter(({ item }) => !existing.has(keyOf(item)) && seen.get(keyOf(item)) === 1);
       for (let c = 0; c < fresh.length; c += 500) {
         const chunk = fresh.slice(c, c + 500);
-        const rows = chunk.map(({ item }) => {
-          const row = toRow(item, contentHash(item));
-          // First seen already filed or closed: the closure call is due only if it was flagged recently.
-          const recent = row.flagged_at.getTime() >= now.getTime() - policy.schedule.backfillDays * 86_400_000;
-          return { ...row, closed_at: row.status !== 'open' && recent ? now : null, created_at: now, updated_at: now };
-        });
+        const rows = chunk.map(({ item }) => newOccurrenceRow(toRow(item, contentHash(item)), policy.schedule.backfillDays, now));
         const inserted = await trx.insertInto('occurrences').values(rows).returningAll().execute();
         const byKey = new Map(inserted.map((r) => [`${r.source}|${r.reference}`, r]));
         const people = chunk.flatMap(({ item }) => toPeopleRows(byKey.get(keyOf(item))!.id, item));
@@ -107,7 +102,7 @@ export async function ingestOccurrences(db: Kysely<Database>, items: readonly Fe
         const row = toRow(item, hash);
         const before = existing.get(key);
         if (!before) {
-          const ins = await trx.insertInto('occurrences').values({ ...row, closed_at: row.status !== 'open' ? now : null, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
+          const ins = await trx.insertInto('occurrences').values(newOccurrenceRow(row, policy.schedule.backfillDays, now)).returningAll().executeTakeFirstOrThrow();
           await syncSchedule(trx, ins, policy.schedule, now, actor);
           const people = toPeopleRows(ins.id, item);
           if (people.length) await trx.insertInto('occurrence_people').values(people).execute();
@@ -142,6 +137,15 @@ export async function ingestOccurrences(db: Kysely<Database>, items: readonly Fe
       return results;
     }),
   );
+}
+
+/**
+ * A new occurrence's row. First seen already filed or closed: its closure call is due (closed_at
+ * now) only if it was flagged within the backfill window, so loading history prompts nobody.
+ */
+function newOccurrenceRow<R extends { flagged_at: Date; status: string }>(row: R, backfillDays: number, now: Date): R & { closed_at: Date | null; created_at: Date; updated_at: Date } {
+  const recent = row.flagged_at.getTime() >= now.getTime() - backfillDays * 86_400_000;
+  return { ...row, closed_at: row.status !== 'open' && recent ? now : null, created_at: now, updated_at: now };
 }
 
 async function queueNewCards(trx: Db, created: { id: string; item: FeedOccurrence }[], now: Date): Promise<void> {

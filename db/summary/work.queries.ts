@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
+import { OVERDUE_STATUSES } from '../actions/actions.model.js';
 import type { Db } from '../schema.js';
 import type { SummaryScope } from './access.policy.js';
 import { actionScope, num, reviewScope } from './scope.sql.js';
 
 /** Statuses of delivery-plan actions that are finished (domain.md "Delivery plan"). */
-export const FINISHED_ACTION_STATUSES = ['completed', 'discharged'] as const;
 
 /**
  * Review compliance per kind over scheduled reviews due in [start, end) (end is never after
@@ -50,7 +50,7 @@ export async function overdueByOwner(db: Db, scope: SummaryScope, now: Date, lim
 export async function actionProgress(db: Db, scope: SummaryScope, today: string): Promise<{ cells: { pillar: string; status: string; n: number }[]; overdue: number }> {
   const rows = await sql<{ g: number; pillar: string | null; status: string | null; n: unknown; overdue: unknown }>`
     select grouping(a.pillar, a.status) as g, a.pillar, a.status, count(*) as n,
-      count(*) filter (where a.due_date < ${today}::date and a.status not in (${sql.join([...FINISHED_ACTION_STATUSES])})) as overdue
+      count(*) filter (where a.due_date < ${today}::date and a.status in (${sql.join([...OVERDUE_STATUSES])})) as overdue
     from actions a
     where ${actionScope(scope)}
     group by grouping sets ((a.pillar, a.status), ())`.execute(db);
@@ -63,7 +63,7 @@ export async function overdueActions(db: Db, scope: SummaryScope, today: string,
   const rows = await sql<{ ref: string; pillar: string; owner: string; due: string }>`
     select a.ref, a.pillar, coalesce(a.owner_agency, u.name, a.owner_upn, 'no owner') as owner, to_char(a.due_date, 'YYYY-MM-DD') as due
     from actions a left join users u on u.id = a.owner_user_id
-    where a.due_date < ${today}::date and a.status not in (${sql.join([...FINISHED_ACTION_STATUSES])}) and ${actionScope(scope)}
+    where a.due_date < ${today}::date and a.status in (${sql.join([...OVERDUE_STATUSES])}) and ${actionScope(scope)}
     order by a.due_date, a.ref
     limit ${limit}`.execute(db);
   return rows.rows.map((r) => ({ ref: r.ref, pillar: r.pillar, owner: r.owner, dueDate: r.due }));
