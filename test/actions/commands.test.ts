@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/audit/audit.service.js';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import { bootHarness, message, people, type Harness } from '../helpers/harness.js';
-import { actionIdOf, cardsTo, counts, malformedCorpus, press, registerMembers, say, users, withRoster } from './helpers.js';
+import { say } from '../helpers/teams.js';
+import { actionIdOf, cardsTo, counts, malformedCorpus, press, registerMembers, users, withRoster } from './helpers.js';
 
 describe('delivery-plan commands in Teams (local mode: everyone is a coordinator)', () => {
   let h: Harness;
@@ -34,7 +35,7 @@ describe('delivery-plan commands in Teams (local mode: everyone is a coordinator
     await h.bot.dispatcher.drain();
     const [posted] = cardsTo(h, users.holder);
     expect(JSON.stringify(FakeConnector.card(posted))).toContain('New action for you · 1.4 c');
-    const id = actionIdOf(FakeConnector.card(posted));
+    const id = actionIdOf(posted);
     const saved = await press(h, 'action.update', { actionId: id, updateText: 'Letters drafted; sending on Monday.' }, users.holder);
     expect(saved.text).toContain('Update saved');
     expect(saved.text).toContain('Megan Bowen: Letters drafted; sending on Monday.');

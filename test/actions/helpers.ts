@@ -1,7 +1,8 @@
 import { importRoster } from '../../db/users/users.service.js';
 import { runActionReminders } from '../../jobs/actions-reminders.job.js';
 import { FakeConnector, type ConnectorCall } from '../helpers/fake-connector.js';
-import { executeInvoke, message, people, personal, type Harness } from '../helpers/harness.js';
+import type { Harness } from '../helpers/harness.js';
+import { executeInvoke, idIn, people, personal, personalChatOf } from '../helpers/teams.js';
 
 /** Teams users of the delivery-plan tests, with the UPNs the member API returns. */
 export const users = {
@@ -29,17 +30,6 @@ export async function withRoster(h: Harness): Promise<void> {
 
 const chat = (u: TestUser) => personal(u);
 
-/** Text and card JSON of a call, for assertions. */
-export const textOf = (c: ConnectorCall | undefined): string => `${c?.body?.text ?? ''} ${JSON.stringify(FakeConnector.card(c) ?? '')}`;
-
-/** Sends a message as `from` in their personal chat (or `conversation`) and returns what the bot posted in reply. */
-export async function say(h: Harness, text: string, from: TestUser = users.coordinator, conversation: Record<string, unknown> = chat(from)): Promise<{ status: number; replies: ConnectorCall[]; text: string }> {
-  const before = h.connector.calls.length;
-  const res = await h.send(message(text, from, conversation));
-  const replies = h.connector.calls.slice(before).filter((c) => c.method === 'POST' && /\/activities(\/|$)/.test(c.path));
-  return { status: res.status, replies, text: replies.map(textOf).join('\n') };
-}
-
 /** Presses an Action.Execute button on a card as `from`; returns the card (or message) that replaces it. */
 export async function press(h: Harness, verb: string, data: Record<string, unknown>, from: TestUser = users.coordinator): Promise<{ status: number; value: any; text: string }> {
   const res = await h.send(executeInvoke(verb, data, 'card-activity', from, chat(from)));
@@ -53,21 +43,14 @@ export async function remind(h: Harness): Promise<number> {
   return n;
 }
 
-/** The personal chat the bot created for a Teams user (proactive messages). */
-export const personalChatOf = (h: Harness, teamsId: string): string | undefined => h.connector.creations.find((c) => c.body.members?.[0]?.id === teamsId)?.id;
-
 /** Cards posted proactively (not as replies) to a user's personal chat, the one they used or one the bot created. */
 export function cardsTo(h: Harness, u: TestUser): ConnectorCall[] {
   const ids = [chat(u).id, personalChatOf(h, u.id)];
   return h.connector.calls.filter((c) => c.method === 'POST' && !/\/activities\/msg-\d+$/.test(c.path) && ids.includes(c.conversationId) && FakeConnector.card(c));
 }
 
-/** The `actionId` an action card answers. */
-export function actionIdOf(card: unknown): string {
-  const m = /"actionId":"([0-9a-f-]{36})"/.exec(JSON.stringify(card));
-  if (!m) throw new Error('not an action card');
-  return m[1]!;
-}
+/** The `actionId` a posted action card answers. */
+export const actionIdOf = (call: ConnectorCall | undefined): string => idIn(call, 'actionId');
 
 /** How many actions and updates are stored. */
 export async function counts(h: Harness): Promise<{ actions: number; updates: number; meetings: number }> {

@@ -4,7 +4,8 @@ import { importPlan } from '../../db/actions/plan.service.js';
 import { listAudit } from '../../db/audit/audit.service.js';
 import { FakeConnector, type ConnectorCall } from '../helpers/fake-connector.js';
 import { bootHarness, occurrence, type Harness } from '../helpers/harness.js';
-import { counts, registerMembers, say } from './helpers.js';
+import { say } from '../helpers/teams.js';
+import { counts, registerMembers } from './helpers.js';
 
 const OXFORD = readFileSync(new URL('./fixtures/oxford-plan.csv', import.meta.url), 'utf8');
 const cardText = (r: { replies: ConnectorCall[] }) => JSON.stringify(FakeConnector.card(r.replies[0]));

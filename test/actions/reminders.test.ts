@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import { bootHarness, personal, type Harness } from '../helpers/harness.js';
-import { actionIdOf, cardsTo, press, registerMembers, remind, say, users } from './helpers.js';
+import { say } from '../helpers/teams.js';
+import { actionIdOf, cardsTo, press, registerMembers, remind, users } from './helpers.js';
 
 const at = (iso: string) => new Date(iso);
 const headings = (h: Harness, u: typeof users.holder) => cardsTo(h, u).map((c) => JSON.stringify(FakeConnector.card(c)).match(/"text":"((?:New action|Update needed|Reminder: update still needed|Overdue action)[^"]*)"/)?.[1]);
@@ -41,7 +42,7 @@ describe('reminders before the tactical meeting and overdue chases (injected clo
 
     h.clock.current = at('2026-12-02T15:00:00Z');
     const prompt = cardsTo(h, users.holder).find((c) => JSON.stringify(c.body).includes('Update needed · 1.2 a'))!;
-    const saved = await press(h, 'action.update', { actionId: actionIdOf(FakeConnector.card(prompt)), updateText: 'Pages rewritten with the TruVision links' }, users.holder);
+    const saved = await press(h, 'action.update', { actionId: actionIdOf(prompt), updateText: 'Pages rewritten with the TruVision links' }, users.holder);
     expect(saved.text).toContain('Update saved');
 
     h.clock.current = at('2026-12-05T09:00:00Z'); // 3 days before: no nudge yet

@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../bot/config.js';
 import { openDatabase, type DatabaseTarget } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { FakeConnector } from './fake-connector.js';
+import { nextSeq } from './teams.js';
 
 /** The database the suite runs against: PostgreSQL when DATABASE_URL is set, else PGlite. */
 export const baseTarget: DatabaseTarget = loadConfig(process.env).database;
@@ -120,40 +121,14 @@ export async function bootHarness(env: Record<string, string> = {}, options: Bot
   };
 }
 
-/** Teams-shaped participants and conversations for activities. */
-export const people = {
-  coordinator: { id: '29:coord', aadObjectId: 'aad-coord', name: 'Alex Wilber' },
-  officer: { id: '29:officer', aadObjectId: 'aad-officer', name: 'Megan Bowen' },
-  bot: { id: '28:bot', name: 'Hate Crime Coordinator' },
-};
-
-export const channel = { id: '19:review@thread.tacv2', conversationType: 'channel', tenantId: 'tenant-1', name: 'Hate crime reviews' };
-export const personal = (user: { id: string }) => ({ id: `a:personal-${user.id}`, conversationType: 'personal', tenantId: 'tenant-1' });
-
-let seq = 0;
-/** A message activity with text from a user in a conversation. */
-export function message(text: string, from = people.coordinator, conversation: Record<string, unknown> = channel): Record<string, unknown> {
-  return { type: 'message', id: `msg-${++seq}`, timestamp: new Date().toISOString(), text, from, recipient: people.bot, conversation };
-}
-
-/** An Action.Execute invoke from a card posted as `replyToId`. */
-export function executeInvoke(verb: string, data: Record<string, unknown>, replyToId: string, from = people.coordinator, conversation: Record<string, unknown> = channel): Record<string, unknown> {
-  return {
-    type: 'invoke',
-    name: 'adaptiveCard/action',
-    id: `inv-${++seq}`,
-    replyToId,
-    from,
-    recipient: people.bot,
-    conversation,
-    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-  };
-}
+// The Teams-shaped activity builders live in teams.ts (no vitest hooks there); re-exported for the tests.
+export { channel, executeInvoke, message, people, personal } from './teams.js';
 
 /** A valid feed occurrence; override any field. */
 export function occurrence(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const seq = nextSeq();
   return {
-    reference: `13/${100000 + ++seq}/26`,
+    reference: `13/${100000 + seq}/26`,
     source: 'rms',
     recordedAs: 'crime',
     offence: 'Racially or religiously aggravated harassment',

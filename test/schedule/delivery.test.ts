@@ -4,7 +4,8 @@ import { bootHarness, channel, freshDatabase, message, occurrence, type Harness 
 import { claimDue } from '../../db/outbox/outbox.service.js';
 import { runDigest } from '../../jobs/digest.job.js';
 import { runReviewSweep } from '../../jobs/review-sweep.job.js';
-import { knownUser, officer, personalChatOf, prompts, reviewIdOf } from './helpers.js';
+import { knownUser, personalChatOf } from '../helpers/teams.js';
+import { officer, prompts, reviewIdOf } from './helpers.js';
 
 const dueFeed = (n: number) =>
   Array.from({ length: n }, () =>
@@ -50,17 +51,23 @@ describe('delivery across replicas and crashes', () => {
       await h.bot.dispatcher.drain(); // the review cards
       const before = h.connector.posted().length;
       await runReviewSweep({ db: h.db, schedule: h.config.schedule, clock: h.clock.now, kickOutbox: () => undefined });
+      // At Fri 20 Nov 10:00 each occurrence (flagged Wed 18 Nov 09:00, not allocated) has two reviews
+      // past their deadline, each at the chase (step 2): the task review (due Thu 09:00, 24h; its 24h
+      // supervisor escalation, Fri 09:00, waits for the next sweep round) to the review channel, as the
+      // supervisor is unknown; the referral (due Fri 09:00, 2 working days) to the known OIC. The
+      // coordinator review (Sat 28 Nov) and monthly reviews are not due yet. 5 × 2 = 10.
+      const expected = 10;
       // a worker claims everything and dies before sending
       const claimed = await claimDue(h.db, 'dispatcher:killed', h.clock.now(), 1000);
-      expect(claimed.length).toBeGreaterThanOrEqual(5);
+      expect(claimed).toHaveLength(expected);
       await h.bot.dispatcher.drain();
       expect(h.connector.posted()).toHaveLength(before); // held by the dead worker's lease
       h.clock.advance(121_000);
       await h.bot.dispatcher.drain();
-      expect(h.connector.posted()).toHaveLength(before + claimed.length);
-      expect(new Set(prompts(h, /./).map((c) => `${reviewIdOf(c)}|${c.conversationId}`)).size).toBe(claimed.length);
+      expect(h.connector.posted()).toHaveLength(before + expected);
+      expect(new Set(prompts(h, /./).map((c) => `${reviewIdOf(c)}|${c.conversationId}`)).size).toBe(expected);
       await h.bot.dispatcher.drain();
-      expect(h.connector.posted()).toHaveLength(before + claimed.length);
+      expect(h.connector.posted()).toHaveLength(before + expected);
     } finally {
       await h.close();
     }
@@ -109,7 +116,6 @@ describe('delivery across replicas and crashes', () => {
       expect(text).toContain(second.reference);
       expect(text).toContain('Religion, Race');
       expect(text).toMatch(/PC Megan Bowen: \d/); // overdue by owner (the referral)
-      expect(text).toContain('High-risk open occurrences');
       expect(text).toContain(`${first.reference} · Leeds`);
       expect(text).toMatch(/Supervisor task review[^"]*: 1/); // the second's task review falls due at 15:00 today
     } finally {

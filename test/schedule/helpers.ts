@@ -1,20 +1,11 @@
 import type { Harness } from '../helpers/harness.js';
 import { FakeConnector, type ConnectorCall } from '../helpers/fake-connector.js';
+import { idIn } from '../helpers/teams.js';
 import { runReviewSweep } from '../../jobs/review-sweep.job.js';
 
 /** Teams users the tests use, as the bot would have learnt them. */
 export const officer = { id: '29:officer', aadObjectId: 'aad-officer', name: 'PC Megan Bowen', upn: 'pc.officer@force.police.uk' };
 export const supervisor = { id: '29:super', aadObjectId: 'aad-super', name: 'DS Adele Vance', upn: 'ds.super@force.police.uk' };
-
-/** Stores a user as if learnt from Teams (Teams id and UPN known). */
-export async function knownUser(h: Harness, u: { id: string; aadObjectId: string; name: string; upn: string }, roles: string[] = []): Promise<string> {
-  const row = await h.db
-    .insertInto('users')
-    .values({ teams_id: u.id, aad_object_id: u.aadObjectId, upn: u.upn, name: u.name, roles, districts: [], on_roster: false })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
 
 /** Runs the review sweep at the harness clock, then sends the outbox. */
 export async function sweepAndSend(h: Harness): Promise<void> {
@@ -30,13 +21,4 @@ export function prompts(h: Harness, match: RegExp | string, conversationId?: str
 }
 
 /** The scheduled review id a prompt card answers. */
-export function reviewIdOf(call: ConnectorCall): string {
-  const m = /"scheduledReviewId":"([0-9a-f-]{36})"/.exec(text(call));
-  if (!m) throw new Error('not a prompt card');
-  return m[1]!;
-}
-
-/** The personal chat the bot created for a Teams user. */
-export function personalChatOf(h: Harness, teamsId: string): string | undefined {
-  return h.connector.creations.find((c) => c.body.members?.[0]?.id === teamsId)?.id;
-}
+export const reviewIdOf = (call: ConnectorCall): string => idIn(call, 'scheduledReviewId');

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import { bootHarness, channel, executeInvoke, message, occurrence, people, type Harness } from '../helpers/harness.js';
 import { listAudit } from '../../db/audit/audit.service.js';
-import { knownUser, officer, personalChatOf, prompts, reviewIdOf, supervisor, sweepAndSend } from './helpers.js';
+import { knownUser, personalChatOf } from '../helpers/teams.js';
+import { officer, prompts, reviewIdOf, supervisor, sweepAndSend } from './helpers.js';
 
 const HOUR = 3_600_000;
 const REFERRAL = 'Referral to victim support';
@@ -105,7 +106,7 @@ describe('review prompts in chat', () => {
     await knownUser(h, officer);
     await knownUser(h, supervisor);
     // flagged now: the referral falls due in 2 working days (Tue 24 Nov 10:00)
-    const { id } = await dueOccurrence({ flaggedAt: '2026-11-20T10:00:00+00:00', allocatedAt: undefined });
+    await dueOccurrence({ flaggedAt: '2026-11-20T10:00:00+00:00', allocatedAt: undefined });
     const due = new Date('2026-11-24T10:00:00Z').getTime();
     const steps: [number, string][] = [
       [due - 2 * HOUR, 'Review due'],
@@ -125,7 +126,6 @@ describe('review prompts in chat', () => {
     expect(referral(officerChat, 'Review deadline reached')).toHaveLength(1);
     expect(referral(supervisorChat, 'Escalated: review overdue')).toHaveLength(1);
     expect(referral(channel.id, 'Escalated to the review channel')).toHaveLength(1);
-    void id;
   });
 
   it('honours 429 Retry-After without losing or doubling the prompt', async () => {

@@ -4,7 +4,7 @@ import { runMonthlySummaries, runWeeklySummaries } from '../../jobs/summary-sche
 import { summaryJobs } from '../../jobs/summary.jobs.js';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import { bootHarness, message, people, personal, type Harness } from '../helpers/harness.js';
-import { personalChatOf } from '../schedule/helpers.js';
+import { knownUser, personalChatOf } from '../helpers/teams.js';
 import { seedFixedDataset } from './helpers.js';
 
 const managerLeeds = { id: '29:mgr-leeds', aadObjectId: 'aad-mgr-leeds', name: 'Insp Leeds' };
@@ -20,17 +20,11 @@ describe('scheduled summaries', () => {
     h = await bootHarness();
     await h.send(message('help', people.coordinator, personal(people.coordinator))); // the bot learns the service URL
     await seedFixedDataset(h.db);
-    const rows = await h.db
-      .insertInto('users')
-      .values([
-        { teams_id: managerLeeds.id, aad_object_id: managerLeeds.aadObjectId, upn: 'insp.leeds@force.police.uk', name: managerLeeds.name, roles: ['manager'], districts: ['Leeds'], on_roster: true },
-        { teams_id: superintendent.id, aad_object_id: superintendent.aadObjectId, upn: 'supt@force.police.uk', name: superintendent.name, roles: ['manager'], districts: [], on_roster: true },
-        { teams_id: coordinator.id, aad_object_id: coordinator.aadObjectId, upn: 'hcc@force.police.uk', name: coordinator.name, roles: ['coordinator'], districts: ['Leeds', 'Bradford'], on_roster: true },
-        { teams_id: null, aad_object_id: null, upn: 'not.in.teams@force.police.uk', name: 'No Teams', roles: ['manager'], districts: [], on_roster: true },
-      ])
-      .returning(['id', 'name'])
-      .execute();
-    for (const r of rows) ids[r.name] = r.id;
+    ids[managerLeeds.name] = await knownUser(h, { ...managerLeeds, upn: 'insp.leeds@force.police.uk' }, { roles: ['manager'], districts: ['Leeds'], onRoster: true });
+    ids[superintendent.name] = await knownUser(h, { ...superintendent, upn: 'supt@force.police.uk' }, { roles: ['manager'], onRoster: true });
+    ids[coordinator.name] = await knownUser(h, { ...coordinator, upn: 'hcc@force.police.uk' }, { roles: ['coordinator'], districts: ['Leeds', 'Bradford'], onRoster: true });
+    // on the roster but not (yet) known in Teams
+    await h.db.insertInto('users').values({ teams_id: null, aad_object_id: null, upn: 'not.in.teams@force.police.uk', name: 'No Teams', roles: ['manager'], districts: [], on_roster: true }).execute();
   });
   afterEach(async () => h.close());
 

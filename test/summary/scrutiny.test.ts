@@ -3,6 +3,7 @@ import { listAudit } from '../../db/audit/audit.service.js';
 import { generateOccurrences } from '../../scripts/sample-data.lib.js';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import { bootHarness, message, people, personal, type Harness } from '../helpers/harness.js';
+import { knownUser } from '../helpers/teams.js';
 
 const NOW = new Date('2026-11-20T10:00:00Z');
 const LOCATION_TYPE_LABELS = ['Residential', 'Street', 'Public transport', 'Night time economy', 'School', 'Workplace', 'Online'];
@@ -100,7 +101,7 @@ describe('scrutiny pack', () => {
   });
 
   it('is refused to officers', async () => {
-    await h.db.insertInto('users').values({ teams_id: people.officer.id, aad_object_id: people.officer.aadObjectId, upn: 'pc@force.police.uk', name: 'PC', roles: ['officer'], districts: [], on_roster: true }).execute();
+    await knownUser(h, { ...people.officer, upn: 'pc@force.police.uk', name: 'PC' }, { roles: ['officer'], onRoster: true });
     const conv = personal(people.officer);
     await h.send(message('scrutiny pack', people.officer, conv));
     expect(h.connector.posted(conv.id).at(-1)!.body.text).toContain('scrutiny packs are prepared by coordinators and managers');
