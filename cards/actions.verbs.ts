@@ -59,7 +59,7 @@ export const actionStatusSubmitSchema = z.object({
 export const assignSubmitSchema = z.object({
   text: text(1000, 'the action'),
   holder: z
-    .union([z.literal(''), z.literal('me'), z.string().regex(/^user:[0-9a-f-]{36}$/i, 'choose a person from the list'), z.undefined(), z.null()])
+    .union([z.literal(''), z.literal('me'), z.string().regex(/^user:[0-9a-f-]{36}$/i), z.undefined(), z.null()], { errorMap: () => ({ message: 'choose the holder from the list' }) })
     .transform((v) => v || null),
   holderOther: text(200, 'the person'),
   agency: text(100, 'an agency name'),

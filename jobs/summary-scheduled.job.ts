@@ -1,24 +1,19 @@
 import { renderSummaryCard } from '../cards/summary.card.js';
 import { queueMonthlySummaries, queueWeeklySummaries } from '../db/summary/scheduled-summaries.service.js';
-import type { SummarySettings } from '../db/summary/summary.service.js';
+import { summarySettingsOf } from '../db/summary/summary.service.js';
 import type { FeatureJobDeps } from './feature-jobs.js';
 
-/** Summary settings from the bot's config. */
-export function settingsOf(deps: FeatureJobDeps): SummarySettings {
-  const c = deps.config;
-  return { strands: c.strands, repeat: c.repeat, suppressBelow: c.summary.suppressBelow, scrutinySampleSize: c.summary.scrutinySampleSize };
-}
 
 /** Queues last week's summary to each manager's personal chat (issue 5 item 4). @returns summaries queued */
 export async function runWeeklySummaries(deps: FeatureJobDeps): Promise<number> {
-  const n = await queueWeeklySummaries(deps.db, settingsOf(deps), deps.clock(), (report) => renderSummaryCard(report));
+  const n = await queueWeeklySummaries(deps.db, summarySettingsOf(deps.config), deps.clock(), (report) => renderSummaryCard(report));
   if (n > 0) deps.kickOutbox();
   return n;
 }
 
 /** Queues last month's summary per district to the district's coordinators (issue 5 item 4). @returns summaries queued */
 export async function runMonthlySummaries(deps: FeatureJobDeps): Promise<number> {
-  const n = await queueMonthlySummaries(deps.db, settingsOf(deps), deps.clock(), (report) => renderSummaryCard(report));
+  const n = await queueMonthlySummaries(deps.db, summarySettingsOf(deps.config), deps.clock(), (report) => renderSummaryCard(report));
   if (n > 0) deps.kickOutbox();
   return n;
 }

@@ -1,5 +1,6 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
+import { districtName } from './inputs.js';
 import { listSubscriptions, recordCardPost, subscribe, unsubscribe } from '../../db/conversations/conversations.service.js';
 import { findByReference } from '../../db/occurrences/occurrences.service.js';
 import { FEATURES } from './features.js';
@@ -23,7 +24,7 @@ const USAGE = {
   review: '`review REFERENCE`, e.g. `review 13/204518/26`',
 };
 
-const district = z.string().trim().min(1).max(100, 'a district name is at most 100 characters').regex(/^[\p{L}\p{N} .,'&()-]+$/u, 'a district name has letters, digits, spaces and . , \' & ( ) - only');
+const district = districtName();
 const reference = z.string().trim().min(1).max(64, 'a reference is at most 64 characters').regex(/^\S+$/, 'a reference has no spaces');
 
 /** Parses command text (mentions already removed). Case-insensitive command words. */

@@ -48,23 +48,29 @@ export async function handlePromptAnswer(deps: BotDeps, ctx: TurnContext, verb: 
   }
 }
 
+/** Prompt cards `my reviews` posts at most, so one command never floods the chat. */
+const MY_REVIEWS_SHOWN = 10;
+
 /** `my reviews`: the user's due (next 24h) and overdue reviews as prompt cards, answerable inline. */
 export async function sendMyReviews(deps: BotDeps, ctx: TurnContext): Promise<void> {
   const actor = getActor(ctx);
   const now = deps.clock();
-  const reviews = await reviewsForUser(deps.db, { upn: actor.user.upn, roles: actor.roles, districts: actor.user.districts }, now);
+  // One more than shown, to know whether the list was cut.
+  const found = await reviewsForUser(deps.db, { upn: actor.user.upn, roles: actor.roles, districts: actor.user.districts }, now, 24, MY_REVIEWS_SHOWN + 1);
+  const reviews = found.slice(0, MY_REVIEWS_SHOWN);
   if (reviews.length === 0) {
     const hint = actor.user.upn ? '' : ' (the bot does not know your user principal name yet, so reviews by OIC or supervisor cannot be matched to you)';
     await ctx.sendActivity(`You have no reviews due in the next 24 hours or overdue${hint}.`);
     return;
   }
-  await ctx.sendActivity(`You have ${reviews.length} review${reviews.length === 1 ? '' : 's'} due or overdue${reviews.length === 10 ? ' (the first 10)' : ''}:`);
+  const cut = found.length > MY_REVIEWS_SHOWN;
+  await ctx.sendActivity(cut ? `You have more than ${MY_REVIEWS_SHOWN} reviews due or overdue; here are the first ${MY_REVIEWS_SHOWN} (answer them, then ask again for the rest):` : `You have ${reviews.length} review${reviews.length === 1 ? '' : 's'} due or overdue:`);
   const personal = ctx.activity.conversation?.conversationType === 'personal';
   const conversationId = channelConversationId(ctx.activity.conversation.id);
   for (const r of reviews) {
-    const found = await getScheduledReview(deps.db, r.id);
-    if (!found) continue;
-    const card = renderPromptCard(toPromptCardView(found.review, found.occurrence, { step: null, unreachable: false, personal, now }));
+    const item = await getScheduledReview(deps.db, r.id);
+    if (!item) continue;
+    const card = renderPromptCard(toPromptCardView(item.review, item.occurrence, { step: null, unreachable: false, personal, now }));
     const sent = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
     if (sent?.id) await recordPromptDisclosure(deps.db, { scheduledReviewId: r.id, conversationId, activityId: sent.id, actor: actor.label, details: { reason: 'my reviews' } });
   }

@@ -15,6 +15,11 @@ export interface SummarySettings {
   scrutinySampleSize: number;
 }
 
+/** The summary settings of the bot's config (strands, REPEAT_*, SMALL_NUMBER_THRESHOLD, SCRUTINY_SAMPLE_SIZE). */
+export function summarySettingsOf(c: { strands: readonly string[]; repeat: SummarySettings['repeat']; summary: { suppressBelow: number; scrutinySampleSize: number } }): SummarySettings {
+  return { strands: c.strands, repeat: c.repeat, suppressBelow: c.summary.suppressBelow, scrutinySampleSize: c.summary.scrutinySampleSize };
+}
+
 /** Raw figures from SQL, before labels and suppression. */
 export interface RawFigures {
   counts: OccurrenceCounts;

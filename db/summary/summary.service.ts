@@ -9,7 +9,7 @@ import { actionProgress, compliance, overdueActions, overdueByOwner } from './wo
 
 export { resolveScrutinyScope, resolveSummaryScope, scopeKey, type SummaryActor, type SummaryScope } from './access.policy.js';
 export { chartMonths, parsePeriod, PERIOD_USAGE, type Period, type PeriodKind } from './period.policy.js';
-export type { SummarySettings } from './report.policy.js';
+export { summarySettingsOf, type SummarySettings } from './report.policy.js';
 export type { ComparedRow, ComplianceRow, Count, PillarRow, SummaryReport } from './summary.types.js';
 export { strandMonthsQuery } from './occurrence.queries.js';
 

@@ -17,11 +17,10 @@
 import { sql, type Kysely } from 'kysely';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../bot/config.js';
-import { summarySettings } from '../../bot/teams/summary/summary.handlers.js';
 import type { Database } from '../../db/schema.js';
 import { openHighRisk, occurrenceCounts, outcomes, repeatCounts, riskMix, strandCounts, strandMonths, type Window } from '../../db/summary/occurrence.queries.js';
 import { londonDate, repeatWindowStart } from '../../db/summary/period.policy.js';
-import { chartMonths, parsePeriod, resolveSummaryScope, strandMonthsQuery, summaryFor, type SummaryActor, type SummaryScope } from '../../db/summary/summary.service.js';
+import { chartMonths, parsePeriod, resolveSummaryScope, strandMonthsQuery, summaryFor, summarySettingsOf, type SummaryActor, type SummaryScope } from '../../db/summary/summary.service.js';
 import { actionProgress, compliance, overdueActions, overdueByOwner } from '../../db/summary/work.queries.js';
 import { columnFailures, fmtInt, fmtMs, fmtS, intEnv, perBackend, progress, sample, table, type BackendRun, type BenchContext, type Column, type PartResult, type Row } from './common.js';
 import { seedSummaryData } from './summary-seed.js';
@@ -34,7 +33,7 @@ const WARMUPS = 2;
 /** Runs of each query alone in the breakdown. */
 const BREAKDOWN_RUNS = 5;
 const NOW = new Date('2026-11-20T10:00:00Z');
-const SETTINGS = summarySettings(loadConfig({ LOG_LEVEL: 'silent', PGLITE_DIR: ':memory:' }));
+const SETTINGS = summarySettingsOf(loadConfig({ LOG_LEVEL: 'silent', PGLITE_DIR: ':memory:' }));
 const FORCE_MANAGER: SummaryActor = { label: 'system:bench', upn: 'supt@force.police.uk', roles: ['manager'], districts: [] };
 const DISTRICT_MANAGER: SummaryActor = { label: 'system:bench', upn: 'insp@force.police.uk', roles: ['manager'], districts: ['District 07'] };
 

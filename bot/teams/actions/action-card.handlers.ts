@@ -85,7 +85,7 @@ export async function handleAssignSubmit(deps: BotDeps, ctx: TurnContext, raw: R
   const values = Object.fromEntries(Object.entries(raw).filter(([k, v]) => typeof v === 'string' && k !== 'verb')) as Record<string, string>;
   const form = async (text: string) => renderAssignForm({ people: await assignableUsers(deps.db, actor.userId), actorUserId: actor.userId, values, banner: { kind: 'error', text: `Not assigned: ${text}` } });
   const p = assignSubmitSchema.safeParse(raw);
-  if (!p.success) return form(p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!p.success) return form(p.error.issues.map((i) => i.message).join('; '));
   const fields = formFields(p.data, now);
   if (!fields.ok) return form(fields.problems.join('; '));
   try {

@@ -1,4 +1,4 @@
-import { isUpn, MEETING_KINDS, normaliseRef, parsePillar, parseStatus, parseUkDate, parseUkDateTime, PILLARS, RECURRENCES, type ActionChange, type ActionFilter, type MeetingKind, type Pillar, type Recurrence } from '../../../db/actions/actions.service.js';
+import { isUpn, MEETING_KINDS, normaliseRef, parsePillar, parseStatus, parseUkDate, parseUkDateTime, PILLARS, type ActionChange, type ActionFilter, type MeetingKind, type Pillar, type Recurrence } from '../../../db/actions/actions.service.js';
 
 /** How the coordinator named the holder in `assign … to <person>`. */
 export type PersonToken = { kind: 'me' } | { kind: 'mention'; name: string } | { kind: 'upn'; upn: string } | { kind: 'name'; name: string };
@@ -152,7 +152,7 @@ function parseMeeting(arg: string, now: Date): ActionCommand {
   if (!word) return { name: 'meetings' };
   if (word.toLowerCase() === 'pack') {
     const kind = (value || 'tactical').toLowerCase();
-    return kind === 'tactical' || kind === 'strategic' ? { name: 'pack', kind } : invalid('packs are for `tactical` or `strategic` meetings (seed 001 appendices B and A)', USAGE.meeting);
+    return kind === 'tactical' || kind === 'strategic' ? { name: 'pack', kind } : invalid('packs are for `tactical` or `strategic` meetings', USAGE.meeting);
   }
   if (word.toLowerCase() !== 'schedule') return invalid(`I don't know "meeting ${word.slice(0, 30)}"`, USAGE.meeting);
   const km = /^(tactical|strategic|case[- ]?management|scrutiny)\b\s*(.*)$/i.exec(value);
@@ -164,7 +164,6 @@ function parseMeeting(arg: string, now: Date): ActionCommand {
   if (!when) return invalid('when? Give the date and time, e.g. `12/1 10:00`', USAGE.meeting);
   const at = parseUkDateTime(when, now);
   if (!at.ok) return invalid(at.message, USAGE.meeting);
-  if (recurrence && !(RECURRENCES as readonly string[]).includes(recurrence)) return invalid('repeat `monthly`, `quarterly` or `once`', USAGE.meeting);
   return { name: 'schedule', kind, startsAt: at.at, timeGiven: at.timeGiven, recurrence };
 }
 

@@ -1,11 +1,7 @@
 import { z } from 'zod';
+import { districtName } from '../inputs.js';
 
-const district = z
-  .string()
-  .trim()
-  .min(1, 'which district? e.g. `district Leeds`')
-  .max(100, 'a district name is at most 100 characters')
-  .regex(/^[\p{L}\p{N} .,'&()-]+$/u, "a district name has letters, digits, spaces and . , ' & ( ) - only");
+const district = districtName('which district? e.g. `district Leeds`');
 const period = z.string().trim().max(60, 'a period is at most 60 characters');
 
 /** A parsed `summary …` or `scrutiny pack …` command: a period phrase and an optional district. */

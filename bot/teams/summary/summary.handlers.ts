@@ -5,8 +5,7 @@ import { summaryShowSchema } from '../../../cards/summary.verbs.js';
 import type { AdaptiveCard } from '../../../cards/review.card.js';
 import { ForbiddenError, ValidationError } from '../../../db/errors.js';
 import { scrutinyPackFor } from '../../../db/summary/scrutiny.service.js';
-import { PERIOD_USAGE, summaryFor, type SummaryActor, type SummarySettings } from '../../../db/summary/summary.service.js';
-import type { Config } from '../../config.js';
+import { PERIOD_USAGE, summaryFor, summarySettingsOf, type SummaryActor } from '../../../db/summary/summary.service.js';
 import { getActor, type Actor, type BotDeps } from '../context.js';
 import { channelConversationId } from '../identity.js';
 import { commandArgs, parseSummaryArgs } from './summary.command.js';
@@ -14,10 +13,6 @@ import { commandArgs, parseSummaryArgs } from './summary.command.js';
 export const SUMMARY_USAGE = '`summary [period] [district NAME]`, e.g. `summary last quarter district Leeds`';
 export const SCRUTINY_USAGE = '`scrutiny pack [period] [district NAME]`, e.g. `scrutiny pack last quarter`';
 
-/** The summary settings in force. */
-export function summarySettings(config: Config): SummarySettings {
-  return { strands: config.strands, repeat: config.repeat, suppressBelow: config.summary.suppressBelow, scrutinySampleSize: config.summary.scrutinySampleSize };
-}
 
 const summaryActor = (a: Actor): SummaryActor => ({ label: a.label, upn: a.user.upn, roles: a.roles, districts: a.user.districts });
 
@@ -35,7 +30,7 @@ async function summaryCard(deps: BotDeps, ctx: TurnContext, period: string | nul
     const report = await summaryFor(
       deps.db,
       { actor: summaryActor(getActor(ctx)), periodText: period, district, reason, destination: channelConversationId(ctx.activity.conversation.id) },
-      summarySettings(deps.config),
+      summarySettingsOf(deps.config),
       deps.clock(),
     );
     return await renderSummaryCard(report, district);
@@ -78,7 +73,7 @@ export async function runScrutinyCommand(deps: BotDeps, ctx: TurnContext, text: 
     const pack = await scrutinyPackFor(
       deps.db,
       { actor: summaryActor(getActor(ctx)), periodText: args.period, district: args.district, reason: 'scrutiny pack command', destination: channelConversationId(ctx.activity.conversation.id), baseUrl: deps.config.publicBaseUrl },
-      summarySettings(deps.config),
+      summarySettingsOf(deps.config),
       deps.clock(),
     );
     await send(ctx, await renderScrutinyCard(pack));
