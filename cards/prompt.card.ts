@@ -1,7 +1,7 @@
 import { Template } from 'adaptivecards-templating';
 import { humanise, ukDateTime } from './format.js';
 import type { AdaptiveCard } from './review.card.js';
-import { VERBS } from './verbs.js';
+import { CONTACT_LABELS, CONTACT_OUTCOMES, SNOOZE_CHOICES, SNOOZE_LABELS, VERBS } from './verbs.js';
 
 /** A review prompt as its owner (or whoever it was escalated to) sees it. */
 export interface PromptCardView {
@@ -80,11 +80,7 @@ const template = {
             style: 'expanded',
             isRequired: true,
             errorMessage: 'Say how the contact went',
-            choices: [
-              { title: 'Contacted', value: 'contacted' },
-              { title: 'Could not contact', value: 'could_not_contact' },
-              { title: 'Declined contact', value: 'declined' },
-            ],
+            choices: CONTACT_OUTCOMES.map((value) => ({ title: CONTACT_LABELS[value], value })),
           },
           { type: 'Input.Text', id: 'note', label: 'Note (optional)', isMultiline: true, maxLength: 1000 },
         ],
@@ -114,11 +110,7 @@ const template = {
             label: 'Remind me again',
             style: 'expanded',
             value: '1h',
-            choices: [
-              { title: 'In 1 hour', value: '1h' },
-              { title: 'In 4 hours', value: '4h' },
-              { title: 'Tomorrow 09:00', value: 'tomorrow' },
-            ],
+            choices: SNOOZE_CHOICES.map((value) => ({ title: SNOOZE_LABELS[value], value })),
           },
         ],
         actions: [execute('Snooze', VERBS.promptSnooze)],

@@ -34,7 +34,7 @@ export interface ReviewCardView {
     reviewedAt: Date;
     decisions: readonly { itemKey: string; itemLabel: string; decision: Decision; note: string | null }[];
   } | null;
-  /** The occurrence's review schedule (issue 3), by deadline, and the time to judge it against. */
+  /** The occurrence's review schedule (issue 3), by deadline, and the time to judge it against (no `now`: nothing is marked overdue). */
   schedule?: readonly { title: string; dueAt: Date; status: 'pending' | 'done' | 'not_applicable' | 'cancelled'; completedByName: string | null; completedAt: Date | null }[];
   now?: Date;
   /** A message above the form: why a submit was refused, or that someone reviewed first. */
@@ -221,7 +221,6 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
     ? { decisions: Object.fromEntries(review.decisions.map((d) => [d.itemKey, { decision: d.decision, note: d.note }])), riskGrade: review.riskGrade, riskRationale: review.riskRationale }
     : undefined);
   const repeatSuspect = r.suspect + 1 >= r.minOccurrences && r.suspect > 0;
-  const now = v.now ?? new Date();
   const schedule = (v.schedule ?? [])
     .filter((x) => x.status !== 'cancelled')
     .map((x) =>
@@ -229,7 +228,7 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
         ? { text: `✓ ${x.title}: done by ${x.completedByName ?? 'unknown'}${x.completedAt ? `, ${ukDateTime(x.completedAt)}` : ''}`, color: 'Good' }
         : x.status === 'not_applicable'
           ? { text: `– ${x.title}: not applicable (${x.completedByName ?? 'unknown'})`, color: 'Default' }
-          : x.dueAt < now
+          : v.now && x.dueAt < v.now
             ? { text: `⚠ ${x.title}: OVERDUE, deadline ${ukDateTime(x.dueAt)}`, color: 'Attention' }
             : { text: `○ ${x.title}: due ${ukDateTime(x.dueAt)}`, color: 'Default' },
     );

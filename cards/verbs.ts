@@ -10,8 +10,12 @@ export const VERBS = {
 
 /** Snooze choices on a review prompt (issue 3). */
 export const SNOOZE_CHOICES = ['1h', '4h', 'tomorrow'] as const;
+/** What the prompt card calls each snooze choice. */
+export const SNOOZE_LABELS: Record<(typeof SNOOZE_CHOICES)[number], string> = { '1h': 'In 1 hour', '4h': 'In 4 hours', tomorrow: 'Tomorrow 09:00' };
 /** Victim contact outcomes (issue 3). */
 export const CONTACT_OUTCOMES = ['contacted', 'could_not_contact', 'declined'] as const;
+/** What the prompt card calls each victim-contact outcome. */
+export const CONTACT_LABELS: Record<(typeof CONTACT_OUTCOMES)[number], string> = { contacted: 'Contacted', could_not_contact: 'Could not contact', declined: 'Declined contact' };
 
 /** Submit data of a review prompt's answers. */
 export const promptSubmitSchema = z.object({

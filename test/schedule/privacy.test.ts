@@ -23,7 +23,7 @@ describe('what prompts disclose, and where', () => {
     await sweepAndSend(h);
     const [inChannel] = prompts(h, 'could not be reached', channel.id);
     expect(inChannel).toBeDefined();
-    const answer = await h.send(executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(inChannel), note: NOTE }, inChannel!.body.id ?? 'x'));
+    const answer = await h.send(executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(inChannel!), note: NOTE }, inChannel!.body.id ?? 'x'));
     expect(answer.status).toBe(200);
     expect(JSON.stringify(answer.body.value)).toContain('Done by Alex Wilber');
     await h.bot.dispatcher.drain();
@@ -31,7 +31,7 @@ describe('what prompts disclose, and where', () => {
     expect(channelText).toContain('Done by Alex Wilber'); // the copy was refreshed with the answer…
     expect(channelText).not.toContain(NOTE); // …but not with the note
     expect(channelText).not.toContain(SUMMARY);
-    const row = await h.db.selectFrom('scheduled_reviews').select(['note', 'status']).where('id', '=', reviewIdOf(inChannel)).executeTakeFirstOrThrow();
+    const row = await h.db.selectFrom('scheduled_reviews').select(['note', 'status']).where('id', '=', reviewIdOf(inChannel!)).executeTakeFirstOrThrow();
     expect(row).toEqual({ note: NOTE, status: 'done' });
   });
 
