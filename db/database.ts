@@ -10,6 +10,7 @@ import * as actionsMeetings from './migrations/2026-11-21T01-actions-meetings.js
 import * as summaries from './migrations/2026-11-21T02-summaries.js';
 import * as meetingReminders from './migrations/2026-11-21T03-meeting-reminders.js';
 import * as summaryIndexes from './migrations/2026-11-21T04-summary-indexes.js';
+import * as actionRefCi from './migrations/2026-11-21T05-action-ref-ci.js';
 import type { Database } from './schema.js';
 
 /** Where the data lives: a PostgreSQL server, or embedded PGlite in a folder (null: in memory). */
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-21T02-summaries': summaries,
   '2026-11-21T03-meeting-reminders': meetingReminders,
   '2026-11-21T04-summary-indexes': summaryIndexes,
+  '2026-11-21T05-action-ref-ci': actionRefCi,
 };
 
 /** Thrown when another process holds the embedded database folder. */

@@ -20,7 +20,16 @@ export interface PlanImportResult {
 
 const latestText = (updates: readonly ActionUpdate[]) => updates.find((u) => u.text !== null) ?? null;
 
+/**
+ * The export writes a person known by no UPN (assigned as `me` or by @mention before Teams gave
+ * one) by name; reading that name back is the same person, not an agency of that name.
+ */
+function sameUnnamedPerson(r: PlanRow, before: Action | null): boolean {
+  return r.owner.kind === 'agency' && before?.ownerKind === 'person' && !before.ownerUpn && before.holderName === r.owner.agency;
+}
+
 async function ownerIds(db: Db, r: PlanRow, before: Action | null): Promise<{ owner_kind: 'person' | 'agency'; owner_upn: string | null; owner_user_id: string | null; owner_agency: string | null }> {
+  if (sameUnnamedPerson(r, before)) return { owner_kind: 'person', owner_upn: null, owner_user_id: before!.ownerUserId, owner_agency: null };
   if (r.owner.kind === 'person') {
     const u = await db.selectFrom('users').select('id').where('upn', '=', r.owner.upn).executeTakeFirst();
     const same = before?.ownerKind === 'person' && before.ownerUpn === r.owner.upn;
@@ -32,7 +41,7 @@ async function ownerIds(db: Db, r: PlanRow, before: Action | null): Promise<{ ow
 }
 
 function changesOf(r: PlanRow, a: Action, latest: ActionUpdate | null): string[] {
-  const ownerSame = r.owner.kind === 'person' ? a.ownerKind === 'person' && a.ownerUpn === r.owner.upn : a.ownerKind === 'agency' && a.ownerAgency === r.owner.agency;
+  const ownerSame = sameUnnamedPerson(r, a) || (r.owner.kind === 'person' ? a.ownerKind === 'person' && a.ownerUpn === r.owner.upn : a.ownerKind === 'agency' && a.ownerAgency === r.owner.agency);
   // An undated update matches the latest update with the same text, whatever its date.
   const updateSame = !r.update || (latest?.text === r.update.text && (r.update.date === null || latest.date === r.update.date));
   return [

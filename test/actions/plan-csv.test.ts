@@ -56,6 +56,25 @@ describe('delivery plan CSV (contracts.md), against the database', () => {
     expect(csv).toContain('TVP,in_progress,2027-02-01,2026-11-26: Victim First dataset requested from the OPCC');
   });
 
+  it('a person known by no UPN is exported by name and read back as the same person, not an agency', async () => {
+    await importPlan(db, 'ref,objective,action,pillar,owner,status,due,update\n1.1 a,,Brief the NPTs,prevention,TVP,in_progress,,\n', actor, now);
+    // assigned in Teams as `me` by someone whose UPN Teams did not give
+    const user = await db.insertInto('users').values({ teams_id: '29:no-upn', aad_object_id: null, upn: null, name: 'PC No Upn', roles: [], districts: [], on_roster: false }).returning('id').executeTakeFirstOrThrow();
+    await db.updateTable('actions').set({ owner_kind: 'person', owner_upn: null, owner_user_id: user.id, owner_agency: null }).where('ref', '=', '1.1 a').execute();
+    const { csv } = await exportPlan(db, actor, 'test');
+    expect(csv).toContain(',PC No Upn,');
+    const again = await importPlan(db, csv, actor, now);
+    expect(again.map((r) => r.outcome)).toEqual(['unchanged']);
+    expect(await db.selectFrom('actions').select(['owner_kind', 'owner_user_id', 'owner_agency']).where('ref', '=', '1.1 a').executeTakeFirstOrThrow()).toEqual({ owner_kind: 'person', owner_user_id: user.id, owner_agency: null });
+  });
+
+  it('refs are unique whatever their case, as they are looked up', async () => {
+    await importPlan(db, 'ref,objective,action,pillar,owner,status,due,update\nX1,,First,prevention,TVP,,,\n', actor, now);
+    const row = await db.selectFrom('actions').selectAll().where('ref', '=', 'X1').executeTakeFirstOrThrow();
+    const { id: _id, created_at: _c, updated_at: _u, ...copy } = row;
+    await expect(db.insertInto('actions').values({ ...copy, ref: 'x1' }).execute()).rejects.toThrow(/actions_ref_ci_uq/);
+  });
+
   it('any bad row: every bad row is reported by line and column, and nothing is written', async () => {
     const bad = [
       'ref,objective,action,pillar,owner,status,due,update',
