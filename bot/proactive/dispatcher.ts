@@ -1,7 +1,7 @@
 import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import { getConversation, markConversationInactive, reviewChannelsByDistrict, saveConversationReference, type StoredConversation } from '../../db/conversations/conversations.service.js';
+import { getConversation, latestConversation, markConversationInactive, personalChatFor, reviewChannelsByDistrict, saveConversationReference, type StoredConversation } from '../../db/conversations/conversations.service.js';
 import { claimDue, deferClaimed, enqueueMessages, markFailed, markSent, type ClaimedMessage, type OutboxPayload } from '../../db/outbox/outbox.service.js';
 import type { Database, Db } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
@@ -163,17 +163,9 @@ export class OutboxDispatcher {
   /** The conversation a message goes to; a `user:` target gets its personal chat (null: create one). */
   private async resolveTarget(target: string): Promise<{ conversation: StoredConversation | null; userTeamsId: string | null }> {
     if (!target.startsWith('user:')) return { conversation: await getConversation(this.deps.db, target), userTeamsId: null };
-    const user = await this.deps.db.selectFrom('users').select(['teams_id']).where('id', '=', target.slice(5)).executeTakeFirst();
-    if (!user?.teams_id) throw new Unreachable('user has no Teams account known to the bot');
-    const conv = await this.deps.db
-      .selectFrom('conversations')
-      .select('id')
-      .where('conversation_type', '=', 'personal')
-      .where('user_teams_id', '=', user.teams_id)
-      .where('active', '=', true)
-      .orderBy('updated_at', 'desc')
-      .executeTakeFirst();
-    return { conversation: conv ? await getConversation(this.deps.db, conv.id) : null, userTeamsId: user.teams_id };
+    const chat = await personalChatFor(this.deps.db, target.slice(5));
+    if (!chat) throw new Unreachable('user has no Teams account known to the bot');
+    return { conversation: chat.conversation, userTeamsId: chat.teamsId };
   }
 
   private async deliver(m: ClaimedMessage): Promise<void> {
@@ -279,8 +271,7 @@ export class OutboxDispatcher {
 
   /** Creates the user's personal chat with the bot (Teams allows it once the app is installed for them). */
   private async createPersonalChat(userTeamsId: string, r: Exclude<Rendered, { kind: 'skip' }>): Promise<{ conversationId: string; activityId: string | null }> {
-    const any = await this.deps.db.selectFrom('conversations').select(['id']).orderBy('updated_at', 'desc').executeTakeFirst();
-    const template = any ? await getConversation(this.deps.db, any.id) : null;
+    const template = await latestConversation(this.deps.db);
     const ref = template?.reference as Partial<ConversationReference> | undefined;
     if (!ref?.serviceUrl) throw new Unreachable('no Teams service URL known yet: the bot has not been spoken to');
     let conversationId = '';

@@ -1,6 +1,6 @@
 import { TeamsInfo, TurnContext, type ConversationReference } from 'botbuilder';
 import { saveConversationReference } from '../../db/conversations/conversations.service.js';
-import { effectiveRoles, rememberTeamsUser } from '../../db/users/users.service.js';
+import { effectiveRoles, knowsUpnOf, rememberTeamsUser } from '../../db/users/users.service.js';
 import type { Actor, BotDeps } from './context.js';
 
 /** Channel messages carry `;messageid=…` on the conversation id; proactive posts go to the channel itself. */
@@ -37,8 +37,7 @@ export async function resolveActor(deps: BotDeps, ctx: TurnContext): Promise<Act
   const from = ctx.activity.from;
   if (!from?.id) return null;
   let upn: string | null = null;
-  const known = await deps.db.selectFrom('users').select(['upn']).where('teams_id', '=', from.id).executeTakeFirst();
-  if (!known?.upn && ctx.activity.type !== 'conversationUpdate' && ctx.activity.type !== 'installationUpdate') {
+  if (!(await knowsUpnOf(deps.db, from.id)) && ctx.activity.type !== 'conversationUpdate' && ctx.activity.type !== 'installationUpdate') {
     try {
       const member = await TeamsInfo.getMember(ctx, from.id);
       upn = member.userPrincipalName ?? member.email ?? null;

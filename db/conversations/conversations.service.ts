@@ -102,6 +102,31 @@ export async function reviewChannelsByDistrict(db: Db, districts: readonly strin
   return out;
 }
 
+/**
+ * Where a message for a user goes: their Teams id and their active personal chat with the bot
+ * (null when none exists yet: the sender creates one). Null altogether when the bot knows no
+ * Teams account for the user.
+ */
+export async function personalChatFor(db: Db, userId: string): Promise<{ teamsId: string; conversation: StoredConversation | null } | null> {
+  const user = await db.selectFrom('users').select(['teams_id']).where('id', '=', userId).executeTakeFirst();
+  if (!user?.teams_id) return null;
+  const conv = await db
+    .selectFrom('conversations')
+    .select('id')
+    .where('conversation_type', '=', 'personal')
+    .where('user_teams_id', '=', user.teams_id)
+    .where('active', '=', true)
+    .orderBy('updated_at', 'desc')
+    .executeTakeFirst();
+  return { teamsId: user.teams_id, conversation: conv ? await getConversation(db, conv.id) : null };
+}
+
+/** The most recently used conversation: its service URL, bot and tenant serve to open new chats. */
+export async function latestConversation(db: Db): Promise<StoredConversation | null> {
+  const any = await db.selectFrom('conversations').select(['id']).orderBy('updated_at', 'desc').executeTakeFirst();
+  return any ? getConversation(db, any.id) : null;
+}
+
 /** Remembers a posted review card so later changes update it in place. Idempotent. */
 export async function recordCardPost(db: Db, occurrenceId: string, conversationId: string, activityId: string): Promise<void> {
   await db

@@ -93,6 +93,12 @@ export async function rememberTeamsUser(db: Db, who: TeamsIdentity): Promise<Use
   return toUser(row);
 }
 
+/** Whether the bot already holds a UPN for this Teams user (else it asks Teams for one). */
+export async function knowsUpnOf(db: Db, teamsId: string): Promise<boolean> {
+  const known = await db.selectFrom('users').select(['upn']).where('teams_id', '=', teamsId).executeTakeFirst();
+  return Boolean(known?.upn);
+}
+
 /** Whether any roster has been imported (local mode treats everyone as coordinator until then). */
 export async function hasRoster(db: Db): Promise<boolean> {
   const r = await db.selectFrom('users').select('id').where('on_roster', '=', true).limit(1).executeTakeFirst();
