@@ -1,7 +1,7 @@
 import { Template } from 'adaptivecards-templating';
 import { DateTime } from 'luxon';
 import { ACTION_VERBS, CARD_STATUSES, isOverdueOn, PILLAR_LABELS, STATUS_LABELS } from './actions.verbs.js';
-import { ukDateTime, ZONE } from './format.js';
+import { clip, ukDate, ukDateTime, ZONE } from './format.js';
 import type { AdaptiveCard } from './review.card.js';
 
 /** The action fields a card shows (structurally the delivery-plan service's Action). */
@@ -42,7 +42,6 @@ export interface ActionCardView {
 }
 
 /** "Tue 12 Jan 2027" from 'YYYY-MM-DD'. */
-export const ukDate = (d: string): string => DateTime.fromISO(d, { zone: ZONE }).toFormat('ccc d LLL yyyy');
 
 /** "Megan Bowen", "OCC (contact: Megan Bowen)", or the UPN of a person not known yet. */
 export function ownerText(a: Pick<ActionLike, 'ownerKind' | 'ownerAgency' | 'holderName' | 'ownerUpn'>): string {
@@ -51,7 +50,6 @@ export function ownerText(a: Pick<ActionLike, 'ownerKind' | 'ownerAgency' | 'hol
   return person ?? 'not recorded';
 }
 
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** One line of history: "12 Jan 2027 · Megan Bowen: text" or "… status → Completed". */
 export function updateLine(u: UpdateLike, max = 400): string {

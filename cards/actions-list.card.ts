@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import { ownerText, ukDate, updateLine, type ActionLike, type UpdateLike } from './action.card.js';
+import { ownerText, updateLine, type ActionLike, type UpdateLike } from './action.card.js';
 import { isOverdueOn, PILLAR_LABELS, STATUS_LABELS } from './actions.verbs.js';
-import { ZONE } from './format.js';
+import { clip, ukDate, ZONE } from './format.js';
 import type { AdaptiveCard } from './review.card.js';
 
 /** A list of delivery-plan actions (`actions …`). */
@@ -25,7 +25,7 @@ export function renderActionsListCard(v: ActionsListView): AdaptiveCard {
       spacing: 'Small',
       items: [
         { type: 'TextBlock', wrap: true, text: `**${a.ref}** · ${STATUS_LABELS[a.status] ?? a.status} · ${PILLAR_LABELS[a.pillar] ?? a.pillar}`, color: overdue ? 'Attention' : 'Default' },
-        { type: 'TextBlock', wrap: true, spacing: 'None', text: a.text.length > 240 ? `${a.text.slice(0, 239)}…` : a.text },
+        { type: 'TextBlock', wrap: true, spacing: 'None', text: clip(a.text, 240) },
         { type: 'TextBlock', wrap: true, spacing: 'None', isSubtle: true, text: `${ownerText(a)} · ${a.dueDate ? `due ${ukDate(a.dueDate)}${overdue ? ' (overdue)' : ''}` : 'no due date'}` },
         ...(latest ? [{ type: 'TextBlock', wrap: true, spacing: 'None', isSubtle: true, text: `Latest: ${updateLine(latest, 200)}` }] : []),
       ],

@@ -14,3 +14,15 @@ export function humanise(key: string): string {
   const words = key.replace(/_/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** A calendar day (YYYY-MM-DD, London) as UK users read it, e.g. "Tue 12 Jan 2027". */
+export const ukDate = (d: string): string => DateTime.fromISO(d, { zone: ZONE }).toFormat('ccc d LLL yyyy');
+
+/** Text cut to `n` characters with an ellipsis, so a long update cannot push a card past Teams' size limit. */
+export const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/**
+ * Largest card JSON the bot posts (characters). Teams refuses messages over about 28 KB;
+ * the margin covers the activity around the card.
+ */
+export const TEAMS_CARD_LIMIT = 26_000;

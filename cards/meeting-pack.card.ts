@@ -1,6 +1,6 @@
-import { ukDate, updateLine, type UpdateLike } from './action.card.js';
+import { updateLine, type UpdateLike } from './action.card.js';
 import { STATUS_LABELS } from './actions.verbs.js';
-import { ukDateTime } from './format.js';
+import { clip, TEAMS_CARD_LIMIT, ukDate, ukDateTime } from './format.js';
 import type { AdaptiveCard } from './review.card.js';
 
 interface PackActionLike {
@@ -29,7 +29,6 @@ export interface MeetingPackView {
   figures: { crime: number; nchi: number; byDistrict: readonly { district: string; crime: number; nchi: number }[]; actionsByStatus: readonly { status: string; count: number }[]; overdueActions: number };
 }
 
-const TEAMS_CARD_LIMIT = 26_000;
 const tb = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text, wrap: true, ...extra });
 const item = (n: number, title: string, lines: readonly Record<string, unknown>[] = []) => ({
   type: 'Container', separator: true, spacing: 'Medium',
@@ -37,7 +36,6 @@ const item = (n: number, title: string, lines: readonly Record<string, unknown>[
 });
 const bullet = (text: string) => tb(`• ${text}`, { spacing: 'None' });
 const subtle = (text: string) => tb(text, { isSubtle: true, spacing: 'None' });
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 function actionLines(a: PackActionLike, max: number): Record<string, unknown>[] {
   const due = a.dueDate ? ` · due ${ukDate(a.dueDate)}${a.overdue ? ' (OVERDUE)' : ''}` : '';

@@ -1,6 +1,7 @@
 import { Template } from 'adaptivecards-templating';
 import { strandChartDataUrl, type ChartFonts } from './chart.js';
-import { ukDateTime } from './format.js';
+import { PILLAR_LABELS } from './actions.verbs.js';
+import { humanise, ukDate, ukDateTime } from './format.js';
 import type { AdaptiveCard } from './review.card.js';
 import { SUMMARY_PERIOD_BUTTONS, SUMMARY_VERBS } from './summary.verbs.js';
 
@@ -130,7 +131,7 @@ function workSections(v: SummaryCardView): CardSection[] {
     facts: [
       ...v.plan.pillars.map((p) => ({ title: p.label, value: p.byStatus.map((s) => `${s.count} ${s.label}`).join(' · ') })),
       { title: 'Overdue actions', value: String(v.plan.overdue) },
-      ...(v.plan.overdueList ?? []).map((a) => ({ title: `Overdue ${a.ref}`, value: `${a.pillar.replace(/_/g, ' ')} · ${a.owner} · due ${a.dueDate}` })),
+      ...(v.plan.overdueList ?? []).map((a) => ({ title: `Overdue ${a.ref}`, value: `${PILLAR_LABELS[a.pillar] ?? humanise(a.pillar)} · ${a.owner} · due ${ukDate(a.dueDate)}` })),
     ],
   });
   return out;

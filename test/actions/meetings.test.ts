@@ -6,6 +6,7 @@ import { FakeConnector, type ConnectorCall } from '../helpers/fake-connector.js'
 import { bootHarness, occurrence, type Harness } from '../helpers/harness.js';
 import { say } from '../helpers/teams.js';
 import { counts, registerMembers } from './helpers.js';
+import { TEAMS_CARD_LIMIT } from '../../cards/format.js';
 
 const OXFORD = readFileSync(new URL('./fixtures/oxford-plan.csv', import.meta.url), 'utf8');
 const cardText = (r: { replies: ConnectorCall[] }) => JSON.stringify(FakeConnector.card(r.replies[0]));
@@ -45,7 +46,7 @@ describe('meetings and the meeting pack', () => {
     expect(text).toContain('Hate occurrences flagged since the last tactical meeting (20 Oct 2026): 2 crimes, 1 NCHI.');
     expect(text).toContain('• Bradford: 1 crime, 0 NCHI');
     expect(text).not.toContain('P-V'); // no victim references
-    expect(text.length).toBeLessThan(28_000);
+    expect(text.length).toBeLessThanOrEqual(TEAMS_CARD_LIMIT);
     const meeting = await h.db.selectFrom('meetings').select(['id', 'pack_posted_at']).where('starts_at', '>', new Date('2026-11-21T00:00:00Z')).executeTakeFirstOrThrow();
     expect(meeting.pack_posted_at).not.toBeNull();
     expect((await listAudit(h.db, 'meeting', meeting.id)).map((a) => a.action)).toEqual(['meeting.scheduled', 'meeting.pack_posted']);

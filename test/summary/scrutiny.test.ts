@@ -4,6 +4,7 @@ import { generateOccurrences } from '../../scripts/sample-data.lib.js';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import { bootHarness, message, people, personal, type Harness } from '../helpers/harness.js';
 import { knownUser } from '../helpers/teams.js';
+import { TEAMS_CARD_LIMIT } from '../../cards/format.js';
 
 const NOW = new Date('2026-11-20T10:00:00Z');
 const LOCATION_TYPE_LABELS = ['Residential', 'Street', 'Public transport', 'Night time economy', 'School', 'Workplace', 'Online'];
@@ -52,7 +53,7 @@ describe('scrutiny pack', () => {
     const json = JSON.stringify(card);
     expect(card.body[0].text).toBe('Scrutiny pack (anonymised) · All districts');
     expect(json).toContain('Random sample: 5 of');
-    expect(json.length).toBeLessThan(28_000);
+    expect(json.length).toBeLessThanOrEqual(TEAMS_CARD_LIMIT);
     expect(json).toMatch(/data:image\/png;base64,/);
     const leaks = secrets().filter((s) => json.includes(s) || csv.includes(s));
     expect(leaks).toEqual([]);
