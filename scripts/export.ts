@@ -9,29 +9,22 @@ import { z } from 'zod';
 import { loadConfig } from '../bot/config.js';
 import { openDatabase } from '../db/database.js';
 import { exportPlan } from '../db/actions/plan.service.js';
+import { systemActor } from '../db/actions/actions.service.js';
+import { runningBot } from './running-bot.js';
 
 function fail(message: string, code: number): never {
   console.error(message);
   process.exit(code);
 }
 
-/** With PGlite a running bot owns the data folder. */
-async function botIsRunning(port: number): Promise<boolean> {
-  try {
-    return (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1500) })).ok;
-  } catch {
-    return false;
-  }
-}
-
 const parsed = z.tuple([z.enum(['actions']), z.string().min(1)]).safeParse(process.argv.slice(2));
 if (!parsed.success) fail('Usage: npm run export -- actions <file.csv>   (- writes to standard output)', 2);
 const [, file] = parsed.data;
 const config = loadConfig();
-if (config.database.kind === 'pglite' && (await botIsRunning(config.port))) fail('Stop the bot first: the embedded database (PGlite) can be opened by one process at a time.', 2);
+if (await runningBot(config)) fail('Stop the bot first: the embedded database (PGlite) can be opened by one process at a time.', 2);
 const db = await openDatabase(config.database);
 try {
-  const { csv, count } = await exportPlan(db, { userId: null, name: 'Plan export', upn: null, roles: ['admin'], label: 'system:export' }, `export to ${file}`);
+  const { csv, count } = await exportPlan(db, systemActor('Plan export', 'system:export'), `export to ${file}`);
   if (file === '-') process.stdout.write(csv);
   else writeFileSync(file, csv, 'utf8');
   console.error(`Exported ${count} action(s)${file === '-' ? '' : ` to ${file}`}.`);

@@ -14,6 +14,8 @@ import { ValidationError } from '../db/errors.js';
 import { ingestOccurrences, validateFeed } from '../db/occurrences/occurrences.service.js';
 import { importRoster } from '../db/users/users.service.js';
 import { importPlan } from '../db/actions/plan.service.js';
+import { systemActor } from '../db/actions/actions.service.js';
+import { runningBot } from './running-bot.js';
 
 const args = z.tuple([z.enum(['occurrences', 'users', 'actions']), z.string().min(1)]);
 const BATCH = 1000;
@@ -42,18 +44,6 @@ function parseLines(text: string): { lines: { line: number; value: unknown }[]; 
     }
   });
   return { lines: out, issues };
-}
-
-/** With PGlite a running bot owns the data folder, so the import goes through its feed endpoint. */
-async function runningBot(config: Config): Promise<string | null> {
-  if (config.database.kind !== 'pglite') return null;
-  const url = `http://127.0.0.1:${config.port}`;
-  try {
-    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1500) });
-    return res.ok ? url : null;
-  } catch {
-    return null;
-  }
 }
 
 async function importOccurrences(config: Config, text: string): Promise<void> {
@@ -129,7 +119,7 @@ async function importUsers(config: Config, text: string): Promise<void> {
 }
 
 async function importActions(config: Config, text: string): Promise<void> {
-  const results = await importCsv(config, 'actions', text, (db) => importPlan(db, text, { userId: null, name: 'Plan import', upn: null, roles: ['admin'], label: 'system:import' }, new Date()));
+  const results = await importCsv(config, 'actions', text, (db) => importPlan(db, text, systemActor('Plan import', 'system:import'), new Date()));
   for (const r of results) console.log(`line ${r.line}: ${r.ref} ${r.outcome}${r.changes?.length ? ` (${r.changes.join(', ')})` : ''}`);
   const n = (o: string) => results.filter((r) => r.outcome === o).length;
   console.error(`Imported ${results.length} action(s): ${n('created')} created, ${n('updated')} updated, ${n('unchanged')} unchanged.`);

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'restify';
 import { z } from 'zod';
 import { importPlan } from '../../db/actions/plan.service.js';
+import { systemActor } from '../../db/actions/actions.service.js';
 import { ValidationError } from '../../db/errors.js';
 import { importRoster } from '../../db/users/users.service.js';
 import type { BotDeps } from '../teams/context.js';
@@ -32,7 +33,7 @@ export function importHandler(deps: BotDeps) {
     try {
       const results =
         kind.data === 'actions'
-          ? await importPlan(deps.db, text, { userId: null, name: 'Plan import', upn: null, roles: ['admin'], label: 'system:import-api' }, deps.clock())
+          ? await importPlan(deps.db, text, systemActor('Plan import', 'system:import-api'), deps.clock())
           : await importRoster(deps.db, text, 'system:import-api');
       deps.logger.info({ kind: kind.data, rows: results.length }, 'import applied');
       res.send(200, { results });

@@ -143,6 +143,9 @@ export interface ActionActor {
 }
 
 /** Whether the actor holds any of the roles (admin holds every role). */
+/** The actor of an import or export run by the system (full rights; audited under `label`). */
+export const systemActor = (name: string, label: string): ActionActor => ({ userId: null, name, upn: null, roles: ['admin'], label });
+
 export const actorHas = (a: ActionActor, ...roles: string[]): boolean => a.roles.includes('admin') || roles.some((r) => a.roles.includes(r));
 
 /** Whether the actor is the action's holder (the person, or the agency's named contact). */
