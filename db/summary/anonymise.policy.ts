@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { humanise } from './report.policy.js';
+import { humanise, SOURCE_LABELS } from './report.policy.js';
 
 /**
  * The only columns a scrutiny sample reads (scrutiny.queries.ts): no reference, id, person or
@@ -55,7 +55,6 @@ export interface AnonymisedCase {
   checklist: { yes: number; no: number; na: number; noItems: string[] };
 }
 
-const SOURCES: Record<string, string> = { rms: 'Records system', third_party: 'Third party reporting centre', online: 'Online report', manual: 'Manual flag' };
 
 /** "2026-10" → "Oct 2026". */
 export function monthLabel(key: string | null): string | null {
@@ -99,7 +98,7 @@ export function anonymiseCases(rows: readonly ScrutinyRow[], strandOrder: readon
         recordedAs: r.recorded_as === 'nchi' ? 'NCHI' : 'Crime',
         offence: r.recorded_as === 'nchi' ? 'Non-crime hate incident' : cleanClassification(r.offence, 'Offence not recorded'),
         strands: [...r.strands].sort((a, b) => order(a) - order(b) || a.localeCompare(b)).map(humanise),
-        source: SOURCES[r.source] ?? 'Other',
+        source: SOURCE_LABELS[r.source] ?? 'Other',
         district: cleanClassification(r.district, 'Other'),
         locationType: locationType(r.location_type),
         status: humanise(r.status),

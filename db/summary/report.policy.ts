@@ -4,6 +4,7 @@ import type { OccurrenceCounts, Pair } from './occurrence.queries.js';
 import type { Period } from './period.policy.js';
 import { suppressChartPoint, suppressCompared, suppressOne, suppressTable } from './suppression.policy.js';
 import type { ComparedRow, ComplianceRow, PillarRow, SummaryReport } from './summary.types.js';
+import { PILLARS, STATUSES } from '../actions/actions.model.js';
 
 /** Settings a summary follows (from the bot's config). */
 export interface SummarySettings {
@@ -42,12 +43,10 @@ export const humanise = (key: string): string => {
 };
 
 const TYPE_LABELS: Record<string, string> = { crime: 'Crimes', nchi: 'Non-crime hate incidents' };
-const SOURCE_LABELS: Record<string, string> = { rms: 'Records system (RMS)', third_party: 'Third party reporting centre', online: 'Online report', manual: 'Manual flag' };
+/** Occurrence sources as summaries and scrutiny packs name them. */
+export const SOURCE_LABELS: Record<string, string> = { rms: 'Records system (RMS)', third_party: 'Third party reporting centre', online: 'Online report', manual: 'Manual flag' };
 const RISK_LABELS: Record<string, string> = { standard: 'Standard', medium: 'Medium', high: 'High', ungraded: 'Not yet graded' };
-/** Pillar keys of the delivery plan (as db/actions stores them), in plan order. */
-const PILLARS = ['prevention', 'responding', 'increasing_reporting', 'supporting_victims', 'building_understanding', 'investigation_quality'];
 const PILLAR_LABELS: Record<string, string> = { responding: 'Responding in communities', investigation_quality: 'Investigation quality' };
-const STATUSES = ['not_started', 'in_progress', 'bau', 'completed', 'discharged'];
 const STATUS_LABELS: Record<string, string> = { not_started: 'not started', in_progress: 'in progress', bau: 'BAU', completed: 'completed', discharged: 'discharged' };
 
 /** Keys in a fixed order first, then any others alphabetically (never by size). */
