@@ -7,6 +7,7 @@ import type { OutboxTable } from './outbox/outbox.table.js';
 import type { ReviewDecisionsTable, ReviewsTable } from './reviews/reviews.table.js';
 import type { PromptPostsTable, ScheduledReviewsTable } from './schedule/schedule.table.js';
 import type { UsersTable } from './users/users.table.js';
+import type { SummaryExportsTable } from './summary/summary.table.js';
 
 /** Every table the bot owns, keyed by SQL name. */
 export interface Database {
@@ -25,6 +26,7 @@ export interface Database {
   meetings: MeetingsTable;
   actions: ActionsTable;
   action_updates: ActionUpdatesTable;
+  summary_exports: SummaryExportsTable;
 }
 
 /** A connection or an open transaction: repositories accept either. */

@@ -1,9 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database, Db } from '../schema.js';
-import type { SummaryTables } from './summary.table.js';
+import type { Db } from '../schema.js';
 
-const tables = (db: Db) => (db as Kysely<Database>).withTables<SummaryTables>();
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A download link token: 32 random bytes, base64url (43 characters). */
@@ -15,8 +12,8 @@ export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
  */
 export async function storeExport(db: Db, file: { kind: string; filename: string; content: string; createdBy: string; expiresAt: Date }, now: Date): Promise<{ id: string; token: string }> {
   const token = randomBytes(32).toString('base64url');
-  await tables(db).deleteFrom('summary_exports').where('expires_at', '<', now).execute();
-  const row = await tables(db)
+  await db.deleteFrom('summary_exports').where('expires_at', '<', now).execute();
+  const row = await db
     .insertInto('summary_exports')
     .values({ token_hash: hash(token), kind: file.kind, filename: file.filename, content: file.content, created_by: file.createdBy, expires_at: file.expiresAt, created_at: now })
     .returning('id')
@@ -27,7 +24,7 @@ export async function storeExport(db: Db, file: { kind: string; filename: string
 /** The file of a valid, unexpired token (counting the download), or null. */
 export async function takeExport(db: Db, token: string, now: Date): Promise<{ id: string; kind: string; filename: string; content: string; downloads: number } | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
-  const row = await tables(db)
+  const row = await db
     .updateTable('summary_exports')
     .set((eb) => ({ downloads: eb('downloads', '+', 1) }))
     .where('token_hash', '=', hash(token))

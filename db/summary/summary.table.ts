@@ -1,9 +1,8 @@
-import type { Generated, Selectable } from 'kysely';
+import type { Generated } from 'kysely';
 
 /**
  * Short-lived CSV downloads (scrutiny packs). Only the SHA-256 of the link's token is stored;
- * the content is already anonymised. Not in db/schema.ts: the repository adds it with
- * `withTables` (see summary.repository.ts).
+ * the content is already anonymised.
  */
 export interface SummaryExportsTable {
   id: Generated<string>;
@@ -16,9 +15,3 @@ export interface SummaryExportsTable {
   expires_at: Date;
   downloads: Generated<number>;
 }
-export type SummaryExportRow = Selectable<SummaryExportsTable>;
-
-/** The tables of this feature, for `db.withTables<SummaryTables>()`. */
-export type SummaryTables = {
-  summary_exports: SummaryExportsTable;
-};
