@@ -1,31 +1,45 @@
 import { sql } from 'kysely';
+import { z } from 'zod';
 import type { Db } from '../schema.js';
 
-/** A review prompt (issue 3); rendered when sent, so a late send shows the current state. */
-export interface ReviewPromptPayload {
-  type: 'review_prompt';
-  scheduledReviewId: string;
-  step: 'prompt' | 'chase' | 'escalate_supervisor' | 'escalate_channel' | 'snoozed';
-  mode: 'post';
-  /** The owner could not be reached in Teams: this copy went to the review channel instead. */
-  unreachable: boolean;
-  /** District whose review channels take the prompt if the owner's chat refuses it (403). */
-  district: string;
-}
+const id = z.string().min(1);
+const reroute = z.object({ district: z.string() }).optional();
 
 /**
- * What the dispatcher should send. Review cards and prompts are rendered at send time so a late
- * send shows the current state; `card` carries a card rendered when queued (digests, reminders).
- * `conversationId` of a message is a conversation id, or `user:<uuid>` for a user's personal chat
- * (created when none exists yet).
+ * What the dispatcher should send, as stored in the outbox. Review cards and prompts are rendered
+ * at send time so a late send shows the current state; `card` carries a card rendered when queued
+ * (digests, reminders). A message's `conversationId` is a conversation id, or `user:<uuid>` for
+ * a user's personal chat (created when none exists yet). Rows are read back through this schema,
+ * so a row queued by another build that this one cannot read is set aside, not half-sent.
  */
-export type OutboxPayload =
-  | { type: 'review_card'; occurrenceId: string; mode: 'post' }
-  | { type: 'review_card'; occurrenceId: string; mode: 'update'; activityId: string }
-  | ReviewPromptPayload
-  | { type: 'review_prompt_update'; scheduledReviewId: string; activityId: string }
-  | { type: 'card'; card: Record<string, unknown>; text?: string; reroute?: { district: string } }
-  | { type: 'text'; text: string; reroute?: { district: string } };
+export const outboxPayloadSchema = z.union([
+  z.object({ type: z.literal('review_card'), occurrenceId: id, mode: z.literal('post') }),
+  z.object({ type: z.literal('review_card'), occurrenceId: id, mode: z.literal('update'), activityId: id }),
+  z.object({
+    type: z.literal('review_prompt'),
+    scheduledReviewId: id,
+    step: z.enum(['prompt', 'chase', 'escalate_supervisor', 'escalate_channel', 'snoozed']),
+    mode: z.literal('post'),
+    /** The owner could not be reached in Teams: this copy went to the review channel instead. */
+    unreachable: z.boolean(),
+    /** District whose review channels take the prompt if the owner's chat refuses it (403). */
+    district: z.string(),
+  }),
+  z.object({ type: z.literal('review_prompt_update'), scheduledReviewId: id, activityId: id }),
+  z.object({ type: z.literal('card'), card: z.record(z.unknown()), text: z.string().optional(), reroute }),
+  z.object({ type: z.literal('text'), text: z.string(), reroute }),
+]);
+export type OutboxPayload = z.infer<typeof outboxPayloadSchema>;
+/** A review prompt (issue 3); rendered when sent, so a late send shows the current state. */
+export type ReviewPromptPayload = Extract<OutboxPayload, { type: 'review_prompt' }>;
+
+/** What is wrong with a payload, told against the variant its `type` names (a union's own message is just "Invalid input"). */
+function describeProblem(error: z.ZodError): string {
+  const union = error.issues.find((i) => i.code === 'invalid_union');
+  const closest = union?.unionErrors.map((e) => e.issues).filter((issues) => !issues.some((i) => i.path[0] === 'type')).sort((a, b) => a.length - b.length)[0];
+  const issues = closest ?? error.issues;
+  return issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
+}
 
 /** A message to queue; `dedupeKey` makes enqueueing idempotent (the same key is queued once, ever). */
 export interface OutboxMessage {
@@ -77,7 +91,7 @@ export async function claimDue(db: Db, worker: string, now: Date, limit: number,
   // Fair shares: at most `perConversation` messages of one conversation per claim, so a busy
   // review channel (paced by Teams' per-conversation limits) cannot hold back everyone's prompts.
   // Window functions cannot take row locks, so the candidates are chosen first and locked after.
-  const rows = await sql<{ id: string | number; dedupe_key: string; conversation_id: string; payload: OutboxPayload; attempts: number }>`
+  const rows = await sql<{ id: string | number; dedupe_key: string; conversation_id: string; payload: unknown; attempts: number }>`
     update outbox set status = 'sending', claimed_by = ${worker}, claimed_until = ${leaseUntil}, attempts = attempts + 1
     where id in (
       select id from outbox
@@ -93,13 +107,17 @@ export async function claimDue(db: Db, worker: string, now: Date, limit: number,
       and ((status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and claimed_until < ${now}))
       for update skip locked)
     returning id, dedupe_key, conversation_id, payload, attempts`.execute(db);
-  return rows.rows.map((r) => ({
-    id: String(r.id),
-    dedupeKey: r.dedupe_key,
-    conversationId: r.conversation_id,
-    payload: r.payload,
-    attempts: r.attempts,
-  }));
+  const claimed: ClaimedMessage[] = [];
+  for (const r of rows.rows) {
+    const payload = outboxPayloadSchema.safeParse(typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload);
+    if (payload.success) {
+      claimed.push({ id: String(r.id), dedupeKey: r.dedupe_key, conversationId: r.conversation_id, payload: payload.data, attempts: r.attempts });
+      continue;
+    }
+    const problem = describeProblem(payload.error);
+    await markFailed(db, String(r.id), worker, { status: 'dead', error: `unreadable payload, not sent: ${problem}`.slice(0, 1000) });
+  }
+  return claimed;
 }
 
 /**

@@ -95,6 +95,23 @@ describe('delivery across replicas and crashes', () => {
     }
   });
 
+  it('a queued message this build cannot read is set aside with the reason, and the rest are still sent', async () => {
+    const h = await bootHarness();
+    try {
+      await h.send(message('subscribe'));
+      const before = h.connector.posted(channel.id).length;
+      const row = (payload: unknown, key: string) => ({ dedupe_key: key, kind: 'text', conversation_id: channel.id, payload: JSON.stringify(payload), claimed_by: null, claimed_until: null, last_error: null, result_activity_id: null, sent_at: null, next_attempt_at: h.clock.now() });
+      await h.db.insertInto('outbox').values([row({ type: 'review_prompt', scheduledReviewId: 'x', step: 'prompt', mode: 'post' }, 'old-build'), row({ type: 'text', text: 'Hello from the outbox' }, 'good')]).execute();
+      await h.bot.dispatcher.drain();
+      expect(h.connector.posted(channel.id).slice(before).map((c) => c.body.text)).toEqual(['Hello from the outbox']);
+      const bad = await h.db.selectFrom('outbox').select(['status', 'last_error']).where('dedupe_key', '=', 'old-build').executeTakeFirstOrThrow();
+      expect(bad.status).toBe('dead');
+      expect(bad.last_error).toMatch(/unreadable payload, not sent: .*unreachable/);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('the weekday digest lists what was flagged, what is due today, overdue by owner and high-risk open cases', async () => {
     const h = await bootHarness();
     try {
