@@ -11,7 +11,6 @@ export const summaryShowSchema = z.object({
     .transform((v) => (typeof v === 'string' && v.trim() ? v.trim() : null))
     .pipe(z.string().max(100, 'a district name is at most 100 characters').nullable()),
 });
-export type SummaryShowData = z.infer<typeof summaryShowSchema>;
 
 /** The period buttons under a summary. */
 export const SUMMARY_PERIOD_BUTTONS = [

@@ -35,7 +35,6 @@ export const promptSubmitSchema = z.object({
     .transform((v) => v?.trim() || null),
   snooze: z.union([z.literal(''), z.undefined(), z.enum(SNOOZE_CHOICES, { errorMap: () => ({ message: 'choose 1 hour, 4 hours or tomorrow 09:00' }) })]).transform((v) => v || null),
 });
-export type PromptSubmitData = z.infer<typeof promptSubmitSchema>;
 
 /** Checklist answer values on the card. */
 export const CARD_DECISIONS = ['yes', 'no', 'na'] as const;

@@ -20,8 +20,6 @@ export const PILLAR_TITLES: Record<Pillar, string> = {
 /** Action statuses (seed 004); only the tactical lead (a manager) discharges. */
 export const STATUSES = ['not_started', 'in_progress', 'bau', 'completed', 'discharged'] as const;
 export type ActionStatus = (typeof STATUSES)[number];
-/** Statuses a holder or coordinator may set (discharge is its own command). */
-export const SETTABLE_STATUSES = ['not_started', 'in_progress', 'bau', 'completed'] as const;
 /** Open actions: their holders are asked for updates before each tactical meeting. */
 export const OPEN_STATUSES: readonly ActionStatus[] = ['not_started', 'in_progress', 'bau'];
 /** Statuses in which a past due date makes an action overdue (BAU has no end to miss). One rule for lists, chases, packs and summaries. */

@@ -39,7 +39,6 @@ export interface ActionsTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
-export type ActionRow = Selectable<ActionsTable>;
 
 export interface ActionUpdatesTable {
   id: Generated<string>;
@@ -52,4 +51,3 @@ export interface ActionUpdatesTable {
   author_name: string;
   created_at: Generated<Date>;
 }
-export type ActionUpdateRow = Selectable<ActionUpdatesTable>;

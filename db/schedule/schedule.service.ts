@@ -8,7 +8,7 @@ import { enqueueMessages, type OutboxMessage, type ReviewPromptPayload } from '.
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
 import { planReviews, REVIEW_TITLES, type ReviewKind, type ReviewPolicy } from './schedule.policy.js';
-import { nextEvent, nextStepAt, stepTime, type StepName, type StepTiming } from './schedule.steps.js';
+import { nextEvent, nextStepAt, type StepName, type StepTiming } from './schedule.steps.js';
 import type { ScheduledReviewRow } from './schedule.table.js';
 
 export { DEFAULT_REVIEW_POLICY, REVIEW_KINDS, REVIEW_TITLES, reviewPolicySchema, type ReviewKind, type ReviewPolicy } from './schedule.policy.js';
@@ -403,9 +403,6 @@ export async function digestFor(db: Db, districts: readonly string[] | null, sin
     highRiskOpen: high.rows,
   };
 }
-
-/** Step time helper re-exported for cards: when a review's owner is chased, escalated, and so on. */
-export { stepTime };
 
 /**
  * Queues the weekday digest for every active review channel (issue 3): one per channel per
