@@ -61,6 +61,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Datab
     // JIT off for these connections: the bot's queries are short, and in the summary benchmark at
     // 1,000,000 occurrences JIT compilation alone took 175 ms of a 1 s query.
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolMax, options: '-c jit=off' });
+    // An idle connection the server closes (restart, failover, admin terminate) is an 'error' on
+    // the pool; unhandled, it would end the process. The pool drops that client and the next
+    // query connects afresh; errors of queries themselves still reach their callers.
+    pool.on('error', () => undefined);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     let release: (() => Promise<void>) | null = null;

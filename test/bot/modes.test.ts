@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeConnector } from '../helpers/fake-connector.js';
-import { bootHarness, channel, freshDatabase, message, occurrence, people } from '../helpers/harness.js';
+import { sql } from 'kysely';
+import { bootHarness, channel, dbKind, freshDatabase, message, occurrence, people } from '../helpers/harness.js';
 import { ConfigError, loadConfig } from '../../bot/config.js';
 
 describe('modes, restarts and roles', () => {
@@ -139,6 +140,27 @@ describe('upgrades', () => {
       expect((await sql`select count(*)::int as n from summary_exports`.execute(db)).rows).toEqual([{ n: 0 }]);
     } finally {
       await db.destroy();
+    }
+  });
+});
+
+describe.skipIf(dbKind !== 'postgres')('a PostgreSQL server that drops connections', () => {
+  it('the bot carries on when the server terminates its idle connections (restart, failover)', async () => {
+    const pg = (await import('pg')).default;
+    const h = await bootHarness();
+    try {
+      expect((await h.ingest(occurrence())).status).toBe(201); // the pool now holds idle connections
+      const { current_database: name } = (await sql<{ current_database: string }>`select current_database()`.execute(h.db)).rows[0]!;
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      const killed = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+      await admin.end();
+      expect(killed.rowCount).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 200)); // let the pool see the closed sockets
+      expect((await h.ingest(occurrence())).status).toBe(201);
+      expect((await fetch(`${h.bot.url}/healthz`)).status).toBe(200);
+    } finally {
+      await h.close();
     }
   });
 });
