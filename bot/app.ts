@@ -128,7 +128,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const port = (server.address() as AddressInfo).port;
   if (options.dispatcher !== false) dispatcher.start();
   const jobs = options.jobs ?? config.jobs.enabled ? startJobs({ db, schedule: config.schedule, clock, kickOutbox: deps.kickOutbox, log: logger }, config.jobs, featureJobs({ db, config, clock, kickOutbox: deps.kickOutbox })) : null;
-  logger.info({ port, mode: config.microsoftApp ? 'authenticated' : 'local', database: config.database.kind }, 'bot listening');
+  logger.info({ port, mode: config.microsoftApp ? 'authenticated' : 'local', database: config.database.kind, node: process.version }, 'bot listening');
   const running = dispatcher;
   return {
     url: `http://127.0.0.1:${port}`,

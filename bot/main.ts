@@ -4,6 +4,13 @@ import { DatabaseBusyError } from '../db/database.js';
 import { createLogger } from './logger.js';
 import { hasRoster } from '../db/users/users.service.js';
 
+// Node 20 reached end of life on 30 April 2026; npm ci brings Node 24 (npm's `node` package) and npm scripts run on it.
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 24) {
+  console.error(`cannot start: Node ${process.version} is older than Node 24 LTS; run the bot with npm start (it uses the Node 24 that npm ci installs)`);
+  process.exit(78);
+}
+
 let config;
 try {
   config = loadConfig();
