@@ -7,6 +7,8 @@ import { ConfigError, loadConfig } from '../../bot/config.js';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import { bootHarness, channel, executeInvoke, freshDatabase, message, occurrence, people, personal, resetDatabase, type Harness } from '../helpers/harness.js';
 import { knownUser } from '../helpers/teams.js';
+import { enqueueMessages } from '../../db/outbox/outbox.service.js';
+import { sql } from 'kysely';
 
 /** A loopback HTTP server standing in for an attacker's service URL; it counts what reaches it. */
 class EvilHost {
@@ -124,6 +126,21 @@ describe('service URL allow-list (local mode, allow-list = the fake connector on
     expect(rows[0]!.last_error).toContain(new URL(evil.url).origin);
     expect(rows[0]!.last_error).toContain('SERVICE_URL_ALLOWLIST');
     expect(log.lines.some((l) => l.level === 40 && l.serviceUrlOrigin === new URL(evil.url).origin && l.outboxId)).toBe(true);
+  });
+
+  it('opens a personal chat only through a trusted service URL, even when the most recent stored conversation names another', async () => {
+    const officerId = await knownUser(h, { id: people.officer.id, aadObjectId: people.officer.aadObjectId, name: 'Megan Bowen', upn: 'meganb@force.police.uk' });
+    await h.send(message('help'));
+    const other = { ...channel, id: '19:other@thread.tacv2', name: 'Other' };
+    await h.send(message('help', people.coordinator, other));
+    // The newest conversation now names the untrusted host.
+    await sql`update conversations set reference = jsonb_set(reference::jsonb, '{serviceUrl}', to_jsonb(${evil.url}::text)), updated_at = now() + interval '1 hour' where id = ${other.id}`.execute(h.db);
+    await enqueueMessages(h.db, [{ dedupeKey: 'hello-officer', conversationId: `user:${officerId}`, payload: { type: 'text', text: 'Hello Megan' } }], h.clock.now());
+    await h.bot.dispatcher.drain();
+    expect(evil.requests).toEqual([]);
+    expect(connector.creations.map((c) => c.body.members?.[0]?.id)).toEqual([people.officer.id]);
+    const row = await h.db.selectFrom('outbox').select(['status']).where('dedupe_key', '=', 'hello-officer').executeTakeFirstOrThrow();
+    expect(row.status).toBe('sent');
   });
 
   it('a local activity forging another user’s AAD object id does not get that user’s roles, nor take over their row', async () => {
