@@ -8,6 +8,7 @@ import { FakeConnector } from '../helpers/fake-connector.js';
 import { bootHarness, channel, executeInvoke, freshDatabase, message, occurrence, people, personal, resetDatabase, type Harness } from '../helpers/harness.js';
 import { knownUser } from '../helpers/teams.js';
 import { enqueueMessages } from '../../db/outbox/outbox.service.js';
+import { rememberTeamsUser } from '../../db/users/users.service.js';
 import { sql } from 'kysely';
 
 /** A loopback HTTP server standing in for an attacker's service URL; it counts what reaches it. */
@@ -154,6 +155,17 @@ describe('service URL allow-list (local mode, allow-list = the fake connector on
     // The real coordinator still holds their roles.
     await h.send(message('subscribe'));
     expect(connector.posted(channel.id).at(-1)?.body.text).toContain('now a review channel');
+  });
+
+  it('an unproven AAD object id (e.g. an @mention in local mode) never moves a user row to another Teams account; an authenticated one may', async () => {
+    const alexId = await knownUser(h, { id: people.coordinator.id, aadObjectId: 'aad-coord', name: 'Alex Wilber', upn: 'alexw@force.police.uk' }, { roles: ['coordinator'], onRoster: true });
+    const forged = await rememberTeamsUser(h.db, { teamsId: '29:mallory', aadObjectId: 'aad-coord', name: 'Alex Wilber', upn: null });
+    expect(forged.id).not.toBe(alexId);
+    expect(forged).toMatchObject({ roles: [], aadObjectId: null });
+    expect(await h.db.selectFrom('users').select('teams_id').where('id', '=', alexId).executeTakeFirstOrThrow()).toEqual({ teams_id: people.coordinator.id });
+    // Authenticated: Teams vouches for the AAD object id (e.g. the bot was registered again and Teams ids changed).
+    const moved = await rememberTeamsUser(h.db, { teamsId: '29:coord-new', aadObjectId: 'aad-coord', name: 'Alex Wilber', upn: null }, { rebind: true });
+    expect(moved).toMatchObject({ id: alexId, teamsId: '29:coord-new', roles: ['coordinator'] });
   });
 
   it('links a roster entry to a Teams account that Teams introduced before its first message (UPN from the trusted member look-up)', async () => {
