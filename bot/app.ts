@@ -18,6 +18,7 @@ import { createRenderer } from './proactive/renderer.js';
 import type { BotDeps } from './teams/context.js';
 import { registerSummaryRoutes } from './http/summary.routes.js';
 import { createTeamsApp } from './teams/teams-app.js';
+import { serviceUrlGuard } from './teams/service-url.guard.js';
 
 /** Thrown when the HTTP port is taken. */
 export class PortInUseError extends Error {}
@@ -87,6 +88,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     pollSeconds: config.outbox.pollSeconds,
     maxAttempts: config.outbox.maxAttempts,
     concurrency: p.concurrency,
+    serviceUrlAllowlist: config.serviceUrlAllowlist,
   });
   const app = createTeamsApp(deps, adapter, botAppId);
 
@@ -94,7 +96,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const parseBody = restify.plugins.bodyParser({ maxBodySize: config.ingestMaxBodyBytes, mapParams: false });
   // Imports read their CSV body raw (their own route reader); everything else is parsed here.
   server.use(parseBody.map((handler) => (req: restify.Request, res: restify.Response, next: restify.Next) => (req.getPath().startsWith('/api/imports/') ? next() : handler(req, res, next))));
-  server.post('/api/messages', async (req, res) => {
+  server.post('/api/messages', serviceUrlGuard(config, logger), async (req, res) => {
     await adapter.process(req, res, async (ctx) => {
       await app.run(ctx);
     });

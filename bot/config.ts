@@ -3,6 +3,7 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { DEFAULT_REVIEW_POLICY, reviewPolicySchema, type ReviewPolicy, type ScheduleConfig } from '../db/schedule/schedule.service.js';
 import { checklistFileSchema, DEFAULT_CHECKLIST, type ChecklistItem } from '../db/reviews/reviews.service.js';
+import { parseServiceUrlAllowlist, type ServiceUrlPrefix } from '../db/conversations/service-urls.js';
 
 /** The five centrally monitored strands; they always exist (domain.md, "Strands"). */
 export const CORE_STRANDS = ['race', 'religion', 'sexual_orientation', 'disability', 'transgender'] as const;
@@ -53,6 +54,7 @@ const envSchema = z
     SMALL_NUMBER_THRESHOLD: z.coerce.number().int().min(0).max(100).default(5),
     SUMMARY_WEEKLY_CRON: z.string().default('0 8 * * 1'),
     SUMMARY_MONTHLY_CRON: z.string().default('0 8 1 * *'),
+    SERVICE_URL_ALLOWLIST: z.string().max(4000).optional(),
     PUBLIC_BASE_URL: z.string().url('PUBLIC_BASE_URL must be a URL such as https://bot.example.org').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -107,6 +109,8 @@ export interface Config {
   readonly summary: { readonly scrutinySampleSize: number; readonly suppressBelow: number; readonly weeklyCron: string; readonly monthlyCron: string };
   /** Public address of this bot, for links in cards (charts, CSV downloads); defaults to http://localhost:PORT. */
   readonly publicBaseUrl: string;
+  /** Bot Connector service URL prefixes the bot may contact (SERVICE_URL_ALLOWLIST); activities naming others are refused. */
+  readonly serviceUrlAllowlist: readonly ServiceUrlPrefix[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly timeZone: 'Europe/London';
 }
@@ -185,6 +189,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           ...(e.MicrosoftAppTenantId ? { tenantId: e.MicrosoftAppTenantId } : {}),
         }
       : null;
+  const serviceUrlAllowlist = parseServiceUrlAllowlist(e.SERVICE_URL_ALLOWLIST, microsoftApp !== null);
+  if (typeof serviceUrlAllowlist === 'string') throw new ConfigError(`Invalid configuration:\n  SERVICE_URL_ALLOWLIST: ${serviceUrlAllowlist}`);
   const config: Config = {
     port: e.PORT,
     host: e.HOST,
@@ -213,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     actions: { updateDaysBefore: e.MEETING_UPDATE_DAYS, nudgeDaysBefore: e.MEETING_NUDGE_DAYS, cron: e.ACTIONS_CRON },
     summary: { scrutinySampleSize: e.SCRUTINY_SAMPLE_SIZE, suppressBelow: e.SMALL_NUMBER_THRESHOLD, weeklyCron: e.SUMMARY_WEEKLY_CRON, monthlyCron: e.SUMMARY_MONTHLY_CRON },
+    serviceUrlAllowlist,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     timeZone: 'Europe/London',

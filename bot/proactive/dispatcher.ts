@@ -5,6 +5,8 @@ import { getConversation, latestConversation, markConversationInactive, personal
 import { claimDue, deferClaimed, enqueueMessages, markFailed, markSent, type ClaimedMessage, type OutboxPayload } from '../../db/outbox/outbox.service.js';
 import type { Database, Db } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
+import { isTrustedServiceUrl, originOf, type ServiceUrlPrefix } from '../../db/conversations/service-urls.js';
+import { retryAfterOf, retryDelayMs, statusOf } from './failures.js';
 import type { Pacer } from './pacing.js';
 
 /** What to send for a payload: a new activity, an update of an existing one, or nothing (why). */
@@ -27,27 +29,11 @@ export interface DispatcherDeps {
   pollSeconds: number;
   maxAttempts: number;
   concurrency: number;
+  /** SERVICE_URL_ALLOWLIST: a stored reference outside it is never sent to. */
+  serviceUrlAllowlist: readonly ServiceUrlPrefix[];
 }
 
 const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
-
-/** Backoff between attempts: 2^n seconds up to an hour, or the connector's Retry-After when longer. */
-export function retryDelayMs(attempts: number, retryAfterSeconds: number | null): number {
-  const backoff = Math.min(3600, 2 ** Math.min(attempts, 12)) * 1000;
-  return Math.max(backoff, (retryAfterSeconds ?? 0) * 1000);
-}
-
-function statusOf(e: unknown): number | null {
-  const err = e as { statusCode?: number; status?: number; response?: { status?: number } };
-  return err.statusCode ?? err.status ?? err.response?.status ?? null;
-}
-
-function retryAfterOf(e: unknown): number | null {
-  const headers = (e as { response?: { headers?: { get?: (k: string) => string | undefined } } }).response?.headers;
-  const v = headers?.get?.('retry-after');
-  const n = v ? Number(v) : NaN;
-  return Number.isFinite(n) ? n : null;
-}
 
 class Unreachable extends Error {}
 
@@ -175,6 +161,13 @@ export class OutboxDispatcher {
       const { conversation, userTeamsId } = await this.resolveTarget(m.conversationId);
       if (conversation && !conversation.active) throw new Unreachable('conversation inactive');
       if (!conversation && !userTeamsId) throw new Unreachable('conversation unknown');
+      // Checked again before each send: the reference may predate the allow-list or have been edited.
+      if (conversation && !isTrustedServiceUrl(this.deps.serviceUrlAllowlist, conversation.reference.serviceUrl)) {
+        const origin = originOf(conversation.reference.serviceUrl);
+        await markFailed(db, m.id, this.worker, { status: 'dead', error: `not sent: service URL ${origin} is not in SERVICE_URL_ALLOWLIST` });
+        logger.warn({ outboxId: m.id, conversationId: conversation.id, serviceUrlOrigin: origin }, 'outbox message not sent: the stored service URL is not trusted');
+        return;
+      }
       const rendered = await this.deps.renderer.render(m.payload, { conversationId: conversation?.id ?? m.conversationId, personal: Boolean(userTeamsId) || conversation?.conversationType === 'personal' });
       if (rendered.kind === 'skip') {
         await markFailed(db, m.id, this.worker, { status: 'skipped', error: rendered.reason });
@@ -271,9 +264,9 @@ export class OutboxDispatcher {
 
   /** Creates the user's personal chat with the bot (Teams allows it once the app is installed for them). */
   private async createPersonalChat(userTeamsId: string, r: Exclude<Rendered, { kind: 'skip' }>): Promise<{ conversationId: string; activityId: string | null }> {
-    const template = await latestConversation(this.deps.db);
+    const template = await latestConversation(this.deps.db, (url) => isTrustedServiceUrl(this.deps.serviceUrlAllowlist, url));
     const ref = template?.reference as Partial<ConversationReference> | undefined;
-    if (!ref?.serviceUrl) throw new Unreachable('no Teams service URL known yet: the bot has not been spoken to');
+    if (!ref?.serviceUrl) throw new Unreachable('no trusted Teams service URL known yet: the bot has not been spoken to');
     let conversationId = '';
     let activityId: string | null = null;
     let failure: unknown = null;

@@ -1,5 +1,6 @@
 import { TeamsInfo, TurnContext, type ConversationReference } from 'botbuilder';
 import { saveConversationReference } from '../../db/conversations/conversations.service.js';
+import { isTrustedServiceUrl } from '../../db/conversations/service-urls.js';
 import { effectiveRoles, knowsUpnOf, rememberTeamsUser } from '../../db/users/users.service.js';
 import type { Actor, BotDeps } from './context.js';
 
@@ -15,7 +16,8 @@ export function channelConversationId(id: string): string {
 export async function rememberConversation(deps: BotDeps, ctx: TurnContext): Promise<void> {
   const ref = TurnContext.getConversationReference(ctx.activity) as Partial<ConversationReference>;
   const conv = ctx.activity.conversation;
-  if (!conv?.id || !ref.serviceUrl) return;
+  // The route refuses untrusted service URLs already; a reference is never stored without one.
+  if (!conv?.id || !isTrustedServiceUrl(deps.config.serviceUrlAllowlist, ref.serviceUrl)) return;
   const id = channelConversationId(conv.id);
   const reference = { ...ref, conversation: { ...ref.conversation, id } } as Record<string, unknown>;
   delete reference.activityId;
@@ -30,22 +32,32 @@ export async function rememberConversation(deps: BotDeps, ctx: TurnContext): Pro
 }
 
 /**
- * Learns the sender (Teams id, AAD object id, name; UPN from the roster API the first time)
- * and resolves their roles. Local mode with no roster: everyone is a coordinator.
+ * Learns the sender and resolves their roles. Local mode with no roster: everyone is a coordinator.
+ *
+ * What an activity says about its sender is only as good as its source (issue 9, item 6). In
+ * authenticated mode the token proves the activity came through the Bot Connector, so Teams set
+ * `from.aadObjectId`. In local mode nothing is proven: `from.aadObjectId` and `from.name` are
+ * whatever the caller wrote, so the AAD object id and UPN are taken only from the member look-up
+ * on a trusted service URL, and a user row already bound to another Teams account is never
+ * re-bound (see rememberTeamsUser).
  */
 export async function resolveActor(deps: BotDeps, ctx: TurnContext): Promise<Actor | null> {
   const from = ctx.activity.from;
   if (!from?.id) return null;
+  const authenticated = deps.config.microsoftApp !== null;
   let upn: string | null = null;
-  if (!(await knowsUpnOf(deps.db, from.id)) && ctx.activity.type !== 'conversationUpdate' && ctx.activity.type !== 'installationUpdate') {
+  let aadObjectId: string | null = authenticated ? (from.aadObjectId ?? null) : null;
+  const lookup = ctx.activity.type !== 'conversationUpdate' && ctx.activity.type !== 'installationUpdate';
+  if (lookup && isTrustedServiceUrl(deps.config.serviceUrlAllowlist, ctx.activity.serviceUrl) && !(await knowsUpnOf(deps.db, from.id))) {
     try {
       const member = await TeamsInfo.getMember(ctx, from.id);
       upn = member.userPrincipalName ?? member.email ?? null;
+      aadObjectId = member.aadObjectId ?? aadObjectId;
     } catch (e) {
       deps.logger.debug({ err: (e as Error).message }, 'could not read the member profile; continuing without UPN');
     }
   }
-  const user = await rememberTeamsUser(deps.db, { teamsId: from.id, aadObjectId: from.aadObjectId ?? null, name: from.name ?? 'Unknown user', upn });
+  const user = await rememberTeamsUser(deps.db, { teamsId: from.id, aadObjectId, name: from.name ?? 'Unknown user', upn }, { rebind: authenticated });
   const roles = await effectiveRoles(deps.db, user, deps.config.microsoftApp === null);
   return { user, roles, label: `user:${user.id}` };
 }

@@ -121,10 +121,14 @@ export async function personalChatFor(db: Db, userId: string): Promise<{ teamsId
   return { teamsId: user.teams_id, conversation: conv ? await getConversation(db, conv.id) : null };
 }
 
-/** The most recently used conversation: its service URL, bot and tenant serve to open new chats. */
-export async function latestConversation(db: Db): Promise<StoredConversation | null> {
-  const any = await db.selectFrom('conversations').select(['id']).orderBy('updated_at', 'desc').executeTakeFirst();
-  return any ? getConversation(db, any.id) : null;
+/**
+ * The most recently used conversation whose reference `accept`s (by its service URL); its service
+ * URL, bot and tenant serve to open new chats. Looks at the 200 most recent conversations.
+ */
+export async function latestConversation(db: Db, accept: (serviceUrl: unknown) => boolean = () => true): Promise<StoredConversation | null> {
+  const rows = await db.selectFrom('conversations').select(['id', 'reference']).orderBy('updated_at', 'desc').limit(200).execute();
+  const hit = rows.find((r) => accept((r.reference as { serviceUrl?: unknown } | null)?.serviceUrl));
+  return hit ? getConversation(db, hit.id) : null;
 }
 
 /** Remembers a posted review card so later changes update it in place. Idempotent. */

@@ -41,55 +41,68 @@ export interface TeamsIdentity {
   upn: string | null;
 }
 
+/** How far the identity given to rememberTeamsUser may move a user row between Teams accounts. */
+export interface BindOptions {
+  /**
+   * The activity was authenticated (its token proves Teams sent it), so an AAD object id or UPN
+   * may move a row already bound to another Teams id. Default false (local mode, @mentions): a
+   * row bound to one Teams account is never re-bound to another.
+   */
+  rebind?: boolean;
+}
+
 /**
- * Learns or refreshes a user from a Teams activity, matching first on Teams id, then AAD
- * object id, then UPN (which links a roster entry to its Teams account).
+ * Learns or refreshes the user behind a Teams account (issue 9, item 6):
+ *  - the Teams id picks the row; else the AAD object id, then the UPN, pick a row no Teams
+ *    account holds yet (a roster entry), or with `rebind` any row;
+ *  - a row Teams introduced before its UPN was known (not on the roster) gives way to the roster
+ *    entry its UPN names: that entry takes the Teams account; the old row keeps its history, unbound;
+ *  - otherwise the AAD object id and UPN only fill blanks, and never take one another row holds.
+ * Callers pass `aadObjectId` and `upn` only from a trusted source: an authenticated activity, or
+ * the member look-up on a trusted service URL. `name` is the caller's claim; a roster row keeps its own.
  */
-export async function rememberTeamsUser(db: Db, who: TeamsIdentity): Promise<User> {
+export async function rememberTeamsUser(db: Db, who: TeamsIdentity, options: BindOptions = {}): Promise<User> {
   const upn = who.upn?.toLowerCase() ?? null;
+  const aad = who.aadObjectId;
   const candidates = await db
     .selectFrom('users')
     .selectAll()
-    .where((eb) =>
-      eb.or([
-        eb('teams_id', '=', who.teamsId),
-        ...(who.aadObjectId ? [eb('aad_object_id', '=', who.aadObjectId)] : []),
-        ...(upn ? [eb('upn', '=', upn)] : []),
-      ]),
-    )
+    .where((eb) => eb.or([eb('teams_id', '=', who.teamsId), ...(aad ? [eb('aad_object_id', '=', aad)] : []), ...(upn ? [eb('upn', '=', upn)] : [])]))
     .execute();
-  const match =
-    candidates.find((c) => c.teams_id === who.teamsId) ??
-    candidates.find((c) => who.aadObjectId && c.aad_object_id === who.aadObjectId) ??
-    candidates.find((c) => upn && c.upn === upn);
-  if (!match) {
+  const byTeams = candidates.find((c) => c.teams_id === who.teamsId);
+  const claimed = [aad ? candidates.find((c) => c.aad_object_id === aad) : undefined, upn ? candidates.find((c) => c.upn === upn) : undefined].find(
+    (c): c is UserRow => c !== undefined && c.id !== byTeams?.id,
+  );
+  let target = byTeams;
+  let released: UserRow | undefined;
+  if (claimed && (claimed.teams_id === null || options.rebind) && !byTeams?.on_roster) {
+    released = byTeams;
+    target = claimed;
+  }
+  const others = candidates.filter((c) => c.id !== target?.id && c.id !== released?.id);
+  const freeAad = aad && !others.some((c) => c.aad_object_id === aad) ? aad : null;
+  const freeUpn = upn && !others.some((c) => c.upn === upn) ? upn : null;
+  if (!target) {
     const row = await db
       .insertInto('users')
-      .values({ teams_id: who.teamsId, aad_object_id: who.aadObjectId, upn, name: who.name })
+      .values({ teams_id: who.teamsId, aad_object_id: freeAad, upn: freeUpn, name: who.name })
       .onConflict((oc) => oc.column('teams_id').doUpdateSet({ name: who.name, updated_at: sql`now()` }))
       .returningAll()
       .executeTakeFirstOrThrow();
     return toUser(row);
   }
-  const changed =
-    match.teams_id !== who.teamsId ||
-    (who.aadObjectId && match.aad_object_id !== who.aadObjectId) ||
-    (upn && match.upn !== upn) ||
-    (!match.on_roster && match.name !== who.name);
-  if (!changed) return toUser(match);
-  const row = await db
-    .updateTable('users')
-    .set({
-      teams_id: who.teamsId,
-      aad_object_id: who.aadObjectId ?? match.aad_object_id,
-      upn: upn ?? match.upn,
-      // The roster's name is the authoritative one once imported.
-      name: match.on_roster ? match.name : who.name,
-      updated_at: sql`now()`,
-    })
-    .where('id', '=', match.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  // The unique Teams id and AAD object id move off the released row first.
+  if (released) await db.updateTable('users').set({ teams_id: null, aad_object_id: null, updated_at: sql`now()` }).where('id', '=', released.id).execute();
+  const next = {
+    teams_id: who.teamsId,
+    aad_object_id: options.rebind && freeAad ? freeAad : (target.aad_object_id ?? freeAad ?? released?.aad_object_id ?? null),
+    upn: target.upn ?? freeUpn,
+    // The roster's name is the authoritative one once imported.
+    name: target.on_roster ? target.name : who.name,
+  };
+  const changed = (Object.keys(next) as (keyof typeof next)[]).some((k) => next[k] !== target[k]);
+  if (!changed) return toUser(target);
+  const row = await db.updateTable('users').set({ ...next, updated_at: sql`now()` }).where('id', '=', target.id).returningAll().executeTakeFirstOrThrow();
   return toUser(row);
 }
 
