@@ -77,7 +77,7 @@ async function main(): Promise<number> {
     env: { ...process.env, TEAMSAPPTESTER_BROWSER: process.env.TEAMSAPPTESTER_BROWSER ?? "none" },
   });
 
-  console.log(`Agents Playground: open http://localhost:${uiPort} in a browser`);
+  console.log(`Agents Playground: open http://127.0.0.1:${uiPort} in a browser`);
   console.log(`  bot endpoint : ${botEndpoint.href}`);
   console.log(`  service URL  : ${serviceUrl} (mock Bot Connector for replies, updates, proactive sends)`);
   const logFile = process.env.M365_AGENTS_PLAYGROUND_LOGFILE || process.env.TEAMSAPPTESTER_LOGFILE || "devTools/m365agentsplayground.log";

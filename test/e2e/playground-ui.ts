@@ -40,6 +40,8 @@ export class PlaygroundUi {
    * Playground asks a CDN for fonts and animations) and opens the Playground with its log panel closed.
    */
   static async open(url: string): Promise<PlaygroundUi> {
+    // A fresh folder: no screenshot of an earlier run can pass for this one's.
+    rmSync(path.join(ARTIFACTS, 'screenshots'), { recursive: true, force: true });
     mkdirSync(path.join(ARTIFACTS, 'screenshots'), { recursive: true });
     const profile = mkdtempSync(path.join(os.tmpdir(), 'hcc-e2e-chromium-'));
     const context = await chromium.launchPersistentContext(profile, {

@@ -156,8 +156,10 @@ describe('Agents Playground in headless Chromium', () => {
     await ui.say('summary');
     const chart = ui.page.getByRole('img', { name: /Line chart of occurrences by strand per month/ });
     await chart.waitFor();
-    await ui.page.waitForFunction((img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0, await chart.elementHandle(), { timeout: WAIT_MS });
-    const size = await chart.evaluate((img) => ({ w: (img as HTMLImageElement).naturalWidth, h: (img as HTMLImageElement).naturalHeight }));
+    // The project compiles without the DOM library: the page's <img> is read through the fields used here.
+    type Img = { complete: boolean; naturalWidth: number; naturalHeight: number };
+    await ui.page.waitForFunction((img) => Boolean(img) && (img as unknown as Img).complete && (img as unknown as Img).naturalWidth > 0, await chart.elementHandle(), { timeout: WAIT_MS });
+    const size = await chart.evaluate((img) => ({ w: (img as unknown as Img).naturalWidth, h: (img as unknown as Img).naturalHeight }));
     expect(size.w).toBeGreaterThan(100);
     expect(size.h).toBeGreaterThan(50);
     await ui.screenshot('summary-chart', chart);

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -142,6 +142,7 @@ async function freshDatabase(): Promise<{ env: Record<string, string>; kind: str
  * @throws when either does not answer within 90 s (its log is in the artifacts folder)
  */
 export async function startStack(): Promise<Stack> {
+  mkdirSync(ARTIFACTS, { recursive: true });
   const db = await freshDatabase();
   const [botPort, uiPort] = [await freePort(), await freePort()];
   const botUrl = `http://127.0.0.1:${botPort}`;

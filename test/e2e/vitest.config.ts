@@ -11,6 +11,6 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,
-    reporters: ['verbose'],
+    reporters: ['verbose', './test/e2e/closing-line.reporter.ts'],
   },
 });
