@@ -129,6 +129,12 @@ describe('Agents Playground in headless Chromium', () => {
     expect(after).toMatch(/Done by Alex Wilber/);
     expect(after).toContain('NCRS and VCC checked; referral made.');
     expect(await same.getByRole('button', { name: 'Done', exact: true }).count()).toBe(0);
+
+    // The answer also reaches the occurrence's review card in the review channel.
+    await ui.openConversation('General');
+    const reviewCard = await ui.message(`Hate crime review · ${REF_DUE}`);
+    await reviewCard.getByText(/✓ Supervisor task review.*done by Alex Wilber/).waitFor();
+    await ui.screenshot('channel-card-shows-done', reviewCard);
   });
 
   it('4. `assign` opens the form; filled in and submitted it creates the action and shows its card', async () => {
