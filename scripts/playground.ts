@@ -8,6 +8,9 @@
  *   TEAMSAPPTESTER_PORT    Playground UI / mock connector port (default 56150)
  *   TEAMSAPPTESTER_BROWSER set to anything but "none" to let the Playground open a browser (default "none")
  *
+ * The mock connector's service URL is given as http://127.0.0.1:<port>/_connector (the Playground's own
+ * default says "localhost"), so activities name a loopback address whatever "localhost" resolves to.
+ *
  * The bot must run WITHOUT MicrosoftAppId/MicrosoftAppPassword: the Playground sends unauthenticated
  * activities and its mock connector accepts replies without a token.
  * Telemetry to Microsoft is always disabled (--disable-telemetry).
@@ -67,15 +70,16 @@ async function main(): Promise<number> {
   }
 
   const cli = createRequire(import.meta.url).resolve("@microsoft/teams-app-test-tool/cli.js");
-  const args = ["start", "--app-endpoint", botEndpoint.href, "--channel-id", "msteams", "--port", String(uiPort), "--disable-telemetry"];
+  const serviceUrl = `http://127.0.0.1:${uiPort}/_connector`;
+  const args = ["start", "--app-endpoint", botEndpoint.href, "--channel-id", "msteams", "--port", String(uiPort), "--service-url", serviceUrl, "--disable-telemetry"];
   const child = spawn(process.execPath, [cli, ...args], {
     stdio: "inherit",
     env: { ...process.env, TEAMSAPPTESTER_BROWSER: process.env.TEAMSAPPTESTER_BROWSER ?? "none" },
   });
 
-  console.log(`Agents Playground: open http://localhost:${uiPort} in a browser`);
+  console.log(`Agents Playground: open http://127.0.0.1:${uiPort} in a browser`);
   console.log(`  bot endpoint : ${botEndpoint.href}`);
-  console.log(`  service URL  : http://localhost:${uiPort}/_connector (mock Bot Connector for replies, updates, proactive sends)`);
+  console.log(`  service URL  : ${serviceUrl} (mock Bot Connector for replies, updates, proactive sends)`);
   const logFile = process.env.M365_AGENTS_PLAYGROUND_LOGFILE || process.env.TEAMSAPPTESTER_LOGFILE || "devTools/m365agentsplayground.log";
   console.log(`  log file     : ${logFile}`);
 
