@@ -50,21 +50,33 @@ export class CommitOutcomeUnknownError extends Error {
   override readonly name = 'CommitOutcomeUnknownError';
 }
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Runs `work` (one whole transaction) again when it lost a race with another writer (up to
  * `attempts` tries), or once more when the connection dropped before COMMIT (the server rolled
- * the transaction back, so the retry cannot double-save; the retry takes a fresh connection).
+ * the transaction back, so the retry cannot double-save; the retry takes a fresh connection),
+ * or up to 3 more times when no transaction could even begin (DatabaseUnavailableError).
  * @throws the last error; CommitOutcomeUnknownError at once (retrying could save twice)
  */
 export async function withRetry<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
   let dropped = 0;
+  let unavailable = 0;
   for (let i = 1; ; i++) {
     try {
       return await work();
     } catch (e) {
       if (e instanceof CommitOutcomeUnknownError) throw e;
+      // Nothing began (no connection, or a pooled one found dead at BEGIN: after a restart the
+      // pool may hand out several before it sees their sockets close): try a few more times.
+      if (e instanceof DatabaseUnavailableError) {
+        if (++unavailable > 3) throw e;
+        await pause(50 * unavailable);
+        continue;
+      }
       if (isConnectionLost(e)) {
         if (++dropped > 1) throw e;
+        await pause(50); // lets the pool see the other sockets the server closed
         continue;
       }
       const code = (e as { code?: string }).code;
@@ -75,7 +87,8 @@ export async function withRetry<T>(work: () => Promise<T>, attempts = 3): Promis
 
 /**
  * Wraps a driver so that a lost connection says what it means for the data:
- * - failing to get a connection is DatabaseUnavailableError (nothing was started);
+ * - failing to get a connection, or a connection found dead at BEGIN, is DatabaseUnavailableError
+ *   (nothing was started);
  * - a connection lost during COMMIT becomes CommitOutcomeUnknownError (it may have committed);
  *   a COMMIT the server refused (serialization, deferred constraint) is left as it is: the
  *   server rolled it back;
@@ -103,8 +116,13 @@ class ResilientDriver implements Driver {
       throw new DatabaseUnavailableError(`database unavailable: ${(e as Error).message}`, { cause: e });
     }
   }
-  beginTransaction(c: DatabaseConnection, s: TransactionSettings): Promise<void> {
-    return this.inner.beginTransaction(c, s);
+  async beginTransaction(c: DatabaseConnection, s: TransactionSettings): Promise<void> {
+    try {
+      await this.inner.beginTransaction(c, s);
+    } catch (e) {
+      if (isConnectionLost(e)) throw new DatabaseUnavailableError(`connection lost before the transaction began: ${(e as Error).message}`, { cause: e });
+      throw e;
+    }
   }
   async commitTransaction(c: DatabaseConnection): Promise<void> {
     try {
