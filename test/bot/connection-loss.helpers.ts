@@ -58,8 +58,30 @@ export async function waitFor(admin: pg.Client, n: number, not: readonly number[
 }
 
 /** Terminates every connection the bot has to its database (busy or idle), as a restart or failover would. */
-export async function dropConnections(admin: pg.Client, h: Harness): Promise<void> {
+export async function dropConnections(admin: pg.Client): Promise<void> {
   const r = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name <> $1 and pid <> pg_backend_pid()`, [ADMIN]);
   if (!r.rowCount) throw new Error('no connection of the bot to terminate');
-  void h;
+}
+
+/**
+ * Runs `during` while the bot's database refuses new connections and the bot's existing ones are
+ * terminated (a server restarting or failing over); `admin` stays connected. Connections are let
+ * back in afterwards, whatever happened.
+ */
+export async function outage(h: Harness, during: (admin: pg.Client) => Promise<void>): Promise<void> {
+  await withAdmin(h, async (admin) => {
+    const { rows } = await admin.query<{ db: string }>('select current_database() as db');
+    const db = `"${rows[0]!.db}"`;
+    // A database's own sessions may not close it: the switch is thrown from the server's default database.
+    const ctl = new pg.Client({ connectionString: process.env.DATABASE_URL, application_name: ADMIN });
+    await ctl.connect();
+    try {
+      await ctl.query(`alter database ${db} allow_connections false`);
+      await dropConnections(admin);
+      await during(admin);
+    } finally {
+      await ctl.query(`alter database ${db} allow_connections true`);
+      await ctl.end();
+    }
+  });
 }

@@ -8,8 +8,10 @@
  */
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bootHarness, dbKind, executeInvoke, message, occurrence, personal, type Harness } from '../helpers/harness.js';
-import { allYes, coordinator, dropConnections, submit, waitFor, withAdmin } from './connection-loss.helpers.js';
+import { pino } from 'pino';
+import { Writable } from 'node:stream';
+import { bootHarness, channel, dbKind, executeInvoke, message, occurrence, personal, type Harness } from '../helpers/harness.js';
+import { coordinator, dropConnections, outage, submit, waitFor, withAdmin } from './connection-loss.helpers.js';
 
 const NOT_SAVED = 'Not saved: the bot lost its connection to the database';
 const savedBy = (body: unknown, name: string) => JSON.stringify(body).includes(`Reviewed by ${name}`);
@@ -113,12 +115,12 @@ describe.skipIf(dbKind !== 'postgres')('PostgreSQL terminating the bot\'s connec
       const answers = ids.map((id, i) => submit(h, id, users[i]!));
       const first = await Promise.all(answers.slice(0, 3));
       const waiting = await waitFor(admin, 7);
-      await dropConnections(admin, h);
+      await dropConnections(admin);
       await waitFor(admin, 7, waiting); // all seven retried on fresh connections
       await retried.query('commit');
       const second = await Promise.all(answers.slice(3, 7));
       const stillWaiting = await waitFor(admin, 3);
-      await dropConnections(admin, h);
+      await dropConnections(admin);
       const third = await Promise.all(answers.slice(7));
       await lost.query('rollback');
       const told = [...first, ...second, ...third];
@@ -151,12 +153,12 @@ describe.skipIf(dbKind !== 'postgres')('PostgreSQL terminating the bot\'s connec
       const a1 = answer(p1!, 1);
       const a2 = answer(p2!, 2);
       const waiting = await waitFor(admin, 2);
-      await dropConnections(admin, h);
+      await dropConnections(admin);
       await waitFor(admin, 2, waiting);
       await retried.query('commit');
       const r1 = await a1;
       await waitFor(admin, 1);
-      await dropConnections(admin, h);
+      await dropConnections(admin);
       const r2 = await a2;
       await lost.query('rollback');
       expect(JSON.stringify(r1.body)).toContain('Not applicable');
@@ -169,5 +171,48 @@ describe.skipIf(dbKind !== 'postgres')('PostgreSQL terminating the bot\'s connec
     const again = await answer(p2!, 2);
     expect(notSaved(again.body)).toBe(false);
     expect(await status(p2!)).toBe('not_applicable');
+  });
+});
+
+describe.skipIf(dbKind !== 'postgres')('PostgreSQL refusing connections for a while (restart, failover)', () => {
+  it('the outbox and the jobs log the outage once, keep polling, and the outbox delivers a message queued during it once the database is back', async () => {
+    const lines: { msg: string; failedPolls?: number }[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString())), done()) });
+    const h = await bootHarness({ OUTBOX_POLL_SECONDS: '0.1', SWEEP_CRON: '* * * * * *' }, { dispatcher: true, jobs: true, logger: pino({ level: 'info' }, sink) });
+    try {
+      expect((await h.send(message('subscribe'))).status).toBe(200);
+      const [id] = (await h.ingest(occurrence())).body.results.map((r: { id: string }) => r.id) as string[];
+      await outage(h, async (admin) => {
+        expect((await fetch(`${h.bot.url}/healthz`)).status).toBe(503);
+        // a card submit while the database is away is answered, not left to Teams' generic error
+        const during = await submit(h, id!, coordinator(1));
+        expect(during.status).toBe(200);
+        expect(notSaved(during.body)).toBe(true);
+        // queued by someone still connected (another replica, say) while this bot cannot reach the database
+        await admin.query(
+          `insert into outbox (dedupe_key, kind, conversation_id, payload, next_attempt_at) values ('outage-test', 'text', $1, $2, '2026-11-20T09:00:00Z')`,
+          [channel.id, JSON.stringify({ type: 'text', text: 'Queued while the database was away' })],
+        );
+        // several polls fail meanwhile (bounded wait)
+        for (let i = 0; i < 100 && lines.filter((l) => l.msg.startsWith('outbox: database unavailable')).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, 2500)); // the review sweep runs every second here
+      });
+      const back = () => h.connector.posted(channel.id).some((c) => c.body.text === 'Queued while the database was away') && lines.some((l) => l.msg.startsWith('outbox: database connection back')) && lines.some((l) => l.msg.startsWith('job review-sweep: database connection back'));
+      for (let i = 0; i < 200 && !back(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(h.connector.posted(channel.id).map((c) => c.body.text)).toContain('Queued while the database was away');
+      expect(lines.filter((l) => l.msg.startsWith('outbox: database unavailable'))).toHaveLength(1);
+      const resumed = lines.filter((l) => l.msg.startsWith('outbox: database connection back'));
+      expect(resumed).toHaveLength(1);
+      expect(resumed[0]!.failedPolls).toBeGreaterThan(1);
+      expect(lines.filter((l) => l.msg.startsWith('job review-sweep: database unavailable'))).toHaveLength(1);
+      expect(lines.filter((l) => l.msg === 'job failed')).toHaveLength(0);
+      const sweepBack = lines.filter((l) => l.msg.startsWith('job review-sweep: database connection back'));
+      expect(sweepBack).toHaveLength(1);
+      expect(sweepBack[0]!.failedPolls).toBeGreaterThan(1);
+      expect((await fetch(`${h.bot.url}/healthz`)).status).toBe(200);
+      expect(savedBy((await submit(h, id!, coordinator(1))).body, coordinator(1).name)).toBe(true);
+    } finally {
+      await h.close();
+    }
   });
 });
