@@ -1,7 +1,12 @@
 /** Helpers for connection-loss.test.ts: coordinators, review submits, and an admin's view of the bot's backends. */
-import { sql } from 'kysely';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, sql, type Dialect, type KyselyPlugin } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import type { Harness } from '../helpers/harness.js';
+import { MIGRATIONS } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import { resilient } from '../../db/transactions.js';
+import { dbKind, freshDatabase, type Harness } from '../helpers/harness.js';
 import { executeInvoke, personal } from '../helpers/teams.js';
 
 /** Coordinator number `i` (local mode with no roster: every user is a coordinator). */
@@ -84,4 +89,59 @@ export async function outage(h: Harness, during: (admin: pg.Client) => Promise<v
       await ctl.end();
     }
   });
+}
+
+/**
+ * A migrated database (of the suite's kind) whose connection "drops" just after the COMMIT of
+ * the first transaction that inserted a review: the commit went through, its reply was lost.
+ * Nothing can time a real drop there, so the driver is wrapped (then made resilient as the bot's is).
+ */
+export async function databaseLosingCommitReply(): Promise<{ db: Kysely<Database>; fired: () => boolean; drop: () => Promise<void> }> {
+  let inner: Dialect;
+  let cleanup: () => Promise<void>;
+  if (dbKind === 'postgres') {
+    const f = await freshDatabase();
+    await f.db.destroy().catch(() => undefined);
+    inner = new PostgresDialect({ pool: new pg.Pool({ connectionString: (f.target as { url: string }).url, max: 4 }) });
+    cleanup = f.drop;
+  } else {
+    inner = new PGliteDialect(new PGlite());
+    cleanup = async () => undefined;
+  }
+  const state = { armed: false, fired: false };
+  const lying: Dialect = {
+    createAdapter: () => inner.createAdapter(),
+    createQueryCompiler: () => inner.createQueryCompiler(),
+    createIntrospector: (d) => inner.createIntrospector(d),
+    createDriver: () => {
+      const d = inner.createDriver();
+      const commit = d.commitTransaction.bind(d);
+      d.commitTransaction = async (c) => {
+        await commit(c);
+        if (state.armed && !state.fired) {
+          state.fired = true;
+          throw new Error('Connection terminated unexpectedly');
+        }
+      };
+      return d;
+    },
+  };
+  const armOnReview: KyselyPlugin = {
+    transformQuery: ({ node }) => {
+      if (node.kind === 'InsertQueryNode' && /"name":"reviews"/.test(JSON.stringify(node.into))) state.armed = true;
+      return node;
+    },
+    transformResult: async ({ result }) => result,
+  };
+  const db = new Kysely<Database>({ dialect: resilient(lying), plugins: [armOnReview] });
+  const { error } = await new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } }).migrateToLatest();
+  if (error) throw error;
+  return {
+    db,
+    fired: () => state.fired,
+    drop: async () => {
+      await db.destroy();
+      await cleanup();
+    },
+  };
 }
