@@ -12,6 +12,7 @@ import * as meetingReminders from './migrations/2026-11-21T03-meeting-reminders.
 import * as summaryIndexes from './migrations/2026-11-21T04-summary-indexes.js';
 import * as actionRefCi from './migrations/2026-11-21T05-action-ref-ci.js';
 import type { Database } from './schema.js';
+import { resilient } from './transactions.js';
 
 /** Where the data lives: a PostgreSQL server, or embedded PGlite in a folder (null: in memory). */
 export type DatabaseTarget = { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; dir: string | null; lockWaitSeconds?: number };
@@ -65,7 +66,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Datab
     // the pool; unhandled, it would end the process. The pool drops that client and the next
     // query connects afresh; errors of queries themselves still reach their callers.
     pool.on('error', () => undefined);
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // A connection lost while checked out (mid-request, mid-transaction) is an 'error' on that
+    // client, which pg-pool listens to only while it is idle: unhandled, it too would end the
+    // process. The query in flight (or the next one) fails with the error and reaches its
+    // caller; on release the pool discards the broken client, so the next request reconnects.
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    db = new Kysely<Database>({ dialect: resilient(new PostgresDialect({ pool })) });
   } else {
     let release: (() => Promise<void>) | null = null;
     if (target.dir) {
@@ -85,7 +91,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Datab
         }
       };
     }
-    db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+    db = new Kysely<Database>({ dialect: resilient(new PGliteDialect(client)) });
   }
   const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
   const { error, results } = await migrator.migrateToLatest();

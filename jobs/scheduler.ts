@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Kysely } from 'kysely';
+import { OutageLog } from '../db/outage.js';
 import type { Database } from '../db/schema.js';
 import type { ScheduleConfig } from '../db/schedule/schedule.service.js';
 import { runDigest } from './digest.job.js';
@@ -26,13 +27,18 @@ export interface JobTimes {
  * @returns stop(), which waits for nothing further to start
  */
 export function startJobs(deps: JobDeps, times: JobTimes, extra: readonly JobSpec[] = []): { stop(): Promise<void> } {
-  const guard = (name: string, fn: () => Promise<number>) => async () => {
-    try {
-      const n = await fn();
-      if (n > 0) deps.log.info({ job: name, count: n }, 'job ran');
-    } catch (err) {
-      deps.log.error({ err, job: name }, 'job failed');
-    }
+  // A database outage is logged once per job when it starts and once when it ends, not every run.
+  const guard = (name: string, fn: () => Promise<number>) => {
+    const outage = new OutageLog(deps.log, `job ${name}`, deps.clock);
+    return async () => {
+      try {
+        const n = await fn();
+        outage.succeeded();
+        if (n > 0) deps.log.info({ job: name, count: n }, 'job ran');
+      } catch (err) {
+        outage.failed(err, 'job failed');
+      }
+    };
   };
   const tasks: ScheduledTask[] = [
     cron.schedule(times.sweepCron, guard('review-sweep', () => runReviewSweep(deps)), { timezone: 'Europe/London', name: 'review-sweep', noOverlap: true }),

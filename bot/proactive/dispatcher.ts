@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { getConversation, latestConversation, markConversationInactive, personalChatFor, reviewChannelsByDistrict, saveConversationReference, type StoredConversation } from '../../db/conversations/conversations.service.js';
 import { claimDue, deferClaimed, enqueueMessages, markFailed, markSent, type ClaimedMessage, type OutboxPayload } from '../../db/outbox/outbox.service.js';
 import type { Database, Db } from '../../db/schema.js';
+import { OutageLog } from '../../db/outage.js';
 import type { Logger } from '../logger.js';
 import { isTrustedServiceUrl, originOf, type ServiceUrlPrefix } from '../../db/conversations/service-urls.js';
 import { retryAfterOf, retryDelayMs, statusOf } from './failures.js';
@@ -63,7 +64,12 @@ export class OutboxDispatcher {
   private deferredUntil = Infinity;
   private wake: NodeJS.Timeout | null = null;
 
-  constructor(private readonly deps: DispatcherDeps) {}
+  /** Database outages of the poll loop: logged when they start and end, not at every poll. */
+  private readonly outage: OutageLog;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.outage = new OutageLog(deps.logger, 'outbox', deps.clock);
+  }
 
   /** Starts polling every `pollSeconds`. */
   start(): void {
@@ -104,8 +110,9 @@ export class OutboxDispatcher {
       this.again = false;
       try {
         while ((await this.sweep()) > 0 && !this.stopped);
+        this.outage.succeeded();
       } catch (e) {
-        this.deps.logger.error({ err: e }, 'outbox sweep failed');
+        this.outage.failed(e, 'outbox sweep failed');
       }
     } while (this.again && !this.stopped);
     // Deferred messages go as soon as their conversation may take them, not at the next poll.

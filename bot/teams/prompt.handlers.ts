@@ -8,13 +8,19 @@ import { answerScheduledReview, getScheduledReview, recordPromptDisclosure, revi
 import { toPromptCardView } from '../views/prompt-view.js';
 import { getActor, type BotDeps } from './context.js';
 import { channelConversationId } from './identity.js';
+import { answeringLostConnection, lostSave, NOT_SAVED_TRY_AGAIN, SAVE_UNCONFIRMED, SAVED_DESPITE_DROP } from './lost-connection.js';
 
 /**
  * Handles Done / Not applicable / Snooze on a review prompt: validates the card data, records
  * the answer through the schedule service (which updates every posted copy and the review card)
- * and returns the prompt card to show. Refusals come back on the card.
+ * and returns the prompt card to show. Refusals come back on the card. A lost database
+ * connection fails only this answer: "not saved, try again" when nothing was saved, else the saved state.
  */
-export async function handlePromptAnswer(deps: BotDeps, ctx: TurnContext, verb: string, raw: unknown): Promise<AdaptiveCard | string> {
+export function handlePromptAnswer(deps: BotDeps, ctx: TurnContext, verb: string, raw: unknown): Promise<AdaptiveCard | string> {
+  return answeringLostConnection(deps.logger, 'prompt answer', () => answerFromCard(deps, ctx, verb, raw));
+}
+
+async function answerFromCard(deps: BotDeps, ctx: TurnContext, verb: string, raw: unknown): Promise<AdaptiveCard | string> {
   const parsed = promptSubmitSchema.safeParse(raw ?? {});
   const id = (raw as { scheduledReviewId?: unknown } | null)?.scheduledReviewId;
   const found = typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? await getScheduledReview(deps.db, id) : null;
@@ -44,7 +50,15 @@ export async function handlePromptAnswer(deps: BotDeps, ctx: TurnContext, verb: 
     if (e instanceof ValidationError) return card(found.review, { kind: 'error', text: `Not saved: ${e.issues.map((i) => i.message).join('; ')}` });
     if (e instanceof ForbiddenError) return card(found.review, { kind: 'error', text: `Not saved: ${e.message}.` });
     if (e instanceof NotFoundError) return e.message;
-    throw e;
+    const lost = lostSave(e);
+    if (!lost) throw e;
+    deps.logger.warn({ err: e, scheduledReviewId: found.review.id, lost }, 'review prompt: database connection lost while saving');
+    if (lost === 'not-saved') return card(found.review, { kind: 'error', text: NOT_SAVED_TRY_AGAIN });
+    // Dropped during COMMIT: read back whether this answer is what is saved now.
+    const current = (await getScheduledReview(deps.db, found.review.id).catch(() => null))?.review;
+    if (!current) return SAVE_UNCONFIRMED;
+    const saved = answer.answer === 'snooze' ? current.snoozedUntil?.getTime() === answer.until.getTime() : current.status === (answer.answer === 'done' ? 'done' : 'not_applicable') && current.completedAt?.getTime() === now.getTime();
+    return card(current, saved ? { kind: 'success', text: SAVED_DESPITE_DROP } : { kind: 'error', text: NOT_SAVED_TRY_AGAIN });
   }
 }
 

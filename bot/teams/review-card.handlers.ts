@@ -6,6 +6,7 @@ import { NotFoundError, ValidationError } from '../../db/errors.js';
 import { loadReviewCard, submitReview, type ReviewAnswers } from '../../db/reviews/reviews.service.js';
 import { scheduleFor } from '../../db/schedule/schedule.service.js';
 import { toReviewCardView } from '../views/review-view.js';
+import { answeringLostConnection, lostSave, NOT_SAVED_TRY_AGAIN, SAVE_UNCONFIRMED, SAVED_DESPITE_DROP } from './lost-connection.js';
 import { getActor, hasRole, type BotDeps } from './context.js';
 
 type Draft = NonNullable<ReviewCardView['draft']>;
@@ -34,10 +35,16 @@ export async function renderCurrentCard(deps: BotDeps, occurrenceId: string, ext
 /**
  * Handles a review card submit (Action.Execute, or the Action.Submit fallback): validates the
  * data, checks the coordinator role, saves through the review service and returns the card to
- * show the submitter. Refusals come back on the card with the user's answers kept.
+ * show the submitter. Refusals come back on the card with the user's answers kept. A lost
+ * database connection fails only this submit: "not saved, try again" when nothing was saved,
+ * the saved review when it was (also when only the refresh after saving failed).
  * @returns the card to show, or a plain message when the card itself is unusable
  */
-export async function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: unknown): Promise<AdaptiveCard | string> {
+export function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: unknown): Promise<AdaptiveCard | string> {
+  return answeringLostConnection(deps.logger, 'review submit', () => submitFromCard(deps, ctx, raw));
+}
+
+async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown): Promise<AdaptiveCard | string> {
   const data = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const occurrenceId = typeof data.occurrenceId === 'string' ? data.occurrenceId : '';
   if (!/^[0-9a-f-]{36}$/i.test(occurrenceId)) return 'This card does not name a valid occurrence. Type `review REFERENCE` to get a fresh card.';
@@ -90,15 +97,23 @@ export async function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: u
         true,
       );
     }
-    const fresh = await scheduleFor(deps.db, occurrenceId);
-    return renderReviewCard(toReviewCardView(loaded.occurrence, outcome.review, checklist, { schedule: fresh, now }));
+    // Saved: a failure from here on must not read as "not saved"; the card goes without its schedule.
+    const fresh = await scheduleFor(deps.db, occurrenceId).catch((err: unknown) => void deps.logger.warn({ err, occurrenceId }, 'review saved; its schedule could not be read for the card'));
+    return renderReviewCard(toReviewCardView(loaded.occurrence, outcome.review, checklist, { ...(fresh ? { schedule: fresh } : { banner: { kind: 'success', text: 'Review saved.' } }), now }));
   } catch (e) {
     if (e instanceof ValidationError) {
       deps.logger.info({ occurrenceId, problems: e.issues.length }, 'HCC review refused: incomplete');
       return card(loaded.review, { kind: 'error', text: 'The review was not saved: it is incomplete.', details: describe(e.issues) }, true);
     }
     if (e instanceof NotFoundError) return e.message;
-    throw e;
+    const lost = lostSave(e);
+    if (!lost) throw e;
+    deps.logger.warn({ err: e, occurrenceId, lost }, 'HCC review: database connection lost while saving');
+    // Dropped during COMMIT: read back whether this user's review is the next version.
+    const current = lost === 'unknown' ? (await loadReviewCard(deps.db, occurrenceId, deps.config.repeat).catch(() => null))?.review : loaded.review;
+    if (current === undefined) return SAVE_UNCONFIRMED;
+    if (lost === 'unknown' && current?.version === parsed.data.expectedVersion + 1 && current.reviewerUserId === actor.user.id) return card(current, { kind: 'success', text: SAVED_DESPITE_DROP }, false);
+    return card(current, { kind: 'error', text: NOT_SAVED_TRY_AGAIN }, true);
   }
 }
 

@@ -6,6 +6,7 @@ import type { AdaptiveCard } from '../../../cards/review.card.js';
 import { assignableUsers, assignAction, changeAction, isUpn, normaliseRef, parsePillar, parseUkDate, showAction, type ActionChange, type PersonSpec } from '../../../db/actions/actions.service.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../db/errors.js';
 import type { BotDeps } from '../context.js';
+import { answeringLostConnection, CONNECTION_LOST_REASON, lostSave, SAVE_UNCONFIRMED } from '../lost-connection.js';
 import { actorOf, canEdit, conversationOf } from './actions.shared.js';
 
 const ID = /^[0-9a-f-]{36}$/i;
@@ -15,7 +16,14 @@ const messages = (e: ValidationError) => (e.issues.length ? e.issues.map((i) => 
  * Update or Status pressed on an action card: validates the card data, records the change
  * through the actions service and returns the refreshed card (refusals shown on the card).
  */
-async function changeFromCard(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>, toChange: (raw: Record<string, unknown>) => { ok: true; change: ActionChange } | { ok: false; problem: string }): Promise<AdaptiveCard | string> {
+type ToChange = (raw: Record<string, unknown>) => { ok: true; change: ActionChange } | { ok: false; problem: string };
+
+/** A lost database connection fails only this change (see lost-connection.ts). */
+function changeFromCard(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>, toChange: ToChange): Promise<AdaptiveCard | string> {
+  return answeringLostConnection(deps.logger, 'action card', () => changeOnCard(deps, ctx, raw, toChange));
+}
+
+async function changeOnCard(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>, toChange: ToChange): Promise<AdaptiveCard | string> {
   const id = typeof raw.actionId === 'string' && ID.test(raw.actionId) ? raw.actionId : null;
   if (!id) return 'This card does not name an action the bot holds. Type `actions mine` for yours.';
   const actor = actorOf(ctx);
@@ -38,7 +46,14 @@ async function changeFromCard(deps: BotDeps, ctx: TurnContext, raw: Record<strin
   } catch (e) {
     if (e instanceof ValidationError) return refused(messages(e));
     if (e instanceof ForbiddenError || e instanceof NotFoundError) return refused(e.message);
-    throw e;
+    const lost = lostSave(e);
+    if (!lost) throw e;
+    deps.logger.warn({ err: e, actionId: id, lost }, 'action card: database connection lost while saving');
+    if (lost === 'not-saved') return refused(CONNECTION_LOST_REASON);
+    // Dropped during COMMIT: show what is saved now rather than guess.
+    const d = await showAction(deps.db, { id, actor, conversationId: conversationOf(ctx) }).catch(() => null);
+    if (!d) return SAVE_UNCONFIRMED;
+    return renderActionCard({ detail: d, mode: 'view', now, editable: canEdit(actor, d.action), banner: { kind: 'warning', text: 'The database connection dropped while saving. This is what is saved now: check whether your change is here before trying again.' } });
   }
 }
 
@@ -79,7 +94,11 @@ function formFields(d: AssignSubmitData, now: Date): { ok: true; pillar: ReturnT
 }
 
 /** `action.assign`: the assign form. Returns the new action's card, or the form with the problems and what was entered. */
-export async function handleAssignSubmit(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>): Promise<AdaptiveCard | string> {
+export function handleAssignSubmit(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>): Promise<AdaptiveCard | string> {
+  return answeringLostConnection(deps.logger, 'assign form', () => assignFromForm(deps, ctx, raw));
+}
+
+async function assignFromForm(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>): Promise<AdaptiveCard | string> {
   const actor = actorOf(ctx);
   const now = deps.clock();
   const values = Object.fromEntries(Object.entries(raw).filter(([k, v]) => typeof v === 'string' && k !== 'verb')) as Record<string, string>;
@@ -100,6 +119,9 @@ export async function handleAssignSubmit(deps: BotDeps, ctx: TurnContext, raw: R
   } catch (e) {
     if (e instanceof ValidationError) return form(messages(e));
     if (e instanceof ForbiddenError) return `Sorry, ${e.message}.`;
+    const lost = lostSave(e);
+    if (lost === 'not-saved') return form(CONNECTION_LOST_REASON);
+    if (lost === 'unknown') return `${SAVE_UNCONFIRMED} Type \`actions mine\` to see whether the action is there.`;
     throw e;
   }
 }

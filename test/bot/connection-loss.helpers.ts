@@ -1,0 +1,147 @@
+/** Helpers for connection-loss.test.ts: coordinators, review submits, and an admin's view of the bot's backends. */
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, sql, type Dialect, type KyselyPlugin } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { MIGRATIONS } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import { resilient } from '../../db/transactions.js';
+import { dbKind, freshDatabase, type Harness } from '../helpers/harness.js';
+import { executeInvoke, personal } from '../helpers/teams.js';
+
+/** Coordinator number `i` (local mode with no roster: every user is a coordinator). */
+export const coordinator = (i: number) => ({ id: `29:coord-${i}`, aadObjectId: `aad-coord-${i}`, name: `Coordinator ${i}` });
+
+/** A complete, valid set of review answers. */
+export const allYes = {
+  item_flag_strands: 'yes',
+  item_recording_decision: 'yes',
+  item_investigation_plan: 'yes',
+  item_victim_contact_24h: 'yes',
+  item_victims_code: 'yes',
+  item_repeats_checked: 'yes',
+  item_partner_referrals: 'na',
+  item_rms_endorsed: 'yes',
+  riskGrade: 'standard',
+};
+
+/** A first review (version 0 expected) of an occurrence, submitted from the user's personal chat. */
+export function submit(h: Harness, occurrenceId: string, from: ReturnType<typeof coordinator>) {
+  return h.send(executeInvoke('review.submit', { occurrenceId, expectedVersion: 0, ...allYes }, 'x', from, personal(from)));
+}
+
+const ADMIN = 'hcc-test-admin';
+
+/** Runs `fn` with three superuser connections to the bot's database (two to hold locks, one to watch and terminate). */
+export async function withAdmin(h: Harness, fn: (a: pg.Client, b: pg.Client, admin: pg.Client) => Promise<void>): Promise<void> {
+  const { current_database: name } = (await sql<{ current_database: string }>`select current_database()`.execute(h.db)).rows[0]!;
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  const clients = [0, 1, 2].map(() => new pg.Client({ connectionString: url.toString(), application_name: ADMIN }));
+  for (const c of clients) await c.connect();
+  try {
+    await fn(clients[0]!, clients[1]!, clients[2]!);
+  } finally {
+    for (const c of clients) await c.end().catch(() => undefined);
+  }
+}
+
+/** The bot's backends waiting on a lock, once there are `n` of them and none is in `not` (bounded: 15 s). */
+export async function waitFor(admin: pg.Client, n: number, not: readonly number[] = []): Promise<number[]> {
+  let seen: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const r = await admin.query<{ pid: number }>(
+      `select pid from pg_stat_activity where datname = current_database() and application_name <> $1 and wait_event_type = 'Lock'`,
+      [ADMIN],
+    );
+    const pids = r.rows.map((x) => x.pid);
+    seen = pids;
+    if (pids.length === n && !pids.some((p) => not.includes(p))) return pids;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`never saw ${n} of the bot's connections waiting on a lock (last: ${seen.length}, ${seen.filter((p) => not.includes(p)).length} of them old)`);
+}
+
+/** Terminates every connection the bot has to its database (busy or idle), as a restart or failover would. */
+export async function dropConnections(admin: pg.Client): Promise<void> {
+  const r = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name <> $1 and pid <> pg_backend_pid()`, [ADMIN]);
+  if (!r.rowCount) throw new Error('no connection of the bot to terminate');
+}
+
+/**
+ * Runs `during` while the bot's database refuses new connections and the bot's existing ones are
+ * terminated (a server restarting or failing over); `admin` stays connected. Connections are let
+ * back in afterwards, whatever happened.
+ */
+export async function outage(h: Harness, during: (admin: pg.Client) => Promise<void>): Promise<void> {
+  await withAdmin(h, async (admin) => {
+    const { rows } = await admin.query<{ db: string }>('select current_database() as db');
+    const db = `"${rows[0]!.db}"`;
+    // A database's own sessions may not close it: the switch is thrown from the server's default database.
+    const ctl = new pg.Client({ connectionString: process.env.DATABASE_URL, application_name: ADMIN });
+    await ctl.connect();
+    try {
+      await ctl.query(`alter database ${db} allow_connections false`);
+      await dropConnections(admin);
+      await during(admin);
+    } finally {
+      await ctl.query(`alter database ${db} allow_connections true`);
+      await ctl.end();
+    }
+  });
+}
+
+/**
+ * A migrated database (of the suite's kind) whose connection "drops" just after the COMMIT of
+ * the first transaction that inserted a review: the commit went through, its reply was lost.
+ * Nothing can time a real drop there, so the driver is wrapped (then made resilient as the bot's is).
+ */
+export async function databaseLosingCommitReply(): Promise<{ db: Kysely<Database>; fired: () => boolean; drop: () => Promise<void> }> {
+  let inner: Dialect;
+  let cleanup: () => Promise<void>;
+  if (dbKind === 'postgres') {
+    const f = await freshDatabase();
+    await f.db.destroy().catch(() => undefined);
+    inner = new PostgresDialect({ pool: new pg.Pool({ connectionString: (f.target as { url: string }).url, max: 4 }) });
+    cleanup = f.drop;
+  } else {
+    inner = new PGliteDialect(new PGlite());
+    cleanup = async () => undefined;
+  }
+  const state = { armed: false, fired: false };
+  const lying: Dialect = {
+    createAdapter: () => inner.createAdapter(),
+    createQueryCompiler: () => inner.createQueryCompiler(),
+    createIntrospector: (d) => inner.createIntrospector(d),
+    createDriver: () => {
+      const d = inner.createDriver();
+      const commit = d.commitTransaction.bind(d);
+      d.commitTransaction = async (c) => {
+        await commit(c);
+        if (state.armed && !state.fired) {
+          state.fired = true;
+          throw new Error('Connection terminated unexpectedly');
+        }
+      };
+      return d;
+    },
+  };
+  const armOnReview: KyselyPlugin = {
+    transformQuery: ({ node }) => {
+      if (node.kind === 'InsertQueryNode' && /"name":"reviews"/.test(JSON.stringify(node.into))) state.armed = true;
+      return node;
+    },
+    transformResult: async ({ result }) => result,
+  };
+  const db = new Kysely<Database>({ dialect: resilient(lying), plugins: [armOnReview] });
+  const { error } = await new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } }).migrateToLatest();
+  if (error) throw error;
+  return {
+    db,
+    fired: () => state.fired,
+    drop: async () => {
+      await db.destroy();
+      await cleanup();
+    },
+  };
+}
