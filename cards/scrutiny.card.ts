@@ -72,7 +72,7 @@ export async function renderScrutinyCard(v: ScrutinyCardView, fonts?: ChartFonts
   const card = expandCard({
     heading: `Scrutiny pack (anonymised) · ${r.scope.label}`,
     sub: `${r.period.label}, compared with ${r.period.previous.label} · generated ${ukDateTime(r.generatedAt)}`,
-    notice: `No references, people, locations, dates (months only) or free text. Counts below ${r.suppressBelow} show as <${r.suppressBelow}; where one count in a table is small another is shown as ${HIDDEN_NOTE}.`,
+    notice: `No references, people, locations, dates (months only) or free text. Counts below ${r.suppressBelow} show as <${r.suppressBelow}; ${HIDDEN_NOTE}.`,
     attention: [],
     sections: [sample, ...v.cases.map(caseSection), { title: 'Aggregate tables', facts: [], empty: 'For the whole period and scope.' }, ...occurrenceSections(r, chartUrl)],
     buttons: [],

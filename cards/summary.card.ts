@@ -10,7 +10,7 @@ export type CardCount = number | null | 'hidden';
 
 /** How a count hidden by the secondary rule reads, and the footnote that explains it. */
 export const HIDDEN_TEXT = 'hidden';
-export const HIDDEN_NOTE = '"hidden": hidden so that a small number cannot be worked out from a total';
+export const HIDDEN_NOTE = '"hidden" marks a count hidden so that a small number cannot be worked out from a total';
 
 interface Row {
   label: string;
@@ -179,7 +179,7 @@ export function expandCard(root: { heading: string; sub: string; notice: string;
 
 /** What the audience sees about their view: own items, or suppressed aggregates. */
 export function audienceNotice(v: SummaryCardView): string {
-  if (v.scope.aggregatesOnly) return `Aggregates only. Counts below ${v.suppressBelow} show as <${v.suppressBelow}; where one count in a table is small another is shown as ${HIDDEN_NOTE}. Chart values are rounded to the nearest 5 and small ones left out.`;
+  if (v.scope.aggregatesOnly) return `Aggregates only. Counts below ${v.suppressBelow} show as <${v.suppressBelow}; ${HIDDEN_NOTE}. Chart values are rounded to the nearest 5 and small ones left out.`;
   if (v.scope.kind === 'own') return 'Only occurrences where you are the officer in charge or the supervisor, and your own reviews and actions.';
   return '';
 }

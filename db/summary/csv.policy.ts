@@ -10,7 +10,7 @@ export function safeCell(v: string | number | boolean | null): string {
 }
 
 const shown = (c: Count, below: number | null) => (c === null ? `<${below ?? ''}` : c);
-const HIDDEN_NOTE = '"hidden": hidden so that a small number cannot be worked out from a total';
+const HIDDEN_NOTE = '"hidden" marks a count hidden so that a small number cannot be worked out from a total';
 
 const CASE_HEADER = [
   'case', 'month_flagged', 'month_closed', 'recorded_as', 'offence', 'strands', 'source', 'district', 'location_type', 'status', 'outcome',
