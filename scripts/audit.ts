@@ -1,7 +1,7 @@
 /**
  * `npm run audit -- verify`: checks the audit log's hash chain (DATABASE_URL, or the embedded
  * database in PGLITE_DIR, read through the config module like every script).
- * Exit codes: 0 the chain is whole (prints the number of entries), 1 it is broken (names the
+ * Exit codes: 0 the chain is whole (prints the number of entries and the last hash), 1 it is broken (names the
  * first broken entry by id and time), 2 usage or database error.
  */
 import { z } from 'zod';
@@ -34,7 +34,7 @@ let code = 2;
 try {
   const report = await verifyAuditChain(db);
   if (report.ok) {
-    console.log(`Audit log intact: ${report.count} entr${report.count === 1 ? 'y' : 'ies'}, hash chain verified.`);
+    console.log(`Audit log intact: ${report.count} entr${report.count === 1 ? 'y' : 'ies'}, hash chain verified; last hash ${report.lastHash} (keep it: a later check that does not reach it means entries were removed from the end).`);
     code = 0;
   } else {
     const at = report.broken.at ? report.broken.at.toISOString() : 'time unknown';

@@ -9,8 +9,8 @@ import type { Db } from '../schema.js';
  * superuser).
  */
 
-/** Tables the bot reads but never writes: the chain head (kept by the trigger) and the migrator's bookkeeping. */
-const READ_ONLY = ['audit_chain_head', 'kysely_migration', 'kysely_migration_lock'];
+/** Tables the bot reads but never writes: the migrator's bookkeeping. */
+const READ_ONLY = ['kysely_migration', 'kysely_migration_lock'];
 
 const ident = (name: string) => sql.id(name);
 

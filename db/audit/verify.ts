@@ -9,8 +9,12 @@ export interface BrokenEntry {
   problem: string;
 }
 
-/** The outcome of a chain check: whole with `count` entries, or broken at `broken`. */
-export type ChainReport = { ok: true; count: number } | { ok: false; count: number; broken: BrokenEntry };
+/**
+ * The outcome of a chain check: whole with `count` entries and the hash of the last one (keep
+ * it outside the database: entries removed from the end are found only by comparing with an
+ * earlier check), or broken at `broken`.
+ */
+export type ChainReport = { ok: true; count: number; lastHash: string } | { ok: false; count: number; broken: BrokenEntry };
 
 const GENESIS = '0'.repeat(64);
 const BATCH = 5000;
@@ -29,16 +33,14 @@ interface Row {
  * entries took the chain head, which is commit order; not `id`). For each entry: its position
  * follows the previous one, `prev_hash` is the previous entry's hash, and `hash` is the SHA-256
  * (computed here, in Node) of the entry's canonical text; entries written with the chain trigger
- * switched off have no position; the chain head must end on the last entry (entries removed
- * from the end). Reads in batches of 5,000, so any size of log fits in memory.
- * @returns whole with the number of entries, or the first broken entry (id, time, problem)
+ * switched off have no position. Reads in batches of 5,000, so any size of log fits in memory.
+ * @returns whole with the number of entries and the last hash, or the first broken entry (id, time, problem)
  */
 export async function verifyAuditChain(db: Db): Promise<ChainReport> {
   const unchained = (await sql<{ id: string; at: Date }>`select id::text as id, at from audit_log where seq is null or hash is null or prev_hash is null order by id limit 1`.execute(db)).rows[0];
   let count = 0;
   let prevHash = GENESIS;
   let prevSeq = 0n;
-  let last: Row | null = null;
   for (;;) {
     const rows = (
       await sql<Row>`
@@ -56,15 +58,9 @@ export async function verifyAuditChain(db: Db): Promise<ChainReport> {
       count++;
       prevHash = r.hash;
       prevSeq = seq;
-      last = r;
     }
     if (rows.length < BATCH) break;
   }
   if (unchained) return { ok: false, count, broken: { id: unchained.id, at: unchained.at, problem: 'it was written outside the chain (the chain trigger was off)' } };
-  const head = (await sql<{ seq: string; hash: string }>`select seq::text as seq, hash from audit_chain_head where id = 1`.execute(db)).rows[0];
-  if (!head) return { ok: false, count, broken: { id: last?.id ?? '-', at: last?.at ?? null, problem: 'the chain head is missing' } };
-  if (BigInt(head.seq) !== prevSeq || head.hash !== prevHash) {
-    return { ok: false, count, broken: { id: last?.id ?? '-', at: last?.at ?? null, problem: `entries after it are missing (the chain ran to position ${head.seq})` } };
-  }
-  return { ok: true, count };
+  return { ok: true, count, lastHash: prevHash };
 }

@@ -16,7 +16,7 @@
  */
 
 /** Marks a count hidden by rule 3: it is not small, but would let a small one be worked out. */
-export const HIDDEN = 'hidden' as const;
+const HIDDEN = 'hidden' as const;
 
 /** A count as shown: a number; null when small (rule 1 or 2, reads "<threshold"); HIDDEN (rule 3). */
 export type Count = number | null | typeof HIDDEN;
@@ -29,7 +29,7 @@ export function suppressOne(n: number, threshold: number): number | null {
 }
 
 /** Whether a count is shown as a number (neither small nor hidden). */
-export const isShown = (c: Count): c is number => typeof c === 'number';
+const isShown = (c: Count): c is number => typeof c === 'number';
 
 /** One row or column: the cells it holds (as [row, column]) and its total, if the table shows one. */
 interface Line {

@@ -43,10 +43,7 @@ export async function freshDatabase(): Promise<{ db: Kysely<Database>; target: D
   };
 }
 
-/**
- * Empties every table (the audit log's append-only trigger is bypassed for the test reset only)
- * and restarts the audit hash chain at its first link.
- */
+/** Empties every table (the audit log's append-only trigger is bypassed for the test reset only). */
 export async function resetDatabase(db: Kysely<Database>): Promise<void> {
   const tables = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = current_schema() and tablename not like 'kysely%'`.execute(db);
   const list = tables.rows.map((t) => `"${t.tablename}"`).join(', ');
@@ -54,7 +51,6 @@ export async function resetDatabase(db: Kysely<Database>): Promise<void> {
     await sql`set session_replication_role = replica`.execute(c);
     await sql.raw(`truncate ${list} restart identity cascade`).execute(c);
     await sql`set session_replication_role = origin`.execute(c);
-    await sql`insert into audit_chain_head (id, seq, hash) values (1, 0, repeat('0', 64))`.execute(c);
   });
 }
 
