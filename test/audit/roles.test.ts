@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +86,11 @@ describe.skipIf(dbKind !== 'postgres')('the bot as a limited database role (Post
   ])('may not %s', async (_what, statement, error) => {
     await expect(app.query(statement)).rejects.toThrow(error);
     expect((await app.query(`select count(*)::int as n from audit_log`)).rows[0].n).toBeGreaterThan(0);
+  });
+
+  it('may run npm run audit -- verify (it only reads)', async () => {
+    const { stdout } = await promisify(execFile)(join('node_modules', '.bin', 'tsx'), ['scripts/audit.ts', 'verify'], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', DATABASE_URL: urlAs(names.app) } });
+    expect(stdout).toMatch(/Audit log intact: \d+ entries, hash chain verified/);
   });
 
   it('refuses to start in production when its role owns the audit log (the log would not be tamper-evident)', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeConnector, type ConnectorCall } from '../helpers/fake-connector.js';
 import { bootHarness, people, type Harness } from '../helpers/harness.js';
-import { say } from '../helpers/teams.js';
+import { knownUser, say } from '../helpers/teams.js';
 import { parseScrutinyPeriod } from '../../db/summary/scrutiny.period.js';
 import { ValidationError } from '../../db/errors.js';
 import { addOccurrence } from './helpers.js';
@@ -72,6 +72,17 @@ describe('scrutiny pack disclosure control', () => {
     expect(csv).toContain('\r\ntype,Crimes,hidden,0\r\n');
     expect(csv).toContain('\r\ntype,Non-crime hate incidents,<5,0\r\n');
     expect(csv).toContain('counts below 5 are shown as <5; ""hidden"" marks a count hidden so that a small number cannot be worked out from a total');
+  });
+
+  // Last: a roster user ends local mode's "everyone is a coordinator" for the tests after it.
+  it('a partner\'s summary reads the same way: the 19 beside a 3 is "hidden"', async () => {
+    const partner = { id: '29:partner', aadObjectId: 'aad-partner', name: 'Pat Partner', upn: 'pat@council.gov.uk' };
+    await knownUser(h, partner, { roles: ['partner'], districts: ['Calderdale'], onRoster: true });
+    const { replies } = await say(h, 'summary last month', partner);
+    const json = JSON.stringify(FakeConnector.card(replies.find((c) => FakeConnector.card(c))));
+    expect(json).toContain('{"title":"Crimes","value":"hidden (previous 0)"}');
+    expect(json).toContain('{"title":"Non-crime hate incidents","value":"<5 (previous 0)"}');
+    expect(json).toContain('\\"hidden\\" marks a count hidden so that a small number cannot be worked out from a total');
   });
 });
 
