@@ -72,8 +72,11 @@ async function lockFolder(dir: string, waitSeconds: number): Promise<() => Promi
 }
 
 /**
- * Opens the database and applies pending migrations.
+ * Opens the database and applies pending migrations: as the owner role when the target has a
+ * `migrationUrl` (then the bot's role is granted what it needs and checked, docs/audit.md),
+ * else on the bot's own connection.
  * @throws DatabaseBusyError when another process holds the embedded database folder
+ * @throws AuditTamperableError with `options.production` when the bot's role could switch the audit log off
  * @throws Error naming the failed migration, or the connection error
  */
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Kysely<Database>> {
