@@ -64,7 +64,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? (() => new Date());
   const ownsDb = !options.db;
-  const db = options.db ?? (await openDatabase(config.database));
+  const db = options.db ?? (await openDatabase(config.database, { production: config.production, warn: (m) => logger.warn(m) }));
   const adapter = adapterFor(config);
   const botAppId = config.microsoftApp?.appId ?? '';
   let dispatcher: OutboxDispatcher | null = null;

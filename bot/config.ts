@@ -20,6 +20,12 @@ const envSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
       .optional(),
+    DATABASE_MIGRATION_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_MIGRATION_URL must start with postgres:// or postgresql://')
+      .optional(),
+    NODE_ENV: z.string().optional(),
+    SCRUTINY_MIN_CLOSED: z.coerce.number().int().min(1).max(1000).default(10),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     PGLITE_DIR: z.string().min(1).default('./data/pglite'),
     MicrosoftAppId: z.string().optional(),
@@ -70,6 +76,9 @@ const envSchema = z
     if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MicrosoftAppTenantId'], message: 'required when MicrosoftAppType is SingleTenant' });
     }
+    if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['DATABASE_MIGRATION_URL'], message: 'only with DATABASE_URL (the embedded database has no roles)' });
+    }
     if (env.MicrosoftAppId && !env.INGEST_API_KEY) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['INGEST_API_KEY'], message: 'required in authenticated mode (at least 16 characters)' });
     }
@@ -89,7 +98,12 @@ export interface MicrosoftAppCredentials {
 export interface Config {
   readonly port: number;
   readonly host: string;
-  readonly database: { readonly kind: 'postgres'; readonly url: string; readonly poolMax: number } | { readonly kind: 'pglite'; readonly dir: string | null };
+  /** `migrationUrl` (DATABASE_MIGRATION_URL): migrations run as that owner role; null: as `url` (development). */
+  readonly database: { readonly kind: 'postgres'; readonly url: string; readonly poolMax: number; readonly migrationUrl: string | null } | { readonly kind: 'pglite'; readonly dir: string | null };
+  /** NODE_ENV=production: refuse to start when the bot's database role could switch the audit log off. */
+  readonly production: boolean;
+  /** Scrutiny packs: fewer closed occurrences than this in the scope and months, and no pack is made (SCRUTINY_MIN_CLOSED). */
+  readonly scrutinyMinClosed: number;
   /** null: local mode (no Microsoft credentials; every user is a coordinator while no roster is imported). */
   readonly microsoftApp: MicrosoftAppCredentials | null;
   readonly ingestApiKey: string;
@@ -195,8 +209,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, migrationUrl: e.DATABASE_MIGRATION_URL ?? null }
       : { kind: 'pglite', dir: e.PGLITE_DIR === ':memory:' ? null : e.PGLITE_DIR },
+    production: e.NODE_ENV === 'production',
+    scrutinyMinClosed: e.SCRUTINY_MIN_CLOSED,
     microsoftApp,
     ingestApiKey: e.INGEST_API_KEY ?? LOCAL_INGEST_KEY,
     ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,

@@ -1,6 +1,6 @@
 import { ConfigError, LOCAL_INGEST_KEY, loadConfig } from './config.js';
 import { PortInUseError, startBot } from './app.js';
-import { DatabaseBusyError } from '../db/database.js';
+import { AuditTamperableError, DatabaseBusyError } from '../db/database.js';
 import { createLogger } from './logger.js';
 import { hasRoster } from '../db/users/users.service.js';
 
@@ -26,7 +26,7 @@ let bot: Awaited<ReturnType<typeof startBot>>;
 try {
   bot = await startBot(config, { logger });
 } catch (e) {
-  if (e instanceof PortInUseError || e instanceof DatabaseBusyError) {
+  if (e instanceof PortInUseError || e instanceof DatabaseBusyError || e instanceof AuditTamperableError) {
     logger.fatal(`cannot start: ${e.message}`);
     process.exit(1);
   }

@@ -1,7 +1,7 @@
 import { strandChartDataUrl, type ChartFonts } from './chart.js';
 import { ukDateTime } from './format.js';
 import type { AdaptiveCard } from './review.card.js';
-import { expandCard, fmtCount, occurrenceSections, type CardCount, type CardSection, type SummaryCardView } from './summary.card.js';
+import { expandCard, fmtCount, HIDDEN_NOTE, occurrenceSections, type CardCount, type CardSection, type SummaryCardView } from './summary.card.js';
 
 /** One anonymised closed occurrence (structurally db/summary's AnonymisedCase). */
 export interface ScrutinyCaseView {
@@ -72,7 +72,7 @@ export async function renderScrutinyCard(v: ScrutinyCardView, fonts?: ChartFonts
   const card = expandCard({
     heading: `Scrutiny pack (anonymised) · ${r.scope.label}`,
     sub: `${r.period.label}, compared with ${r.period.previous.label} · generated ${ukDateTime(r.generatedAt)}`,
-    notice: `No references, people, locations, dates (months only) or free text. Counts below ${r.suppressBelow} show as <${r.suppressBelow}; a second count is hidden where one could be worked out from a total.`,
+    notice: `No references, people, locations, dates (months only) or free text. Counts below ${r.suppressBelow} show as <${r.suppressBelow}; ${HIDDEN_NOTE}.`,
     attention: [],
     sections: [sample, ...v.cases.map(caseSection), { title: 'Aggregate tables', facts: [], empty: 'For the whole period and scope.' }, ...occurrenceSections(r, chartUrl)],
     buttons: [],

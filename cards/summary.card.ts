@@ -5,8 +5,12 @@ import { humanise, ukDate, ukDateTime } from './format.js';
 import type { AdaptiveCard } from './review.card.js';
 import { SUMMARY_PERIOD_BUTTONS, SUMMARY_VERBS } from './summary.verbs.js';
 
-/** A count as shown: a number, or null when suppressed. */
-export type CardCount = number | null;
+/** A count as shown: a number; null when small (reads "<5"); 'hidden' when hidden so a small one cannot be worked out. */
+export type CardCount = number | null | 'hidden';
+
+/** How a count hidden by the secondary rule reads, and the footnote that explains it. */
+export const HIDDEN_TEXT = 'hidden';
+export const HIDDEN_NOTE = '"hidden" marks a count hidden so that a small number cannot be worked out from a total';
 
 interface Row {
   label: string;
@@ -48,13 +52,13 @@ export interface CardSection {
   image?: { url: string; alt: string };
 }
 
-/** "<5" for a suppressed count. */
-export const fmtCount = (c: CardCount, below: number | null): string => (c === null ? `<${below ?? '?'}` : c.toLocaleString('en-GB'));
+/** "<5" for a small count, "hidden" for one hidden so that a small one cannot be worked out. */
+export const fmtCount = (c: CardCount, below: number | null): string => (c === null ? `<${below ?? '?'}` : c === 'hidden' ? HIDDEN_TEXT : c.toLocaleString('en-GB'));
 
 /** "42 (previous 38, +11%)"; the change is left out when either count is suppressed. */
 export function fmtCompared(r: { current: CardCount; previous: CardCount }, below: number | null): string {
   const base = `${fmtCount(r.current, below)} (previous ${fmtCount(r.previous, below)}`;
-  if (r.current === null || r.previous === null) return `${base})`;
+  if (typeof r.current !== 'number' || typeof r.previous !== 'number') return `${base})`;
   const diff = r.current - r.previous;
   if (r.previous === 0) return `${base}${diff > 0 ? `, +${diff}` : ''})`;
   const pct = Math.round((100 * diff) / r.previous);
@@ -99,8 +103,8 @@ export function occurrenceSections(v: SummaryCardView, chartUrl: string | null):
 function outcomeSection(v: SummaryCardView): CardSection {
   const b = v.suppressBelow;
   const o = v.outcomes;
-  const recorded = o.satisfied !== null && o.dissatisfied !== null ? o.satisfied + o.dissatisfied : null;
-  const pct = recorded && o.satisfied !== null ? ` (${Math.round((100 * o.satisfied) / recorded)}% of those recorded)` : '';
+  const recorded = typeof o.satisfied === 'number' && typeof o.dissatisfied === 'number' ? o.satisfied + o.dissatisfied : null;
+  const pct = recorded && typeof o.satisfied === 'number' ? ` (${Math.round((100 * o.satisfied) / recorded)}% of those recorded)` : '';
   return {
     title: 'Outcomes of occurrences closed in the period',
     facts: [
@@ -175,7 +179,7 @@ export function expandCard(root: { heading: string; sub: string; notice: string;
 
 /** What the audience sees about their view: own items, or suppressed aggregates. */
 export function audienceNotice(v: SummaryCardView): string {
-  if (v.scope.aggregatesOnly) return `Aggregates only. Counts below ${v.suppressBelow} show as <${v.suppressBelow}; where one count in a table is hidden a second is hidden too, so none can be worked out from the totals. Chart values are rounded to the nearest 5 and small ones left out.`;
+  if (v.scope.aggregatesOnly) return `Aggregates only. Counts below ${v.suppressBelow} show as <${v.suppressBelow}; ${HIDDEN_NOTE}. Chart values are rounded to the nearest 5 and small ones left out.`;
   if (v.scope.kind === 'own') return 'Only occurrences where you are the officer in charge or the supervisor, and your own reviews and actions.';
   return '';
 }

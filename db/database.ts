@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { mkdirSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
@@ -11,11 +11,29 @@ import * as summaries from './migrations/2026-11-21T02-summaries.js';
 import * as meetingReminders from './migrations/2026-11-21T03-meeting-reminders.js';
 import * as summaryIndexes from './migrations/2026-11-21T04-summary-indexes.js';
 import * as actionRefCi from './migrations/2026-11-21T05-action-ref-ci.js';
+import * as auditChain from './migrations/2026-11-29T01-audit-chain.js';
+import { auditTamperRisk, grantAppRole } from './audit/roles.js';
 import type { Database } from './schema.js';
 import { resilient } from './transactions.js';
 
 /** Where the data lives: a PostgreSQL server, or embedded PGlite in a folder (null: in memory). */
-export type DatabaseTarget = { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; dir: string | null; lockWaitSeconds?: number };
+export type DatabaseTarget =
+  | {
+      kind: 'postgres';
+      url: string;
+      poolMax: number;
+      /** The owner role's URL (DATABASE_MIGRATION_URL): migrations run as it, then `url`'s role is granted what the bot needs. */
+      migrationUrl?: string | null;
+    }
+  | { kind: 'pglite'; dir: string | null; lockWaitSeconds?: number };
+
+/** How openDatabase treats a bot role that could switch the audit log off (two-role mode only). */
+export interface OpenOptions {
+  /** Refuse to open (AuditTamperableError) instead of warning; set under NODE_ENV=production. */
+  production?: boolean;
+  /** Where the warning goes when not refusing. */
+  warn?: (message: string) => void;
+}
 
 /**
  * Timestamped migrations, in order; a static list so bundlers and tsx need no file-system scan.
@@ -29,10 +47,14 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-21T03-meeting-reminders': meetingReminders,
   '2026-11-21T04-summary-indexes': summaryIndexes,
   '2026-11-21T05-action-ref-ci': actionRefCi,
+  '2026-11-29T01-audit-chain': auditChain,
 };
 
 /** Thrown when another process holds the embedded database folder. */
 export class DatabaseBusyError extends Error {}
+
+/** Thrown (production, two-role mode) when the bot's own role could alter or switch off the audit log. */
+export class AuditTamperableError extends Error {}
 
 /**
  * PGlite is single-process: two processes on one folder corrupt it. A lock beside the data
@@ -51,11 +73,14 @@ async function lockFolder(dir: string, waitSeconds: number): Promise<() => Promi
 }
 
 /**
- * Opens the database and applies pending migrations.
+ * Opens the database and applies pending migrations: as the owner role when the target has a
+ * `migrationUrl` (then the bot's role is granted what it needs and checked, docs/audit.md),
+ * else on the bot's own connection.
  * @throws DatabaseBusyError when another process holds the embedded database folder
+ * @throws AuditTamperableError with `options.production` when the bot's role could switch the audit log off
  * @throws Error naming the failed migration, or the connection error
  */
-export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Database>> {
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Kysely<Database>> {
   let db: Kysely<Database>;
   if (target.kind === 'postgres') {
     // timestamptz and jsonb parse to Date and objects by default; int8 (counts) stays a string, converted where read.
@@ -72,6 +97,15 @@ export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Datab
     // caller; on release the pool discards the broken client, so the next request reconnects.
     pool.on('connect', (client) => client.on('error', () => undefined));
     db = new Kysely<Database>({ dialect: resilient(new PostgresDialect({ pool })) });
+    if (target.migrationUrl) {
+      try {
+        await migrateAsOwner(db, target.migrationUrl, options);
+      } catch (e) {
+        await db.destroy();
+        throw e;
+      }
+      return db;
+    }
   } else {
     let release: (() => Promise<void>) | null = null;
     if (target.dir) {
@@ -93,12 +127,51 @@ export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Datab
     }
     db = new Kysely<Database>({ dialect: resilient(new PGliteDialect(client)) });
   }
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return db;
+}
+
+async function migrate(db: Kysely<Database>): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
-    await db.destroy();
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error | undefined)?.message ?? 'unknown error'}`);
+  if (error || failed) throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error | undefined)?.message ?? 'unknown error'}`);
+}
+
+/**
+ * Two-role mode: migrates as the owner (DATABASE_MIGRATION_URL), grants the bot's role (the one
+ * `app` logs in as) what it needs, then checks from the bot's side that it cannot switch the
+ * audit log off.
+ * @throws Error when the two URLs name different databases or a migration fails;
+ *   AuditTamperableError in production when the bot's role is a superuser or owns the log
+ */
+async function migrateAsOwner(app: Kysely<Database>, migrationUrl: string, options: OpenOptions): Promise<void> {
+  const ownerPool = new pg.Pool({ connectionString: migrationUrl, max: 1 });
+  ownerPool.on('error', () => undefined);
+  const owner = new Kysely<Database>({ dialect: new PostgresDialect({ pool: ownerPool }) });
+  try {
+    const who = sql<{ role: string; db: string }>`select current_user as role, current_database() as db`;
+    const [mine, theirs] = [(await who.execute(app)).rows[0]!, (await who.execute(owner)).rows[0]!];
+    if (mine.db !== theirs.db) throw new Error(`DATABASE_MIGRATION_URL is database ${theirs.db} but DATABASE_URL is ${mine.db}: they must name the same database`);
+    await migrate(owner);
+    if (mine.role !== theirs.role) {
+      // One grant step at a time: two bots starting together would otherwise race on the catalogue.
+      await owner.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(hashtext('hcc:grant-app-role'))`.execute(trx);
+        await grantAppRole(trx, mine.role);
+      });
+    }
+  } finally {
+    await owner.destroy();
   }
-  return db;
+  const risk = await auditTamperRisk(app);
+  if (risk.problems.length === 0) return;
+  const message = `the audit log is not tamper-evident: the bot's database role ${risk.role} ${risk.problems.join(' and ')}; give DATABASE_URL a login role that owns nothing (docs/audit.md)`;
+  if (options.production) throw new AuditTamperableError(message);
+  options.warn?.(message);
 }

@@ -10,6 +10,7 @@ export function safeCell(v: string | number | boolean | null): string {
 }
 
 const shown = (c: Count, below: number | null) => (c === null ? `<${below ?? ''}` : c);
+const HIDDEN_NOTE = '"hidden" marks a count hidden so that a small number cannot be worked out from a total';
 
 const CASE_HEADER = [
   'case', 'month_flagged', 'month_closed', 'recorded_as', 'offence', 'strands', 'source', 'district', 'location_type', 'status', 'outcome',
@@ -43,7 +44,8 @@ function aggregateRows(r: SummaryReport): (string | number | null)[][] {
 
 /**
  * The scrutiny pack as one CSV file (UTF-8 with BOM so spreadsheets read it): a heading block,
- * the anonymised sample, then the aggregate tables (suppressed cells as "<N").
+ * the anonymised sample, then the aggregate tables (small cells as "<N", cells hidden so that a
+ * small one cannot be worked out as "hidden").
  */
 export function scrutinyCsv(report: SummaryReport, cases: readonly AnonymisedCase[], eligible: Count): string {
   const rows: (string | number | boolean | null)[][] = [
@@ -53,7 +55,7 @@ export function scrutinyCsv(report: SummaryReport, cases: readonly AnonymisedCas
     ['Compared with', report.period.previous.label],
     ['Closed occurrences in the period', shown(eligible, report.suppressBelow)],
     ['Sample size', cases.length],
-    ['Small numbers', report.suppressBelow ? `counts below ${report.suppressBelow} are shown as <${report.suppressBelow}` : 'not suppressed'],
+    ['Small numbers', report.suppressBelow ? `counts below ${report.suppressBelow} are shown as <${report.suppressBelow}; ${HIDDEN_NOTE}` : 'not suppressed'],
     [],
     CASE_HEADER,
     ...cases.map(caseRow),

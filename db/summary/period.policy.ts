@@ -13,7 +13,12 @@ export type PeriodKind =
   | 'last_quarter'
   | 'year_to_date'
   | 'financial_year_to_date'
-  | 'range';
+  | 'range'
+  /** Whole calendar months (scrutiny packs: scrutiny.period.ts). */
+  | 'months';
+
+/** The named periods (not a date range or a run of months). */
+type Named = Exclude<PeriodKind, 'range' | 'months'>;
 
 /** A half-open span of time [start, end) with how users read it. */
 export interface Span {
@@ -85,7 +90,7 @@ function parseDate(text: string): DateTime | null {
 }
 
 /** Start of the calendar unit, and the unit's length, for a named period. */
-function namedStart(kind: Exclude<PeriodKind, 'range'>, now: DateTime): { start: DateTime; length: DurationLikeObject } {
+function namedStart(kind: Named, now: DateTime): { start: DateTime; length: DurationLikeObject } {
   switch (kind) {
     case 'this_week':
       return { start: now.startOf('week'), length: { weeks: 1 } };
@@ -108,7 +113,7 @@ function namedStart(kind: Exclude<PeriodKind, 'range'>, now: DateTime): { start:
   }
 }
 
-function namedLabel(kind: Exclude<PeriodKind, 'range'>, start: DateTime, end: DateTime, toDate: boolean): string {
+function namedLabel(kind: Named, start: DateTime, end: DateTime, toDate: boolean): string {
   const span = spanLabel(start.toJSDate(), end.toJSDate());
   const suffix = toDate ? `${span}, to date` : span;
   const names: Record<typeof kind, string> = {
@@ -124,7 +129,7 @@ function namedLabel(kind: Exclude<PeriodKind, 'range'>, start: DateTime, end: Da
   return `${names[kind]} · ${suffix}`;
 }
 
-function named(kind: Exclude<PeriodKind, 'range'>, now: DateTime): Period {
+function named(kind: Named, now: DateTime): Period {
   const { start, length } = namedStart(kind, now);
   const naturalEnd = start.plus(length);
   const end = min(naturalEnd, now);
@@ -174,12 +179,12 @@ function range(text: string, now: DateTime): Period {
  * are calendar quarters; the financial year starts on 1 April.
  * @throws ValidationError when the phrase is neither a known period nor a valid date range
  */
-export function parsePeriod(text: string | null | undefined, now: Date, fallback: Exclude<PeriodKind, 'range'> = 'this_month'): Period {
+export function parsePeriod(text: string | null | undefined, now: Date, fallback: Named = 'this_month'): Period {
   const t = (text ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
   const at = local(now);
   if (!t) return named(fallback, at);
   const kind = PHRASES[t];
-  return kind && kind !== 'range' ? named(kind as Exclude<PeriodKind, 'range'>, at) : range(t, at);
+  return kind && kind !== 'range' && kind !== 'months' ? named(kind, at) : range(t, at);
 }
 
 /**

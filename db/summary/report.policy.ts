@@ -14,11 +14,13 @@ export interface SummarySettings {
   /** Counts below this are hidden for aggregates-only audiences. */
   suppressBelow: number;
   scrutinySampleSize: number;
+  /** No scrutiny pack for fewer closed occurrences than this in its scope and months. */
+  scrutinyMinClosed: number;
 }
 
-/** The summary settings of the bot's config (strands, REPEAT_*, SMALL_NUMBER_THRESHOLD, SCRUTINY_SAMPLE_SIZE). */
-export function summarySettingsOf(c: { strands: readonly string[]; repeat: SummarySettings['repeat']; summary: { suppressBelow: number; scrutinySampleSize: number } }): SummarySettings {
-  return { strands: c.strands, repeat: c.repeat, suppressBelow: c.summary.suppressBelow, scrutinySampleSize: c.summary.scrutinySampleSize };
+/** The summary settings of the bot's config (strands, REPEAT_*, SMALL_NUMBER_THRESHOLD, SCRUTINY_SAMPLE_SIZE, SCRUTINY_MIN_CLOSED). */
+export function summarySettingsOf(c: { strands: readonly string[]; repeat: SummarySettings['repeat']; summary: { suppressBelow: number; scrutinySampleSize: number }; scrutinyMinClosed: number }): SummarySettings {
+  return { strands: c.strands, repeat: c.repeat, suppressBelow: c.summary.suppressBelow, scrutinySampleSize: c.summary.scrutinySampleSize, scrutinyMinClosed: c.scrutinyMinClosed };
 }
 
 /** Raw figures from SQL, before labels and suppression. */

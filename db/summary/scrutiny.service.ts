@@ -1,15 +1,17 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.service.js';
+import { ValidationError } from '../errors.js';
 import type { Database } from '../schema.js';
 import { resolveScrutinyScope, scopeKey, type SummaryActor } from './access.policy.js';
 import { anonymiseCases, randomPositions, type AnonymisedCase } from './anonymise.policy.js';
 import { scrutinyCsv } from './csv.policy.js';
 import { storeExport, takeExport } from './exports.repository.js';
-import { londonDate, parsePeriod } from './period.policy.js';
+import { londonDate } from './period.policy.js';
+import { parseScrutinyPeriod } from './scrutiny.period.js';
 import type { SummarySettings } from './report.policy.js';
 import { countClosed, sampleClosed } from './scrutiny.queries.js';
 import { computeSummary } from './summary.service.js';
-import type { SummaryReport } from './summary.types.js';
+import type { Count, SummaryReport } from './summary.types.js';
 
 export type { AnonymisedCase } from './anonymise.policy.js';
 
@@ -19,7 +21,7 @@ export const EXPORT_TTL_MS = 60 * 60 * 1000;
 /** A request for a scrutiny pack. */
 export interface ScrutinyRequest {
   actor: SummaryActor;
-  /** Period phrase; empty: last quarter (panels usually meet quarterly). */
+  /** Period phrase, whole calendar months (scrutiny.period.ts); empty: last quarter (panels usually meet quarterly). */
   periodText: string | null;
   district: string | null;
   reason: string;
@@ -32,8 +34,8 @@ export interface ScrutinyRequest {
 export interface ScrutinyPack {
   report: SummaryReport;
   cases: AnonymisedCase[];
-  /** Closed occurrences the sample was drawn from (null: suppressed). */
-  eligible: number | null;
+  /** Closed occurrences the sample was drawn from (null: small; 'hidden': hidden by the secondary rule). */
+  eligible: Count;
   download: { url: string; expiresAt: Date };
 }
 
@@ -44,18 +46,27 @@ const filenameOf = (scope: string, start: Date) => `scrutiny-pack-${scope.replac
  * with node:crypto) of occurrences closed in the period, anonymised (no references, people or
  * location refs, dates as months, no free text), with the aggregate tables suppressed for small
  * numbers, and a CSV download link valid for one hour. The disclosure (with the internal ids of
- * the sampled occurrences) is audited.
- * @throws ValidationError for an unreadable period; ForbiddenError for roles other than
- *   coordinator, manager or admin, or a district outside the user's
+ * the sampled occurrences) is audited. Disclosure control (issue 9 item 9): whole calendar
+ * months only, and no pack for a scope and period with fewer than settings.scrutinyMinClosed
+ * closed occurrences (the answer does not say how many there were).
+ * @throws ValidationError for a period that is not whole, ended months, or too few closed
+ *   occurrences; ForbiddenError for roles other than coordinator, manager or admin, or a
+ *   district outside the user's
  */
 export async function scrutinyPackFor(db: Kysely<Database>, req: ScrutinyRequest, settings: SummarySettings, now: Date): Promise<ScrutinyPack> {
   const scope = resolveScrutinyScope(req.actor, req.district);
-  const period = parsePeriod(req.periodText, now, 'last_quarter');
+  const period = parseScrutinyPeriod(req.periodText, now);
   const rows = await db
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
       const n = await countClosed(trx, scope, period.start, period.end);
+      if (n < settings.scrutinyMinClosed) {
+        throw new ValidationError(
+          `Too few occurrences were closed in ${scope.label} in ${period.label} for a scrutiny pack: at least ${settings.scrutinyMinClosed} are needed, so that no one in it can be recognised. Ask for more months or a wider area.`,
+          [{ path: 'period', message: 'too few closed occurrences' }],
+        );
+      }
       return sampleClosed(trx, scope, period.start, period.end, randomPositions(n, settings.scrutinySampleSize), now, settings.repeat);
     });
   const cases = anonymiseCases(rows.map(({ id: _id, ...row }) => row), settings.strands);

@@ -131,4 +131,5 @@ export const settings = {
   repeat: { windowMonths: 12, minOccurrences: 2 },
   suppressBelow: 5,
   scrutinySampleSize: 5,
+  scrutinyMinClosed: 10,
 };

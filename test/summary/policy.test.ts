@@ -4,7 +4,8 @@ import { resolveScrutinyScope, resolveSummaryScope } from '../../db/summary/acce
 import { anonymiseCases, cleanClassification, randomPositions, type ScrutinyRow } from '../../db/summary/anonymise.policy.js';
 import { safeCell } from '../../db/summary/csv.policy.js';
 import { chartMonths, isoWeekKey, parsePeriod } from '../../db/summary/period.policy.js';
-import { suppressChartPoint, suppressTable } from '../../db/summary/suppression.policy.js';
+import { suppressChartPoint, suppressGrid, suppressTable } from '../../db/summary/suppression.policy.js';
+import { fmtCount } from '../../cards/summary.card.js';
 import { parseSummaryArgs } from '../../bot/teams/summary/summary.command.js';
 
 const iso = (d: Date) => d.toISOString();
@@ -77,10 +78,45 @@ describe('command arguments', () => {
 
 describe('small-number suppression', () => {
   it('hides 1 to 4, keeps 0, and hides a second cell so none can be worked out from the total', () => {
-    expect(suppressTable([12, 3, 0, 20], 35, 5)).toEqual({ cells: [null, null, 0, 20], total: 35 });
+    expect(suppressTable([12, 3, 0, 20], 35, 5)).toEqual({ cells: ['hidden', null, 0, 20], total: 35 });
     expect(suppressTable([12, 3, 2, 20], 37, 5)).toEqual({ cells: [12, null, null, 20], total: 37 });
     expect(suppressTable([3, 0], 3, 5)).toEqual({ cells: [null, 0], total: null });
     expect(suppressTable([6, 7], 13, 5)).toEqual({ cells: [6, 7], total: 13 });
+  });
+
+  it('a cell hidden to protect a small one reads "hidden", never "<5", even when it is 19', () => {
+    const t = suppressTable([3, 19, 40], 62, 5);
+    expect(t).toEqual({ cells: [null, 'hidden', 40], total: 62 });
+    expect(t.cells.map((c) => fmtCount(c, 5))).toEqual(['<5', 'hidden', '40']);
+  });
+
+  it('repeats across rows and columns until no hidden cell can be worked out', () => {
+    // Row 0 has one small cell (3): its smallest other cell (10) is hidden. That leaves column 1
+    // with one hidden cell, so its smallest other (12) goes too, then row 1 needs a second (20).
+    const g = suppressGrid(
+      [
+        [3, 10, 30],
+        [20, 12, 25],
+      ],
+      [43, 57],
+      [23, 22, 55],
+      5,
+    );
+    expect(g.cells).toEqual([
+      [null, 'hidden', 30],
+      ['hidden', 'hidden', 25],
+    ]);
+    expect(g.rowTotals).toEqual([43, 57]);
+    expect(g.colTotals).toEqual([23, 22, 55]);
+    // every row and column with a shown total has none or at least two hidden cells
+    for (const line of [...g.cells, ...[0, 1, 2].map((j) => g.cells.map((r) => r[j]))]) expect(line.filter((c) => typeof c !== 'number').length).not.toBe(1);
+  });
+
+  it('hides a total that would give away the only hidden cell of its column', () => {
+    // Column 0 holds a hidden 19 next to a 0: its total (19) would tell it, so the total is hidden.
+    const g = suppressGrid([[2, 19, 30], [0, 0, 8]], [51, 8], [2, 19, 38], 5);
+    expect(g.cells).toEqual([[null, 'hidden', 30], [0, 0, 8]]);
+    expect(g.colTotals).toEqual([null, 'hidden', 38]);
   });
 
   it('chart points are rounded to 5 with small ones as gaps', () => {

@@ -5,6 +5,7 @@ import { summaryShowSchema } from '../../../cards/summary.verbs.js';
 import type { AdaptiveCard } from '../../../cards/review.card.js';
 import { ForbiddenError, ValidationError } from '../../../db/errors.js';
 import { scrutinyPackFor } from '../../../db/summary/scrutiny.service.js';
+import { SCRUTINY_PERIOD_USAGE } from '../../../db/summary/scrutiny.period.js';
 import { PERIOD_USAGE, summaryFor, summarySettingsOf, type SummaryActor } from '../../../db/summary/summary.service.js';
 import { getActor, type Actor, type BotDeps } from '../context.js';
 import { channelConversationId } from '../identity.js';
@@ -17,8 +18,8 @@ export const SCRUTINY_USAGE = '`scrutiny pack [period] [district NAME]`, e.g. `s
 const summaryActor = (a: Actor): SummaryActor => ({ label: a.label, upn: a.user.upn, roles: a.roles, districts: a.user.districts });
 
 /** Domain errors as a reply; anything else goes to the turn-error handler. */
-function friendly(e: unknown, usage: string): string {
-  if (e instanceof ValidationError) return `${e.message}\n\nUse ${usage}. Periods: ${PERIOD_USAGE}.`;
+function friendly(e: unknown, usage: string, periods = PERIOD_USAGE): string {
+  if (e instanceof ValidationError) return `${e.message}\n\nUse ${usage}. Periods: ${periods}.`;
   if (e instanceof ForbiddenError) return `I can't show that: ${e.message}.`;
   throw e;
 }
@@ -78,6 +79,6 @@ export async function runScrutinyCommand(deps: BotDeps, ctx: TurnContext, text: 
     );
     await send(ctx, await renderScrutinyCard(pack));
   } catch (e) {
-    await ctx.sendActivity(friendly(e, SCRUTINY_USAGE));
+    await ctx.sendActivity(friendly(e, SCRUTINY_USAGE, SCRUTINY_PERIOD_USAGE));
   }
 }
