@@ -41,7 +41,12 @@ function decoderFor(header: string | undefined): Gunzip | Inflate | null {
  * @throws BodyError 415 (encoding), 413 (too large), 400 (corrupt compressed data or aborted upload)
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const decoder = decoderFor(req.headers['content-encoding']);
+  let decoder: Gunzip | Inflate | null;
+  try {
+    decoder = decoderFor(req.headers['content-encoding']);
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
   return new Promise<Buffer>((resolve, reject) => {
