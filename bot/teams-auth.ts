@@ -108,26 +108,38 @@ interface KeySet {
   fetchedAt: number;
 }
 const keySets = new Map<string, KeySet>();
+/** Downloads under way, by metadata URL: concurrent requests share one. */
+const downloads = new Map<string, Promise<KeySet>>();
+
+async function download(metadataUrl: string, signal: AbortSignal): Promise<KeySet> {
+  const get = async (u: string) => {
+    const r = await fetch(u, { signal });
+    if (!r.ok) throw new TeamsAuthError(503, `key endpoint answered ${r.status}`);
+    return (await r.json()) as Record<string, unknown>;
+  };
+  const meta = await get(metadataUrl);
+  const jwks = await get(String(meta.jwks_uri));
+  const keys = new Map<string, KeyObject>();
+  for (const k of Array.isArray(jwks.keys) ? (jwks.keys as Record<string, unknown>[]) : []) {
+    if (typeof k.kid !== 'string' || k.kty !== 'RSA' || typeof k.n !== 'string' || typeof k.e !== 'string') continue;
+    keys.set(k.kid, createPublicKey({ key: { kty: 'RSA', n: k.n, e: k.e }, format: 'jwk' }));
+  }
+  const set = { keys, fetchedAt: Date.now() };
+  keySets.set(metadataUrl, set);
+  return set;
+}
 
 /** The signing keys at an OpenID metadata URL (cached a day; refreshed at most every 5 minutes for an unknown kid). */
 async function signingKey(metadataUrl: string, kid: string, signal: AbortSignal): Promise<KeyObject | null> {
   let set = keySets.get(metadataUrl);
   const stale = !set || Date.now() - set.fetchedAt > 24 * 3600_000 || (!set.keys.has(kid) && Date.now() - set.fetchedAt > 5 * 60_000);
   if (stale) {
-    const get = async (u: string) => {
-      const r = await fetch(u, { signal });
-      if (!r.ok) throw new TeamsAuthError(503, `key endpoint answered ${r.status}`);
-      return (await r.json()) as Record<string, unknown>;
-    };
-    const meta = await get(metadataUrl);
-    const jwks = await get(String(meta.jwks_uri));
-    const keys = new Map<string, KeyObject>();
-    for (const k of Array.isArray(jwks.keys) ? (jwks.keys as Record<string, unknown>[]) : []) {
-      if (typeof k.kid !== 'string' || k.kty !== 'RSA' || typeof k.n !== 'string' || typeof k.e !== 'string') continue;
-      keys.set(k.kid, createPublicKey({ key: { kty: 'RSA', n: k.n, e: k.e }, format: 'jwk' }));
+    let pending = downloads.get(metadataUrl);
+    if (!pending) {
+      pending = download(metadataUrl, signal).finally(() => downloads.delete(metadataUrl));
+      downloads.set(metadataUrl, pending);
     }
-    set = { keys, fetchedAt: Date.now() };
-    keySets.set(metadataUrl, set);
+    set = await pending;
   }
   return set!.keys.get(kid) ?? null;
 }
