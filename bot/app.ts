@@ -34,6 +34,8 @@ export interface BotOptions {
   dispatcher?: boolean;
   /** Start the cron jobs (default: config.jobs.enabled). */
   jobs?: boolean;
+  /** Node http server limits in milliseconds (tests shorten them; defaults in HTTP_LIMITS). */
+  httpLimits?: Partial<Record<keyof typeof HTTP_LIMITS, number>>;
   /** Outbound credentials for the Bot Connector (tests: a stand-in for Entra ID). */
   credentialsFactory?: ServiceClientCredentialsFactory;
 }
@@ -48,7 +50,7 @@ export interface RunningBot {
 }
 
 /** Node http server limits: slow or idle clients cannot hold sockets open (security review, issue 9). */
-const HTTP_LIMITS = { headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, idleSocketMs: 30_000 } as const;
+export const HTTP_LIMITS = { headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, idleSocketMs: 30_000 } as const;
 
 /**
  * The composition root: opens the database (migrating it), builds the Teams adapter and
@@ -86,10 +88,11 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const app = createTeamsApp(deps, adapter, botAppId);
 
   const server = restify.createServer({ name: 'hcc-bot' });
-  server.server.headersTimeout = HTTP_LIMITS.headersTimeoutMs;
-  server.server.requestTimeout = HTTP_LIMITS.requestTimeoutMs;
-  server.server.keepAliveTimeout = HTTP_LIMITS.keepAliveTimeoutMs;
-  server.server.setTimeout(HTTP_LIMITS.idleSocketMs);
+  const limits = { ...HTTP_LIMITS, ...options.httpLimits };
+  server.server.headersTimeout = limits.headersTimeoutMs;
+  server.server.requestTimeout = limits.requestTimeoutMs;
+  server.server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.server.setTimeout(limits.idleSocketMs); // no 'timeout' listener: Node destroys the idle socket
   // Every POST: the key or token header is checked first, then the one body reader (bot/http/body.ts).
   const readBody = bodyReader(config.ingestMaxBodyBytes);
   const feedKey: restify.RequestHandler = (req, res, next) => (hasIngestKey(req, res, config.ingestApiKey) ? next() : next(false));

@@ -137,3 +137,24 @@ describe('hostile bodies on /api/messages in authenticated mode', () => {
     }
   });
 });
+
+describe('slow clients', () => {
+  it('a client that stalls in its headers or its body is disconnected; the server carries on', async () => {
+    const { connect } = await import('node:net');
+    const h = await bootHarness({}, { httpLimits: { idleSocketMs: 300 } });
+    try {
+      const stalled = (partial: string) =>
+        new Promise<void>((resolve, reject) => {
+          const socket = connect(h.bot.port, '127.0.0.1', () => socket.write(partial));
+          socket.on('error', reject);
+          socket.on('close', () => resolve()); // the server hung up; without the limit this waits until the test times out
+          socket.resume();
+        });
+      await stalled('POST /api/occurrences HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n');
+      await stalled(`POST /api/occurrences HTTP/1.1\r\nHost: bot\r\nAuthorization: Bearer ${TEST_KEY}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"refer`);
+      expect((await fetch(`${h.bot.url}/healthz`)).status).toBe(200);
+    } finally {
+      await h.close();
+    }
+  });
+});
