@@ -1,5 +1,4 @@
-import { ConfigurationServiceClientCredentialFactory, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { AddressInfo } from 'node:net';
@@ -9,8 +8,10 @@ import { featureJobs } from '../jobs/feature-jobs.js';
 import { startJobs } from '../jobs/scheduler.js';
 import type { Database } from '../db/schema.js';
 import type { Config } from './config.js';
+import { bodyReader } from './http/body.js';
 import { importHandler } from './http/imports.route.js';
-import { ingestHandler } from './http/ingest.route.js';
+import { hasIngestKey, ingestHandler } from './http/ingest.route.js';
+import { bearerPresent, messagesHandler } from './http/messages.route.js';
 import { createLogger, type Logger } from './logger.js';
 import { OutboxDispatcher } from './proactive/dispatcher.js';
 import { Pacer } from './proactive/pacing.js';
@@ -19,6 +20,7 @@ import type { BotDeps } from './teams/context.js';
 import { registerSummaryRoutes } from './http/summary.routes.js';
 import { createTeamsApp } from './teams/teams-app.js';
 import { serviceUrlGuard } from './teams/service-url.guard.js';
+import { createAdapter } from './teams-auth.js';
 
 /** Thrown when the HTTP port is taken. */
 export class PortInUseError extends Error {}
@@ -33,6 +35,10 @@ export interface BotOptions {
   dispatcher?: boolean;
   /** Start the cron jobs (default: config.jobs.enabled). */
   jobs?: boolean;
+  /** Node http server limits in milliseconds (tests shorten them; defaults in HTTP_LIMITS). */
+  httpLimits?: Partial<Record<keyof typeof HTTP_LIMITS, number>>;
+  /** Outbound credentials for the Bot Connector (tests: a stand-in for Entra ID). */
+  credentialsFactory?: ServiceClientCredentialsFactory;
 }
 
 /** A running bot: its URL, database and dispatcher, and how to stop it. */
@@ -44,17 +50,8 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-function adapterFor(config: Config): TeamsAdapter {
-  const m = config.microsoftApp;
-  // Local mode: no credentials, so the adapter accepts unauthenticated requests (Agents Playground).
-  const auth: ConfigurationBotFrameworkAuthenticationOptions = m
-    ? { MicrosoftAppId: m.appId, MicrosoftAppPassword: m.appPassword, MicrosoftAppType: m.appType, MicrosoftAppTenantId: m.tenantId ?? '' }
-    : ({} as ConfigurationBotFrameworkAuthenticationOptions);
-  const factory = new ConfigurationServiceClientCredentialFactory(
-    m ? { MicrosoftAppId: m.appId, MicrosoftAppPassword: m.appPassword, MicrosoftAppType: m.appType, MicrosoftAppTenantId: m.tenantId } : {},
-  );
-  return new TeamsAdapter(auth, factory);
-}
+/** Node http server limits: slow or idle clients cannot hold sockets open (security review, issue 9). */
+export const HTTP_LIMITS = { headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, idleSocketMs: 30_000 } as const;
 
 /**
  * The composition root: opens the database (migrating it), builds the Teams adapter and
@@ -65,7 +62,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const clock = options.clock ?? (() => new Date());
   const ownsDb = !options.db;
   const db = options.db ?? (await openDatabase(config.database, { production: config.production, warn: (m) => logger.warn(m) }));
-  const adapter = adapterFor(config);
+  const adapter = createAdapter(config, options.credentialsFactory);
   const botAppId = config.microsoftApp?.appId ?? '';
   let dispatcher: OutboxDispatcher | null = null;
   const deps: BotDeps = { db, config, clock, logger, kickOutbox: () => dispatcher?.kick() };
@@ -93,17 +90,17 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const app = createTeamsApp(deps, adapter, botAppId);
 
   const server = restify.createServer({ name: 'hcc-bot' });
-  const parseBody = restify.plugins.bodyParser({ maxBodySize: config.ingestMaxBodyBytes, mapParams: false });
-  // Imports read their CSV body raw (their own route reader); everything else is parsed here.
-  server.use(parseBody.map((handler) => (req: restify.Request, res: restify.Response, next: restify.Next) => (req.getPath().startsWith('/api/imports/') ? next() : handler(req, res, next))));
-  server.post('/api/messages', serviceUrlGuard(config, logger), async (req, res) => {
-    await adapter.process(req, res, async (ctx) => {
-      await app.run(ctx);
-    });
-  });
-  server.post('/api/occurrences', ingestHandler(deps));
-  // Route-level: the global body parser would turn a CSV body into restify's own rows.
-  server.post('/api/imports/:kind', restify.plugins.bodyReader({ maxBodySize: config.ingestMaxBodyBytes }), importHandler(deps));
+  const limits = { ...HTTP_LIMITS, ...options.httpLimits };
+  server.server.headersTimeout = limits.headersTimeoutMs;
+  server.server.requestTimeout = limits.requestTimeoutMs;
+  server.server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.server.setTimeout(limits.idleSocketMs); // no 'timeout' listener: Node destroys the idle socket
+  // Every POST: the key or token header is checked first, then the one body reader (bot/http/body.ts).
+  const readBody = bodyReader(config.ingestMaxBodyBytes);
+  const feedKey: restify.RequestHandler = (req, res, next) => (hasIngestKey(req, res, config.ingestApiKey) ? next() : next(false));
+  server.post('/api/messages', bearerPresent(config, logger), readBody, serviceUrlGuard(config, logger), messagesHandler({ adapter, config, logger, logic: (ctx) => app.run(ctx).then(() => undefined) }));
+  server.post('/api/occurrences', feedKey, readBody, ingestHandler(deps));
+  server.post('/api/imports/:kind', feedKey, readBody, importHandler(deps));
   registerSummaryRoutes(server, deps);
   server.get('/healthz', async (_req, res) => {
     try {

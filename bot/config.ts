@@ -4,6 +4,9 @@ import cron from 'node-cron';
 import { DEFAULT_REVIEW_POLICY, reviewPolicySchema, type ReviewPolicy, type ScheduleConfig } from '../db/schedule/schedule.service.js';
 import { checklistFileSchema, DEFAULT_CHECKLIST, type ChecklistItem } from '../db/reviews/reviews.service.js';
 import { parseServiceUrlAllowlist, type ServiceUrlPrefix } from '../db/conversations/service-urls.js';
+import { teamsEnvShape, teamsSettings, type MicrosoftAppCredentials } from './config-teams.js';
+
+export { LOCAL_INGEST_KEY, type MicrosoftAppCredentials } from './config-teams.js';
 
 /** The five centrally monitored strands; they always exist (domain.md, "Strands"). */
 export const CORE_STRANDS = ['race', 'religion', 'sexual_orientation', 'disability', 'transgender'] as const;
@@ -15,7 +18,6 @@ const bool = z
 const envSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
-    HOST: z.string().default('0.0.0.0'),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
@@ -24,14 +26,11 @@ const envSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'DATABASE_MIGRATION_URL must start with postgres:// or postgresql://')
       .optional(),
-    NODE_ENV: z.string().optional(),
     SCRUTINY_MIN_CLOSED: z.coerce.number().int().min(1).max(1000).default(10),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     PGLITE_DIR: z.string().min(1).default('./data/pglite'),
-    MicrosoftAppId: z.string().optional(),
-    MicrosoftAppPassword: z.string().optional(),
-    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
-    MicrosoftAppTenantId: z.string().optional(),
+    // HOST, NODE_ENV, MicrosoftApp*, ChannelService, botbuilder's endpoints: bot/config-teams.ts.
+    ...teamsEnvShape,
     INGEST_API_KEY: z.string().min(16, 'INGEST_API_KEY must be at least 16 characters').optional(),
     INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
     LOCAL_STRANDS: z.string().default(''),
@@ -65,34 +64,10 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
-    const creds = [env.MicrosoftAppId, env.MicrosoftAppPassword].filter((v) => v && v.length > 0);
-    if (creds.length === 1) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['MicrosoftAppPassword'],
-        message: 'set both MicrosoftAppId and MicrosoftAppPassword (authenticated mode) or neither (local mode)',
-      });
-    }
-    if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MicrosoftAppTenantId'], message: 'required when MicrosoftAppType is SingleTenant' });
-    }
     if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['DATABASE_MIGRATION_URL'], message: 'only with DATABASE_URL (the embedded database has no roles)' });
     }
-    if (env.MicrosoftAppId && !env.INGEST_API_KEY) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['INGEST_API_KEY'], message: 'required in authenticated mode (at least 16 characters)' });
-    }
   });
-
-/** Key used for the feed in local mode when INGEST_API_KEY is unset; printed at start. Never valid in authenticated mode. */
-export const LOCAL_INGEST_KEY = 'local-dev-ingest-key';
-
-export interface MicrosoftAppCredentials {
-  readonly appId: string;
-  readonly appPassword: string;
-  readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
-  readonly tenantId?: string;
-}
 
 /** The validated, frozen settings of one bot process. See README "Settings". */
 export interface Config {
@@ -100,13 +75,18 @@ export interface Config {
   readonly host: string;
   /** `migrationUrl` (DATABASE_MIGRATION_URL): migrations run as that owner role; null: as `url` (development). */
   readonly database: { readonly kind: 'postgres'; readonly url: string; readonly poolMax: number; readonly migrationUrl: string | null } | { readonly kind: 'pglite'; readonly dir: string | null };
-  /** NODE_ENV=production: refuse to start when the bot's database role could switch the audit log off. */
-  readonly production: boolean;
   /** Scrutiny packs: fewer closed occurrences than this in the scope and months, and no pack is made (SCRUTINY_MIN_CLOSED). */
   readonly scrutinyMinClosed: number;
   /** null: local mode (no Microsoft credentials; every user is a coordinator while no roster is imported). */
   readonly microsoftApp: MicrosoftAppCredentials | null;
+  /** NODE_ENV=production: started only with credentials, a strong feed key and PostgreSQL, and refuses a database role that could switch the audit log off. */
+  readonly production: boolean;
+  /** Milliseconds allowed to validate a Teams token (key download included) before answering 503. */
+  readonly authTimeoutMs: number;
+  /** Settings that work but should change; logged at start. */
+  readonly warnings: readonly string[];
   readonly ingestApiKey: string;
+  /** Largest POST body on any route, in bytes, after decompression. */
   readonly ingestMaxBodyBytes: number;
   readonly strands: readonly string[];
   readonly checklist: readonly ChecklistItem[];
@@ -194,27 +174,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   ] as const) {
     if (!cron.validate(expr)) throw new ConfigError(`Invalid configuration:\n  ${name}: "${expr}" is not a cron expression`);
   }
-  const microsoftApp: MicrosoftAppCredentials | null =
-    e.MicrosoftAppId && e.MicrosoftAppPassword
-      ? {
-          appId: e.MicrosoftAppId,
-          appPassword: e.MicrosoftAppPassword,
-          appType: e.MicrosoftAppType ?? 'MultiTenant',
-          ...(e.MicrosoftAppTenantId ? { tenantId: e.MicrosoftAppTenantId } : {}),
-        }
-      : null;
-  const serviceUrlAllowlist = parseServiceUrlAllowlist(e.SERVICE_URL_ALLOWLIST, microsoftApp !== null);
+  const teams = teamsSettings(e);
+  if (teams.problems.length) throw new ConfigError('Invalid configuration:\n' + teams.problems.map((p) => `  ${p}`).join('\n'));
+  const serviceUrlAllowlist = parseServiceUrlAllowlist(e.SERVICE_URL_ALLOWLIST, teams.settings.microsoftApp !== null);
   if (typeof serviceUrlAllowlist === 'string') throw new ConfigError(`Invalid configuration:\n  SERVICE_URL_ALLOWLIST: ${serviceUrlAllowlist}`);
   const config: Config = {
     port: e.PORT,
-    host: e.HOST,
+    host: teams.settings.host,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, migrationUrl: e.DATABASE_MIGRATION_URL ?? null }
       : { kind: 'pglite', dir: e.PGLITE_DIR === ':memory:' ? null : e.PGLITE_DIR },
-    production: e.NODE_ENV === 'production',
     scrutinyMinClosed: e.SCRUTINY_MIN_CLOSED,
-    microsoftApp,
-    ingestApiKey: e.INGEST_API_KEY ?? LOCAL_INGEST_KEY,
+    microsoftApp: teams.settings.microsoftApp,
+    production: teams.settings.production,
+    authTimeoutMs: teams.settings.authTimeoutMs,
+    warnings: teams.settings.warnings,
+    ingestApiKey: teams.settings.ingestApiKey,
     ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
     strands: [...new Set([...CORE_STRANDS, ...localStrands])],
     checklist: loadChecklist(e.CHECKLIST_FILE),

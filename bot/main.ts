@@ -22,6 +22,7 @@ try {
   throw e;
 }
 const logger = createLogger(config.logLevel);
+for (const warning of config.warnings) logger.warn(warning);
 let bot: Awaited<ReturnType<typeof startBot>>;
 try {
   bot = await startBot(config, { logger });
@@ -33,7 +34,7 @@ try {
   throw e;
 }
 if (!config.microsoftApp) {
-  logger.warn('local mode: no Microsoft app credentials; requests are not authenticated (Agents Playground: npm run playground)');
+  logger.warn({ host: config.host }, 'local mode: no Microsoft app credentials; requests are not authenticated, so the bot listens on this machine only (Agents Playground: npm run playground)');
   if (!(await hasRoster(bot.db))) logger.warn('local mode with no roster imported: every Teams user is treated as a coordinator');
 }
 if (config.ingestApiKey === LOCAL_INGEST_KEY) logger.warn({ ingestApiKey: LOCAL_INGEST_KEY }, 'INGEST_API_KEY unset: the feed accepts the local development key');

@@ -8,6 +8,8 @@ export interface ConnectorCall {
   conversationId: string;
   activityId?: string;
   body: Record<string, any>;
+  /** The Authorization header the bot sent (its outbound token). */
+  authorization?: string;
 }
 
 interface Failure {
@@ -70,7 +72,7 @@ export class FakeConnector {
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     // v3 / conversations / :id / (activities | members) / :sub
     const conversationId = parts[2] ?? '';
-    const call: ConnectorCall = { method: req.method ?? 'GET', path, conversationId, activityId: parts[4], body };
+    const call: ConnectorCall = { method: req.method ?? 'GET', path, conversationId, activityId: parts[4], body, authorization: req.headers.authorization };
     const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(payload));
