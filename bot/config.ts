@@ -176,7 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const teams = teamsSettings(e);
   if (teams.problems.length) throw new ConfigError('Invalid configuration:\n' + teams.problems.map((p) => `  ${p}`).join('\n'));
-  const serviceUrlAllowlist = parseServiceUrlAllowlist(e.SERVICE_URL_ALLOWLIST, teams.settings.microsoftApp !== null);
+  const serviceUrlAllowlist = parseServiceUrlAllowlist(e.SERVICE_URL_ALLOWLIST, { authenticated: teams.settings.microsoftApp !== null, production: teams.settings.production });
   if (typeof serviceUrlAllowlist === 'string') throw new ConfigError(`Invalid configuration:\n  SERVICE_URL_ALLOWLIST: ${serviceUrlAllowlist}`);
   const config: Config = {
     port: e.PORT,

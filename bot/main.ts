@@ -41,18 +41,29 @@ if (config.ingestApiKey === LOCAL_INGEST_KEY) logger.warn({ ingestApiKey: LOCAL_
 logger.info(`messaging endpoint ${bot.url}/api/messages; feed ${bot.url}/api/occurrences`);
 
 let stopping = false;
-const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    bot.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'unclean shutdown');
-        process.exit(1);
-      },
-    );
+/** Stops the bot (outbox, jobs, server, database) and exits; a stop that hangs is cut short after 10 s. */
+const shutdown = (signal: string, code = 0) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  setTimeout(() => process.exit(code || 1), 10_000).unref();
+  bot.stop().then(
+    () => process.exit(code),
+    (err: unknown) => {
+      logger.error({ err }, 'unclean shutdown');
+      process.exit(1);
+    },
+  );
 };
+// Last line of defence. Every known path catches its own errors (turns, routes, the outbox, jobs,
+// pooled connections); a rejected promise nobody awaited is logged and the bot carries on. After an
+// uncaught exception the process is in an unknown state, so it stops cleanly with a non-zero code
+// and its supervisor (systemd, App Service, Kubernetes) starts it again.
+process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection; the bot carries on'));
+process.on('uncaughtException', (err) => {
+  logger.fatal({ err }, 'uncaught exception: stopping');
+  shutdown('uncaughtException', 1);
+});
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => shutdown(signal));
 // `npm start` does not always pass SIGTERM on to the bot; if the npm process that started us
 // goes away, stop cleanly rather than run on orphaned.

@@ -55,11 +55,13 @@ export function parseServiceUrlPrefix(text: string): ServiceUrlPrefix | string {
 
 /**
  * Reads SERVICE_URL_ALLOWLIST (comma-separated prefixes). Unset: Microsoft's public-cloud Teams
- * service URL in authenticated mode, loopback on any port in local mode. Authenticated mode
- * accepts only https prefixes; local mode also accepts http on loopback.
+ * service URL in authenticated mode, loopback on any port in local mode. http is accepted only
+ * on loopback (it never leaves the machine): in local mode, and in authenticated mode outside
+ * production when listed explicitly (a local stand-in connector); NODE_ENV=production takes https only.
  * @returns the parsed prefixes, or a message listing what is wrong
  */
-export function parseServiceUrlAllowlist(setting: string | undefined, authenticated: boolean): readonly ServiceUrlPrefix[] | string {
+export function parseServiceUrlAllowlist(setting: string | undefined, mode: { authenticated: boolean; production: boolean }): readonly ServiceUrlPrefix[] | string {
+  const { authenticated, production } = mode;
   const items = setting === undefined ? [...(authenticated ? PUBLIC_TEAMS_SERVICE_URLS : LOOPBACK_SERVICE_URLS)] : setting.split(',').map((s) => s.trim()).filter(Boolean);
   if (items.length === 0) return 'give at least one URL prefix, such as https://smba.trafficmanager.net/';
   const problems: string[] = [];
@@ -67,8 +69,8 @@ export function parseServiceUrlAllowlist(setting: string | undefined, authentica
   for (const item of items) {
     const p = parseServiceUrlPrefix(item);
     if (typeof p === 'string') problems.push(p);
-    else if (p.protocol === 'http:' && (authenticated || !LOOPBACK_HOSTS.has(p.hostname))) {
-      problems.push(`"${item}" must use https${authenticated ? ' in authenticated mode' : ' (http is allowed only on 127.0.0.1, localhost or [::1])'}`);
+    else if (p.protocol === 'http:' && (production || !LOOPBACK_HOSTS.has(p.hostname))) {
+      problems.push(`"${item}" must use https${production ? ' with NODE_ENV=production' : ' (http is allowed only on 127.0.0.1, localhost or [::1])'}`);
     } else prefixes.push(Object.freeze(p));
   }
   return problems.length ? problems.join('; ') : Object.freeze(prefixes);

@@ -9,7 +9,7 @@ import { recordAudit } from '../../db/audit/audit.service.js';
 import { verifyAuditChain } from '../../db/audit/verify.js';
 import { openDatabase, type DatabaseTarget } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { bootHarness, dbKind, freshDatabase, occurrence, type Harness } from '../helpers/harness.js';
+import { bootHarness, dbKind, freshDatabase, occurrence, PRODUCTION_SETTINGS, type Harness } from '../helpers/harness.js';
 
 const run = promisify(execFile);
 
@@ -140,7 +140,7 @@ describe('DATABASE_MIGRATION_URL', () => {
     const { loadConfig, ConfigError } = await import('../../bot/config.js');
     expect(() => loadConfig({ DATABASE_MIGRATION_URL: 'postgres://owner@db/hcc' })).toThrow(ConfigError);
     expect(() => loadConfig({ DATABASE_MIGRATION_URL: 'postgres://owner@db/hcc' })).toThrow(/DATABASE_MIGRATION_URL: only with DATABASE_URL/);
-    const c = loadConfig({ DATABASE_URL: 'postgres://app@db/hcc', DATABASE_MIGRATION_URL: 'postgres://owner@db/hcc', NODE_ENV: 'production' });
+    const c = loadConfig({ ...PRODUCTION_SETTINGS, DATABASE_URL: 'postgres://app@db/hcc', DATABASE_MIGRATION_URL: 'postgres://owner@db/hcc' });
     expect(c.database).toMatchObject({ kind: 'postgres', url: 'postgres://app@db/hcc', migrationUrl: 'postgres://owner@db/hcc' });
     expect([c.production, c.scrutinyMinClosed]).toEqual([true, 10]);
   });

@@ -9,7 +9,7 @@ import { startBot, type RunningBot } from '../../bot/app.js';
 import { loadConfig } from '../../bot/config.js';
 import { verifyAuditChain } from '../../db/audit/verify.js';
 import { AuditTamperableError, openDatabase } from '../../db/database.js';
-import { dbKind, occurrence, TEST_KEY, TestClock } from '../helpers/harness.js';
+import { dbKind, occurrence, PRODUCTION_SETTINGS, TestClock } from '../helpers/harness.js';
 
 /**
  * The bot as a limited PostgreSQL role (issue 9 item 8). PGlite has no roles (one embedded
@@ -43,7 +43,7 @@ describe.skipIf(dbKind !== 'postgres')('the bot as a limited database role (Post
       await c.query(`create role ${names.app} login`);
       await c.query(`create database ${names.db} owner ${names.owner}`);
     });
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', INGEST_API_KEY: TEST_KEY, LOG_LEVEL: 'silent', NODE_ENV: 'production', DATABASE_URL: urlAs(names.app), DATABASE_MIGRATION_URL: urlAs(names.owner) });
+    const config = loadConfig({ ...PRODUCTION_SETTINGS, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: urlAs(names.app), DATABASE_MIGRATION_URL: urlAs(names.owner) });
     bot = await startBot(config, { clock: new TestClock().now, dispatcher: false, jobs: false, logger: pino({ level: 'silent' }) });
     app = new pg.Client({ connectionString: urlAs(names.app) });
     await app.connect();
@@ -60,7 +60,7 @@ describe.skipIf(dbKind !== 'postgres')('the bot as a limited database role (Post
 
   it('works end to end: an occurrence posted to the feed is stored and audited, and the chain verifies', async () => {
     const occ = occurrence();
-    const res = await fetch(`${bot.url}/api/occurrences`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_KEY}` }, body: JSON.stringify(occ) });
+    const res = await fetch(`${bot.url}/api/occurrences`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${PRODUCTION_SETTINGS.INGEST_API_KEY}` }, body: JSON.stringify(occ) });
     expect(res.status).toBe(201);
     const id = ((await res.json()) as { results: { id: string }[] }).results[0]!.id;
     const audit = await app.query(`select actor, action, hash from audit_log where entity_type = 'occurrence' and entity_id = $1`, [id]);

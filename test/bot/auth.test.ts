@@ -39,6 +39,8 @@ async function bootAuthenticated(keys: { metadataUrl: string }, lines: Record<st
       ToBotFromChannelOpenIdMetadataUrl: keys.metadataUrl,
       ToBotFromChannelTokenIssuer: ISSUER,
       ToBotFromEmulatorOpenIdMetadataUrl: keys.metadataUrl,
+      // The fake connector is on loopback http: allowed outside production when listed.
+      SERVICE_URL_ALLOWLIST: 'http://127.0.0.1:',
     },
     { logger: pino({ level: 'info' }, sink), credentialsFactory: new OutboundCredentials() },
   );

@@ -69,6 +69,16 @@ afterAll(async () => {
 
 export const TEST_KEY = 'test-ingest-key-0123456789';
 
+/** Settings NODE_ENV=production accepts (credentials of a single-tenant app, a 32-character feed key); add DATABASE_URL. */
+export const PRODUCTION_SETTINGS = {
+  NODE_ENV: 'production',
+  MicrosoftAppId: '6f1d0a5e-1c2b-4d3e-8f40-5a6b7c8d9e0f',
+  MicrosoftAppPassword: 'client-secret-value',
+  MicrosoftAppType: 'SingleTenant',
+  MicrosoftAppTenantId: '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9',
+  INGEST_API_KEY: 'production-feed-key-0123456789abcdef',
+} as const;
+
 /** A test clock that only moves when told. */
 export class TestClock {
   constructor(public current = new Date('2026-11-20T10:00:00Z')) {}
