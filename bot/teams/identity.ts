@@ -1,6 +1,6 @@
 import { TeamsInfo, TurnContext, type ConversationReference } from 'botbuilder';
 import { saveConversationReference } from '../../db/conversations/conversations.service.js';
-import { effectiveRoles, knowsUpnOf, rememberTeamsUser } from '../../db/users/users.service.js';
+import { effectiveAccess, knowsUpnOf, rememberTeamsUser } from '../../db/users/users.service.js';
 import type { Actor, BotDeps } from './context.js';
 
 /** Channel messages carry `;messageid=…` on the conversation id; proactive posts go to the channel itself. */
@@ -29,9 +29,12 @@ export async function rememberConversation(deps: BotDeps, ctx: TurnContext): Pro
   });
 }
 
+const toldLocal = new WeakSet<BotDeps>();
+
 /**
  * Learns the sender (Teams id, AAD object id, name; UPN from the roster API the first time)
- * and resolves their roles. Local mode with no roster: everyone is a coordinator.
+ * and resolves their roles and districts. Local mode with no roster: a force-wide coordinator and
+ * manager (logged once).
  */
 export async function resolveActor(deps: BotDeps, ctx: TurnContext): Promise<Actor | null> {
   const from = ctx.activity.from;
@@ -46,6 +49,10 @@ export async function resolveActor(deps: BotDeps, ctx: TurnContext): Promise<Act
     }
   }
   const user = await rememberTeamsUser(deps.db, { teamsId: from.id, aadObjectId: from.aadObjectId ?? null, name: from.name ?? 'Unknown user', upn });
-  const roles = await effectiveRoles(deps.db, user, deps.config.microsoftApp === null);
-  return { user, roles, label: `user:${user.id}` };
+  const access = await effectiveAccess(deps.db, user, deps.config.microsoftApp === null);
+  if (access.localForceWide && !toldLocal.has(deps)) {
+    toldLocal.add(deps);
+    deps.logger.info({ user: user.id }, 'local mode with no roster: the local user is a force-wide coordinator and manager (import a roster to apply need-to-know)');
+  }
+  return { user, userId: user.id, name: user.name, upn: user.upn, roles: access.roles, districts: access.districts, label: `user:${user.id}` };
 }

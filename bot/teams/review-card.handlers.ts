@@ -6,7 +6,9 @@ import { NotFoundError, ValidationError } from '../../db/errors.js';
 import { loadReviewCard, submitReview, type ReviewAnswers } from '../../db/reviews/reviews.service.js';
 import { scheduleFor } from '../../db/schedule/schedule.service.js';
 import { toReviewCardView } from '../views/review-view.js';
-import { getActor, hasRole, type BotDeps } from './context.js';
+import { canSubmitReview, occurrenceFacts } from '../../db/access/access.service.js';
+import { getActor, type BotDeps } from './context.js';
+import { refused } from './refusals.js';
 
 type Draft = NonNullable<ReviewCardView['draft']>;
 
@@ -33,14 +35,20 @@ export async function renderCurrentCard(deps: BotDeps, occurrenceId: string, ext
 
 /**
  * Handles a review card submit (Action.Execute, or the Action.Submit fallback): validates the
- * data, checks the coordinator role, saves through the review service and returns the card to
- * show the submitter. Refusals come back on the card with the user's answers kept.
+ * data, asks the access rule (a coordinator of the occurrence's district), saves through the
+ * review service and returns the card to show the submitter. Invalid answers come back on the
+ * card with the user's answers kept; an access refusal is a plain message (no occurrence data).
  * @returns the card to show, or a plain message when the card itself is unusable
  */
 export async function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: unknown): Promise<AdaptiveCard | string> {
   const data = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const occurrenceId = typeof data.occurrenceId === 'string' ? data.occurrenceId : '';
   if (!/^[0-9a-f-]{36}$/i.test(occurrenceId)) return 'This card does not name a valid occurrence. Type `review REFERENCE` to get a fresh card.';
+  const facts = await occurrenceFacts(deps.db, occurrenceId);
+  if (!facts) return 'That occurrence is no longer held by the bot. Type `review REFERENCE` to look it up.';
+  // Need to know: a refusal is a plain message, never the occurrence card (audited as access_refused).
+  const no = await refused(deps, ctx, canSubmitReview(getActor(ctx), facts), { what: 'review.submit', entityType: 'occurrence', entityId: occurrenceId });
+  if (no) return no;
   const loaded = await loadReviewCard(deps.db, occurrenceId, deps.config.repeat);
   if (!loaded) return 'That occurrence is no longer held by the bot. Type `review REFERENCE` to look it up.';
   const checklist = deps.config.checklist;
@@ -52,9 +60,6 @@ export async function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: u
   const card = (review: typeof loaded.review, banner: ReviewCardView['banner'], withDraft: boolean) =>
     renderReviewCard(toReviewCardView(loaded.occurrence, review, checklist, { ...(banner ? { banner } : {}), ...(withDraft ? { draft } : {}), schedule, now }));
   const actor = getActor(ctx);
-  if (!hasRole(actor, 'coordinator')) {
-    return card(loaded.review, { kind: 'error', text: 'Only a Hate Crime Coordinator can submit the HCC review. Nothing was saved.' }, true);
-  }
   const parsed = parseReviewSubmit(data, keys);
   const describe = (issues: readonly { path: string; message: string }[]) =>
     issues.map((i) => {

@@ -1,3 +1,4 @@
+import { knownDistrict } from '../access/access.service.js';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Database } from '../schema.js';
@@ -45,11 +46,11 @@ const filenameOf = (scope: string, start: Date) => `scrutiny-pack-${scope.replac
  * location refs, dates as months, no free text), with the aggregate tables suppressed for small
  * numbers, and a CSV download link valid for one hour. The disclosure (with the internal ids of
  * the sampled occurrences) is audited.
- * @throws ValidationError for an unreadable period; ForbiddenError for roles other than
- *   coordinator, manager or admin, or a district outside the user's
+ * @throws ValidationError for an unreadable period or an unknown district (listing the known
+ *   ones); ForbiddenError for roles other than coordinator or manager, or a district outside the user's
  */
 export async function scrutinyPackFor(db: Kysely<Database>, req: ScrutinyRequest, settings: SummarySettings, now: Date): Promise<ScrutinyPack> {
-  const scope = resolveScrutinyScope(req.actor, req.district);
+  const scope = resolveScrutinyScope(req.actor, req.district === null ? null : await knownDistrict(db, req.district));
   const period = parsePeriod(req.periodText, now, 'last_quarter');
   const rows = await db
     .transaction()

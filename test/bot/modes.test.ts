@@ -45,7 +45,7 @@ describe('modes, restarts and roles', () => {
       expect(await h.db.selectFrom('review_subscriptions').selectAll().execute()).toHaveLength(1);
       await h.db.insertInto('users').values({ upn: 'someone@force.police.uk', name: 'Someone', roles: ['officer'], districts: [], on_roster: true, teams_id: null, aad_object_id: null }).execute();
       await h.send(message('unsubscribe', people.officer));
-      expect(h.connector.posted(channel.id).at(-1)?.body.text).toContain('Only a Hate Crime Coordinator');
+      expect(h.connector.posted(channel.id).at(-1)?.body.text).toContain('only a coordinator (or an admin) can stop review cards');
       expect(await h.db.selectFrom('review_subscriptions').selectAll().execute()).toHaveLength(1);
     } finally {
       await h.close();

@@ -7,13 +7,16 @@ import { assignableUsers, assignAction, changeAction, isUpn, normaliseRef, parse
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../db/errors.js';
 import type { BotDeps } from '../context.js';
 import { actorOf, canEdit, conversationOf } from './actions.shared.js';
+import { canAssignActions } from '../../../db/access/access.policy.js';
+import { refusalOf, refused } from '../refusals.js';
 
 const ID = /^[0-9a-f-]{36}$/i;
 const messages = (e: ValidationError) => (e.issues.length ? e.issues.map((i) => i.message).join('; ') : e.message);
 
 /**
  * Update or Status pressed on an action card: validates the card data, records the change
- * through the actions service and returns the refreshed card (refusals shown on the card).
+ * through the actions service and returns the refreshed card (invalid input shown on the card;
+ * an access refusal is a plain message, audited).
  */
 async function changeFromCard(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>, toChange: (raw: Record<string, unknown>) => { ok: true; change: ActionChange } | { ok: false; problem: string }): Promise<AdaptiveCard | string> {
   const id = typeof raw.actionId === 'string' && ID.test(raw.actionId) ? raw.actionId : null;
@@ -37,7 +40,9 @@ async function changeFromCard(deps: BotDeps, ctx: TurnContext, raw: Record<strin
     return renderActionCard({ detail: res, mode: 'view', now, editable: canEdit(actor, res.action), banner: { kind: 'success', text } });
   } catch (e) {
     if (e instanceof ValidationError) return refused(messages(e));
-    if (e instanceof ForbiddenError || e instanceof NotFoundError) return refused(e.message);
+    // An access refusal is a plain, audited message: the card is not shown again.
+    if (e instanceof ForbiddenError) return refusalOf(deps, ctx, e, { what: `action.${parsed.change.kind}`, entityType: 'action', entityId: id });
+    if (e instanceof NotFoundError) return refused(e.message);
     throw e;
   }
 }
@@ -82,6 +87,9 @@ function formFields(d: AssignSubmitData, now: Date): { ok: true; pillar: ReturnT
 export async function handleAssignSubmit(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>): Promise<AdaptiveCard | string> {
   const actor = actorOf(ctx);
   const now = deps.clock();
+  // Asked first: the form lists people (names, UPNs) only a coordinator may assign to.
+  const no = await refused(deps, ctx, canAssignActions(actor), { what: 'action.assign' });
+  if (no) return no;
   const values = Object.fromEntries(Object.entries(raw).filter(([k, v]) => typeof v === 'string' && k !== 'verb')) as Record<string, string>;
   const form = async (text: string) => renderAssignForm({ people: await assignableUsers(deps.db, actor.userId), actorUserId: actor.userId, values, banner: { kind: 'error', text: `Not assigned: ${text}` } });
   const p = assignSubmitSchema.safeParse(raw);
@@ -99,7 +107,7 @@ export async function handleAssignSubmit(deps: BotDeps, ctx: TurnContext, raw: R
     return renderActionCard({ detail: done, mode: 'view', now, editable: true, banner: { kind: 'success', text: `Assigned ${done.action.ref} to ${who}.${done.holderNotified ? ' They have been sent the action in their personal chat.' : ''}` } });
   } catch (e) {
     if (e instanceof ValidationError) return form(messages(e));
-    if (e instanceof ForbiddenError) return `Sorry, ${e.message}.`;
+    if (e instanceof ForbiddenError) return refusalOf(deps, ctx, e, { what: 'action.assign' });
     throw e;
   }
 }
