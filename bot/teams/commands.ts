@@ -109,7 +109,7 @@ export async function runCommand(deps: BotDeps, ctx: TurnContext, text: string):
         return;
       }
       let now: string[] = [];
-      for (const d of plan.districts) now = await subscribe(deps.db, conversationId, d === FORCE_WIDE ? null : d, { id: actor.user.id, label: actor.label });
+      for (const d of plan.districts) now = await subscribe(deps.db, conversationId, d === FORCE_WIDE ? null : d, { id: actor.user.id, label: actor.label, roles: actor.roles, districts: actor.districts });
       const what = now.includes(FORCE_WIDE) ? 'every district' : now.join(', ');
       await ctx.sendActivity(`This conversation is now a review channel for ${what}. Review cards for newly flagged occurrences will be posted here.`);
       return;

@@ -2,13 +2,13 @@ import type { TurnContext } from 'botbuilder';
 import { renderReviewCard, type AdaptiveCard, type ReviewCardView } from '../../cards/review.card.js';
 import { parseReviewSubmit } from '../../cards/verbs.js';
 import { recordAudit } from '../../db/audit/audit.service.js';
-import { NotFoundError, ValidationError } from '../../db/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../db/errors.js';
 import { loadReviewCard, submitReview, type ReviewAnswers } from '../../db/reviews/reviews.service.js';
 import { scheduleFor } from '../../db/schedule/schedule.service.js';
 import { toReviewCardView } from '../views/review-view.js';
 import { canSubmitReview, occurrenceFacts } from '../../db/access/access.service.js';
 import { getActor, type BotDeps } from './context.js';
-import { refused } from './refusals.js';
+import { refusalOf, refused } from './refusals.js';
 
 type Draft = NonNullable<ReviewCardView['draft']>;
 
@@ -82,7 +82,7 @@ export async function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: u
       answers,
       checklist,
       nchi: loaded.occurrence.recordedAs === 'nchi',
-      reviewer: { userId: actor.user.id, name: actor.user.name, label: actor.label },
+      reviewer: { userId: actor.user.id, name: actor.user.name, label: actor.label, roles: actor.roles, districts: actor.districts },
       now: deps.clock(),
     });
     deps.kickOutbox();
@@ -103,6 +103,7 @@ export async function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: u
       return card(loaded.review, { kind: 'error', text: 'The review was not saved: it is incomplete.', details: describe(e.issues) }, true);
     }
     if (e instanceof NotFoundError) return e.message;
+    if (e instanceof ForbiddenError) return refusalOf(deps, ctx, e, { what: 'review.submit', entityType: 'occurrence', entityId: occurrenceId });
     throw e;
   }
 }

@@ -81,8 +81,8 @@ export function canSeeOccurrence(a: Actor, o: OccurrenceFacts): Decision {
 }
 
 /** The HCC review: a coordinator of the occurrence's district. */
-export function canSubmitReview(a: Actor, o: Pick<OccurrenceFacts, 'district'>): Decision {
-  return roleFor(a, 'coordinator', o.district) ? OK : no(`only a coordinator for ${o.district} can submit the HCC review`);
+export function canSubmitReview(a: Pick<Actor, 'roles' | 'districts'>, o: Pick<OccurrenceFacts, 'district'>): Decision {
+  return holds(a, 'coordinator') && covers(a, o.district) ? OK : no(`only a coordinator for ${o.district} can submit the HCC review`);
 }
 
 /** What the rule needs to know of a scheduled review (a prompt). */
@@ -110,7 +110,7 @@ export function canAnswerPrompt(a: Actor, p: PromptFacts): Decision {
  * their districts. No district asked: the coordinator's districts (`*` only when force-wide).
  * @returns the subscription keys (`*` or district names) or the refusal
  */
-export function subscriptionFor(a: Actor, district: string | null): { ok: true; districts: string[] } | { ok: false; why: string } {
+export function subscriptionFor(a: Pick<Actor, 'roles' | 'districts'>, district: string | null): { ok: true; districts: string[] } | { ok: false; why: string } {
   if (holds(a, 'admin')) return { ok: true, districts: [district ?? FORCE_WIDE] };
   if (!holds(a, 'coordinator')) return no('only a coordinator (or an admin) can make a conversation a review channel') as { ok: false; why: string };
   if (district !== null) return covers(a, district) ? { ok: true, districts: [district] } : { ok: false, why: `only a coordinator for ${district} can subscribe a conversation to it` };
