@@ -5,7 +5,7 @@ import { listSubscriptions, recordCardPost, subscribe, unsubscribe } from '../..
 import { findByReference } from '../../db/occurrences/occurrences.service.js';
 import { FEATURES } from './features.js';
 import { channelConversationId } from './identity.js';
-import { canSeeOccurrence, canUnsubscribe, FORCE_WIDE, knownDistrict, occurrenceFacts, subscriptionFor } from '../../db/access/access.service.js';
+import { canSeeOccurrence, canSeeOccurrences, canUnsubscribe, FORCE_WIDE, knownDistrict, occurrenceFacts, subscriptionFor } from '../../db/access/access.service.js';
 import { ValidationError } from '../../db/errors.js';
 import { getActor, type BotDeps } from './context.js';
 import { refuse, refused } from './refusals.js';
@@ -64,7 +64,7 @@ export const HELP_TEXT = (): string => [
   '**Hate Crime Coordinator** – review cards for flagged hate occurrences.',
   '',
   '- `subscribe` – make this conversation a review channel for your districts; `subscribe DISTRICT` for one district (coordinators, admins)',
-  '- `unsubscribe` – stop review cards here (coordinators)',
+  '- `unsubscribe` – stop review cards here (coordinators of the districts it receives, admins)',
   '- `review REFERENCE` – post the current review card of an occurrence, e.g. `review 13/204518/26`',
   '- `my reviews` – your reviews due in the next 24 hours and overdue, answerable on the cards',
   ...FEATURES.flatMap((f) => f.commands.flatMap((c) => c.help)),
@@ -129,6 +129,12 @@ export async function runCommand(deps: BotDeps, ctx: TurnContext, text: string):
       await sendMyReviews(deps, ctx);
       return;
     case 'review': {
+      // Partners and admins are refused before the lookup: not even whether the reference exists.
+      const none = await refused(deps, ctx, canSeeOccurrences(actor), { what: 'review command' });
+      if (none) {
+        await ctx.sendActivity(none);
+        return;
+      }
       const found = await findByReference(deps.db, cmd.reference);
       if (found.length === 0) {
         await ctx.sendActivity(`No occurrence with reference ${cmd.reference} is held by the bot.`);

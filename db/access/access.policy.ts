@@ -70,6 +70,11 @@ export interface OccurrenceFacts {
   supervisorUpn: string | null;
 }
 
+/** Whether the actor may see any occurrence detail at all (police roles); partners and admins never. */
+export function canSeeOccurrences(a: Pick<Actor, 'roles'>): Decision {
+  return police(a) ? OK : no('occurrence details are for police users (the OIC, supervisors, coordinators and managers); ask the coordinator');
+}
+
 /**
  * Occurrence detail (review card, `review <ref>`, prompt card): the OIC and the supervisor the
  * feed names on it; a supervisor, coordinator or manager of its district. Partners and admins never.

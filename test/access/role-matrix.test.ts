@@ -265,6 +265,16 @@ describe('need to know: the role matrix over Teams', () => {
       expect((await h.db.selectFrom('review_subscriptions').select('district').execute()).map((r) => r.district)).toEqual(['*']);
     });
 
+    it('partners and admins are refused `review` before the lookup: a held and an unknown reference get the same answer', async () => {
+      for (const u of [users.partner, users.admin]) {
+        const held = await say(h, 'review 13/700001/26', u);
+        const unknown = await say(h, 'review 99/000000/99', u);
+        expect(held.text).toContain('occurrence details are for police users');
+        expect(held.text.replace('13/700001/26', 'X')).toBe(unknown.text.replace('99/000000/99', 'X'));
+        expect(held.text).not.toContain('Leeds');
+      }
+    });
+
     it('subscribe with no district is the coordinator’s own districts, not the force', async () => {
       expect((await say(h, 'subscribe', users.coordinator)).text).toContain('review channel for Leeds.');
       expect((await h.db.selectFrom('review_subscriptions').select('district').execute()).map((r) => r.district)).toEqual(['Leeds']);
