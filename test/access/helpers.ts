@@ -42,8 +42,8 @@ export const BRADFORD_REF = '13/700002/26';
 const LEEDS_SUMMARY = 'Leeds victim abused outside the mosque on Sample Road';
 const BRADFORD_SUMMARY = 'Bradford victim abused at the bus station';
 
-/** Strings that are occurrence data: none may appear in anything a refusal sends. */
-export const SECRETS = [LEEDS_REF, BRADFORD_REF, LEEDS_SUMMARY, BRADFORD_SUMMARY, 'pc.leeds@force.police.uk', 'ds.leeds@force.police.uk', 'pc.brad@force.police.uk', 'ds.brad@force.police.uk', 'P-VLEEDS', 'P-VBRAD', 'L-LEEDS'];
+/** Occurrence data (and the partner's action text): none may appear in anything a refusal sends. */
+export const SECRETS = [LEEDS_REF, BRADFORD_REF, LEEDS_SUMMARY, BRADFORD_SUMMARY, 'pc.leeds@force.police.uk', 'ds.leeds@force.police.uk', 'pc.brad@force.police.uk', 'ds.brad@force.police.uk', 'P-VLEEDS', 'P-VBRAD', 'L-LEEDS', 'Deliver the schools hate crime assembly'];
 
 export interface Seeded {
   leeds: string;
