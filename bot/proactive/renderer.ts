@@ -42,9 +42,10 @@ export function createRenderer(deps: BotDeps): OutboxRenderer {
     },
     async afterSent(trx, payload, conversationId, activityId) {
       if (!activityId) return;
-      if (payload.type === 'review_card' && payload.mode === 'post') {
-        await recordCardPost(trx, payload.occurrenceId, conversationId, activityId);
-        await recordAudit(trx, { actor: 'system:outbox', action: 'card.disclosed', entityType: 'occurrence', entityId: payload.occurrenceId, details: { conversationId, reason: 'review channel', activityId } });
+      if (payload.type === 'review_card') {
+        // A refreshed copy shows the occurrence again: a disclosure too (need to know: every showing is audited).
+        if (payload.mode === 'post') await recordCardPost(trx, payload.occurrenceId, conversationId, activityId);
+        await recordAudit(trx, { actor: 'system:outbox', action: 'card.disclosed', entityType: 'occurrence', entityId: payload.occurrenceId, details: { conversationId, reason: payload.mode === 'post' ? 'review channel' : 'review card refresh', activityId } });
       } else if (payload.type === 'review_prompt') {
         await recordPromptDisclosure(trx, { scheduledReviewId: payload.scheduledReviewId, conversationId, activityId, actor: 'system:outbox', details: { step: payload.step, unreachable: payload.unreachable } });
       }

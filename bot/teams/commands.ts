@@ -5,7 +5,10 @@ import { listSubscriptions, recordCardPost, subscribe, unsubscribe } from '../..
 import { findByReference } from '../../db/occurrences/occurrences.service.js';
 import { FEATURES } from './features.js';
 import { channelConversationId } from './identity.js';
-import { getActor, hasRole, type BotDeps } from './context.js';
+import { canSeeOccurrence, canSeeOccurrences, canUnsubscribe, FORCE_WIDE, knownDistrict, occurrenceFacts, subscriptionFor } from '../../db/access/access.service.js';
+import { ValidationError } from '../../db/errors.js';
+import { getActor, type BotDeps } from './context.js';
+import { refuse, refused } from './refusals.js';
 import { sendMyReviews } from './prompt.handlers.js';
 import { auditCardDisclosure, renderCurrentCard } from './review-card.handlers.js';
 
@@ -20,7 +23,7 @@ export type Command =
   | { name: 'invalid'; problem: string; usage: string };
 
 const USAGE = {
-  subscribe: '`subscribe` (all districts) or `subscribe DISTRICT`, e.g. `subscribe Leeds`',
+  subscribe: '`subscribe` (your districts) or `subscribe DISTRICT`, e.g. `subscribe Leeds`',
   review: '`review REFERENCE`, e.g. `review 13/204518/26`',
 };
 
@@ -60,8 +63,8 @@ export function parseCommand(text: string): Command {
 export const HELP_TEXT = (): string => [
   '**Hate Crime Coordinator** – review cards for flagged hate occurrences.',
   '',
-  '- `subscribe` – make this conversation a review channel for all districts; `subscribe DISTRICT` for one district (coordinators)',
-  '- `unsubscribe` – stop review cards here (coordinators)',
+  '- `subscribe` – make this conversation a review channel for your districts; `subscribe DISTRICT` for one district (coordinators, admins)',
+  '- `unsubscribe` – stop review cards here (coordinators of the districts it receives, admins)',
   '- `review REFERENCE` – post the current review card of an occurrence, e.g. `review 13/204518/26`',
   '- `my reviews` – your reviews due in the next 24 hours and overdue, answerable on the cards',
   ...FEATURES.flatMap((f) => f.commands.flatMap((c) => c.help)),
@@ -90,21 +93,34 @@ export async function runCommand(deps: BotDeps, ctx: TurnContext, text: string):
       await ctx.sendActivity(`That command is not quite right: ${cmd.problem}\n\nUse ${cmd.usage}.`);
       return;
     case 'subscribe': {
-      if (!hasRole(actor, 'coordinator')) {
-        await ctx.sendActivity('Only a Hate Crime Coordinator can make a conversation a review channel.');
+      let district = cmd.district;
+      if (district !== null) {
+        try {
+          district = await knownDistrict(deps.db, district);
+        } catch (e) {
+          if (!(e instanceof ValidationError)) throw e;
+          await ctx.sendActivity(e.message);
+          return;
+        }
+      }
+      const plan = subscriptionFor(actor, district);
+      if (!plan.ok) {
+        await ctx.sendActivity(await refuse(deps, ctx, { what: 'subscribe', why: plan.why, entityType: 'conversation', entityId: conversationId }));
         return;
       }
-      const now = await subscribe(deps.db, conversationId, cmd.district, { id: actor.user.id, label: actor.label });
-      const what = now.includes('*') ? 'every district' : now.join(', ');
+      let now: string[] = [];
+      for (const d of plan.districts) now = await subscribe(deps.db, conversationId, d === FORCE_WIDE ? null : d, { id: actor.user.id, label: actor.label, roles: actor.roles, districts: actor.districts });
+      const what = now.includes(FORCE_WIDE) ? 'every district' : now.join(', ');
       await ctx.sendActivity(`This conversation is now a review channel for ${what}. Review cards for newly flagged occurrences will be posted here.`);
       return;
     }
     case 'unsubscribe': {
-      if (!hasRole(actor, 'coordinator')) {
-        await ctx.sendActivity('Only a Hate Crime Coordinator can stop review cards in a conversation.');
+      const had = await listSubscriptions(deps.db, conversationId);
+      const no = await refused(deps, ctx, canUnsubscribe(actor, had), { what: 'unsubscribe', entityType: 'conversation', entityId: conversationId });
+      if (no) {
+        await ctx.sendActivity(no);
         return;
       }
-      const had = await listSubscriptions(deps.db, conversationId);
       await unsubscribe(deps.db, conversationId, { label: actor.label });
       await ctx.sendActivity(had.length ? 'Review cards will no longer be posted here.' : 'This conversation was not a review channel.');
       return;
@@ -113,8 +129,10 @@ export async function runCommand(deps: BotDeps, ctx: TurnContext, text: string):
       await sendMyReviews(deps, ctx);
       return;
     case 'review': {
-      if (!hasRole(actor, 'officer', 'supervisor', 'coordinator', 'manager')) {
-        await ctx.sendActivity('Review cards are for police users. Ask the coordinator if you need this occurrence.');
+      // Partners and admins are refused before the lookup: not even whether the reference exists.
+      const none = await refused(deps, ctx, canSeeOccurrences(actor), { what: 'review command' });
+      if (none) {
+        await ctx.sendActivity(none);
         return;
       }
       const found = await findByReference(deps.db, cmd.reference);
@@ -123,6 +141,14 @@ export async function runCommand(deps: BotDeps, ctx: TurnContext, text: string):
         return;
       }
       for (const occ of found) {
+        const facts = await occurrenceFacts(deps.db, occ.id);
+        if (!facts) continue;
+        // Need to know: each occurrence under the reference is shown only to those who may see it.
+        const no = await refused(deps, ctx, canSeeOccurrence(actor, facts), { what: 'review command', entityType: 'occurrence', entityId: occ.id });
+        if (no) {
+          await ctx.sendActivity(no);
+          continue;
+        }
         const card = await renderCurrentCard(deps, occ.id);
         if (!card) continue;
         const sent = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));

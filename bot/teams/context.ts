@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Kysely } from 'kysely';
-import type { Role, User } from '../../db/users/users.service.js';
+import type { Actor as AccessActor } from '../../db/access/access.policy.js';
+import type { User } from '../../db/users/users.service.js';
 import type { Database } from '../../db/schema.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -15,12 +16,9 @@ export interface BotDeps {
   kickOutbox: () => void;
 }
 
-/** The sender of the current activity and the roles in force for them. */
-export interface Actor {
+/** The sender of the current activity: the access rule's actor (roles and districts in force) and their user record. */
+export interface Actor extends AccessActor {
   user: User;
-  roles: Role[];
-  /** Audit actor label. */
-  label: string;
 }
 
 const ACTOR_KEY = 'hcc.actor';
@@ -35,9 +33,4 @@ export function getActor(ctx: TurnContext): Actor {
   const a = ctx.turnState.get(ACTOR_KEY) as Actor | undefined;
   if (!a) throw new Error('actor not resolved for this turn');
   return a;
-}
-
-/** Whether the actor holds any of the roles (admin holds every role). */
-export function hasRole(actor: Actor, ...roles: Role[]): boolean {
-  return actor.roles.includes('admin') || roles.some((r) => actor.roles.includes(r));
 }

@@ -1,7 +1,7 @@
 import { TeamsInfo, TurnContext, type ConversationReference } from 'botbuilder';
 import { saveConversationReference } from '../../db/conversations/conversations.service.js';
 import { isTrustedServiceUrl } from '../../db/conversations/service-urls.js';
-import { effectiveRoles, knowsUpnOf, rememberTeamsUser } from '../../db/users/users.service.js';
+import { effectiveAccess, knowsUpnOf, rememberTeamsUser } from '../../db/users/users.service.js';
 import type { Actor, BotDeps } from './context.js';
 
 /** Channel messages carry `;messageid=…` on the conversation id; proactive posts go to the channel itself. */
@@ -31,8 +31,11 @@ export async function rememberConversation(deps: BotDeps, ctx: TurnContext): Pro
   });
 }
 
+const toldLocal = new WeakSet<BotDeps>();
+
 /**
- * Learns the sender and resolves their roles. Local mode with no roster: everyone is a coordinator.
+ * Learns the sender and resolves their roles and districts. Local mode with no roster: a
+ * force-wide coordinator and manager (logged once).
  *
  * What an activity says about its sender is only as good as its source (issue 9, item 6). In
  * authenticated mode the token proves the activity came through the Bot Connector, so Teams set
@@ -58,6 +61,10 @@ export async function resolveActor(deps: BotDeps, ctx: TurnContext): Promise<Act
     }
   }
   const user = await rememberTeamsUser(deps.db, { teamsId: from.id, aadObjectId, name: from.name ?? 'Unknown user', upn }, { rebind: authenticated });
-  const roles = await effectiveRoles(deps.db, user, deps.config.microsoftApp === null);
-  return { user, roles, label: `user:${user.id}` };
+  const access = await effectiveAccess(deps.db, user, deps.config.microsoftApp === null);
+  if (access.localForceWide && !toldLocal.has(deps)) {
+    toldLocal.add(deps);
+    deps.logger.info({ user: user.id }, 'local mode with no roster: the local user is a force-wide coordinator and manager (import a roster to apply need-to-know)');
+  }
+  return { user, userId: user.id, name: user.name, upn: user.upn, roles: access.roles, districts: access.districts, label: `user:${user.id}` };
 }

@@ -4,17 +4,21 @@ import type { AdaptiveCard } from '../../cards/review.card.js';
 import { promptSubmitSchema, VERBS } from '../../cards/verbs.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../db/errors.js';
 import { queueCardRefresh } from '../../db/occurrences/occurrences.service.js';
-import { answerScheduledReview, getScheduledReview, recordPromptDisclosure, reviewsForUser, snoozeUntil, type PromptAnswer } from '../../db/schedule/schedule.service.js';
+import { answerScheduledReview, getScheduledReview, promptFacts, recordPromptDisclosure, reviewsForUser, snoozeUntil, type PromptAnswer } from '../../db/schedule/schedule.service.js';
 import { toPromptCardView } from '../views/prompt-view.js';
+import { canAnswerPrompt } from '../../db/access/access.policy.js';
 import { getActor, type BotDeps } from './context.js';
+import { refusalOf, refused } from './refusals.js';
 import { channelConversationId } from './identity.js';
 import { answeringLostConnection, lostSave, NOT_SAVED_TRY_AGAIN, SAVE_UNCONFIRMED, SAVED_DESPITE_DROP } from './lost-connection.js';
 
 /**
  * Handles Done / Not applicable / Snooze on a review prompt: validates the card data, records
  * the answer through the schedule service (which updates every posted copy and the review card)
- * and returns the prompt card to show. Refusals come back on the card. A lost database
- * connection fails only this answer: "not saved, try again" when nothing was saved, else the saved state.
+ * and returns the prompt card to show. Invalid answers come back on the card; an access refusal
+ * (db/access canAnswerPrompt) is a plain message with no occurrence data, audited.
+ * A lost database connection fails only this answer: "not saved, try again" when nothing was
+ * saved, else the saved state.
  */
 export function handlePromptAnswer(deps: BotDeps, ctx: TurnContext, verb: string, raw: unknown): Promise<AdaptiveCard | string> {
   return answeringLostConnection(deps.logger, 'prompt answer', () => answerFromCard(deps, ctx, verb, raw));
@@ -25,6 +29,11 @@ async function answerFromCard(deps: BotDeps, ctx: TurnContext, verb: string, raw
   const id = (raw as { scheduledReviewId?: unknown } | null)?.scheduledReviewId;
   const found = typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? await getScheduledReview(deps.db, id) : null;
   if (!found) return 'This prompt refers to a review the bot no longer holds. Type `my reviews` for your current reviews.';
+  const actor = getActor(ctx);
+  // Asked before anything is shown: a refusal is a plain, audited message, never the prompt card.
+  const what = { what: verb, entityType: 'scheduled_review', entityId: found.review.id };
+  const no = await refused(deps, ctx, canAnswerPrompt(actor, await promptFacts(deps.db, found.review, found.occurrence)), what);
+  if (no) return no;
   const personal = ctx.activity.conversation?.conversationType === 'personal';
   const now = deps.clock();
   const card = (review = found.review, banner?: PromptCardView['banner']) =>
@@ -35,11 +44,10 @@ async function answerFromCard(deps: BotDeps, ctx: TurnContext, verb: string, raw
   if (verb === VERBS.promptDone) answer = { answer: 'done', outcome: d.outcome ?? 'done', note: d.note };
   else if (verb === VERBS.promptNotApplicable) answer = { answer: 'not_applicable', reason: d.reason ?? '' };
   else answer = { answer: 'snooze', until: snoozeUntil(d.snooze ?? '1h', now) };
-  const actor = getActor(ctx);
   try {
     const outcome = await answerScheduledReview(
       deps.db,
-      { id: found.review.id, answer, actor: { userId: actor.user.id, name: actor.user.name, upn: actor.user.upn, roles: actor.roles, label: actor.label }, cfg: deps.config.schedule, now },
+      { id: found.review.id, answer, actor, cfg: deps.config.schedule, now },
       (trx, occurrenceId, cause) => queueCardRefresh(trx, [{ occurrenceId, cause }], now),
     );
     deps.kickOutbox();
@@ -48,7 +56,7 @@ async function answerFromCard(deps: BotDeps, ctx: TurnContext, verb: string, raw
     return card(outcome.review, answer.answer === 'snooze' ? { kind: 'success', text: 'Snoozed. The prompt will come back then.' } : undefined);
   } catch (e) {
     if (e instanceof ValidationError) return card(found.review, { kind: 'error', text: `Not saved: ${e.issues.map((i) => i.message).join('; ')}` });
-    if (e instanceof ForbiddenError) return card(found.review, { kind: 'error', text: `Not saved: ${e.message}.` });
+    if (e instanceof ForbiddenError) return refusalOf(deps, ctx, e, what);
     if (e instanceof NotFoundError) return e.message;
     const lost = lostSave(e);
     if (!lost) throw e;
@@ -70,7 +78,7 @@ export async function sendMyReviews(deps: BotDeps, ctx: TurnContext): Promise<vo
   const actor = getActor(ctx);
   const now = deps.clock();
   // One more than shown, to know whether the list was cut.
-  const found = await reviewsForUser(deps.db, { upn: actor.user.upn, roles: actor.roles, districts: actor.user.districts }, now, 24, MY_REVIEWS_SHOWN + 1);
+  const found = await reviewsForUser(deps.db, actor, now, 24, MY_REVIEWS_SHOWN + 1);
   const reviews = found.slice(0, MY_REVIEWS_SHOWN);
   if (reviews.length === 0) {
     const hint = actor.user.upn ? '' : ' (the bot does not know your user principal name yet, so reviews by OIC or supervisor cannot be matched to you)';

@@ -2,12 +2,14 @@ import type { TurnContext } from 'botbuilder';
 import { renderReviewCard, type AdaptiveCard, type ReviewCardView } from '../../cards/review.card.js';
 import { parseReviewSubmit } from '../../cards/verbs.js';
 import { recordAudit } from '../../db/audit/audit.service.js';
-import { NotFoundError, ValidationError } from '../../db/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../db/errors.js';
 import { loadReviewCard, submitReview, type ReviewAnswers } from '../../db/reviews/reviews.service.js';
 import { scheduleFor } from '../../db/schedule/schedule.service.js';
 import { toReviewCardView } from '../views/review-view.js';
 import { answeringLostConnection, lostSave, NOT_SAVED_TRY_AGAIN, SAVE_UNCONFIRMED, SAVED_DESPITE_DROP } from './lost-connection.js';
-import { getActor, hasRole, type BotDeps } from './context.js';
+import { canSubmitReview, occurrenceFacts } from '../../db/access/access.service.js';
+import { getActor, type BotDeps } from './context.js';
+import { refusalOf, refused } from './refusals.js';
 
 type Draft = NonNullable<ReviewCardView['draft']>;
 
@@ -34,8 +36,9 @@ export async function renderCurrentCard(deps: BotDeps, occurrenceId: string, ext
 
 /**
  * Handles a review card submit (Action.Execute, or the Action.Submit fallback): validates the
- * data, checks the coordinator role, saves through the review service and returns the card to
- * show the submitter. Refusals come back on the card with the user's answers kept. A lost
+ * data, asks the access rule (a coordinator of the occurrence's district), saves through the
+ * review service and returns the card to show the submitter. Invalid answers come back on the
+ * card with the user's answers kept; an access refusal is a plain message (no occurrence data). A lost
  * database connection fails only this submit: "not saved, try again" when nothing was saved,
  * the saved review when it was (also when only the refresh after saving failed).
  * @returns the card to show, or a plain message when the card itself is unusable
@@ -48,6 +51,11 @@ async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown): Pr
   const data = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const occurrenceId = typeof data.occurrenceId === 'string' ? data.occurrenceId : '';
   if (!/^[0-9a-f-]{36}$/i.test(occurrenceId)) return 'This card does not name a valid occurrence. Type `review REFERENCE` to get a fresh card.';
+  const facts = await occurrenceFacts(deps.db, occurrenceId);
+  if (!facts) return 'That occurrence is no longer held by the bot. Type `review REFERENCE` to look it up.';
+  // Need to know: a refusal is a plain message, never the occurrence card (audited as access_refused).
+  const no = await refused(deps, ctx, canSubmitReview(getActor(ctx), facts), { what: 'review.submit', entityType: 'occurrence', entityId: occurrenceId });
+  if (no) return no;
   const loaded = await loadReviewCard(deps.db, occurrenceId, deps.config.repeat);
   if (!loaded) return 'That occurrence is no longer held by the bot. Type `review REFERENCE` to look it up.';
   const checklist = deps.config.checklist;
@@ -59,9 +67,6 @@ async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown): Pr
   const card = (review: typeof loaded.review, banner: ReviewCardView['banner'], withDraft: boolean) =>
     renderReviewCard(toReviewCardView(loaded.occurrence, review, checklist, { ...(banner ? { banner } : {}), ...(withDraft ? { draft } : {}), schedule, now }));
   const actor = getActor(ctx);
-  if (!hasRole(actor, 'coordinator')) {
-    return card(loaded.review, { kind: 'error', text: 'Only a Hate Crime Coordinator can submit the HCC review. Nothing was saved.' }, true);
-  }
   const parsed = parseReviewSubmit(data, keys);
   const describe = (issues: readonly { path: string; message: string }[]) =>
     issues.map((i) => {
@@ -84,7 +89,7 @@ async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown): Pr
       answers,
       checklist,
       nchi: loaded.occurrence.recordedAs === 'nchi',
-      reviewer: { userId: actor.user.id, name: actor.user.name, label: actor.label },
+      reviewer: { userId: actor.user.id, name: actor.user.name, label: actor.label, roles: actor.roles, districts: actor.districts },
       now: deps.clock(),
     });
     deps.kickOutbox();
@@ -106,6 +111,7 @@ async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown): Pr
       return card(loaded.review, { kind: 'error', text: 'The review was not saved: it is incomplete.', details: describe(e.issues) }, true);
     }
     if (e instanceof NotFoundError) return e.message;
+    if (e instanceof ForbiddenError) return refusalOf(deps, ctx, e, { what: 'review.submit', entityType: 'occurrence', entityId: occurrenceId });
     const lost = lostSave(e);
     if (!lost) throw e;
     deps.logger.warn({ err: e, occurrenceId, lost }, 'HCC review: database connection lost while saving');

@@ -130,23 +130,6 @@ export function ownerLabel(a: Pick<Action, 'ownerKind' | 'ownerAgency' | 'holder
   return person ?? 'not recorded';
 }
 
-/** Who is acting, as services need them (from bot/teams/context.ts Actor). */
-export interface ActionActor {
-  userId: string | null;
-  name: string;
-  upn: string | null;
-  roles: readonly string[];
-  /** Audit actor label, e.g. `user:<uuid>` or `system:import`. */
-  label: string;
-}
-
-/** Whether the actor holds any of the roles (admin holds every role). */
-/** The actor of an import or export run by the system (full rights; audited under `label`). */
-export const systemActor = (name: string, label: string): ActionActor => ({ userId: null, name, upn: null, roles: ['admin'], label });
-
-export const actorHas = (a: ActionActor, ...roles: string[]): boolean => a.roles.includes('admin') || roles.some((r) => a.roles.includes(r));
-
-/** Whether the actor is the action's holder (the person, or the agency's named contact). */
-export function isHolder(a: ActionActor, action: Pick<Action, 'ownerUserId' | 'ownerUpn'>): boolean {
-  return Boolean((a.userId && a.userId === action.ownerUserId) || (a.upn && action.ownerUpn && a.upn.toLowerCase() === action.ownerUpn));
-}
+/** Who is acting, as services need them: the access rule's actor (db/access). */
+export type { Actor as ActionActor } from '../access/access.policy.js';
+export { isHolder, systemActor } from '../access/access.policy.js';

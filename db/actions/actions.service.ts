@@ -1,10 +1,11 @@
 import { sql, type Kysely } from 'kysely';
+import { allow, canAssignActions, canDischargeAction, canReorganiseAction, canSeeAction, canSeePlan, canUpdateAction } from '../access/access.policy.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { enqueueMessages } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
-import { actorHas, isHolder, OVERDUE_STATUSES, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate, type PillarOrNone } from './actions.model.js';
+import { OVERDUE_STATUSES, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate, type PillarOrNone } from './actions.model.js';
 import { actionsQuery, fetchActions, findById, findByRef, insertUpdate, lockAction, nextAutoRef, updatesFor } from './actions.repository.js';
 import { likePattern, resolvePerson, type PersonSpec } from './owners.js';
 import { londonDate } from './uk-dates.js';
@@ -50,7 +51,7 @@ function check(cond: unknown, path: string, message: string): void {
  *   empty or long text, a past due date, or a person who cannot be identified
  */
 export async function assignAction(conn: Kysely<Database>, input: AssignInput, renderHolderCard?: (a: Assigned) => Record<string, unknown>): Promise<Assigned & { holderNotified: boolean }> {
-  if (!actorHas(input.actor, 'coordinator')) throw new ForbiddenError('only a Hate Crime Coordinator can assign delivery-plan actions');
+  allow(canAssignActions(input.actor));
   const text = input.text.trim();
   check(text.length >= 3, 'text', 'say what is to be done (at least 3 characters)');
   check(text.length <= 1000, 'text', 'the action text is at most 1,000 characters');
@@ -102,15 +103,9 @@ export async function assignAction(conn: Kysely<Database>, input: AssignInput, r
 export type ActionChange = { kind: 'update'; text: string } | { kind: 'status'; status: ActionStatus } | { kind: 'pillar'; pillar: PillarOrNone } | { kind: 'discharge' };
 
 function authorise(actor: ActionActor, action: Action, change: ActionChange): void {
-  if (change.kind === 'discharge') {
-    if (!actorHas(actor, 'manager')) throw new ForbiddenError('only the tactical lead (a manager) can discharge an action');
-    return;
-  }
-  if (change.kind === 'pillar') {
-    if (!actorHas(actor, 'coordinator')) throw new ForbiddenError('only a Hate Crime Coordinator can change the pillar of an action');
-    return;
-  }
-  if (!isHolder(actor, action) && !actorHas(actor, 'coordinator')) throw new ForbiddenError(`only the holder of ${action.ref} or a coordinator can update it`);
+  if (change.kind === 'discharge') allow(canDischargeAction(actor, action));
+  else if (change.kind === 'pillar') allow(canReorganiseAction(actor, action));
+  else allow(canUpdateAction(actor, action));
 }
 
 function validateChange(action: Action, change: ActionChange): void {
@@ -177,7 +172,7 @@ export async function showAction(conn: Kysely<Database>, input: { ref?: string; 
   return conn.transaction().execute(async (trx) => {
     const action = input.id ? await findById(trx, input.id) : await findByRef(trx, input.ref ?? '');
     if (!action) throw new NotFoundError(`no action has the ref ${input.ref ?? '(from the card)'}; type \`actions\` for the plan`);
-    if (!isHolder(input.actor, action) && !actorHas(input.actor, 'coordinator', 'manager')) throw new ForbiddenError(`${action.ref} is not one of your actions`);
+    allow(canSeeAction(input.actor, action));
     await recordAudit(trx, { actor: input.actor.label, action: 'action.disclosed', entityType: 'action', entityId: action.id, details: { ref: action.ref, conversationId: input.conversationId } });
     return { action, updates: (await updatesFor(trx, [action.id])).get(action.id) ?? [] };
   });
@@ -193,7 +188,7 @@ export type ActionFilter = { kind: 'all' } | { kind: 'mine' } | { kind: 'overdue
  */
 export async function listActions(conn: Kysely<Database>, input: { filter: ActionFilter; actor: ActionActor; now: Date; conversationId: string | null; limit?: number }): Promise<{ actions: ActionDetail[]; total: number }> {
   const f = input.filter;
-  if (f.kind !== 'mine' && !actorHas(input.actor, 'coordinator', 'manager')) throw new ForbiddenError('the whole plan is for coordinators and managers; `actions mine` lists yours');
+  if (f.kind !== 'mine') allow(canSeePlan(input.actor));
   return conn.transaction().execute(async (trx) => {
     let q = actionsQuery(trx).orderBy('a.pillar').orderBy('a.ref');
     if (f.kind === 'mine') {

@@ -1,10 +1,11 @@
+import { allow, canScheduleMeetings } from '../access/access.policy.js';
 import { type Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { recordAudit } from '../audit/audit.service.js';
-import { ForbiddenError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
-import { actorHas, DEFAULT_RECURRENCE, type ActionActor, type MeetingKind, type Recurrence } from './actions.model.js';
+import { DEFAULT_RECURRENCE, type ActionActor, type MeetingKind, type Recurrence } from './actions.model.js';
 import type { MeetingRow } from './actions.table.js';
 import { ZONE } from './uk-dates.js';
 
@@ -130,7 +131,7 @@ export interface ScheduleMeetingInput {
  * @throws ForbiddenError unless a coordinator; ValidationError for a time already passed
  */
 export async function scheduleMeeting(conn: Kysely<Database>, input: ScheduleMeetingInput, afterCommit: () => Promise<number> = async () => 0): Promise<{ meeting: Meeting; replaced: number; remindersQueued: number }> {
-  if (!actorHas(input.actor, 'coordinator')) throw new ForbiddenError('only a Hate Crime Coordinator can schedule meetings');
+  allow(canScheduleMeetings(input.actor));
   if (input.startsAt <= input.now) throw new ValidationError('the meeting time has passed', [{ path: 'startsAt', message: 'choose a time in the future' }]);
   const recurrence = input.recurrence ?? DEFAULT_RECURRENCE[input.kind];
   const saved = await withRetry(() =>

@@ -1,9 +1,9 @@
+import { allow, canMeetingPack } from '../access/access.policy.js';
 import { sql, type Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { recordAudit } from '../audit/audit.service.js';
-import { ForbiddenError } from '../errors.js';
 import type { Database, Db } from '../schema.js';
-import { actorHas, DISCHARGE_CANDIDATES, isOverdue, MEETING_TITLES, OPEN_STATUSES, ownerLabel, PILLAR_TITLES, PILLARS, type Pillar, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate } from './actions.model.js';
+import { DISCHARGE_CANDIDATES, isOverdue, MEETING_TITLES, OPEN_STATUSES, ownerLabel, PILLAR_TITLES, PILLARS, type Pillar, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate } from './actions.model.js';
 import { actionsQuery, fetchActions, updatesFor } from './actions.repository.js';
 import { nextInSeries, nextMeeting, previousMeeting, RECURRENCE_MONTHS, seriesStart, type Meeting } from './meetings.service.js';
 import { londonDate, ZONE } from './uk-dates.js';
@@ -85,7 +85,7 @@ async function figures(db: Db, since: Date, now: Date, actions: Action[]): Promi
  * @throws ForbiddenError unless a coordinator or manager
  */
 export async function meetingPack(conn: Kysely<Database>, input: { kind: 'tactical' | 'strategic'; actor: ActionActor; conversationId: string | null; now: Date }): Promise<MeetingPackData> {
-  if (!actorHas(input.actor, 'coordinator', 'manager')) throw new ForbiddenError('meeting packs are for coordinators and managers');
+  allow(canMeetingPack(input.actor));
   const { kind, now } = input;
   return conn.transaction().execute(async (trx) => {
     const meeting = await nextMeeting(trx, kind, now);

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import { subscriptionFor, type Actor } from '../access/access.policy.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { ForbiddenError } from '../errors.js';
 import type { Db } from '../schema.js';
 
 /** A conversation the bot can message proactively; `reference` is botbuilder's ConversationReference. */
@@ -56,10 +58,14 @@ export async function markConversationInactive(db: Db, id: string, reason: strin
 /**
  * Makes a conversation a review channel for every district (`district` null) or adds one district.
  * Subscribing to all replaces any single-district subscriptions. Audited.
+ * @throws ForbiddenError when the access rule does not let the actor subscribe to it
  * @returns the districts the conversation now receives ('*' meaning all)
  */
-export async function subscribe(db: Db, conversationId: string, district: string | null, actor: { id: string | null; label: string }): Promise<string[]> {
+export async function subscribe(db: Db, conversationId: string, district: string | null, actor: { id: string | null; label: string } & Pick<Actor, 'roles' | 'districts'>): Promise<string[]> {
   const key = district ?? '*';
+  // Need to know (db/access): the district must be one the actor may subscribe to.
+  const plan = subscriptionFor(actor, district);
+  if (!plan.ok || !plan.districts.includes(key)) throw new ForbiddenError(plan.ok ? `only a coordinator for ${district ?? 'every district'} can subscribe a conversation to it` : plan.why);
   if (key === '*') await db.deleteFrom('review_subscriptions').where('conversation_id', '=', conversationId).execute();
   else await db.deleteFrom('review_subscriptions').where('conversation_id', '=', conversationId).where('district', '=', '*').execute();
   await db

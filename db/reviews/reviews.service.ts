@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { allow, canSubmitReview, type Actor } from '../access/access.policy.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { getOccurrence, queueCardRefresh, type OccurrenceDetail, type RepeatRule } from '../occurrences/occurrences.service.js';
@@ -52,8 +53,8 @@ export async function getCurrentReview(db: Db, occurrenceId: string): Promise<Re
   };
 }
 
-/** Who submitted, for attribution and the audit log. */
-export interface Reviewer {
+/** Who submitted, for attribution and the audit log, with the roles and districts the access rule asks about. */
+export interface Reviewer extends Pick<Actor, 'roles' | 'districts'> {
   userId: string | null;
   name: string;
   /** audit actor label, e.g. `user:<uuid>` */
@@ -70,6 +71,7 @@ export type SubmitOutcome = { status: 'saved'; review: Review } | { status: 'sta
  * is overwritten silently and nothing is lost.
  * @throws ValidationError when the answers break the checklist rules (nothing written)
  * @throws NotFoundError when the occurrence does not exist
+ * @throws ForbiddenError unless the reviewer is a coordinator for the occurrence's district (db/access)
  */
 export async function submitReview(
   conn: Kysely<Database>,
@@ -80,8 +82,9 @@ export async function submitReview(
   return withRetry(() =>
     conn.transaction().execute(async (trx) => {
       // Row lock: concurrent submits on one occurrence queue here, so exactly one sees each version.
-      const occ = await trx.selectFrom('occurrences').select(['id', 'reference']).where('id', '=', input.occurrenceId).forUpdate().executeTakeFirst();
+      const occ = await trx.selectFrom('occurrences').select(['id', 'reference', 'district']).where('id', '=', input.occurrenceId).forUpdate().executeTakeFirst();
       if (!occ) throw new NotFoundError('that occurrence no longer exists');
+      allow(canSubmitReview(input.reviewer, occ));
       const current = await getCurrentReview(trx, input.occurrenceId);
       const currentVersion = current?.version ?? 0;
       if (currentVersion !== input.expectedVersion) {

@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { DateTime } from 'luxon';
+import { allow, canAnswerPrompt, covers, FORCE_WIDE, holds, named, type Actor, type PromptFacts } from '../access/access.policy.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { reviewChannelsByDistrict } from '../conversations/conversations.service.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import type { OccurrenceRow } from '../occurrences/occurrences.table.js';
 import { enqueueMessages, type OutboxMessage, type ReviewPromptPayload } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
@@ -141,6 +142,20 @@ export async function scheduleFor(db: Db, occurrenceId: string): Promise<Schedul
   return rows.map(toReview);
 }
 
+/** The step from which a prompt has gone past its owner (STEP_NAMES: 3 = escalate_supervisor). */
+const ESCALATED_STEP = 3;
+
+/**
+ * What the access rule needs of a prompt (db/access canAnswerPrompt). A prompt is escalated once
+ * it reached the supervisor step, or when its OIC or supervisor cannot be reached in Teams (the
+ * sweep then posts it to the review channel for the coordinators).
+ */
+export async function promptFacts(db: Db, r: Pick<ScheduledReview, 'ownerRole' | 'step'>, occ: Pick<OccurrenceRow, 'district' | 'oic_upn' | 'supervisor_upn'>): Promise<PromptFacts> {
+  const ownerUpn = r.ownerRole === 'oic' ? occ.oic_upn : r.ownerRole === 'supervisor' ? occ.supervisor_upn : null;
+  const unreachable = r.ownerRole !== 'coordinator' && (await reachableUsers(db, { upn: ownerUpn })).length === 0;
+  return { ownerRole: r.ownerRole as PromptFacts['ownerRole'], escalated: r.step >= ESCALATED_STEP || unreachable, district: occ.district, oicUpn: occ.oic_upn, supervisorUpn: occ.supervisor_upn };
+}
+
 /** One scheduled review with its occurrence, or null. */
 export async function getScheduledReview(db: Db, id: string): Promise<{ review: ScheduledReview; occurrence: OccurrenceRow } | null> {
   const r = await db.selectFrom('scheduled_reviews').selectAll().where('id', '=', id).executeTakeFirst();
@@ -163,7 +178,8 @@ async function reachableUsers(db: Db, who: { upn?: string | null; coordinatorsOf
       .where('teams_id', 'is not', null)
       .where(sql<boolean>`'coordinator' = any(roles)`)
       .execute();
-    return rows.filter((r) => r.districts.length === 0 || r.districts.some((d) => d.toLowerCase() === district)).map((r) => r.id);
+    // Need to know: only coordinators whose roster covers the district (`*` force-wide; empty none).
+    return rows.filter((r) => covers(r, district)).map((r) => r.id);
   }
   return [];
 }
@@ -239,11 +255,11 @@ export type AnswerOutcome = { status: 'saved'; review: ScheduledReview } | { sta
  * Records an answer to a scheduled review: done (victim contact needs contacted, could not
  * contact or declined), not applicable (with a reason), or snooze. A review already answered is
  * not overwritten (`already`). Updates every posted prompt and the occurrence's review card; audited.
- * @throws ForbiddenError unless the actor owns the review or is a supervisor, coordinator or admin
+ * @throws ForbiddenError unless the access rule lets the actor answer it (db/access canAnswerPrompt)
  */
 export async function answerScheduledReview(
   conn: Kysely<Database>,
-  input: { id: string; answer: PromptAnswer; actor: { userId: string; name: string; upn: string | null; roles: readonly string[]; label: string }; cfg: ScheduleConfig; now: Date },
+  input: { id: string; answer: PromptAnswer; actor: Actor; cfg: ScheduleConfig; now: Date },
   onChanged: (trx: Db, occurrenceId: string, cause: string) => Promise<void>,
 ): Promise<AnswerOutcome> {
   return withRetry(() =>
@@ -252,9 +268,7 @@ export async function answerScheduledReview(
       if (!r) throw new NotFoundError('that review no longer exists');
       const occ = await trx.selectFrom('occurrences').selectAll().where('id', '=', r.occurrence_id).executeTakeFirstOrThrow();
       const a = input.actor;
-      const ownerUpn = r.owner_role === 'oic' ? occ.oic_upn : r.owner_role === 'supervisor' ? occ.supervisor_upn : null;
-      const allowed = (ownerUpn && a.upn && ownerUpn === a.upn.toLowerCase()) || a.roles.some((x) => ['supervisor', 'coordinator', 'admin'].includes(x));
-      if (!allowed) throw new ForbiddenError('only the owner of this review, a supervisor or a coordinator can answer it');
+      allow(canAnswerPrompt(a, await promptFacts(trx, { ownerRole: r.owner_role, step: r.step }, occ)));
       if (r.status !== 'pending') return { status: 'already' as const, review: toReview(r) };
       const ans = input.answer;
       if (ans.answer === 'done' && r.kind === 'victim_contact' && ans.outcome === 'done') {
@@ -325,13 +339,15 @@ export async function completeCoordinatorReview(trx: Db, occurrenceId: string, b
 }
 
 /**
- * Due (within `withinHours`) and overdue pending reviews the user owns: by UPN as OIC or
- * supervisor, and coordinator reviews of their districts when they are a coordinator.
+ * Due (within `withinHours`) and overdue pending reviews the user may answer (the access rule,
+ * db/access canAnswerPrompt): those addressed to them as OIC or supervisor, OIC prompts escalated
+ * to them as supervisor, as coordinator those of their districts addressed to
+ * coordinators or escalated.
  */
-export async function reviewsForUser(db: Db, user: { upn: string | null; roles: readonly string[]; districts: readonly string[] }, now: Date, withinHours = 24, limit = 10): Promise<ScheduledReview[]> {
+export async function reviewsForUser(db: Db, user: Pick<Actor, 'upn' | 'roles' | 'districts'>, now: Date, withinHours = 24, limit = 10): Promise<ScheduledReview[]> {
   const until = new Date(now.getTime() + withinHours * 3_600_000);
   const upn = user.upn?.toLowerCase() ?? '';
-  const coordinator = user.roles.includes('coordinator') || user.roles.includes('admin');
+  const coordinator = holds(user, 'coordinator') && user.districts.length > 0;
   const districts = user.districts.map((d) => d.toLowerCase());
   const rows = await db
     .selectFrom('scheduled_reviews as r')
@@ -341,11 +357,22 @@ export async function reviewsForUser(db: Db, user: { upn: string | null; roles: 
     .where('r.due_at', '<=', until)
     .where((eb) =>
       eb.or([
-        eb.and([eb('r.owner_role', '=', 'oic'), eb('o.oic_upn', '=', upn)]),
-        eb.and([eb('r.owner_role', '=', 'supervisor'), eb('o.supervisor_upn', '=', upn)]),
-        ...(coordinator
-          ? [eb.and([eb('r.owner_role', '=', 'coordinator'), districts.length ? eb(sql`lower(o.district)`, 'in', districts) : sql<boolean>`true`])]
+        ...(named(user, upn)
+          ? [
+              eb.and([eb('r.owner_role', '=', 'oic'), eb('o.oic_upn', '=', upn)]),
+              eb.and([eb('r.owner_role', '=', 'supervisor'), eb('o.supervisor_upn', '=', upn)]),
+              eb.and([eb('r.owner_role', '=', 'oic'), eb('r.step', '>=', ESCALATED_STEP), eb('o.supervisor_upn', '=', upn)]),
+            ]
           : []),
+        ...(coordinator
+          ? [
+              eb.and([
+                eb.or([eb('r.owner_role', '=', 'coordinator'), eb('r.step', '>=', ESCALATED_STEP)]),
+                districts.includes(FORCE_WIDE) ? sql<boolean>`true` : eb(sql`lower(o.district)`, 'in', districts),
+              ]),
+            ]
+          : []),
+        sql<boolean>`false`,
       ]),
     )
     .orderBy('r.due_at')

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.service.js';
 import { enqueueMessages } from '../outbox/outbox.service.js';
 import type { Database } from '../schema.js';
+import { forceWide } from '../access/access.policy.js';
 import { resolveSummaryScope, scopeKey, type SummaryScope } from './access.policy.js';
 import { isoWeekKey, monthKey, parsePeriod, type Period } from './period.policy.js';
 import type { SummarySettings } from './report.policy.js';
@@ -54,13 +55,14 @@ async function deliver(db: Kysely<Database>, deliveries: readonly Delivery[], pe
 /**
  * The weekly summary (default Monday 08:00): last week (Monday to Sunday, Europe/London) to
  * every manager on the roster who has a Teams account, in their personal chat, for their
- * districts (all, when they have none). Dedupe key `summary-weekly:<userId>:<ISO week>`.
+ * districts (all when force-wide `*`; none when they have no districts). Dedupe key `summary-weekly:<userId>:<ISO week>`.
  * @returns how many summaries were newly queued
  */
 export async function queueWeeklySummaries(db: Kysely<Database>, settings: SummarySettings, now: Date, render: RenderSummary): Promise<number> {
   const period = parsePeriod('last week', now);
   const week = isoWeekKey(period.start);
-  const managers = await rosterUsers(db, 'manager');
+  // Need to know: a manager with no roster districts gets none (`*` is force-wide).
+  const managers = (await rosterUsers(db, 'manager')).filter((m) => m.districts.length > 0);
   const deliveries = managers.map((m) => ({
     userId: m.id,
     dedupeKey: `summary-weekly:${m.id}:${week}`,
@@ -71,8 +73,8 @@ export async function queueWeeklySummaries(db: Kysely<Database>, settings: Summa
 
 /**
  * The monthly summary (default the 1st, 08:00) for the SPOC's report to the Chief Inspector:
- * last month, one per district to each coordinator of that district (a coordinator with no
- * districts gets the force-level one). Dedupe key `summary-monthly:<district|all>:<YYYY-MM>:<userId>`.
+ * last month, one per district to each coordinator of that district (a force-wide `*`
+ * coordinator gets the force-level one; one with no districts gets none). Dedupe key `summary-monthly:<district|all>:<YYYY-MM>:<userId>`.
  * @returns how many summaries were newly queued
  */
 export async function queueMonthlySummaries(db: Kysely<Database>, settings: SummarySettings, now: Date, render: RenderSummary): Promise<number> {
@@ -81,7 +83,7 @@ export async function queueMonthlySummaries(db: Kysely<Database>, settings: Summ
   const coordinators = await rosterUsers(db, 'coordinator');
   const deliveries = coordinators.flatMap((c) => {
     const actor = { label: `user:${c.id}`, upn: c.upn, roles: ['coordinator'], districts: c.districts };
-    if (c.districts.length === 0) return [{ userId: c.id, dedupeKey: `summary-monthly:all:${month}:${c.id}`, scope: resolveSummaryScope(actor, null) }];
+    if (forceWide(c)) return [{ userId: c.id, dedupeKey: `summary-monthly:all:${month}:${c.id}`, scope: resolveSummaryScope(actor, null) }];
     return c.districts.map((d) => ({ userId: c.id, dedupeKey: `summary-monthly:${d.toLowerCase()}:${month}:${c.id}`, scope: resolveSummaryScope(actor, d) }));
   });
   return deliver(db, deliveries, period, settings, now, render, 'monthly summary');

@@ -1,3 +1,4 @@
+import { knownDistrict } from '../access/access.service.js';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.service.js';
 import { ValidationError } from '../errors.js';
@@ -49,12 +50,12 @@ const filenameOf = (scope: string, start: Date) => `scrutiny-pack-${scope.replac
  * the sampled occurrences) is audited. Disclosure control (issue 9 item 9): whole calendar
  * months only, and no pack for a scope and period with fewer than settings.scrutinyMinClosed
  * closed occurrences (the answer does not say how many there were).
- * @throws ValidationError for a period that is not whole, ended months, or too few closed
- *   occurrences; ForbiddenError for roles other than coordinator, manager or admin, or a
- *   district outside the user's
+ * @throws ValidationError for a period that is not whole, ended months, too few closed
+ *   occurrences, or an unknown district (listing the known ones); ForbiddenError for roles other
+ *   than coordinator or manager, or a district outside the user's
  */
 export async function scrutinyPackFor(db: Kysely<Database>, req: ScrutinyRequest, settings: SummarySettings, now: Date): Promise<ScrutinyPack> {
-  const scope = resolveScrutinyScope(req.actor, req.district);
+  const scope = resolveScrutinyScope(req.actor, req.district === null ? null : await knownDistrict(db, req.district));
   const period = parseScrutinyPeriod(req.periodText, now);
   const rows = await db
     .transaction()

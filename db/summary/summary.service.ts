@@ -1,3 +1,4 @@
+import { knownDistrict } from '../access/access.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../schema.js';
 import { resolveSummaryScope, scopeKey, type SummaryActor, type SummaryScope } from './access.policy.js';
@@ -75,11 +76,12 @@ export function summaryAudit(actor: string, scope: SummaryScope, period: Period,
 /**
  * The status summary a user asked for (issue 5): resolves what they may see, reads the period
  * (Europe/London edges), computes the figures in SQL and records the disclosure in the audit log.
- * @throws ValidationError for a period that cannot be read; ForbiddenError when the user may
- *   not see summaries or the district asked for
+ * @throws ValidationError for a period that cannot be read or a district the bot does not know
+ *   (listing the known ones); ForbiddenError when the user may not see summaries or the district
  */
 export async function summaryFor(db: Db, req: SummaryRequest, settings: SummarySettings, now: Date): Promise<SummaryReport> {
-  const scope = resolveSummaryScope(req.actor, req.district);
+  const district = req.district === null ? null : await knownDistrict(db, req.district);
+  const scope = resolveSummaryScope(req.actor, district);
   const period = parsePeriod(req.periodText, now);
   const report = await computeSummary(db, scope, period, settings, now);
   await recordAudit(db, summaryAudit(req.actor.label, scope, period, req.reason, req.destination));

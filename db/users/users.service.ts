@@ -6,9 +6,9 @@ import { toIssues, ValidationError } from '../errors.js';
 import type { Database, Db } from '../schema.js';
 import type { UserRow } from './users.table.js';
 
-/** Roles (issue 2; domain.md "Who uses it"). */
-export const ROLES = ['officer', 'supervisor', 'coordinator', 'manager', 'partner', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { FORCE_WIDE, ROLES, type Role } from '../access/access.policy.js';
+
+export { ROLES, type Role } from '../access/access.policy.js';
 
 /** A person known to the bot, from Teams activities and/or the roster. */
 export interface User {
@@ -119,12 +119,13 @@ export async function hasRoster(db: Db): Promise<boolean> {
 }
 
 /**
- * The roles in force for a user: their roster roles; or, in local mode with no roster
- * imported, coordinator for everyone (issue 2, so the Playground works out of the box).
+ * The roles and districts in force for a user: their roster entry (`*` force-wide, empty none);
+ * or, in local mode with no roster imported (the Playground), a force-wide coordinator and
+ * manager (`localForceWide` true, so the caller can log it). Need to know: domain.md.
  */
-export async function effectiveRoles(db: Db, user: User, localMode: boolean): Promise<Role[]> {
-  if (localMode && !(await hasRoster(db))) return ['coordinator'];
-  return user.roles;
+export async function effectiveAccess(db: Db, user: User, localMode: boolean): Promise<{ roles: Role[]; districts: string[]; localForceWide: boolean }> {
+  if (localMode && !(await hasRoster(db))) return { roles: ['coordinator', 'manager'], districts: [FORCE_WIDE], localForceWide: true };
+  return { roles: user.roles, districts: user.districts, localForceWide: false };
 }
 
 const rosterRow = z.object({

@@ -34,7 +34,7 @@ const WARMUPS = 2;
 const BREAKDOWN_RUNS = 5;
 const NOW = new Date('2026-11-20T10:00:00Z');
 const SETTINGS = summarySettingsOf(loadConfig({ LOG_LEVEL: 'silent', PGLITE_DIR: ':memory:' }));
-const FORCE_MANAGER: SummaryActor = { label: 'system:bench', upn: 'supt@force.police.uk', roles: ['manager'], districts: [] };
+const FORCE_MANAGER: SummaryActor = { label: 'system:bench', upn: 'supt@force.police.uk', roles: ['manager'], districts: ['*'] };
 const DISTRICT_MANAGER: SummaryActor = { label: 'system:bench', upn: 'insp@force.police.uk', roles: ['manager'], districts: ['District 07'] };
 
 /** The summaries timed: who asks, for which period. */
@@ -155,7 +155,7 @@ export async function issue5(ctx: BenchContext): Promise<PartResult> {
     `Data: ${fmtInt(COUNTS.postgres)} occurrences on PostgreSQL, ${fmtInt(COUNTS.pglite)} on PGlite, flagged over the 3 years before ${NOW.toISOString()} (the clock of every summary) in 40 districts with the Home Office strand mix; ` +
       'victims and suspects with repeats, a review for 70 %, the three reviews planned at the flag with their outcomes, 600 delivery-plan actions; loaded set-wise with every index in place, then VACUUM ANALYZE.',
     `Summary: summaryFor, the service function of the \`summary\` command (scope, period, 11 queries run concurrently, audit entry), with the bot's default summary settings; ${WARMUPS} warm-ups, then ${RUNS} timed runs per case. ` +
-      'Force level = a manager with no roster districts (every district); one district = a manager of District 07. ' +
+      'Force level = a force-wide (*) manager (every district); one district = a manager of District 07. ' +
       'Bare SQL: the chart query (occurrences per strand per month over the 12 months to the period, force level, the most rows a summary reads), run alone through the same connection; the breakdown runs each of the 11 queries alone in turn (PostgreSQL runs them concurrently on the pool inside a summary).',
   );
   return { lines: [...table(columns, rows()), '', ...notes], failures: columnFailures(columns) };

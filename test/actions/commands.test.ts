@@ -75,15 +75,15 @@ describe('delivery-plan commands in Teams (local mode: everyone is a coordinator
     expect(good.text).toContain('Fri 18 Dec 2026');
   });
 
-  it('a taken ref, an unknown ref and a discharge by a coordinator are answered and change nothing', async () => {
+  it('a taken ref and an unknown ref are answered and change nothing; the Playground user (coordinator and manager) may discharge', async () => {
     await say(h, 'assign First action here to me ref 2.1 a');
     const taken = await say(h, 'assign Second action here to me ref 2.1a');
     expect(taken.text).toContain('an action with ref 2.1 a already exists');
     const unknown = await say(h, 'action 9.9 z update Something happened');
     expect(unknown.text).toContain('No action has the ref 9.9 z');
-    const discharge = await say(h, 'action 2.1 a discharge');
-    expect(discharge.text).toContain('only the tactical lead (a manager) can discharge');
     expect(await counts(h)).toMatchObject({ actions: 1, updates: 0 });
+    const discharge = await say(h, 'action 2.1 a discharge');
+    expect(discharge.text).toContain('2.1 a is discharged');
   });
 
   it('a generated corpus of malformed commands: no crash, nothing written, a helpful answer every time', async () => {
@@ -117,8 +117,8 @@ describe('role refusals (roster imported)', () => {
   afterEach(async () => h.close());
 
   it('only coordinators assign and schedule; partners see only their own actions', async () => {
-    expect((await say(h, 'assign Something to do to me', users.holder)).text).toContain('only a Hate Crime Coordinator can assign');
-    expect((await say(h, 'meeting schedule tactical 1/12 10:00', users.partner)).text).toContain('only a Hate Crime Coordinator can schedule meetings');
+    expect((await say(h, 'assign Something to do to me', users.holder)).text).toContain('only a coordinator can assign');
+    expect((await say(h, 'meeting schedule tactical 1/12 10:00', users.partner)).text).toContain('only a coordinator can schedule meetings');
     expect((await say(h, 'actions', users.partner)).text).toContain('`actions mine` lists yours');
     const mine = await say(h, 'actions mine', users.partner);
     expect(mine.text).toContain('3.5 a');

@@ -23,7 +23,7 @@ export async function withRoster(h: Harness): Promise<void> {
   registerMembers(h);
   await importRoster(
     h.db,
-    ['upn,name,roles,districts', 'alexw@example.com,Alex Wilber,coordinator,', 'meganb@example.com,Megan Bowen,officer,', 'adelev@example.com,DI Adele Vance,manager,', 'leeg@occ.example.gov.uk,Lee Gu,partner,'].join('\n'),
+    ['upn,name,roles,districts', 'alexw@example.com,Alex Wilber,coordinator,Leeds', 'meganb@example.com,Megan Bowen,officer,Leeds', 'adelev@example.com,DI Adele Vance,manager,Leeds', 'leeg@occ.example.gov.uk,Lee Gu,partner,Leeds'].join('\n'),
     'test',
   );
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importPlan } from '../../db/actions/plan.service.js';
+import { systemActor } from '../../db/access/access.policy.js';
 import { listAudit } from '../../db/audit/audit.service.js';
 import { FakeConnector, type ConnectorCall } from '../helpers/fake-connector.js';
 import { bootHarness, occurrence, type Harness } from '../helpers/harness.js';
@@ -16,7 +17,7 @@ describe('meetings and the meeting pack', () => {
   beforeEach(async () => {
     h = await bootHarness();
     registerMembers(h);
-    await importPlan(h.db, OXFORD, { userId: null, name: 'Plan import', upn: null, roles: ['admin'], label: 'system:test' }, new Date('2026-10-01T10:00:00Z'));
+    await importPlan(h.db, OXFORD, systemActor('Plan import', 'system:test'), new Date('2026-10-01T10:00:00Z'));
   });
   afterEach(async () => h.close());
 

@@ -6,12 +6,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { exportPlan, importPlan } from '../../db/actions/plan.service.js';
+import { systemActor } from '../../db/access/access.policy.js';
 import { ValidationError } from '../../db/errors.js';
 import type { Database } from '../../db/schema.js';
 import { dbKind, freshDatabase, resetDatabase } from '../helpers/harness.js';
 
 const OXFORD = readFileSync(new URL('./fixtures/oxford-plan.csv', import.meta.url), 'utf8');
-const actor = { userId: null, name: 'Plan import', upn: null, roles: ['admin'], label: 'system:test' };
+const actor = systemActor('Plan import', 'system:test');
 const now = new Date('2026-11-20T10:00:00Z');
 
 describe('delivery plan CSV (contracts.md), against the database', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import { sql } from 'kysely';
 import { bootHarness, channel, dbKind, freshDatabase, message, occurrence, people } from '../helpers/harness.js';
+import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../../bot/config.js';
 
 describe('modes, restarts and roles', () => {
@@ -45,8 +46,24 @@ describe('modes, restarts and roles', () => {
       expect(await h.db.selectFrom('review_subscriptions').selectAll().execute()).toHaveLength(1);
       await h.db.insertInto('users').values({ upn: 'someone@force.police.uk', name: 'Someone', roles: ['officer'], districts: [], on_roster: true, teams_id: null, aad_object_id: null }).execute();
       await h.send(message('unsubscribe', people.officer));
-      expect(h.connector.posted(channel.id).at(-1)?.body.text).toContain('Only a Hate Crime Coordinator');
+      expect(h.connector.posted(channel.id).at(-1)?.body.text).toContain('only a coordinator (or an admin) can stop review cards');
       expect(await h.db.selectFrom('review_subscriptions').selectAll().execute()).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('local mode with no roster: the Playground user is a force-wide coordinator and manager, and the log says so once', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const h = await bootHarness({}, { logger });
+    try {
+      await h.ingest(occurrence({ district: 'Wakefield' }));
+      await h.send(message('help'));
+      await h.send(message('subscribe'));
+      expect(h.connector.posted(channel.id).at(-1)?.body.text).toContain('review channel for every district');
+      const told = lines.filter((l) => l.includes('force-wide coordinator and manager'));
+      expect(told).toHaveLength(1);
     } finally {
       await h.close();
     }

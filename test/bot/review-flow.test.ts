@@ -60,6 +60,8 @@ describe('review loop: flagged occurrence → card → review', () => {
   });
 
   it('a district subscription receives only its district', async () => {
+    // Bradford becomes a known district through an occurrence flagged before the backfill window (no card).
+    await h.ingest(occurrence({ district: 'Bradford', flaggedAt: '2026-10-01T09:00:00+00:00' }));
     await h.send(message('subscribe Bradford'));
     await h.ingest(occurrence({ district: 'Leeds' }));
     await h.ingest(occurrence({ district: 'bradford' }));

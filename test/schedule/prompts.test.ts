@@ -68,7 +68,7 @@ describe('review prompts in chat', () => {
   });
 
   it('victim contact needs its outcome; a user who is not the owner, a supervisor or a coordinator is refused', async () => {
-    await knownUser(h, supervisor);
+    await knownUser(h, supervisor, { roles: ['supervisor'], districts: ['Leeds'], onRoster: true });
     await h.db.insertInto('users').values({ upn: 'someone@force.police.uk', name: 'Someone', roles: ['officer'], districts: [], on_roster: true, teams_id: null, aad_object_id: null }).execute();
     await dueOccurrence();
     await sweepAndSend(h);
@@ -79,7 +79,8 @@ describe('review prompts in chat', () => {
     const noOutcome = await h.send(executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(contact) }, 'x', from, conv));
     expect(JSON.stringify(noOutcome.body.value)).toContain('choose contacted, could not contact or declined');
     const stranger = await h.send(executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(contact), outcome: 'contacted' }, 'x', people.officer, conv));
-    expect(JSON.stringify(stranger.body.value)).toContain('only the owner of this review');
+    expect(JSON.stringify(stranger.body.value)).toContain('only the person this review is addressed to can answer it');
+    expect(JSON.stringify(stranger.body.value)).not.toContain('Victim subjected'); // a refusal shows no occurrence data
     const ok = await h.send(executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(contact), outcome: 'could_not_contact' }, 'x', from, conv));
     expect(JSON.stringify(ok.body.value)).toContain('Done (Could not contact)');
   });

@@ -85,7 +85,7 @@ export async function addAction(db: Kysely<Database>, a: { ref: string; pillar: 
 
 /** Actors for the service. */
 export const actors = {
-  force: { label: 'user:force', upn: 'ci@force.police.uk', roles: ['coordinator'], districts: [] } satisfies SummaryActor,
+  force: { label: 'user:force', upn: 'ci@force.police.uk', roles: ['coordinator'], districts: ['*'] } satisfies SummaryActor,
   leedsManager: { label: 'user:mgr', upn: 'insp@force.police.uk', roles: ['manager'], districts: ['Leeds'] } satisfies SummaryActor,
   officerOne: { label: 'user:pc1', upn: 'PC.One@force.police.uk', roles: ['officer'], districts: [] } satisfies SummaryActor,
   leedsPartner: { label: 'user:partner', upn: 'cs@council.gov.uk', roles: ['partner'], districts: ['Leeds'] } satisfies SummaryActor,

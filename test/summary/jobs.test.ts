@@ -21,8 +21,10 @@ describe('scheduled summaries', () => {
     await h.send(message('help', people.coordinator, personal(people.coordinator))); // the bot learns the service URL
     await seedFixedDataset(h.db);
     ids[managerLeeds.name] = await knownUser(h, { ...managerLeeds, upn: 'insp.leeds@force.police.uk' }, { roles: ['manager'], districts: ['Leeds'], onRoster: true });
-    ids[superintendent.name] = await knownUser(h, { ...superintendent, upn: 'supt@force.police.uk' }, { roles: ['manager'], onRoster: true });
+    ids[superintendent.name] = await knownUser(h, { ...superintendent, upn: 'supt@force.police.uk' }, { roles: ['manager'], districts: ['*'], onRoster: true });
     ids[coordinator.name] = await knownUser(h, { ...coordinator, upn: 'hcc@force.police.uk' }, { roles: ['coordinator'], districts: ['Leeds', 'Bradford'], onRoster: true });
+    // in Teams but with no roster districts: need to know gives them no figures (empty is none, not the force)
+    await knownUser(h, { id: '29:nodistricts', aadObjectId: 'aad-nodistricts', name: 'Insp No Districts', upn: 'insp.none@force.police.uk' }, { roles: ['manager', 'coordinator'], onRoster: true });
     // on the roster but not (yet) known in Teams
     await h.db.insertInto('users').values({ teams_id: null, aad_object_id: null, upn: 'not.in.teams@force.police.uk', name: 'No Teams', roles: ['manager'], districts: [], on_roster: true }).execute();
   });

@@ -127,8 +127,12 @@ describe('small-number suppression', () => {
 describe('who sees what', () => {
   const base = { label: 'user:1', upn: 'a@b', districts: [] as string[] };
   it('force-level, district, own and partner scopes', () => {
-    expect(resolveSummaryScope({ ...base, roles: ['admin'], districts: ['Leeds'] }, null).kind).toBe('force');
-    expect(resolveSummaryScope({ ...base, roles: ['coordinator'] }, null).kind).toBe('force');
+    // Need to know: admin sees no figures; force-wide only from '*', never from an empty list.
+    expect(() => resolveSummaryScope({ ...base, roles: ['admin'], districts: ['*'] }, null)).toThrow(ForbiddenError);
+    expect(resolveSummaryScope({ ...base, roles: ['coordinator'], districts: ['*'] }, null).kind).toBe('force');
+    expect(() => resolveSummaryScope({ ...base, roles: ['coordinator'] }, null)).toThrow(/no districts/);
+    expect(() => resolveSummaryScope({ ...base, roles: ['manager'] }, 'Leeds')).toThrow(ForbiddenError);
+    expect(() => resolveSummaryScope({ ...base, roles: ['partner'] }, null)).toThrow(ForbiddenError);
     expect(resolveSummaryScope({ ...base, roles: ['manager'], districts: ['Leeds', 'Bradford'] }, null)).toMatchObject({ kind: 'districts', districts: ['leeds', 'bradford'], aggregatesOnly: false });
     expect(resolveSummaryScope({ ...base, roles: ['manager'], districts: ['Leeds'] }, 'LEEDS')).toMatchObject({ districts: ['leeds'] });
     expect(() => resolveSummaryScope({ ...base, roles: ['manager'], districts: ['Leeds'] }, 'Bradford')).toThrow(ForbiddenError);
@@ -137,7 +141,10 @@ describe('who sees what', () => {
     expect(() => resolveSummaryScope({ ...base, roles: [] }, null)).toThrow(ForbiddenError);
   });
   it('scrutiny packs are for coordinators and managers and always aggregates-only', () => {
-    expect(resolveScrutinyScope({ ...base, roles: ['coordinator'] }, null)).toMatchObject({ kind: 'force', aggregatesOnly: true });
+    expect(resolveScrutinyScope({ ...base, roles: ['coordinator'], districts: ['*'] }, null)).toMatchObject({ kind: 'force', aggregatesOnly: true });
+    expect(resolveScrutinyScope({ ...base, roles: ['manager'], districts: ['Leeds'] }, null)).toMatchObject({ kind: 'districts', districts: ['leeds'], aggregatesOnly: true });
+    expect(() => resolveScrutinyScope({ ...base, roles: ['coordinator'] }, null)).toThrow(ForbiddenError);
+    expect(() => resolveScrutinyScope({ ...base, roles: ['admin'], districts: ['*'] }, null)).toThrow(ForbiddenError);
     expect(() => resolveScrutinyScope({ ...base, roles: ['officer'] }, null)).toThrow(ForbiddenError);
     expect(() => resolveScrutinyScope({ ...base, roles: ['partner'] }, null)).toThrow(ForbiddenError);
   });

@@ -101,7 +101,7 @@ describe('summary command in Teams (sample data)', () => {
 
     it('a district manager asking for another district is told why not', async () => {
       const reply = textOf(await ask(h, 'summary district Bradford', { id: '29:mgr', aadObjectId: 'aad-mgr', name: 'Insp Leeds' }));
-      expect(reply).toContain("I can't show that: your roster districts are Leeds; Bradford is not one of them.");
+      expect(reply).toContain('Sorry, only a manager or coordinator for Bradford can see its figures (your roster districts are Leeds).');
     });
   });
 });

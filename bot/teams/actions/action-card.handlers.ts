@@ -8,13 +8,16 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../../db/erro
 import type { BotDeps } from '../context.js';
 import { answeringLostConnection, CONNECTION_LOST_REASON, lostSave, SAVE_UNCONFIRMED } from '../lost-connection.js';
 import { actorOf, canEdit, conversationOf } from './actions.shared.js';
+import { canAssignActions } from '../../../db/access/access.policy.js';
+import { refusalOf, refused } from '../refusals.js';
 
 const ID = /^[0-9a-f-]{36}$/i;
 const messages = (e: ValidationError) => (e.issues.length ? e.issues.map((i) => i.message).join('; ') : e.message);
 
 /**
  * Update or Status pressed on an action card: validates the card data, records the change
- * through the actions service and returns the refreshed card (refusals shown on the card).
+ * through the actions service and returns the refreshed card (invalid input shown on the card;
+ * an access refusal is a plain message, audited).
  */
 type ToChange = (raw: Record<string, unknown>) => { ok: true; change: ActionChange } | { ok: false; problem: string };
 
@@ -45,7 +48,9 @@ async function changeOnCard(deps: BotDeps, ctx: TurnContext, raw: Record<string,
     return renderActionCard({ detail: res, mode: 'view', now, editable: canEdit(actor, res.action), banner: { kind: 'success', text } });
   } catch (e) {
     if (e instanceof ValidationError) return refused(messages(e));
-    if (e instanceof ForbiddenError || e instanceof NotFoundError) return refused(e.message);
+    // An access refusal is a plain, audited message: the card is not shown again.
+    if (e instanceof ForbiddenError) return refusalOf(deps, ctx, e, { what: `action.${parsed.change.kind}`, entityType: 'action', entityId: id });
+    if (e instanceof NotFoundError) return refused(e.message);
     const lost = lostSave(e);
     if (!lost) throw e;
     deps.logger.warn({ err: e, actionId: id, lost }, 'action card: database connection lost while saving');
@@ -101,6 +106,9 @@ export function handleAssignSubmit(deps: BotDeps, ctx: TurnContext, raw: Record<
 async function assignFromForm(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>): Promise<AdaptiveCard | string> {
   const actor = actorOf(ctx);
   const now = deps.clock();
+  // Asked first: the form lists people (names, UPNs) only a coordinator may assign to.
+  const no = await refused(deps, ctx, canAssignActions(actor), { what: 'action.assign' });
+  if (no) return no;
   const values = Object.fromEntries(Object.entries(raw).filter(([k, v]) => typeof v === 'string' && k !== 'verb')) as Record<string, string>;
   const form = async (text: string) => renderAssignForm({ people: await assignableUsers(deps.db, actor.userId), actorUserId: actor.userId, values, banner: { kind: 'error', text: `Not assigned: ${text}` } });
   const p = assignSubmitSchema.safeParse(raw);
@@ -118,7 +126,7 @@ async function assignFromForm(deps: BotDeps, ctx: TurnContext, raw: Record<strin
     return renderActionCard({ detail: done, mode: 'view', now, editable: true, banner: { kind: 'success', text: `Assigned ${done.action.ref} to ${who}.${done.holderNotified ? ' They have been sent the action in their personal chat.' : ''}` } });
   } catch (e) {
     if (e instanceof ValidationError) return form(messages(e));
-    if (e instanceof ForbiddenError) return `Sorry, ${e.message}.`;
+    if (e instanceof ForbiddenError) return refusalOf(deps, ctx, e, { what: 'action.assign' });
     const lost = lostSave(e);
     if (lost === 'not-saved') return form(CONNECTION_LOST_REASON);
     if (lost === 'unknown') return `${SAVE_UNCONFIRMED} Type \`actions mine\` to see whether the action is there.`;

@@ -3,8 +3,10 @@ import { renderActionCard } from '../../../cards/action.card.js';
 import { renderActionsListCard } from '../../../cards/actions-list.card.js';
 import { renderAssignForm } from '../../../cards/assign-form.card.js';
 import { PILLAR_LABELS, STATUS_LABELS } from '../../../cards/actions.verbs.js';
-import { actorHas, assignableUsers, assignAction, changeAction, listActions, showAction, type ActionFilter, type PersonSpec } from '../../../db/actions/actions.service.js';
+import { assignableUsers, assignAction, changeAction, listActions, showAction, type ActionFilter, type PersonSpec } from '../../../db/actions/actions.service.js';
+import { canAssignActions } from '../../../db/access/access.policy.js';
 import type { BotDeps } from '../context.js';
+import { refused } from '../refusals.js';
 import type { ActionCommand, PersonToken } from './actions.commands.js';
 import { USAGE } from './actions.commands.js';
 import { actorOf, answering, canEdit, conversationOf, sendCard } from './actions.shared.js';
@@ -33,8 +35,9 @@ const FILTER_TITLES = (f: ActionFilter): string =>
 /** `assign` alone: the form (coordinators). */
 export async function sendAssignForm(deps: BotDeps, ctx: TurnContext): Promise<void> {
   const actor = actorOf(ctx);
-  if (!actorHas(actor, 'coordinator')) {
-    await ctx.sendActivity('Sorry, only a Hate Crime Coordinator can assign delivery-plan actions.');
+  const no = await refused(deps, ctx, canAssignActions(actor), { what: 'assign form' });
+  if (no) {
+    await ctx.sendActivity(no);
     return;
   }
   await sendCard(ctx, renderAssignForm({ people: await assignableUsers(deps.db, actor.userId), actorUserId: actor.userId }));
@@ -90,13 +93,13 @@ export async function runActionCommand(deps: BotDeps, ctx: TurnContext, cmd: Act
     case 'assignForm':
       return sendAssignForm(deps, ctx);
     case 'assign':
-      return answering(ctx, USAGE.assign, () => assign(deps, ctx, cmd));
+      return answering(deps, ctx, 'assign', USAGE.assign, () => assign(deps, ctx, cmd));
     case 'change':
-      return answering(ctx, cmd.change.kind === 'update' || cmd.change.kind === 'status' ? undefined : USAGE.action, () => change(deps, ctx, cmd));
+      return answering(deps, ctx, `action ${cmd.change.kind}`, cmd.change.kind === 'update' || cmd.change.kind === 'status' ? undefined : USAGE.action, () => change(deps, ctx, cmd));
     case 'show':
-      return answering(ctx, undefined, () => show(deps, ctx, cmd.ref));
+      return answering(deps, ctx, 'action show', undefined, () => show(deps, ctx, cmd.ref));
     case 'list':
-      return answering(ctx, undefined, () => list(deps, ctx, cmd.filter));
+      return answering(deps, ctx, `actions ${cmd.filter.kind}`, undefined, () => list(deps, ctx, cmd.filter));
     default:
       return;
   }

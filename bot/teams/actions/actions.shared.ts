@@ -1,20 +1,21 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { actorHas, isHolder, type Action, type ActionActor } from '../../../db/actions/actions.service.js';
+import { canUpdateAction } from '../../../db/access/access.policy.js';
+import type { Action, ActionActor } from '../../../db/actions/actions.service.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../db/errors.js';
-import { getActor } from '../context.js';
+import { getActor, type BotDeps } from '../context.js';
 import { channelConversationId } from '../identity.js';
+import { refusalOf } from '../refusals.js';
 
-/** The sender as the delivery-plan services need them. */
+/** The sender as the delivery-plan services need them (the access rule's actor). */
 export function actorOf(ctx: TurnContext): ActionActor {
-  const a = getActor(ctx);
-  return { userId: a.user.id, name: a.user.name, upn: a.user.upn, roles: a.roles, label: a.label };
+  return getActor(ctx);
 }
 
 /** The conversation to audit disclosures against (channel threads collapse to the channel). */
 export const conversationOf = (ctx: TurnContext): string => channelConversationId(ctx.activity.conversation.id);
 
-/** Whether the actor may update the action on its card: its holder or a coordinator. */
-export const canEdit = (actor: ActionActor, action: Pick<Action, 'ownerUserId' | 'ownerUpn'>): boolean => isHolder(actor, action) || actorHas(actor, 'coordinator');
+/** Whether the actor may update the action on its card (the access rule: its holder or a coordinator). */
+export const canEdit = (actor: ActionActor, action: Pick<Action, 'ref' | 'ownerUserId' | 'ownerUpn'>): boolean => canUpdateAction(actor, action).ok;
 
 /** Posts an Adaptive Card in the conversation. */
 export async function sendCard(ctx: TurnContext, card: Record<string, unknown>, text?: string): Promise<void> {
@@ -35,11 +36,11 @@ export function problemText(e: unknown, usage?: string): string {
   throw e;
 }
 
-/** Runs `work`, answering domain errors in the conversation. */
-export async function answering(ctx: TurnContext, usage: string | undefined, work: () => Promise<void>): Promise<void> {
+/** Runs `work`, answering domain errors in the conversation; a refusal is audited as `what`. */
+export async function answering(deps: BotDeps, ctx: TurnContext, what: string, usage: string | undefined, work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (e) {
-    await ctx.sendActivity(problemText(e, usage));
+    await ctx.sendActivity(e instanceof ForbiddenError ? await refusalOf(deps, ctx, e, { what }) : problemText(e, usage));
   }
 }

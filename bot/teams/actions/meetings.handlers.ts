@@ -1,12 +1,14 @@
 import type { TurnContext } from 'botbuilder';
 import { ukDateTime } from '../../../cards/format.js';
 import { renderMeetingPackCard } from '../../../cards/meeting-pack.card.js';
-import { actorHas, MEETING_TITLES } from '../../../db/actions/actions.service.js';
+import { MEETING_TITLES } from '../../../db/actions/actions.service.js';
 import { scheduleMeeting, upcomingMeetings } from '../../../db/actions/meetings.service.js';
 import { meetingPack } from '../../../db/actions/pack.service.js';
 import { queueActionReminders } from '../../../db/actions/reminders.service.js';
 import { renderReminder } from '../../../jobs/actions-reminders.job.js';
+import { canSeeMeetings } from '../../../db/access/access.policy.js';
 import type { BotDeps } from '../context.js';
+import { refused } from '../refusals.js';
 import { USAGE, type ActionCommand } from './actions.commands.js';
 import { actorOf, answering, conversationOf, sendCard } from './actions.shared.js';
 
@@ -38,9 +40,9 @@ async function pack(deps: BotDeps, ctx: TurnContext, kind: 'tactical' | 'strateg
 }
 
 async function list(deps: BotDeps, ctx: TurnContext): Promise<void> {
-  const actor = actorOf(ctx);
-  if (!actorHas(actor, 'coordinator', 'manager', 'partner', 'officer', 'supervisor')) {
-    await ctx.sendActivity('Sorry, the meeting calendar is for partnership members.');
+  const no = await refused(deps, ctx, canSeeMeetings(actorOf(ctx)), { what: 'meetings' });
+  if (no) {
+    await ctx.sendActivity(no);
     return;
   }
   const meetings = await upcomingMeetings(deps.db, deps.clock());
@@ -55,11 +57,11 @@ async function list(deps: BotDeps, ctx: TurnContext): Promise<void> {
 export async function runMeetingCommand(deps: BotDeps, ctx: TurnContext, cmd: ActionCommand): Promise<void> {
   switch (cmd.name) {
     case 'schedule':
-      return answering(ctx, USAGE.meeting, () => schedule(deps, ctx, cmd));
+      return answering(deps, ctx, 'meeting schedule', USAGE.meeting, () => schedule(deps, ctx, cmd));
     case 'pack':
-      return answering(ctx, undefined, () => pack(deps, ctx, cmd.kind));
+      return answering(deps, ctx, 'meeting pack', undefined, () => pack(deps, ctx, cmd.kind));
     case 'meetings':
-      return answering(ctx, undefined, () => list(deps, ctx));
+      return answering(deps, ctx, 'meetings', undefined, () => list(deps, ctx));
     default:
       return;
   }

@@ -6,21 +6,19 @@ import type { AdaptiveCard } from '../../../cards/review.card.js';
 import { ForbiddenError, ValidationError } from '../../../db/errors.js';
 import { scrutinyPackFor } from '../../../db/summary/scrutiny.service.js';
 import { SCRUTINY_PERIOD_USAGE } from '../../../db/summary/scrutiny.period.js';
-import { PERIOD_USAGE, summaryFor, summarySettingsOf, type SummaryActor } from '../../../db/summary/summary.service.js';
-import { getActor, type Actor, type BotDeps } from '../context.js';
+import { PERIOD_USAGE, summaryFor, summarySettingsOf } from '../../../db/summary/summary.service.js';
+import { getActor, type BotDeps } from '../context.js';
+import { refusalOf } from '../refusals.js';
 import { channelConversationId } from '../identity.js';
 import { commandArgs, parseSummaryArgs } from './summary.command.js';
 
 export const SUMMARY_USAGE = '`summary [period] [district NAME]`, e.g. `summary last quarter district Leeds`';
 export const SCRUTINY_USAGE = '`scrutiny pack [period] [district NAME]`, e.g. `scrutiny pack last quarter`';
 
-
-const summaryActor = (a: Actor): SummaryActor => ({ label: a.label, upn: a.user.upn, roles: a.roles, districts: a.user.districts });
-
-/** Domain errors as a reply; anything else goes to the turn-error handler. */
-function friendly(e: unknown, usage: string, periods = PERIOD_USAGE): string {
+/** Domain errors as a reply (a refusal audited as `what`); anything else goes to the turn-error handler. */
+async function friendly(deps: BotDeps, ctx: TurnContext, e: unknown, usage: string, what: string, periods = PERIOD_USAGE): Promise<string> {
   if (e instanceof ValidationError) return `${e.message}\n\nUse ${usage}. Periods: ${periods}.`;
-  if (e instanceof ForbiddenError) return `I can't show that: ${e.message}.`;
+  if (e instanceof ForbiddenError) return refusalOf(deps, ctx, e, { what });
   throw e;
 }
 
@@ -30,13 +28,13 @@ async function summaryCard(deps: BotDeps, ctx: TurnContext, period: string | nul
   try {
     const report = await summaryFor(
       deps.db,
-      { actor: summaryActor(getActor(ctx)), periodText: period, district, reason, destination: channelConversationId(ctx.activity.conversation.id) },
+      { actor: getActor(ctx), periodText: period, district, reason, destination: channelConversationId(ctx.activity.conversation.id) },
       summarySettingsOf(deps.config),
       deps.clock(),
     );
     return await renderSummaryCard(report, district);
   } catch (e) {
-    return friendly(e, SUMMARY_USAGE);
+    return friendly(deps, ctx, e, SUMMARY_USAGE, 'summary');
   }
 }
 
@@ -73,12 +71,12 @@ export async function runScrutinyCommand(deps: BotDeps, ctx: TurnContext, text: 
   try {
     const pack = await scrutinyPackFor(
       deps.db,
-      { actor: summaryActor(getActor(ctx)), periodText: args.period, district: args.district, reason: 'scrutiny pack command', destination: channelConversationId(ctx.activity.conversation.id), baseUrl: deps.config.publicBaseUrl },
+      { actor: getActor(ctx), periodText: args.period, district: args.district, reason: 'scrutiny pack command', destination: channelConversationId(ctx.activity.conversation.id), baseUrl: deps.config.publicBaseUrl },
       summarySettingsOf(deps.config),
       deps.clock(),
     );
     await send(ctx, await renderScrutinyCard(pack));
   } catch (e) {
-    await ctx.sendActivity(friendly(e, SCRUTINY_USAGE, SCRUTINY_PERIOD_USAGE));
+    await ctx.sendActivity(await friendly(deps, ctx, e, SCRUTINY_USAGE, 'scrutiny pack', SCRUTINY_PERIOD_USAGE));
   }
 }
