@@ -64,7 +64,7 @@ export async function scrutinyPackFor(db: Kysely<Database>, req: ScrutinyRequest
       const n = await countClosed(trx, scope, period.start, period.end);
       if (n < settings.scrutinyMinClosed) {
         throw new ValidationError(
-          `Too few occurrences were closed in ${scope.label} in ${period.label} for a scrutiny pack: at least ${settings.scrutinyMinClosed} are needed, so that no one in it can be recognised. Ask for more months or a wider area.`,
+          `Too few occurrences were closed in ${scope.label} in ${period.label} for a scrutiny pack: at least ${settings.scrutinyMinClosed} ${settings.scrutinyMinClosed === 1 ? 'is' : 'are'} needed, so that no one in it can be recognised. Ask for more months or a wider area.`,
           [{ path: 'period', message: 'too few closed occurrences' }],
         );
       }

@@ -60,7 +60,9 @@ export async function seed(h: Harness): Promise<Seeded> {
   const base = { flaggedAt: '2026-11-18T09:00:00+00:00', allocatedAt: '2026-11-18T10:00:00+00:00' };
   const leeds = occurrence({ ...base, reference: LEEDS_REF, district: 'Leeds', summary: LEEDS_SUMMARY, victims: [{ ref: 'P-VLEEDS', enhanced: true }], location: { ref: 'L-LEEDS', type: 'street' }, oic: { upn: 'pc.leeds@force.police.uk', name: 'PC Leeds' }, supervisor: { upn: 'ds.leeds@force.police.uk', name: 'DS Leeds' } });
   const bradford = occurrence({ ...base, reference: BRADFORD_REF, district: 'Bradford', summary: BRADFORD_SUMMARY, victims: [{ ref: 'P-VBRAD', enhanced: true }], oic: { upn: 'pc.brad@force.police.uk', name: 'PC Bradford' }, supervisor: { upn: 'ds.brad@force.police.uk', name: 'DS Bradford' } });
-  const res = await h.ingest({ occurrences: [leeds, bradford] });
+  // Closed last quarter, so a scrutiny pack of Leeds has a case (the role matrix boots with SCRUTINY_MIN_CLOSED=1).
+  const closed = occurrence({ reference: '13/700003/26', district: 'Leeds', flaggedAt: '2026-08-05T09:00:00+00:00', status: 'closed', outcome: 'charge_summons', victims: [{ ref: 'P-VCLOSED' }] });
+  const res = await h.ingest({ occurrences: [leeds, bradford, closed] });
   if (res.status !== 201) throw new Error(`ingest failed: ${JSON.stringify(res.body)}`);
   const ids = res.body.results.map((r: { id: string }) => r.id) as string[];
   const now = h.clock.now();
