@@ -35,7 +35,7 @@ try {
 }
 if (!config.microsoftApp) {
   logger.warn({ host: config.host }, 'local mode: no Microsoft app credentials; requests are not authenticated, so the bot listens on this machine only (Agents Playground: npm run playground)');
-  if (!(await hasRoster(bot.db))) logger.warn('local mode with no roster imported: every Teams user is treated as a coordinator');
+  if (!(await hasRoster(bot.db))) logger.warn('local mode with no roster imported: the local user is a force-wide coordinator and manager until a roster is imported');
 }
 if (config.ingestApiKey === LOCAL_INGEST_KEY) logger.warn({ ingestApiKey: LOCAL_INGEST_KEY }, 'INGEST_API_KEY unset: the feed accepts the local development key');
 logger.info(`messaging endpoint ${bot.url}/api/messages; feed ${bot.url}/api/occurrences`);
