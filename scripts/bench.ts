@@ -4,10 +4,10 @@
  * DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test; the column is skipped when no
  * server answers). Each part prints its table and the notes that explain it as soon as it ends:
  *
- *   issue2  ingest rate, and review-submit latency beside the framework's floor (bench/issue2.ts)
- *   issue3  the review sweep over 1,000 due among 100,000 and 1,000,000 scheduled reviews, and
- *           delivery of 10,000 prompts under Teams' rate limits (bench/issue3.ts)
- *   issue5  `summary` over 1,000,000 occurrences in PostgreSQL and 10,000 in PGlite (bench/issue5.ts)
+ *   ingest-submit   ingest rate, and review-submit latency beside the framework's floor (bench/ingest-submit.ts)
+ *   sweep-delivery  the review sweep over 1,000 due among 100,000 and 1,000,000 scheduled reviews, and
+ *                   delivery of 10,000 prompts under Teams' rate limits (bench/sweep-delivery.ts)
+ *   summary         `summary` over 1,000,000 occurrences in PostgreSQL and 10,000 in PGlite (bench/summary.ts)
  *
  * No part: all of them, in that order. A part that fails prints FAILED with the reason and the
  * exit code is 1; the other parts still run. Settings of each part are in its file.
@@ -15,15 +15,15 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { fmtS, progress, redact, SERVER_URL, type BenchContext, type PartResult } from './bench/common.js';
-import { issue2 } from './bench/issue2.js';
-import { issue3 } from './bench/issue3.js';
-import { issue5 } from './bench/issue5.js';
+import { ingestSubmit } from './bench/ingest-submit.js';
+import { summary } from './bench/summary.js';
+import { sweepDelivery } from './bench/sweep-delivery.js';
 import { probePostgres } from './bench/targets.js';
 
 const PARTS = {
-  issue2: { title: 'Issue 2: ingest and review submits', run: issue2 },
-  issue3: { title: 'Issue 3: review sweep and paced delivery', run: issue3 },
-  issue5: { title: 'Issue 5: status summaries', run: issue5 },
+  'ingest-submit': { title: 'Ingest and review submits', run: ingestSubmit },
+  'sweep-delivery': { title: 'Review sweep and paced delivery', run: sweepDelivery },
+  summary: { title: 'Status summaries', run: summary },
 } satisfies Record<string, { title: string; run: (ctx: BenchContext) => Promise<PartResult> }>;
 
 type PartName = keyof typeof PARTS;

@@ -144,7 +144,7 @@ function columnNote(col: Column<Figures>): string | null {
 }
 
 /** Issue 5: the `summary` computation at force and district level, beside its largest query alone, per backend. */
-export async function issue5(ctx: BenchContext): Promise<PartResult> {
+export async function summary(ctx: BenchContext): Promise<PartResult> {
   const columns = await perBackend<Figures>(ctx, 'issue 5', () => ({ count: 0, cases: new Map() }), (run) => {
     run.figures.count = COUNTS[run.backend.kind];
     return runBackend(run);

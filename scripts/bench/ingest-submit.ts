@@ -259,7 +259,7 @@ function columnNote(name: string, phases: readonly string[], col: Figures): stri
 }
 
 /** Issue 2: ingest rate and review-submit latency beside the framework's floor, per backend. */
-export async function issue2(ctx: BenchContext): Promise<PartResult> {
+export async function ingestSubmit(ctx: BenchContext): Promise<PartResult> {
   const tGen = performance.now();
   const occurrences = generateOccurrences({ count: COUNT, seed: SEED, now: NOW });
   progress(`${fmtInt(COUNT)} occurrences generated in ${fmtS(performance.now() - tGen)}`);

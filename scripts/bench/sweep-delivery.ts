@@ -127,7 +127,7 @@ function columnNote(col: Column<Figures>): string | null {
 }
 
 /** Issue 3: the review sweep's cost against the table size, and delivery under Teams' rate limits, per backend. */
-export async function issue3(ctx: BenchContext): Promise<PartResult> {
+export async function sweepDelivery(ctx: BenchContext): Promise<PartResult> {
   const notes: string[] = [];
   const connector = await ConnectorProcess.start(LIMITS);
   let columns: Column<Figures>[] = [];
