@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { sweepDueReviews, type ScheduleConfig } from '../db/schedule/schedule.service.js';
+import type { ScheduleConfig } from '../db/schedule/schedule.service.js';
+import { sweepDueReviews } from '../db/schedule/sweep.service.js';
 
 export interface SweepJobDeps {
   db: Kysely<Database>;

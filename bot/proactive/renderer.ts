@@ -2,7 +2,7 @@ import { CardFactory, MessageFactory } from 'botbuilder';
 import { renderPromptCard } from '../../cards/prompt.card.js';
 import { recordAudit } from '../../db/audit/audit.service.js';
 import { recordCardPost } from '../../db/conversations/conversations.service.js';
-import { getScheduledReview, recordPromptDisclosure } from '../../db/schedule/schedule.service.js';
+import { getScheduledReview, recordPromptDisclosure } from '../../db/schedule/prompts.service.js';
 import type { BotDeps } from '../teams/context.js';
 import { renderCurrentCard } from '../teams/review-card.handlers.js';
 import { toPromptCardView } from '../views/prompt-view.js';
