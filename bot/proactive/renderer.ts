@@ -6,7 +6,8 @@ import { getScheduledReview, recordPromptDisclosure } from '../../db/schedule/pr
 import type { BotDeps } from '../teams/context.js';
 import { renderCurrentCard } from '../teams/review-card.handlers.js';
 import { toPromptCardView } from '../views/prompt-view.js';
-import type { OutboxRenderer, Rendered } from './dispatcher.js';
+import type { OutboxRenderer } from './dispatcher.js';
+import type { Rendered } from './teams-send.js';
 
 const cardActivity = (card: Record<string, unknown>, text?: string) => ({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), ...(text ? { text } : {}) });
 
