@@ -228,14 +228,18 @@ export class OutboxDispatcher {
     }
   }
 
-  /** A message its recipient cannot get goes to the review channels of its district, marked as such. */
+  /**
+   * A message its recipient cannot get goes to the review channels of its district, marked as
+   * such: a review prompt or an action card as `unreachable` (its card says who could not be
+   * reached and asks the coordinators to act), a text or an earlier build's card with a note.
+   */
   private async reroute(trx: Db, m: ClaimedMessage): Promise<void> {
     const p = m.payload;
-    const district = p.type === 'review_prompt' ? p.district : p.type === 'card' || p.type === 'text' ? p.reroute?.district : undefined;
+    const district = p.type === 'review_prompt' ? p.district : p.type === 'action' || p.type === 'card' || p.type === 'text' ? p.reroute?.district : undefined;
     if (!district || !m.conversationId.startsWith('user:')) return;
     const channels = (await reviewChannelsByDistrict(trx, [district])).get(district) ?? [];
     const payload: OutboxPayload =
-      p.type === 'review_prompt'
+      p.type === 'review_prompt' || p.type === 'action'
         ? { ...p, unreachable: true }
         : p.type === 'text'
           ? { type: 'text', text: `(Could not reach the recipient in Teams.) ${p.text}` }

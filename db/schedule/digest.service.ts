@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { DateTime } from 'luxon';
-import { enqueueMessages } from '../outbox/outbox.service.js';
+import { enqueueMessages, type DigestPayload } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
+import type { SummaryScope } from '../summary/access.policy.js';
+import { overdueByOwner } from '../summary/work.queries.js';
 import { REVIEW_TITLES, type ReviewKind } from './schedule.policy.js';
 
 const ZONE = 'Europe/London';
@@ -12,11 +14,21 @@ export interface DigestData {
   flagged: { reference: string; recordedAs: string; strands: string[]; district: string }[];
   flaggedTotal: number;
   dueToday: { title: string; count: number }[];
+  /** Pending reviews past due, by owner (most first, top 10), and how many in all: the summary's figures (db/summary overdueByOwner). */
   overdueByOwner: { owner: string; count: number }[];
+  overdueTotal: number;
   highRiskOpen: { reference: string; district: string }[];
 }
 
-/** Computes the digest: flagged since `since`, due today, overdue by owner, high-risk open. */
+/** The summary scope of a channel's districts (null: all), for the figures the digest shares with the summary. */
+function channelScope(districts: readonly string[] | null): SummaryScope {
+  return districts ? { kind: 'districts', label: districts.join(', '), districts: districts.map((d) => d.toLowerCase()), aggregatesOnly: false } : { kind: 'force', label: 'all districts', aggregatesOnly: false };
+}
+
+/**
+ * Computes the digest: flagged since `since`, due later today, overdue by owner (the same SQL as
+ * the summary's overdue reviews, so the two never disagree), high-risk open.
+ */
 export async function digestFor(db: Db, districts: readonly string[] | null, since: Date, now: Date): Promise<DigestData> {
   const inDistrict = districts ? districts.map((d) => d.toLowerCase()) : null;
   const endOfDay = DateTime.fromJSDate(now).setZone(ZONE).endOf('day').toJSDate();
@@ -25,20 +37,14 @@ export async function digestFor(db: Db, districts: readonly string[] | null, sin
   const pendingQ = db
     .selectFrom('scheduled_reviews as r')
     .innerJoin('occurrences as o', 'o.id', 'r.occurrence_id')
-    .select(['r.kind', 'r.seq', 'r.due_at', 'r.owner_role', 'o.oic_upn', 'o.oic_name', 'o.supervisor_upn', 'o.supervisor_name', 'o.district'])
+    .select(['r.kind'])
     .where('r.status', '=', 'pending')
+    .where('r.due_at', '>=', now)
     .where('r.due_at', '<=', endOfDay);
   const pending = await (inDistrict ? pendingQ.where(sql`lower(o.district)`, 'in', inDistrict) : pendingQ).execute();
   const dueToday = new Map<string, number>();
-  const overdue = new Map<string, number>();
-  for (const p of pending) {
-    if (p.due_at > now) dueToday.set(REVIEW_TITLES[p.kind as ReviewKind], (dueToday.get(REVIEW_TITLES[p.kind as ReviewKind]) ?? 0) + 1);
-    else {
-      const owner =
-        p.owner_role === 'oic' ? (p.oic_name ?? p.oic_upn ?? 'OIC not recorded') : p.owner_role === 'supervisor' ? (p.supervisor_name ?? p.supervisor_upn ?? 'supervisor not recorded') : `Coordinator (${p.district})`;
-      overdue.set(owner, (overdue.get(owner) ?? 0) + 1);
-    }
-  }
+  for (const p of pending) dueToday.set(REVIEW_TITLES[p.kind as ReviewKind], (dueToday.get(REVIEW_TITLES[p.kind as ReviewKind]) ?? 0) + 1);
+  const overdue = await overdueByOwner(db, channelScope(districts), now);
   const highQ = sql<{ reference: string; district: string }>`
     select o.reference, o.district from occurrences o
     join lateral (select risk_grade from reviews r where r.occurrence_id = o.id order by version desc limit 1) g on true
@@ -51,7 +57,8 @@ export async function digestFor(db: Db, districts: readonly string[] | null, sin
     flagged: flagged.slice(0, 15).map((f) => ({ reference: f.reference, recordedAs: f.recorded_as, strands: f.strands, district: f.district })),
     flaggedTotal: flagged.length,
     dueToday: [...dueToday].map(([title, count]) => ({ title, count })),
-    overdueByOwner: [...overdue].map(([owner, count]) => ({ owner, count })).sort((a, b) => b.count - a.count),
+    overdueByOwner: overdue.owners,
+    overdueTotal: overdue.total,
     highRiskOpen: high.rows,
   };
 }
@@ -59,14 +66,11 @@ export async function digestFor(db: Db, districts: readonly string[] | null, sin
 /**
  * Queues the weekday digest for every active review channel (issue 3): one per channel per
  * Europe/London day (dedupe key), covering what was flagged since that channel's last digest
- * (or the last 24 hours). `render` turns the figures into a card.
+ * (or the last 24 hours). The digest names the channel's districts and is computed and rendered
+ * when sent (bot/proactive/renderer.ts).
  * @returns how many digests were newly queued
  */
-export async function queueDigests(
-  conn: Kysely<Database>,
-  now: Date,
-  render: (data: DigestData, scope: string, now: Date) => Record<string, unknown>,
-): Promise<number> {
+export async function queueDigests(conn: Kysely<Database>, now: Date): Promise<number> {
   const subs = await conn
     .selectFrom('review_subscriptions as s')
     .innerJoin('conversations as c', 'c.id', 's.conversation_id')
@@ -78,7 +82,6 @@ export async function queueDigests(
   const day = DateTime.fromJSDate(now).setZone(ZONE).toISODate();
   let queued = 0;
   for (const [conversationId, districts] of byConversation) {
-    const all = districts.includes('*');
     const last = await conn
       .selectFrom('outbox')
       .select('created_at')
@@ -87,9 +90,8 @@ export async function queueDigests(
       .limit(1)
       .executeTakeFirst();
     const since = last?.created_at ?? new Date(now.getTime() - 86_400_000);
-    const data = await digestFor(conn, all ? null : districts, since, now);
-    const card = render(data, all ? 'all districts' : districts.join(', '), now);
-    queued += await enqueueMessages(conn, [{ dedupeKey: `digest:${conversationId}:${day}`, conversationId, payload: { type: 'card', card } }], now);
+    const payload: DigestPayload = { type: 'digest', districts: districts.includes('*') ? null : districts, since: since.toISOString() };
+    queued += await enqueueMessages(conn, [{ dedupeKey: `digest:${conversationId}:${day}`, conversationId, payload }], now);
   }
   return queued;
 }
