@@ -35,6 +35,23 @@ describe('the outbox holds typed payloads, rendered when sent', () => {
     }
   });
 
+  it('an action whose holder’s chat refuses it (403) goes to the review channel, saying the holder could not be reached', async () => {
+    const h = await bootHarness();
+    try {
+      registerMembers(h);
+      await h.send(message('subscribe'));
+      await say(h, 'hello', users.holder);
+      h.connector.failNext(1, 403, { match: (c) => c.conversationId === personal(users.holder).id && c.method === 'POST' });
+      await say(h, 'assign Review hate crime web pages to meganb@example.com pillar reporting ref 1.2 a');
+      await h.bot.dispatcher.drain();
+      const rerouted = h.connector.posted(channel.id).filter((c) => JSON.stringify(c.body).includes('1.2 a'));
+      expect(rerouted).toHaveLength(1);
+      expect(JSON.stringify(FakeConnector.card(rerouted[0]!))).toContain('Megan Bowen cannot be reached in Teams yet');
+    } finally {
+      await h.close();
+    }
+  });
+
   it("the digest's overdue reviews by owner are the summary's: same owners, same counts", async () => {
     const h = await bootHarness();
     try {
