@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { allow, canAnswerPrompt, FORCE_WIDE, holds, named, type Actor, type PromptFacts } from '../access/access.policy.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { queueCardRefresh } from '../occurrences/occurrences.service.js';
 import type { OccurrenceRow } from '../occurrences/occurrences.table.js';
 import { enqueueMessages } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
@@ -46,7 +47,6 @@ export type AnswerOutcome = { status: 'saved'; review: ScheduledReview } | { sta
 export async function answerScheduledReview(
   conn: Kysely<Database>,
   input: { id: string; answer: PromptAnswer; actor: Actor; cfg: ScheduleConfig; now: Date },
-  onChanged: (trx: Db, occurrenceId: string, cause: string) => Promise<void>,
 ): Promise<AnswerOutcome> {
   return withRetry(() =>
     conn.transaction().execute(async (trx) => {
@@ -77,7 +77,7 @@ export async function answerScheduledReview(
             };
       const updated = await trx.updateTable('scheduled_reviews').set({ ...set, updated_at: input.now }).where('id', '=', r.id).returningAll().executeTakeFirstOrThrow();
       await recordAudit(trx, { actor: a.label, action: `schedule.${ans.answer}`, entityType: 'occurrence', entityId: r.occurrence_id, details: { scheduledReviewId: r.id, kind: r.kind, seq: r.seq, ...ans } });
-      await onChanged(trx, r.occurrence_id, `sr:${r.id}:${updated.updated_at.getTime()}:${updated.snooze_count}`);
+      await queueCardRefresh(trx, [{ occurrenceId: r.occurrence_id, cause: `sr:${r.id}:${updated.updated_at.getTime()}:${updated.snooze_count}` }], input.now);
       await queuePromptRefresh(trx, r.id, `${ans.answer}:${updated.snooze_count}`, input.now);
       return { status: 'saved' as const, review: toReview(updated) };
     }),
