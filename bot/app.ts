@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { openDatabase } from '../db/database.js';
-import { featureJobs } from '../jobs/feature-jobs.js';
+import { jobList, type JobSettings } from '../jobs/jobs.js';
 import { startJobs } from '../jobs/scheduler.js';
 import type { Database } from '../db/schema.js';
 import type { Config } from './config.js';
@@ -52,6 +52,17 @@ export interface RunningBot {
 
 /** Node http server limits: slow or idle clients cannot hold sockets open (security review, issue 9). */
 export const HTTP_LIMITS = { headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, idleSocketMs: 30_000 } as const;
+
+/** Each scheduled job's settings, taken from the configuration (jobs/ never reads Config). */
+export function jobSettingsOf(config: Config): JobSettings {
+  return {
+    reviewSweep: { cron: config.jobs.sweepCron, schedule: config.schedule },
+    digest: { cron: config.jobs.digestCron },
+    actionReminders: { cron: config.actions.cron, reminders: { updateDaysBefore: config.actions.updateDaysBefore, nudgeDaysBefore: config.actions.nudgeDaysBefore } },
+    summaryWeekly: { cron: config.summary.weeklyCron },
+    summaryMonthly: { cron: config.summary.monthlyCron },
+  };
+}
 
 /**
  * The composition root: opens the database (migrating it), builds the Teams adapter and
@@ -126,7 +137,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   }
   const port = (server.address() as AddressInfo).port;
   if (options.dispatcher !== false) dispatcher.start();
-  const jobs = options.jobs ?? config.jobs.enabled ? startJobs({ db, schedule: config.schedule, clock, kickOutbox: deps.kickOutbox, log: logger }, config.jobs, featureJobs({ db, config, clock, kickOutbox: deps.kickOutbox })) : null;
+  const jobs = (options.jobs ?? config.jobs.enabled) ? startJobs(jobList({ db, clock, kickOutbox: deps.kickOutbox }, jobSettingsOf(config)), { clock, log: logger }) : null;
   logger.info({ port, mode: config.microsoftApp ? 'authenticated' : 'local', database: config.database.kind, node: process.version }, 'bot listening');
   const running = dispatcher;
   return {

@@ -10,7 +10,9 @@ export interface DigestCardView {
   flagged: readonly { reference: string; recordedAs: string; strands: readonly string[]; district: string }[];
   flaggedTotal: number;
   dueToday: readonly { title: string; count: number }[];
+  /** Top owners by overdue reviews; `overdueTotal` counts every overdue review. */
   overdueByOwner: readonly { owner: string; count: number }[];
+  overdueTotal: number;
   highRiskOpen: readonly { reference: string; district: string }[];
 }
 
@@ -29,7 +31,7 @@ const compiled = new Template({
     { type: 'TextBlock', text: '${sub}', isSubtle: true, spacing: 'None', wrap: true },
     ...section('${flaggedTitle}', 'flagged', 'None.'),
     ...section('Due today', 'dueToday', 'Nothing due today.'),
-    ...section('Overdue, by owner', 'overdue', 'Nothing overdue.'),
+    ...section('${overdueTitle}', 'overdue', 'Nothing overdue.'),
     ...section('High-risk open occurrences', 'high', 'None.'),
   ],
 });
@@ -37,6 +39,7 @@ const compiled = new Template({
 /** Renders the weekday digest. Pure. */
 export function renderDigestCard(v: DigestCardView): AdaptiveCard {
   const more = v.flaggedTotal - v.flagged.length;
+  const shownOverdue = v.overdueByOwner.reduce((n, o) => n + o.count, 0);
   return compiled.expand({
     $root: {
       heading: `Hate crime review digest · ${v.scope}`,
@@ -47,7 +50,8 @@ export function renderDigestCard(v: DigestCardView): AdaptiveCard {
         ...(more > 0 ? [`and ${more} more`] : []),
       ],
       dueToday: v.dueToday.map((d) => `${d.title}: ${d.count}`),
-      overdue: v.overdueByOwner.map((o) => `${o.owner}: ${o.count}`),
+      overdueTitle: v.overdueTotal > 0 ? `Overdue, by owner: ${v.overdueTotal}` : 'Overdue, by owner',
+      overdue: [...v.overdueByOwner.map((o) => `${o.owner}: ${o.count}`), ...(shownOverdue < v.overdueTotal ? [`others: ${v.overdueTotal - shownOverdue}`] : [])],
       high: v.highRiskOpen.map((h) => `${h.reference} · ${h.district}`),
     },
   }) as AdaptiveCard;

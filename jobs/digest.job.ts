@@ -1,11 +1,9 @@
-import type { Kysely } from 'kysely';
-import { renderDigestCard } from '../cards/digest.card.js';
-import type { Database } from '../db/schema.js';
-import { queueDigests } from '../db/schedule/schedule.service.js';
+import { queueDigests } from '../db/schedule/digest.service.js';
+import type { JobContext } from './job.types.js';
 
-/** Queues the weekday 08:00 digest to each review channel (issue 3). @returns digests queued */
-export async function runDigest(deps: { db: Kysely<Database>; clock: () => Date; kickOutbox: () => void }): Promise<number> {
-  const n = await queueDigests(deps.db, deps.clock(), (data, scope, now) => renderDigestCard({ ...data, scope, now }));
-  if (n > 0) deps.kickOutbox();
+/** Queues the weekday digest to each review channel (issue 3). @returns digests queued */
+export async function runDigest(ctx: JobContext): Promise<number> {
+  const n = await queueDigests(ctx.db, ctx.clock());
+  if (n > 0) ctx.kickOutbox();
   return n;
 }

@@ -1,32 +1,19 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Kysely } from 'kysely';
 import { OutageLog } from '../db/outage.js';
-import type { Database } from '../db/schema.js';
-import type { ScheduleConfig } from '../db/schedule/schedule.service.js';
-import { runDigest } from './digest.job.js';
-import type { JobSpec } from './feature-jobs.js';
-import { runReviewSweep } from './review-sweep.job.js';
+import type { JobSpec } from './job.types.js';
 
-export interface JobDeps {
-  db: Kysely<Database>;
-  schedule: ScheduleConfig;
+/** What the scheduler itself needs: the clock (for outage logs) and a log. */
+export interface SchedulerDeps {
   clock: () => Date;
-  kickOutbox: () => void;
   log: { error(obj: unknown, msg: string): void; info(obj: unknown, msg: string): void };
 }
 
-/** Cron expressions in Europe/London. */
-export interface JobTimes {
-  sweepCron: string;
-  digestCron: string;
-}
-
 /**
- * Starts the scheduled jobs (node-cron, Europe/London, no overlapping runs): the review sweep
- * (default every minute) and the weekday digest (default 08:00 Monday to Friday).
+ * Starts one node-cron task per job spec (Europe/London, no overlapping runs of one job). A
+ * failed run is logged and the next runs as scheduled.
  * @returns stop(), which waits for nothing further to start
  */
-export function startJobs(deps: JobDeps, times: JobTimes, extra: readonly JobSpec[] = []): { stop(): Promise<void> } {
+export function startJobs(jobs: readonly JobSpec[], deps: SchedulerDeps): { stop(): Promise<void> } {
   // A database outage is logged once per job when it starts and once when it ends, not every run.
   const guard = (name: string, fn: () => Promise<number>) => {
     const outage = new OutageLog(deps.log, `job ${name}`, deps.clock);
@@ -40,11 +27,7 @@ export function startJobs(deps: JobDeps, times: JobTimes, extra: readonly JobSpe
       }
     };
   };
-  const tasks: ScheduledTask[] = [
-    cron.schedule(times.sweepCron, guard('review-sweep', () => runReviewSweep(deps)), { timezone: 'Europe/London', name: 'review-sweep', noOverlap: true }),
-    cron.schedule(times.digestCron, guard('digest', () => runDigest(deps)), { timezone: 'Europe/London', name: 'digest', noOverlap: true }),
-    ...extra.map((j) => cron.schedule(j.cron, guard(j.name, j.run), { timezone: 'Europe/London', name: j.name, noOverlap: true })),
-  ];
+  const tasks: ScheduledTask[] = jobs.map((j) => cron.schedule(j.cron, guard(j.name, j.run), { timezone: 'Europe/London', name: j.name, noOverlap: true }));
   return {
     async stop() {
       for (const t of tasks) await t.destroy();

@@ -1,7 +1,7 @@
-import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import { getConversation, latestConversation, markConversationInactive, personalChatFor, reviewChannelsByDistrict, saveConversationReference, type StoredConversation } from '../../db/conversations/conversations.service.js';
+import { getConversation, markConversationInactive, personalChatFor, reviewChannelsByDistrict, type StoredConversation } from '../../db/conversations/conversations.service.js';
 import { claimDue, deferClaimed, enqueueMessages, markFailed, markSent, type ClaimedMessage, type OutboxPayload } from '../../db/outbox/outbox.service.js';
 import type { Database, Db } from '../../db/schema.js';
 import { OutageLog } from '../../db/outage.js';
@@ -9,9 +9,7 @@ import type { Logger } from '../logger.js';
 import { isTrustedServiceUrl, originOf, type ServiceUrlPrefix } from '../../db/conversations/service-urls.js';
 import { retryAfterOf, retryDelayMs, statusOf } from './failures.js';
 import type { Pacer } from './pacing.js';
-
-/** What to send for a payload: a new activity, an update of an existing one, or nothing (why). */
-export type Rendered = { kind: 'send'; activity: Partial<Activity> } | { kind: 'update'; activityId: string; activity: Partial<Activity> } | { kind: 'skip'; reason: string };
+import { createPersonalChat, sendTo, Unreachable, type Rendered, type TeamsSender } from './teams-send.js';
 
 /** Renders outbox payloads and records what was posted; supplied by the composition root. */
 export interface OutboxRenderer {
@@ -34,9 +32,6 @@ export interface DispatcherDeps {
   serviceUrlAllowlist: readonly ServiceUrlPrefix[];
 }
 
-const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
-
-class Unreachable extends Error {}
 
 /**
  * A conversation at its rate limit for longer than this hands its messages back (deferred, not
@@ -67,8 +62,12 @@ export class OutboxDispatcher {
   /** Database outages of the poll loop: logged when they start and end, not at every poll. */
   private readonly outage: OutageLog;
 
+  /** What sending through Teams needs (bot/proactive/teams-send.ts). */
+  private readonly teams: TeamsSender;
+
   constructor(private readonly deps: DispatcherDeps) {
     this.outage = new OutageLog(deps.logger, 'outbox', deps.clock);
+    this.teams = { db: deps.db, adapter: deps.adapter, botAppId: deps.botAppId, serviceUrlAllowlist: deps.serviceUrlAllowlist };
   }
 
   /** Starts polling every `pollSeconds`. */
@@ -193,9 +192,9 @@ export class OutboxDispatcher {
       let activityId: string | null;
       if (conversation) {
         conversationId = conversation.id;
-        activityId = await this.send(conversation.reference as Partial<ConversationReference>, rendered);
+        activityId = await sendTo(this.teams, conversation.reference as Partial<ConversationReference>, rendered);
       } else {
-        const created = await this.createPersonalChat(userTeamsId!, rendered);
+        const created = await createPersonalChat(this.teams, userTeamsId!, rendered);
         conversationId = created.conversationId;
         activityId = created.activityId;
       }
@@ -229,14 +228,18 @@ export class OutboxDispatcher {
     }
   }
 
-  /** A message its recipient cannot get goes to the review channels of its district, marked as such. */
+  /**
+   * A message its recipient cannot get goes to the review channels of its district, marked as
+   * such: a review prompt or an action card as `unreachable` (its card says who could not be
+   * reached and asks the coordinators to act), a text or an earlier build's card with a note.
+   */
   private async reroute(trx: Db, m: ClaimedMessage): Promise<void> {
     const p = m.payload;
-    const district = p.type === 'review_prompt' ? p.district : p.type === 'card' || p.type === 'text' ? p.reroute?.district : undefined;
+    const district = p.type === 'review_prompt' ? p.district : p.type === 'action' || p.type === 'card' || p.type === 'text' ? p.reroute?.district : undefined;
     if (!district || !m.conversationId.startsWith('user:')) return;
     const channels = (await reviewChannelsByDistrict(trx, [district])).get(district) ?? [];
     const payload: OutboxPayload =
-      p.type === 'review_prompt'
+      p.type === 'review_prompt' || p.type === 'action'
         ? { ...p, unreachable: true }
         : p.type === 'text'
           ? { type: 'text', text: `(Could not reach the recipient in Teams.) ${p.text}` }
@@ -244,64 +247,5 @@ export class OutboxDispatcher {
             ? { type: 'card', card: p.card, text: 'Could not reach the recipient in Teams; posted here instead.' }
             : p;
     await enqueueMessages(trx, channels.map((c) => ({ dedupeKey: `${m.dedupeKey}:reroute:${c}`, conversationId: c, payload })), this.deps.clock());
-  }
-
-  private async send(reference: Partial<ConversationReference>, r: Exclude<Rendered, { kind: 'skip' }>): Promise<string | null> {
-    let activityId: string | null = null;
-    let failure: unknown = null;
-    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference, async (ctx) => {
-      // The adapter's turn-error handler would swallow a failed send; keep it for the outbox.
-      try {
-        activityId = await this.sendIn(ctx, r);
-      } catch (e) {
-        failure = e;
-      }
-    });
-    if (failure) throw failure;
-    return activityId;
-  }
-
-  private async sendIn(ctx: TurnContext, r: Exclude<Rendered, { kind: 'skip' }>): Promise<string | null> {
-    if (r.kind === 'update') {
-      await ctx.updateActivity({ ...r.activity, id: r.activityId, type: 'message' });
-      return r.activityId;
-    }
-    return (await ctx.sendActivity(r.activity))?.id ?? null;
-  }
-
-  /** Creates the user's personal chat with the bot (Teams allows it once the app is installed for them). */
-  private async createPersonalChat(userTeamsId: string, r: Exclude<Rendered, { kind: 'skip' }>): Promise<{ conversationId: string; activityId: string | null }> {
-    const template = await latestConversation(this.deps.db, (url) => isTrustedServiceUrl(this.deps.serviceUrlAllowlist, url));
-    const ref = template?.reference as Partial<ConversationReference> | undefined;
-    if (!ref?.serviceUrl) throw new Unreachable('no trusted Teams service URL known yet: the bot has not been spoken to');
-    let conversationId = '';
-    let activityId: string | null = null;
-    let failure: unknown = null;
-    await this.deps.adapter.createConversationAsync(
-      this.deps.botAppId,
-      ref.channelId ?? 'msteams',
-      ref.serviceUrl,
-      BOT_FRAMEWORK_AUDIENCE,
-      { isGroup: false, bot: ref.bot!, members: [{ id: userTeamsId, name: '' }], tenantId: template?.tenantId ?? undefined, channelData: template?.tenantId ? { tenant: { id: template.tenantId } } : undefined } as never,
-      async (ctx) => {
-        const newRef = TurnContext.getConversationReference(ctx.activity) as Record<string, unknown>;
-        conversationId = ctx.activity.conversation.id;
-        await saveConversationReference(this.deps.db, {
-          id: conversationId,
-          conversationType: 'personal',
-          tenantId: template?.tenantId ?? null,
-          name: null,
-          reference: { ...newRef, user: { id: userTeamsId } },
-          userTeamsId,
-        });
-        try {
-          activityId = await this.sendIn(ctx, r);
-        } catch (e) {
-          failure = e;
-        }
-      },
-    );
-    if (failure) throw failure;
-    return { conversationId, activityId };
   }
 }

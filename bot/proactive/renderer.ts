@@ -1,45 +1,75 @@
 import { CardFactory, MessageFactory } from 'botbuilder';
+import { renderActionCard } from '../../cards/action.card.js';
+import { renderDigestCard } from '../../cards/digest.card.js';
 import { renderPromptCard } from '../../cards/prompt.card.js';
+import { renderSummaryCard } from '../../cards/summary.card.js';
+import { actionForCard } from '../../db/actions/reminders.service.js';
 import { recordAudit } from '../../db/audit/audit.service.js';
 import { recordCardPost } from '../../db/conversations/conversations.service.js';
-import { getScheduledReview, recordPromptDisclosure } from '../../db/schedule/schedule.service.js';
+import type { OutboxPayload } from '../../db/outbox/outbox.service.js';
+import { digestFor } from '../../db/schedule/digest.service.js';
+import { getScheduledReview, recordPromptDisclosure } from '../../db/schedule/prompts.service.js';
+import { summaryForCard } from '../../db/summary/scheduled-summaries.service.js';
+import { summarySettingsOf } from '../../db/summary/summary.service.js';
 import type { BotDeps } from '../teams/context.js';
 import { renderCurrentCard } from '../teams/review-card.handlers.js';
 import { toPromptCardView } from '../views/prompt-view.js';
-import type { OutboxRenderer, Rendered } from './dispatcher.js';
+import type { OutboxRenderer } from './dispatcher.js';
+import type { Rendered } from './teams-send.js';
 
 const cardActivity = (card: Record<string, unknown>, text?: string) => ({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), ...(text ? { text } : {}) });
+const send = (card: Record<string, unknown>, text?: string): Rendered => ({ kind: 'send', activity: cardActivity(card, text) });
 
-/** Renders every kind of outbox payload at send time, and records posted cards and prompts. */
+type Target = { conversationId: string; personal: boolean };
+
+/** Turns one payload into what to send, reading the current state through the services. */
+async function render(deps: BotDeps, payload: OutboxPayload, target: Target): Promise<Rendered> {
+  switch (payload.type) {
+    case 'review_card': {
+      const card = await renderCurrentCard(deps, payload.occurrenceId);
+      if (!card) return { kind: 'skip', reason: 'occurrence no longer exists' };
+      return payload.mode === 'post' ? send(card) : { kind: 'update', activityId: payload.activityId, activity: cardActivity(card) };
+    }
+    case 'review_prompt': {
+      const found = await getScheduledReview(deps.db, payload.scheduledReviewId);
+      if (!found) return { kind: 'skip', reason: 'review no longer exists' };
+      // A review answered after the step was queued stops every later step.
+      if (found.review.status !== 'pending') return { kind: 'skip', reason: `review already ${found.review.status}` };
+      return send(renderPromptCard(toPromptCardView(found.review, found.occurrence, { step: payload.step, unreachable: payload.unreachable, personal: target.personal, now: deps.clock() })));
+    }
+    case 'review_prompt_update': {
+      const found = await getScheduledReview(deps.db, payload.scheduledReviewId);
+      if (!found) return { kind: 'skip', reason: 'review no longer exists' };
+      const view = toPromptCardView(found.review, found.occurrence, { step: null, unreachable: false, personal: target.personal, now: deps.clock() });
+      return { kind: 'update', activityId: payload.activityId, activity: cardActivity(renderPromptCard(view)) };
+    }
+    case 'action': {
+      const detail = await actionForCard(deps.db, payload.actionId);
+      if (!detail) return { kind: 'skip', reason: 'action no longer exists' };
+      const meeting = payload.meeting && { kind: payload.meeting.kind, startsAt: new Date(payload.meeting.startsAt) };
+      return send(renderActionCard({ detail, mode: payload.mode, now: deps.clock(), meeting, unreachable: payload.unreachable, editable: true }));
+    }
+    case 'digest': {
+      const now = deps.clock();
+      const data = await digestFor(deps.db, payload.districts, new Date(payload.since), now);
+      return send(renderDigestCard({ ...data, scope: payload.districts ? payload.districts.join(', ') : 'all districts', now }));
+    }
+    case 'summary':
+      return send(await renderSummaryCard(await summaryForCard(deps.db, payload, summarySettingsOf(deps.config), deps.clock())));
+    case 'card':
+      return send(payload.card, payload.text);
+    case 'text':
+      return { kind: 'send', activity: MessageFactory.text(payload.text) };
+  }
+}
+
+/**
+ * The one renderer of the outbox: turns every payload type into its card at send time (so a late
+ * send shows the current state), and records posted review cards and prompts as disclosures.
+ */
 export function createRenderer(deps: BotDeps): OutboxRenderer {
   return {
-    async render(payload, target): Promise<Rendered> {
-      switch (payload.type) {
-        case 'review_card': {
-          const card = await renderCurrentCard(deps, payload.occurrenceId);
-          if (!card) return { kind: 'skip', reason: 'occurrence no longer exists' };
-          return payload.mode === 'post' ? { kind: 'send', activity: cardActivity(card) } : { kind: 'update', activityId: payload.activityId, activity: cardActivity(card) };
-        }
-        case 'review_prompt': {
-          const found = await getScheduledReview(deps.db, payload.scheduledReviewId);
-          if (!found) return { kind: 'skip', reason: 'review no longer exists' };
-          // A review answered after the step was queued stops every later step.
-          if (found.review.status !== 'pending') return { kind: 'skip', reason: `review already ${found.review.status}` };
-          const view = toPromptCardView(found.review, found.occurrence, { step: payload.step, unreachable: payload.unreachable, personal: target.personal, now: deps.clock() });
-          return { kind: 'send', activity: cardActivity(renderPromptCard(view)) };
-        }
-        case 'review_prompt_update': {
-          const found = await getScheduledReview(deps.db, payload.scheduledReviewId);
-          if (!found) return { kind: 'skip', reason: 'review no longer exists' };
-          const view = toPromptCardView(found.review, found.occurrence, { step: null, unreachable: false, personal: target.personal, now: deps.clock() });
-          return { kind: 'update', activityId: payload.activityId, activity: cardActivity(renderPromptCard(view)) };
-        }
-        case 'card':
-          return { kind: 'send', activity: cardActivity(payload.card, payload.text) };
-        case 'text':
-          return { kind: 'send', activity: MessageFactory.text(payload.text) };
-      }
-    },
+    render: (payload, target) => render(deps, payload, target),
     async afterSent(trx, payload, conversationId, activityId) {
       if (!activityId) return;
       if (payload.type === 'review_card') {

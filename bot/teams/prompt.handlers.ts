@@ -3,8 +3,8 @@ import { renderPromptCard, type PromptCardView } from '../../cards/prompt.card.j
 import type { AdaptiveCard } from '../../cards/review.card.js';
 import { promptSubmitSchema, VERBS } from '../../cards/verbs.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../db/errors.js';
-import { queueCardRefresh } from '../../db/occurrences/occurrences.service.js';
-import { answerScheduledReview, getScheduledReview, promptFacts, recordPromptDisclosure, reviewsForUser, snoozeUntil, type PromptAnswer } from '../../db/schedule/schedule.service.js';
+import { answerScheduledReview, getScheduledReview, promptFacts, recordPromptDisclosure, reviewsForUser, type PromptAnswer } from '../../db/schedule/prompts.service.js';
+import { snoozeUntil } from '../../db/schedule/schedule.service.js';
 import { toPromptCardView } from '../views/prompt-view.js';
 import { canAnswerPrompt } from '../../db/access/access.policy.js';
 import { getActor, type BotDeps } from './context.js';
@@ -48,7 +48,6 @@ async function answerFromCard(deps: BotDeps, ctx: TurnContext, verb: string, raw
     const outcome = await answerScheduledReview(
       deps.db,
       { id: found.review.id, answer, actor, cfg: deps.config.schedule, now },
-      (trx, occurrenceId, cause) => queueCardRefresh(trx, [{ occurrenceId, cause }], now),
     );
     deps.kickOutbox();
     deps.logger.info({ scheduledReviewId: found.review.id, answer: answer.answer, outcome: outcome.status }, 'review prompt answered');

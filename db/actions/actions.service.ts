@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { allow, canAssignActions, canDischargeAction, canReorganiseAction, canSeeAction, canSeePlan, canUpdateAction } from '../access/access.policy.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { enqueueMessages } from '../outbox/outbox.service.js';
+import { enqueueMessages, type ActionPayload } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
 import { OVERDUE_STATUSES, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate, type PillarOrNone } from './actions.model.js';
@@ -45,12 +45,12 @@ function check(cond: unknown, path: string, message: string): void {
 /**
  * Creates an action (seed 001 1.8: the coordinator disseminates actions to their holders).
  * A person, or an agency with an optional named contact, owns it; without a ref it gets `A<n>`.
- * A holder other than the actor who is reachable in Teams gets `renderHolderCard`'s card in their
+ * A holder other than the actor who is reachable in Teams gets the action card in their
  * personal chat through the outbox, queued in the same transaction. Audited.
  * @throws ForbiddenError unless the actor is a coordinator; ValidationError for a taken ref,
  *   empty or long text, a past due date, or a person who cannot be identified
  */
-export async function assignAction(conn: Kysely<Database>, input: AssignInput, renderHolderCard?: (a: Assigned) => Record<string, unknown>): Promise<Assigned & { holderNotified: boolean }> {
+export async function assignAction(conn: Kysely<Database>, input: AssignInput): Promise<Assigned & { holderNotified: boolean }> {
   allow(canAssignActions(input.actor));
   const text = input.text.trim();
   check(text.length >= 3, 'text', 'say what is to be done (at least 3 characters)');
@@ -88,9 +88,9 @@ export async function assignAction(conn: Kysely<Database>, input: AssignInput, r
       await recordAudit(trx, { actor: input.actor.label, action: 'action.assigned', entityType: 'action', entityId: row.id, details: { ref, pillar: input.pillar ?? UNASSIGNED, owner: person?.upn ?? person?.name ?? null, agency: input.agency, due: input.due } });
       const action = (await findById(trx, row.id))!;
       const assigned = { action, updates: [], holderInTeams: Boolean(person?.inTeams) };
-      const notify = Boolean(renderHolderCard && action.holderInTeams && action.holderUserId && action.holderUserId !== input.actor.userId);
+      const notify = Boolean(action.holderInTeams && action.holderUserId && action.holderUserId !== input.actor.userId);
       if (notify) {
-        const payload = { type: 'card' as const, card: renderHolderCard!(assigned), reroute: { district: action.district ?? '*' } };
+        const payload: ActionPayload = { type: 'action', actionId: action.id, mode: 'assigned', meeting: null, unreachable: false, reroute: { district: action.district ?? '*' } };
         await enqueueMessages(trx, [{ dedupeKey: `action-assigned:${action.id}`, conversationId: `user:${action.holderUserId}`, payload }], input.now);
         await recordAudit(trx, { actor: input.actor.label, action: 'action.reminder_queued', entityType: 'action', entityId: action.id, details: { key: `action-assigned:${action.id}` } });
       }

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.service.js';
 import { reviewChannelsByDistrict } from '../conversations/conversations.service.js';
-import { enqueueMessages, type OutboxMessage } from '../outbox/outbox.service.js';
+import { enqueueMessages, type ActionPayload, type OutboxMessage } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
-import { OPEN_STATUSES, OVERDUE_STATUSES, type Action, type MeetingKind } from './actions.model.js';
-import { actionsQuery, fetchActions, updatesFor } from './actions.repository.js';
+import { OPEN_STATUSES, OVERDUE_STATUSES, type Action } from './actions.model.js';
+import { actionsQuery, fetchActions, findById, updatesFor } from './actions.repository.js';
 import type { ActionDetail } from './actions.service.js';
 import { extendSeries, toMeeting, type Meeting } from './meetings.service.js';
 import { addDays, daysBetween, londonDate } from './uk-dates.js';
@@ -16,18 +16,8 @@ export interface ReminderConfig {
   nudgeDaysBefore: number;
 }
 
-/** One reminder to render as a card: an update request, a nudge, or an overdue chase. */
-export interface ActionReminder {
-  kind: 'update_request' | 'nudge' | 'overdue';
-  detail: ActionDetail;
-  meeting: { kind: MeetingKind; startsAt: Date } | null;
-  /** The holder cannot be reached in Teams: this copy goes to the coordinator instead. */
-  unreachable: boolean;
-  now: Date;
-}
-
-/** Renders a reminder card (supplied by jobs/ or bot/, since db/ holds no templates). */
-export type ReminderRenderer = (r: ActionReminder) => Record<string, unknown>;
+/** Why a holder is reminded: a meeting update request, a nudge, or an overdue chase. */
+export type ReminderKind = 'update_request' | 'nudge' | 'overdue';
 
 const reachable = async (db: Db, userId: string | null): Promise<boolean> =>
   Boolean(userId && (await db.selectFrom('users').select('teams_id').where('id', '=', userId).where('teams_id', 'is not', null).executeTakeFirst()));
@@ -41,13 +31,14 @@ async function targets(db: Db, a: Action, meeting: Meeting | null): Promise<{ co
   return ((await reviewChannelsByDistrict(db, [district])).get(district) ?? []).map((c) => ({ conversationId: c, unreachable: true }));
 }
 
-async function build(db: Db, wanted: Wanted[], render: ReminderRenderer, now: Date): Promise<(OutboxMessage & { actionId: string })[]> {
-  const updates = await updatesFor(db, wanted.map((w) => w.action.id));
+/** One message per target and reminder: the action is named, and rendered when sent (bot/proactive/renderer.ts). */
+async function build(db: Db, wanted: Wanted[]): Promise<(OutboxMessage & { actionId: string })[]> {
   const out: (OutboxMessage & { actionId: string })[] = [];
   for (const w of wanted) {
+    const meeting = w.meeting && { kind: w.meeting.kind, startsAt: w.meeting.startsAt.toISOString() };
     for (const t of await targets(db, w.action, w.meeting)) {
-      const card = render({ kind: w.kind, detail: { action: w.action, updates: updates.get(w.action.id) ?? [] }, meeting: w.meeting && { kind: w.meeting.kind, startsAt: w.meeting.startsAt }, unreachable: t.unreachable, now });
-      out.push({ actionId: w.action.id, dedupeKey: t.unreachable ? `${w.key}:${t.conversationId}` : w.key, conversationId: t.conversationId, payload: { type: 'card', card, reroute: { district: w.action.district ?? '*' } } });
+      const payload: ActionPayload = { type: 'action', actionId: w.action.id, mode: w.kind, meeting, unreachable: t.unreachable, reroute: { district: w.action.district ?? '*' } };
+      out.push({ actionId: w.action.id, dedupeKey: t.unreachable ? `${w.key}:${t.conversationId}` : w.key, conversationId: t.conversationId, payload });
     }
   }
   return out;
@@ -63,7 +54,7 @@ async function enqueueNew(db: Db, messages: (OutboxMessage & { actionId: string 
   return fresh.length;
 }
 
-type Wanted = { key: string; kind: ActionReminder['kind']; action: Action; meeting: Meeting | null };
+type Wanted = { key: string; kind: ReminderKind; action: Action; meeting: Meeting | null };
 
 async function meetingReminders(trx: Db, cfg: ReminderConfig, now: Date): Promise<Wanted[]> {
   await extendSeries(trx, now);
@@ -104,11 +95,22 @@ async function overdueChases(trx: Db, now: Date): Promise<Wanted[]> {
  * holders' reminders go to the coordinator. Audited.
  * @returns how many messages were newly queued
  */
-export async function queueActionReminders(conn: Kysely<Database>, cfg: ReminderConfig, now: Date, render: ReminderRenderer): Promise<number> {
+export async function queueActionReminders(conn: Kysely<Database>, cfg: ReminderConfig, now: Date): Promise<number> {
   return withRetry(() =>
     conn.transaction().execute(async (trx) => {
       const wanted = [...(await meetingReminders(trx, cfg, now)), ...(await overdueChases(trx, now))];
-      return enqueueNew(trx, await build(trx, wanted, render, now), now);
+      return enqueueNew(trx, await build(trx, wanted), now);
     }),
   );
+}
+
+/**
+ * An action with its updates (newest first), as a reminder or assignment card shows it when the
+ * outbox sends it; null when the action no longer exists. No access check: the recipient was
+ * chosen when the message was queued (the holder, or the coordinator in their stead).
+ */
+export async function actionForCard(db: Db, actionId: string): Promise<ActionDetail | null> {
+  const action = await findById(db, actionId);
+  if (!action) return null;
+  return { action, updates: (await updatesFor(db, [actionId])).get(actionId) ?? [] };
 }

@@ -4,13 +4,23 @@ import type { Db } from '../schema.js';
 
 const id = z.string().min(1);
 const reroute = z.object({ district: z.string() }).optional();
+const instant = z.string().datetime({ offset: true });
+
+/** A summary's scope as stored (db/summary SummaryScope). */
+const summaryScope = z.union([
+  z.object({ kind: z.literal('force'), label: z.string(), aggregatesOnly: z.boolean() }),
+  z.object({ kind: z.literal('districts'), label: z.string(), districts: z.array(z.string()), aggregatesOnly: z.boolean() }),
+  z.object({ kind: z.literal('own'), label: z.string(), upn: z.string(), districts: z.array(z.string()).nullable(), aggregatesOnly: z.literal(false) }),
+]);
 
 /**
- * What the dispatcher should send, as stored in the outbox. Review cards and prompts are rendered
- * at send time so a late send shows the current state; `card` carries a card rendered when queued
- * (digests, reminders). A message's `conversationId` is a conversation id, or `user:<uuid>` for
- * a user's personal chat (created when none exists yet). Rows are read back through this schema,
- * so a row queued by another build that this one cannot read is set aside, not half-sent.
+ * What the dispatcher should send, as stored in the outbox: typed payloads that name what to show
+ * (an occurrence, a scheduled review, an action, a digest's channel scope, a summary's scope and
+ * period), never a rendered card. One renderer (bot/proactive/renderer.ts) turns each type into its
+ * card at send time, so a late send shows the current state. A message's `conversationId` is a
+ * conversation id, or `user:<uuid>` for a user's personal chat (created when none exists yet).
+ * Rows are read back through this schema, so a row queued by another build that this one cannot
+ * read is set aside, not half-sent.
  */
 export const outboxPayloadSchema = z.union([
   z.object({ type: z.literal('review_card'), occurrenceId: id, mode: z.literal('post') }),
@@ -26,12 +36,34 @@ export const outboxPayloadSchema = z.union([
     district: z.string(),
   }),
   z.object({ type: z.literal('review_prompt_update'), scheduledReviewId: id, activityId: id }),
+  /** A delivery-plan action to its holder: on assignment, as a meeting update request or nudge, or as an overdue chase (issue 4). */
+  z.object({
+    type: z.literal('action'),
+    actionId: id,
+    mode: z.enum(['assigned', 'update_request', 'nudge', 'overdue']),
+    /** The tactical meeting an update request or nudge is for. */
+    meeting: z.object({ kind: z.string(), startsAt: instant }).nullable(),
+    /** The holder could not be reached in Teams: this copy went to the coordinator instead. */
+    unreachable: z.boolean(),
+    reroute,
+  }),
+  /** The weekday digest of a review channel (issue 3): its districts (null: all), flagged since `since`. */
+  z.object({ type: z.literal('digest'), districts: z.array(z.string()).nullable(), since: instant }),
+  /** A scheduled summary (issue 5): the scope it was queued for, and the period as read at `asOf`. */
+  z.object({ type: z.literal('summary'), scope: summaryScope, period: z.enum(['last week', 'last month']), asOf: instant }),
+  /** A card rendered when queued, by an earlier build: still read and sent, but no service queues it any more. */
   z.object({ type: z.literal('card'), card: z.record(z.unknown()), text: z.string().optional(), reroute }),
   z.object({ type: z.literal('text'), text: z.string(), reroute }),
 ]);
 export type OutboxPayload = z.infer<typeof outboxPayloadSchema>;
 /** A review prompt (issue 3); rendered when sent, so a late send shows the current state. */
 export type ReviewPromptPayload = Extract<OutboxPayload, { type: 'review_prompt' }>;
+/** A delivery-plan action to its holder (issue 4). */
+export type ActionPayload = Extract<OutboxPayload, { type: 'action' }>;
+/** A review channel's weekday digest (issue 3). */
+export type DigestPayload = Extract<OutboxPayload, { type: 'digest' }>;
+/** A scheduled summary (issue 5). */
+export type SummaryPayload = Extract<OutboxPayload, { type: 'summary' }>;
 
 /** What is wrong with a payload, told against the variant its `type` names (a union's own message is just "Invalid input"). */
 function describeProblem(error: z.ZodError): string {

@@ -1,16 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.service.js';
-import { enqueueMessages } from '../outbox/outbox.service.js';
-import type { Database } from '../schema.js';
+import { enqueueMessages, type SummaryPayload } from '../outbox/outbox.service.js';
+import type { Database, Db } from '../schema.js';
 import { forceWide } from '../access/access.policy.js';
-import { resolveSummaryScope, scopeKey, type SummaryScope } from './access.policy.js';
-import { isoWeekKey, monthKey, parsePeriod, type Period } from './period.policy.js';
+import { resolveSummaryScope, type SummaryScope } from './access.policy.js';
+import { isoWeekKey, monthKey, parsePeriod } from './period.policy.js';
 import type { SummarySettings } from './report.policy.js';
 import { computeSummary, summaryAudit } from './summary.service.js';
 import type { SummaryReport } from './summary.types.js';
-
-/** Turns a report into the card to send (the job passes the card renderer; db/ knows no cards). */
-export type RenderSummary = (report: SummaryReport) => Promise<Record<string, unknown>>;
 
 interface Delivery {
   userId: string;
@@ -29,27 +26,40 @@ async function rosterUsers(db: Kysely<Database>, role: string) {
 }
 
 /**
- * Queues each delivery not queued before: one summary per distinct scope is computed and
- * rendered, then each message is enqueued (dedupe key) with its audit entry in one transaction.
+ * Queues each delivery not queued before (dedupe key), with its audit entry in one transaction.
+ * The summary is named by scope and period, and computed and rendered when sent
+ * (bot/proactive/renderer.ts, summaryForCard).
  * @returns how many messages were newly queued
  */
-async function deliver(db: Kysely<Database>, deliveries: readonly Delivery[], period: Period, settings: SummarySettings, now: Date, render: RenderSummary, reason: string): Promise<number> {
+async function deliver(db: Kysely<Database>, deliveries: readonly Delivery[], periodText: SummaryPayload['period'], now: Date, reason: string): Promise<number> {
   if (deliveries.length === 0) return 0;
+  const period = parsePeriod(periodText, now);
   const done = await db.selectFrom('outbox').select('dedupe_key').where('dedupe_key', 'in', deliveries.map((d) => d.dedupeKey)).execute();
   const skip = new Set(done.map((d) => d.dedupe_key));
-  const cards = new Map<string, Record<string, unknown>>();
   let queued = 0;
   for (const d of deliveries.filter((x) => !skip.has(x.dedupeKey))) {
-    const key = scopeKey(d.scope);
-    if (!cards.has(key)) cards.set(key, await render(await computeSummary(db, d.scope, period, settings, now)));
     const conversationId = `user:${d.userId}`;
+    const payload: SummaryPayload = { type: 'summary', scope: toStored(d.scope), period: periodText, asOf: now.toISOString() };
     queued += await db.transaction().execute(async (trx) => {
-      const n = await enqueueMessages(trx, [{ dedupeKey: d.dedupeKey, conversationId, payload: { type: 'card', card: cards.get(key)! } }], now);
+      const n = await enqueueMessages(trx, [{ dedupeKey: d.dedupeKey, conversationId, payload }], now);
       if (n > 0) await recordAudit(trx, summaryAudit(`system:${reason.replace(/\s+/g, '-')}`, d.scope, period, reason, conversationId));
       return n;
     });
   }
   return queued;
+}
+
+/** A scope as the outbox stores it (plain arrays). */
+const toStored = (scope: SummaryScope): SummaryPayload['scope'] =>
+  scope.kind === 'force' ? scope : scope.kind === 'districts' ? { ...scope, districts: [...scope.districts] } : { ...scope, districts: scope.districts && [...scope.districts] };
+
+/**
+ * The summary a queued message names, computed now for the scope and period it was queued with
+ * (the period read at the time it was queued, so a late send covers the same dates). Not audited
+ * again: the disclosure was recorded when it was queued.
+ */
+export async function summaryForCard(db: Db, payload: SummaryPayload, settings: SummarySettings, now: Date): Promise<SummaryReport> {
+  return computeSummary(db, payload.scope, parsePeriod(payload.period, new Date(payload.asOf)), settings, now);
 }
 
 /**
@@ -58,9 +68,8 @@ async function deliver(db: Kysely<Database>, deliveries: readonly Delivery[], pe
  * districts (all when force-wide `*`; none when they have no districts). Dedupe key `summary-weekly:<userId>:<ISO week>`.
  * @returns how many summaries were newly queued
  */
-export async function queueWeeklySummaries(db: Kysely<Database>, settings: SummarySettings, now: Date, render: RenderSummary): Promise<number> {
-  const period = parsePeriod('last week', now);
-  const week = isoWeekKey(period.start);
+export async function queueWeeklySummaries(db: Kysely<Database>, now: Date): Promise<number> {
+  const week = isoWeekKey(parsePeriod('last week', now).start);
   // Need to know: a manager with no roster districts gets none (`*` is force-wide).
   const managers = (await rosterUsers(db, 'manager')).filter((m) => m.districts.length > 0);
   const deliveries = managers.map((m) => ({
@@ -68,7 +77,7 @@ export async function queueWeeklySummaries(db: Kysely<Database>, settings: Summa
     dedupeKey: `summary-weekly:${m.id}:${week}`,
     scope: resolveSummaryScope({ label: `user:${m.id}`, upn: m.upn, roles: ['manager'], districts: m.districts }, null),
   }));
-  return deliver(db, deliveries, period, settings, now, render, 'weekly summary');
+  return deliver(db, deliveries, 'last week', now, 'weekly summary');
 }
 
 /**
@@ -77,14 +86,13 @@ export async function queueWeeklySummaries(db: Kysely<Database>, settings: Summa
  * coordinator gets the force-level one; one with no districts gets none). Dedupe key `summary-monthly:<district|all>:<YYYY-MM>:<userId>`.
  * @returns how many summaries were newly queued
  */
-export async function queueMonthlySummaries(db: Kysely<Database>, settings: SummarySettings, now: Date, render: RenderSummary): Promise<number> {
-  const period = parsePeriod('last month', now);
-  const month = monthKey(period.start);
+export async function queueMonthlySummaries(db: Kysely<Database>, now: Date): Promise<number> {
+  const month = monthKey(parsePeriod('last month', now).start);
   const coordinators = await rosterUsers(db, 'coordinator');
   const deliveries = coordinators.flatMap((c) => {
     const actor = { label: `user:${c.id}`, upn: c.upn, roles: ['coordinator'], districts: c.districts };
     if (forceWide(c)) return [{ userId: c.id, dedupeKey: `summary-monthly:all:${month}:${c.id}`, scope: resolveSummaryScope(actor, null) }];
     return c.districts.map((d) => ({ userId: c.id, dedupeKey: `summary-monthly:${d.toLowerCase()}:${month}:${c.id}`, scope: resolveSummaryScope(actor, d) }));
   });
-  return deliver(db, deliveries, period, settings, now, render, 'monthly summary');
+  return deliver(db, deliveries, 'last month', now, 'monthly summary');
 }

@@ -162,7 +162,7 @@ async function stageAt(db: Kysely<Database>, from: number, total: number, rounds
     const before = await outboxCount(db);
     counter.count = 0;
     const t1 = performance.now();
-    const n = await runReviewSweep({ db: counted, schedule, clock: () => now, kickOutbox: () => undefined });
+    const n = await runReviewSweep({ db: counted, clock: () => now, kickOutbox: () => undefined }, schedule);
     stage.sweepMs.push(performance.now() - t1);
     stage.statements += counter.count;
     stage.processed += n;

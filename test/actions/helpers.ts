@@ -38,7 +38,7 @@ export async function press(h: Harness, verb: string, data: Record<string, unkno
 
 /** Runs the reminder job at the harness clock, then sends the outbox. @returns messages queued */
 export async function remind(h: Harness): Promise<number> {
-  const n = await runActionReminders({ db: h.db, clock: h.clock.now, kickOutbox: () => undefined, config: h.config });
+  const n = await runActionReminders({ db: h.db, clock: h.clock.now, kickOutbox: () => undefined }, h.config.actions);
   await h.bot.dispatcher.drain();
   return n;
 }

@@ -23,7 +23,7 @@ describe('delivery across replicas and crashes', () => {
       await a.send(message('subscribe'));
       await knownUser(a, officer);
       expect((await a.ingest({ occurrences: dueFeed(20) })).status).toBe(201);
-      const sweep = (h: Harness) => runReviewSweep({ db: h.db, schedule: h.config.schedule, clock: h.clock.now, kickOutbox: () => undefined }, 7);
+      const sweep = (h: Harness) => runReviewSweep({ db: h.db, clock: h.clock.now, kickOutbox: () => undefined }, h.config.schedule, 7);
       await Promise.all([sweep(a), sweep(b), sweep(a), sweep(b)]);
       await Promise.all([a.bot.dispatcher.drain(), b.bot.dispatcher.drain()]);
       const all = prompts(a, /./);
@@ -50,7 +50,7 @@ describe('delivery across replicas and crashes', () => {
       await h.ingest({ occurrences: dueFeed(5) });
       await h.bot.dispatcher.drain(); // the review cards
       const before = h.connector.posted().length;
-      await runReviewSweep({ db: h.db, schedule: h.config.schedule, clock: h.clock.now, kickOutbox: () => undefined });
+      await runReviewSweep({ db: h.db, clock: h.clock.now, kickOutbox: () => undefined }, h.config.schedule);
       // At Fri 20 Nov 10:00 each occurrence (flagged Wed 18 Nov 09:00, not allocated) has two reviews
       // past their deadline, each at the chase (step 2): the task review (due Thu 09:00, 24h; its 24h
       // supervisor escalation, Fri 09:00, waits for the next sweep round) to the review channel, as the
@@ -81,7 +81,7 @@ describe('delivery across replicas and crashes', () => {
       const replies = h.connector.posted(channel.id).length;
       await knownUser(h, officer);
       await h.ingest({ occurrences: dueFeed(30) }); // 30 review cards queued for the channel first
-      await runReviewSweep({ db: h.db, schedule: h.config.schedule, clock: h.clock.now, kickOutbox: () => undefined });
+      await runReviewSweep({ db: h.db, clock: h.clock.now, kickOutbox: () => undefined }, h.config.schedule);
       await h.bot.dispatcher.drain(); // returns without sleeping out the channel's 30 seconds
       const chat = personalChatOf(h, officer.id);
       expect(chat).toBeDefined();

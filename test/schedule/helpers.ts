@@ -9,7 +9,7 @@ export const supervisor = { id: '29:super', aadObjectId: 'aad-super', name: 'DS 
 
 /** Runs the review sweep at the harness clock, then sends the outbox. */
 export async function sweepAndSend(h: Harness): Promise<void> {
-  await runReviewSweep({ db: h.db, schedule: h.config.schedule, clock: h.clock.now, kickOutbox: () => undefined });
+  await runReviewSweep({ db: h.db, clock: h.clock.now, kickOutbox: () => undefined }, h.config.schedule);
   await h.bot.dispatcher.drain();
 }
 

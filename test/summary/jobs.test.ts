@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/audit/audit.service.js';
 import { runMonthlySummaries, runWeeklySummaries } from '../../jobs/summary-scheduled.job.js';
-import { summaryJobs } from '../../jobs/summary.jobs.js';
+import { jobSettingsOf } from '../../bot/app.js';
+import { jobList } from '../../jobs/jobs.js';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import { bootHarness, message, people, personal, type Harness } from '../helpers/harness.js';
 import { knownUser, personalChatOf } from '../helpers/teams.js';
@@ -14,7 +15,7 @@ const coordinator = { id: '29:hcc', aadObjectId: 'aad-hcc', name: 'HCC Leeds and
 describe('scheduled summaries', () => {
   let h: Harness;
   const ids: Record<string, string> = {};
-  const deps = () => ({ db: h.db, config: h.config, clock: h.clock.now, kickOutbox: () => undefined });
+  const deps = () => ({ db: h.db, clock: h.clock.now, kickOutbox: () => undefined });
 
   beforeEach(async () => {
     h = await bootHarness();
@@ -31,7 +32,7 @@ describe('scheduled summaries', () => {
   afterEach(async () => h.close());
 
   it('registers the weekly and monthly crons from the settings', () => {
-    expect(summaryJobs(deps()).map((j) => [j.name, j.cron])).toEqual([
+    expect(jobList(deps(), jobSettingsOf(h.config)).filter((j) => j.name.startsWith('summary-')).map((j) => [j.name, j.cron])).toEqual([
       ['summary-weekly', '0 8 * * 1'],
       ['summary-monthly', '0 8 1 * *'],
     ]);

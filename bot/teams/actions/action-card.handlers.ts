@@ -119,7 +119,6 @@ async function assignFromForm(deps: BotDeps, ctx: TurnContext, raw: Record<strin
     const done = await assignAction(
       deps.db,
       { text: p.data.text, person: personOf(p.data), agency: p.data.agency || null, pillar: fields.pillar, due: fields.due, ref: fields.ref, objective: p.data.objective || null, actor, now },
-      (a) => renderActionCard({ detail: a, mode: 'assigned', now, editable: true }),
     );
     deps.kickOutbox();
     const who = done.action.holderUserId === actor.userId ? 'you' : (done.action.holderName ?? done.action.ownerUpn ?? done.action.ownerAgency);

@@ -50,7 +50,6 @@ async function assign(deps: BotDeps, ctx: TurnContext, cmd: Extract<ActionComman
   const done = await assignAction(
     deps.db,
     { text: cmd.text, person, agency: cmd.agency, pillar: cmd.pillar, due: cmd.due, ref: cmd.ref, objective: null, actor, now },
-    (a) => renderActionCard({ detail: a, mode: 'assigned', now, editable: true }),
   );
   deps.kickOutbox();
   const a = done.action;

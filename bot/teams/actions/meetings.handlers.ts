@@ -5,7 +5,6 @@ import { MEETING_TITLES } from '../../../db/actions/actions.service.js';
 import { scheduleMeeting, upcomingMeetings } from '../../../db/actions/meetings.service.js';
 import { meetingPack } from '../../../db/actions/pack.service.js';
 import { queueActionReminders } from '../../../db/actions/reminders.service.js';
-import { renderReminder } from '../../../jobs/actions-reminders.job.js';
 import { canSeeMeetings } from '../../../db/access/access.policy.js';
 import type { BotDeps } from '../context.js';
 import { refused } from '../refusals.js';
@@ -18,7 +17,7 @@ async function schedule(deps: BotDeps, ctx: TurnContext, cmd: Extract<ActionComm
     deps.db,
     { kind: cmd.kind, startsAt: cmd.startsAt, recurrence: cmd.recurrence, conversationId: conversationOf(ctx), actor: actorOf(ctx), now },
     // A meeting within the update window prompts holders at once rather than at the next 09:00 run.
-    () => queueActionReminders(deps.db, deps.config.actions, now, renderReminder),
+    () => queueActionReminders(deps.db, deps.config.actions, now),
   );
   if (res.remindersQueued > 0) deps.kickOutbox();
   const m = res.meeting;

@@ -1,0 +1,97 @@
+import { sql, type Kysely } from 'kysely';
+import { DateTime } from 'luxon';
+import { enqueueMessages, type DigestPayload } from '../outbox/outbox.service.js';
+import type { Database, Db } from '../schema.js';
+import type { SummaryScope } from '../summary/access.policy.js';
+import { overdueByOwner } from '../summary/work.queries.js';
+import { REVIEW_TITLES, type ReviewKind } from './schedule.policy.js';
+
+const ZONE = 'Europe/London';
+
+/** Figures of the weekday digest for a review channel (issue 3). `districts` null: all. */
+export interface DigestData {
+  since: Date;
+  flagged: { reference: string; recordedAs: string; strands: string[]; district: string }[];
+  flaggedTotal: number;
+  dueToday: { title: string; count: number }[];
+  /** Pending reviews past due, by owner (most first, top 10), and how many in all: the summary's figures (db/summary overdueByOwner). */
+  overdueByOwner: { owner: string; count: number }[];
+  overdueTotal: number;
+  highRiskOpen: { reference: string; district: string }[];
+}
+
+/** The summary scope of a channel's districts (null: all), for the figures the digest shares with the summary. */
+function channelScope(districts: readonly string[] | null): SummaryScope {
+  return districts ? { kind: 'districts', label: districts.join(', '), districts: districts.map((d) => d.toLowerCase()), aggregatesOnly: false } : { kind: 'force', label: 'all districts', aggregatesOnly: false };
+}
+
+/**
+ * Computes the digest: flagged since `since`, due later today, overdue by owner (the same SQL as
+ * the summary's overdue reviews, so the two never disagree), high-risk open.
+ */
+export async function digestFor(db: Db, districts: readonly string[] | null, since: Date, now: Date): Promise<DigestData> {
+  const inDistrict = districts ? districts.map((d) => d.toLowerCase()) : null;
+  const endOfDay = DateTime.fromJSDate(now).setZone(ZONE).endOf('day').toJSDate();
+  const flaggedQ = db.selectFrom('occurrences').select(['reference', 'recorded_as', 'strands', 'district']).where('created_at', '>=', since).where('created_at', '<=', now);
+  const flagged = await (inDistrict ? flaggedQ.where(sql`lower(district)`, 'in', inDistrict) : flaggedQ).orderBy('flagged_at', 'desc').execute();
+  const pendingQ = db
+    .selectFrom('scheduled_reviews as r')
+    .innerJoin('occurrences as o', 'o.id', 'r.occurrence_id')
+    .select(['r.kind'])
+    .where('r.status', '=', 'pending')
+    .where('r.due_at', '>=', now)
+    .where('r.due_at', '<=', endOfDay);
+  const pending = await (inDistrict ? pendingQ.where(sql`lower(o.district)`, 'in', inDistrict) : pendingQ).execute();
+  const dueToday = new Map<string, number>();
+  for (const p of pending) dueToday.set(REVIEW_TITLES[p.kind as ReviewKind], (dueToday.get(REVIEW_TITLES[p.kind as ReviewKind]) ?? 0) + 1);
+  const overdue = await overdueByOwner(db, channelScope(districts), now);
+  const highQ = sql<{ reference: string; district: string }>`
+    select o.reference, o.district from occurrences o
+    join lateral (select risk_grade from reviews r where r.occurrence_id = o.id order by version desc limit 1) g on true
+    where o.status = 'open' and g.risk_grade = 'high'
+    ${inDistrict ? sql`and lower(o.district) in (${sql.join(inDistrict)})` : sql``}
+    order by o.flagged_at desc limit 50`;
+  const high = await highQ.execute(db);
+  return {
+    since,
+    flagged: flagged.slice(0, 15).map((f) => ({ reference: f.reference, recordedAs: f.recorded_as, strands: f.strands, district: f.district })),
+    flaggedTotal: flagged.length,
+    dueToday: [...dueToday].map(([title, count]) => ({ title, count })),
+    overdueByOwner: overdue.owners,
+    overdueTotal: overdue.total,
+    highRiskOpen: high.rows,
+  };
+}
+
+/**
+ * Queues the weekday digest for every active review channel (issue 3): one per channel per
+ * Europe/London day (dedupe key), covering what was flagged since that channel's last digest
+ * (or the last 24 hours). The digest names the channel's districts and is computed and rendered
+ * when sent (bot/proactive/renderer.ts).
+ * @returns how many digests were newly queued
+ */
+export async function queueDigests(conn: Kysely<Database>, now: Date): Promise<number> {
+  const subs = await conn
+    .selectFrom('review_subscriptions as s')
+    .innerJoin('conversations as c', 'c.id', 's.conversation_id')
+    .select(['s.conversation_id', 's.district'])
+    .where('c.active', '=', true)
+    .execute();
+  const byConversation = new Map<string, string[]>();
+  for (const s of subs) byConversation.set(s.conversation_id, [...(byConversation.get(s.conversation_id) ?? []), s.district]);
+  const day = DateTime.fromJSDate(now).setZone(ZONE).toISODate();
+  let queued = 0;
+  for (const [conversationId, districts] of byConversation) {
+    const last = await conn
+      .selectFrom('outbox')
+      .select('created_at')
+      .where('dedupe_key', 'like', `digest:${conversationId.replace(/[\\%_]/g, (c) => `\\${c}`)}:%`)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const since = last?.created_at ?? new Date(now.getTime() - 86_400_000);
+    const payload: DigestPayload = { type: 'digest', districts: districts.includes('*') ? null : districts, since: since.toISOString() };
+    queued += await enqueueMessages(conn, [{ dedupeKey: `digest:${conversationId}:${day}`, conversationId, payload }], now);
+  }
+  return queued;
+}
