@@ -2,14 +2,14 @@ import type { TurnContext } from 'botbuilder';
 import { renderReviewCard, type AdaptiveCard, type ReviewCardView } from '../../cards/review.card.js';
 import { parseReviewSubmit } from '../../cards/verbs.js';
 import { recordAudit } from '../../db/audit/audit.service.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../db/errors.js';
 import { loadReviewCard, submitReview, type ReviewAnswers } from '../../db/reviews/reviews.service.js';
 import { scheduleFor } from '../../db/schedule/schedule.service.js';
 import { toReviewCardView } from '../views/review-view.js';
 import { answeringLostConnection, lostSave, NOT_SAVED_TRY_AGAIN, SAVE_UNCONFIRMED, SAVED_DESPITE_DROP } from './lost-connection.js';
 import { canSubmitReview, occurrenceFacts } from '../../db/access/access.service.js';
 import { getActor, type BotDeps } from './context.js';
-import { refusalOf, refused } from './refusals.js';
+import { refused } from './refusals.js';
+import { problemOf } from './replies.js';
 
 type Draft = NonNullable<ReviewCardView['draft']>;
 
@@ -106,14 +106,13 @@ async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown): Pr
     const fresh = await scheduleFor(deps.db, occurrenceId).catch((err: unknown) => void deps.logger.warn({ err, occurrenceId }, 'review saved; its schedule could not be read for the card'));
     return renderReviewCard(toReviewCardView(loaded.occurrence, outcome.review, checklist, { ...(fresh ? { schedule: fresh } : { banner: { kind: 'success', text: 'Review saved.' } }), now }));
   } catch (e) {
-    if (e instanceof ValidationError) {
-      deps.logger.info({ occurrenceId, problems: e.issues.length }, 'HCC review refused: incomplete');
-      return card(loaded.review, { kind: 'error', text: 'The review was not saved: it is incomplete.', details: describe(e.issues) }, true);
-    }
-    if (e instanceof NotFoundError) return e.message;
-    if (e instanceof ForbiddenError) return refusalOf(deps, ctx, e, { what: 'review.submit', entityType: 'occurrence', entityId: occurrenceId });
     const lost = lostSave(e);
-    if (!lost) throw e;
+    if (!lost) {
+      const p = await problemOf(deps, ctx, e, { what: 'review.submit', entityType: 'occurrence', entityId: occurrenceId });
+      if (p.kind !== 'invalid') return p.text;
+      deps.logger.info({ occurrenceId, problems: p.issues.length }, 'HCC review refused: incomplete');
+      return card(loaded.review, { kind: 'error', text: 'The review was not saved: it is incomplete.', details: describe(p.issues) }, true);
+    }
     deps.logger.warn({ err: e, occurrenceId, lost }, 'HCC review: database connection lost while saving');
     // Dropped during COMMIT: read back whether this user's review is the next version.
     const current = lost === 'unknown' ? (await loadReviewCard(deps.db, occurrenceId, deps.config.repeat).catch(() => null))?.review : loaded.review;
