@@ -8,6 +8,7 @@ import type { OccurrenceRow } from '../occurrences/occurrences.table.js';
 import { enqueueMessages, type OutboxMessage, type ReviewPromptPayload } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
+import { ownerUnreachable, ownerUpn, promptTargets, type PromptTarget } from './owner.policy.js';
 import { planReviews, REVIEW_TITLES, type ReviewKind, type ReviewPolicy } from './schedule.policy.js';
 import { nextEvent, nextStepAt, type StepName, type StepTiming } from './schedule.steps.js';
 import type { ScheduledReviewRow } from './schedule.table.js';
@@ -151,8 +152,7 @@ const ESCALATED_STEP = 3;
  * sweep then posts it to the review channel for the coordinators).
  */
 export async function promptFacts(db: Db, r: Pick<ScheduledReview, 'ownerRole' | 'step'>, occ: Pick<OccurrenceRow, 'district' | 'oic_upn' | 'supervisor_upn'>): Promise<PromptFacts> {
-  const ownerUpn = r.ownerRole === 'oic' ? occ.oic_upn : r.ownerRole === 'supervisor' ? occ.supervisor_upn : null;
-  const unreachable = r.ownerRole !== 'coordinator' && (await reachableUsers(db, { upn: ownerUpn })).length === 0;
+  const unreachable = ownerUnreachable(r.ownerRole, r.ownerRole === 'coordinator' ? [] : await reachableUsers(db, { upn: ownerUpn(r.ownerRole, occ) }));
   return { ownerRole: r.ownerRole as PromptFacts['ownerRole'], escalated: r.step >= ESCALATED_STEP || unreachable, district: occ.district, oicUpn: occ.oic_upn, supervisorUpn: occ.supervisor_upn };
 }
 
@@ -185,17 +185,16 @@ async function reachableUsers(db: Db, who: { upn?: string | null; coordinatorsOf
 }
 
 
-async function targetsFor(trx: Db, r: ScheduledReviewRow, occ: OccurrenceRow, event: StepName): Promise<{ conversationId: string; unreachable: boolean }[]> {
-  const channels = async (unreachable: boolean) => ((await reviewChannelsByDistrict(trx, [occ.district])).get(occ.district) ?? []).map((c) => ({ conversationId: c, unreachable }));
+async function targetsFor(trx: Db, r: ScheduledReviewRow, occ: OccurrenceRow, event: StepName): Promise<PromptTarget[]> {
+  const channels = async () => (await reviewChannelsByDistrict(trx, [occ.district])).get(occ.district) ?? [];
   let users: string[] = [];
-  if (event === 'escalate_channel') return channels(false);
+  if (event === 'escalate_channel') return (await channels()).map((c) => ({ conversationId: c, unreachable: false }));
   if (event === 'escalate_supervisor') {
     users = r.owner_role === 'oic' ? await reachableUsers(trx, { upn: occ.supervisor_upn }) : await reachableUsers(trx, { coordinatorsOf: occ.district });
   } else {
-    const upn = r.owner_role === 'oic' ? occ.oic_upn : r.owner_role === 'supervisor' ? occ.supervisor_upn : null;
-    users = r.owner_role === 'coordinator' ? await reachableUsers(trx, { coordinatorsOf: occ.district }) : await reachableUsers(trx, { upn });
+    users = r.owner_role === 'coordinator' ? await reachableUsers(trx, { coordinatorsOf: occ.district }) : await reachableUsers(trx, { upn: ownerUpn(r.owner_role, occ) });
   }
-  return users.length ? users.map((u) => ({ conversationId: `user:${u}`, unreachable: false })) : channels(true);
+  return promptTargets(users, users.length ? [] : await channels());
 }
 
 /**
