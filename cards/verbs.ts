@@ -36,66 +36,43 @@ export const promptSubmitSchema = z.object({
   snooze: z.union([z.literal(''), z.undefined(), z.enum(SNOOZE_CHOICES, { errorMap: () => ({ message: 'choose 1 hour, 4 hours or tomorrow 09:00' }) })]).transform((v) => v || null),
 });
 
-/** Checklist answer values on the card. */
-export const CARD_DECISIONS = ['yes', 'no', 'na'] as const;
-/** Risk grades on the card. */
-export const CARD_RISK_GRADES = ['standard', 'medium', 'high'] as const;
-
-const optionalText = (max: number) =>
-  z
-    .union([z.string(), z.undefined(), z.null()])
-    .transform((s) => (typeof s === 'string' && s.trim() ? s.trim() : null))
-    .pipe(z.string().max(max, `must be at most ${max} characters`).nullable());
-
-/** Parsed submit data of the review card. */
+/**
+ * The review card's answers as sent, before any rule: text or null per field. Validity is one rule
+ * in the review service (db/reviews/checklist.policy.ts `checkAnswers`), not here.
+ */
 export interface ReviewSubmitData {
   occurrenceId: string;
   expectedVersion: number;
-  decisions: { itemKey: string; decision: (typeof CARD_DECISIONS)[number]; note: string | null }[];
-  riskGrade: (typeof CARD_RISK_GRADES)[number] | null;
-  riskRationale: string | null;
+  answers: {
+    decisions: { itemKey: string; decision: string | null; note: string | null }[];
+    riskGrade: string | null;
+    riskRationale: string | null;
+  };
 }
 
-const base = z.object({
-  occurrenceId: z.string().uuid('the card does not name a valid occurrence'),
-  expectedVersion: z.coerce.number().int().min(0).max(1_000_000),
-  riskGrade: z
-    .union([z.string(), z.undefined(), z.null()])
-    .transform((v) => (v ? v : null))
-    .pipe(z.enum(CARD_RISK_GRADES, { errorMap: () => ({ message: 'is not a risk grade: choose standard, medium or high' }) }).nullable()),
-  riskRationale: optionalText(2000),
+const envelope = z.object({
+  occurrenceId: z.string({ message: 'This card does not name a valid occurrence' }).uuid('This card does not name a valid occurrence'),
+  expectedVersion: z.coerce.number({ message: 'This card does not say which review it shows' }).int().min(0).max(1_000_000),
 });
 
+/** A field as text: a string as sent (tampered numbers and the like as their text), null when absent or blank. */
+const asText = (v: unknown): string | null => {
+  if (v === undefined || v === null) return null;
+  const s = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean);
+  return s.trim() ? s : null;
+};
+
 /**
- * Parses the review card's submit data (Action.Execute `data`, or an Action.Submit `value`):
- * `item_<key>` = yes|no|na and `note_<key>` per checklist item, `riskGrade`, `riskRationale`.
- * Types and enum values are checked here; completeness rules are the review service's.
- * @param itemKeys the keys of the checklist in force; any other `item_`/`note_` field is refused
- * @returns the data, or `{ path, message }` issues (e.g. a tampered value)
+ * Reads the review card's submit data (Action.Execute `data`, or an Action.Submit `value`): the
+ * card it came from (`occurrenceId`, `expectedVersion`) and the answers as sent, `item_<key>` and
+ * `note_<key>` per checklist item, `riskGrade`, `riskRationale`.
+ * @returns the data, or why the card itself is unusable (the answers are not judged here)
  */
-export function parseReviewSubmit(raw: unknown, itemKeys: readonly string[]): { ok: true; data: ReviewSubmitData } | { ok: false; issues: { path: string; message: string }[] } {
-  if (!raw || typeof raw !== 'object') return { ok: false, issues: [{ path: '(data)', message: 'the card sent no data' }] };
-  const record = raw as Record<string, unknown>;
-  const issues: { path: string; message: string }[] = [];
-  const b = base.safeParse(record);
-  if (!b.success) issues.push(...b.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  const known = new Set(itemKeys);
-  for (const k of Object.keys(record)) {
-    const m = /^(item|note)_(.+)$/.exec(k);
-    if (m && !known.has(m[2]!)) issues.push({ path: k, message: 'is not an item of the current checklist' });
-  }
-  const decisions: ReviewSubmitData['decisions'] = [];
-  for (const key of itemKeys) {
-    const d = record[`item_${key}`];
-    const note = optionalText(1000).safeParse(record[`note_${key}`]);
-    if (!note.success) issues.push({ path: `note_${key}`, message: note.error.issues[0]?.message ?? 'invalid note' });
-    if (d === undefined || d === '' || d === null) continue;
-    if (typeof d !== 'string' || !(CARD_DECISIONS as readonly string[]).includes(d)) {
-      issues.push({ path: `item_${key}`, message: `"${String(d).slice(0, 40)}" is not an answer: use yes, no or n/a` });
-      continue;
-    }
-    decisions.push({ itemKey: key, decision: d as ReviewSubmitData['decisions'][number]['decision'], note: note.success ? note.data : null });
-  }
-  if (issues.length || !b.success) return { ok: false, issues };
-  return { ok: true, data: { ...b.data, decisions } };
+export function parseReviewSubmit(raw: unknown): { ok: true; data: ReviewSubmitData } | { ok: false; problem: string } {
+  const record = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const card = envelope.safeParse(record);
+  if (!card.success) return { ok: false, problem: card.error.issues[0]?.message ?? 'This card cannot be read' };
+  const keys = new Set(Object.keys(record).flatMap((k) => /^(?:item|note)_(.+)$/.exec(k)?.[1] ?? []));
+  const decisions = [...keys].map((key) => ({ itemKey: key, decision: asText(record[`item_${key}`]), note: asText(record[`note_${key}`]) }));
+  return { ok: true, data: { ...card.data, answers: { decisions, riskGrade: asText(record.riskGrade), riskRationale: asText(record.riskRationale) } } };
 }

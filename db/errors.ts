@@ -1,3 +1,7 @@
+// Domain errors: small named classes thrown by the services. They are turned into replies in one
+// place at the edge (bot/teams/replies.ts for Teams; the HTTP routes answer ValidationError as 400),
+// so their messages say what is wrong in the field's terms and never name a bot command.
+
 /** Input that breaks a rule or a schema; `issues` say where and what. Nothing was written. */
 export class ValidationError extends Error {
   override readonly name = 'ValidationError';

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { getConversation, markConversationInactive, personalChatFor, reviewChannelsByDistrict, type StoredConversation } from '../../db/conversations/conversations.service.js';
 import { claimDue, deferClaimed, enqueueMessages, markFailed, markSent, type ClaimedMessage, type OutboxPayload } from '../../db/outbox/outbox.service.js';
 import type { Database, Db } from '../../db/schema.js';
+import { promptTargets } from '../../db/schedule/owner.policy.js';
 import { OutageLog } from '../../db/outage.js';
 import type { Logger } from '../logger.js';
 import { isTrustedServiceUrl, originOf, type ServiceUrlPrefix } from '../../db/conversations/service-urls.js';
@@ -237,15 +238,16 @@ export class OutboxDispatcher {
     const p = m.payload;
     const district = p.type === 'review_prompt' ? p.district : p.type === 'action' || p.type === 'card' || p.type === 'text' ? p.reroute?.district : undefined;
     if (!district || !m.conversationId.startsWith('user:')) return;
-    const channels = (await reviewChannelsByDistrict(trx, [district])).get(district) ?? [];
-    const payload: OutboxPayload =
+    // The unreachable-owner fallback (db/schedule/owner.policy.ts): nobody reachable, so the district's review channels.
+    const targets = promptTargets([], (await reviewChannelsByDistrict(trx, [district])).get(district) ?? []);
+    const payload = (unreachable: boolean): OutboxPayload =>
       p.type === 'review_prompt' || p.type === 'action'
-        ? { ...p, unreachable: true }
+        ? { ...p, unreachable }
         : p.type === 'text'
           ? { type: 'text', text: `(Could not reach the recipient in Teams.) ${p.text}` }
           : p.type === 'card'
             ? { type: 'card', card: p.card, text: 'Could not reach the recipient in Teams; posted here instead.' }
             : p;
-    await enqueueMessages(trx, channels.map((c) => ({ dedupeKey: `${m.dedupeKey}:reroute:${c}`, conversationId: c, payload })), this.deps.clock());
+    await enqueueMessages(trx, targets.map((t) => ({ dedupeKey: `${m.dedupeKey}:reroute:${t.conversationId}`, conversationId: t.conversationId, payload: payload(t.unreachable) })), this.deps.clock());
   }
 }

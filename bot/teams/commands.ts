@@ -6,7 +6,7 @@ import { findByReference } from '../../db/occurrences/occurrences.service.js';
 import { FEATURES } from './features.js';
 import { channelConversationId } from './identity.js';
 import { canSeeOccurrence, canSeeOccurrences, canUnsubscribe, FORCE_WIDE, knownDistrict, occurrenceFacts, subscriptionFor } from '../../db/access/access.service.js';
-import { ValidationError } from '../../db/errors.js';
+import { problemOf } from './replies.js';
 import { getActor, type BotDeps } from './context.js';
 import { refuse, refused } from './refusals.js';
 import { sendMyReviews } from './prompt.handlers.js';
@@ -98,8 +98,8 @@ export async function runCommand(deps: BotDeps, ctx: TurnContext, text: string):
         try {
           district = await knownDistrict(deps.db, district);
         } catch (e) {
-          if (!(e instanceof ValidationError)) throw e;
-          await ctx.sendActivity(e.message);
+          const p = await problemOf(deps, ctx, e, { what: 'subscribe', entityType: 'conversation', entityId: conversationId });
+          await ctx.sendActivity(p.kind === 'invalid' ? p.message : p.text);
           return;
         }
       }

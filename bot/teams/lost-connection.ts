@@ -45,13 +45,3 @@ export async function answeringLostConnection<T>(logger: Logger, what: string, r
     return lost === 'unknown' ? SAVE_UNCONFIRMED : NOT_SAVED_TRY_AGAIN;
   }
 }
-
-/**
- * What to tell a user whose turn failed outside the handlers' own error mapping (e.g. the
- * database was unreachable while the bot looked them up): `fallback` unless the database
- * connection was lost, which is "not saved, try again" before a commit and "unconfirmed" during one.
- */
-export function turnFailureText(e: unknown, fallback: string): string {
-  const lost = lostSave(e);
-  return lost === 'unknown' ? SAVE_UNCONFIRMED : lost === 'not-saved' ? NOT_SAVED_TRY_AGAIN : fallback;
-}

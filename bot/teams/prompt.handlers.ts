@@ -2,13 +2,13 @@ import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { renderPromptCard, type PromptCardView } from '../../cards/prompt.card.js';
 import type { AdaptiveCard } from '../../cards/review.card.js';
 import { promptSubmitSchema, VERBS } from '../../cards/verbs.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../db/errors.js';
 import { answerScheduledReview, getScheduledReview, promptFacts, recordPromptDisclosure, reviewsForUser, type PromptAnswer } from '../../db/schedule/prompts.service.js';
 import { snoozeUntil } from '../../db/schedule/schedule.service.js';
 import { toPromptCardView } from '../views/prompt-view.js';
 import { canAnswerPrompt } from '../../db/access/access.policy.js';
 import { getActor, type BotDeps } from './context.js';
-import { refusalOf, refused } from './refusals.js';
+import { refused } from './refusals.js';
+import { problemOf } from './replies.js';
 import { channelConversationId } from './identity.js';
 import { answeringLostConnection, lostSave, NOT_SAVED_TRY_AGAIN, SAVE_UNCONFIRMED, SAVED_DESPITE_DROP } from './lost-connection.js';
 
@@ -54,11 +54,11 @@ async function answerFromCard(deps: BotDeps, ctx: TurnContext, verb: string, raw
     if (outcome.status === 'already') return card(outcome.review, { kind: 'warning', text: 'This review was already answered; nothing was changed.' });
     return card(outcome.review, answer.answer === 'snooze' ? { kind: 'success', text: 'Snoozed. The prompt will come back then.' } : undefined);
   } catch (e) {
-    if (e instanceof ValidationError) return card(found.review, { kind: 'error', text: `Not saved: ${e.issues.map((i) => i.message).join('; ')}` });
-    if (e instanceof ForbiddenError) return refusalOf(deps, ctx, e, what);
-    if (e instanceof NotFoundError) return e.message;
     const lost = lostSave(e);
-    if (!lost) throw e;
+    if (!lost) {
+      const p = await problemOf(deps, ctx, e, what);
+      return p.kind === 'invalid' ? card(found.review, { kind: 'error', text: `Not saved: ${p.text}` }) : p.text;
+    }
     deps.logger.warn({ err: e, scheduledReviewId: found.review.id, lost }, 'review prompt: database connection lost while saving');
     if (lost === 'not-saved') return card(found.review, { kind: 'error', text: NOT_SAVED_TRY_AGAIN });
     // Dropped during COMMIT: read back whether this answer is what is saved now.

@@ -2,124 +2,81 @@ import type { TurnContext } from 'botbuilder';
 import { renderReviewCard, type AdaptiveCard, type ReviewCardView } from '../../cards/review.card.js';
 import { parseReviewSubmit } from '../../cards/verbs.js';
 import { recordAudit } from '../../db/audit/audit.service.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../db/errors.js';
-import { loadReviewCard, submitReview, type ReviewAnswers } from '../../db/reviews/reviews.service.js';
-import { scheduleFor } from '../../db/schedule/schedule.service.js';
-import { toReviewCardView } from '../views/review-view.js';
+import { loadReviewCard, reviewCardFor, submitReviewCard, type ReviewCardData } from '../../db/reviews/review-card.service.js';
+import type { ChecklistItem } from '../../db/reviews/reviews.service.js';
+import { toDraft, toReviewCard } from '../views/review-view.js';
 import { answeringLostConnection, lostSave, NOT_SAVED_TRY_AGAIN, SAVE_UNCONFIRMED, SAVED_DESPITE_DROP } from './lost-connection.js';
-import { canSubmitReview, occurrenceFacts } from '../../db/access/access.service.js';
 import { getActor, type BotDeps } from './context.js';
-import { refusalOf, refused } from './refusals.js';
+import { problemOf, type Issue } from './replies.js';
 
-type Draft = NonNullable<ReviewCardView['draft']>;
-
-/** The user's answers as they sent them, kept so a refused submit loses nothing. */
-function draftFrom(raw: Record<string, unknown>, itemKeys: readonly string[]): Draft {
-  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
-  const pick = <T extends string>(v: unknown, allowed: readonly T[]) => (allowed.includes(v as T) ? (v as T) : null);
-  return {
-    decisions: Object.fromEntries(
-      itemKeys.map((k) => [k, { decision: pick(raw[`item_${k}`], ['yes', 'no', 'na'] as const), note: text(raw[`note_${k}`]) }]),
-    ),
-    riskGrade: pick(raw.riskGrade, ['standard', 'medium', 'high'] as const),
-    riskRationale: text(raw.riskRationale),
-  };
-}
-
-/** Renders the current card of an occurrence (for proactive posts and `review <reference>`). */
-export async function renderCurrentCard(deps: BotDeps, occurrenceId: string, extra: Pick<ReviewCardView, 'banner' | 'draft'> = {}): Promise<AdaptiveCard | null> {
-  const loaded = await loadReviewCard(deps.db, occurrenceId, deps.config.repeat);
-  if (!loaded) return null;
-  const schedule = await scheduleFor(deps.db, occurrenceId);
-  return renderReviewCard(toReviewCardView(loaded.occurrence, loaded.review, deps.config.checklist, { ...extra, schedule, now: deps.clock() }));
+/** Renders the current card of an occurrence (for proactive posts and `review <reference>`), or null when it is not held. */
+export async function renderCurrentCard(deps: BotDeps, occurrenceId: string): Promise<AdaptiveCard | null> {
+  const card = await loadReviewCard(deps.db, occurrenceId, deps.config.repeat);
+  return card && renderReviewCard(toReviewCard(card, deps.config.checklist, deps.clock()));
 }
 
 /**
- * Handles a review card submit (Action.Execute, or the Action.Submit fallback): validates the
- * data, asks the access rule (a coordinator of the occurrence's district), saves through the
- * review service and returns the card to show the submitter. Invalid answers come back on the
- * card with the user's answers kept; an access refusal is a plain message (no occurrence data). A lost
- * database connection fails only this submit: "not saved, try again" when nothing was saved,
- * the saved review when it was (also when only the refresh after saving failed).
+ * Handles a review card submit (Action.Execute, or the Action.Submit fallback) like every card
+ * answer: parse the card data, one service call (db/reviews `submitReviewCard`: access, the answer
+ * rule, the save) that returns everything the card needs, render. Invalid answers come back on
+ * the card with the user's answers kept; domain errors are answered by bot/teams/replies.ts (an
+ * access refusal is a plain, audited message without occurrence data). A lost database connection
+ * fails only this submit: "not saved, try again" when nothing was saved, the saved review when it was.
  * @returns the card to show, or a plain message when the card itself is unusable
  */
 export function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: unknown): Promise<AdaptiveCard | string> {
   return answeringLostConnection(deps.logger, 'review submit', () => submitFromCard(deps, ctx, raw));
 }
 
-async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown): Promise<AdaptiveCard | string> {
-  const data = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const occurrenceId = typeof data.occurrenceId === 'string' ? data.occurrenceId : '';
-  if (!/^[0-9a-f-]{36}$/i.test(occurrenceId)) return 'This card does not name a valid occurrence. Type `review REFERENCE` to get a fresh card.';
-  const facts = await occurrenceFacts(deps.db, occurrenceId);
-  if (!facts) return 'That occurrence is no longer held by the bot. Type `review REFERENCE` to look it up.';
-  // Need to know: a refusal is a plain message, never the occurrence card (audited as access_refused).
-  const no = await refused(deps, ctx, canSubmitReview(getActor(ctx), facts), { what: 'review.submit', entityType: 'occurrence', entityId: occurrenceId });
-  if (no) return no;
-  const loaded = await loadReviewCard(deps.db, occurrenceId, deps.config.repeat);
-  if (!loaded) return 'That occurrence is no longer held by the bot. Type `review REFERENCE` to look it up.';
-  const checklist = deps.config.checklist;
-  const keys = checklist.map((i) => i.key);
+/** Where an answer problem is on the card, for the list under the banner: "Item 3", "Risk grade", "Rationale". */
+function describe(checklist: readonly ChecklistItem[], issues: readonly Issue[]): string[] {
   const labels = new Map(checklist.map((i, n) => [i.key, `Item ${n + 1}`]));
-  const draft = draftFrom(data, keys);
-  const schedule = await scheduleFor(deps.db, occurrenceId);
-  const now = deps.clock();
-  const card = (review: typeof loaded.review, banner: ReviewCardView['banner'], withDraft: boolean) =>
-    renderReviewCard(toReviewCardView(loaded.occurrence, review, checklist, { ...(banner ? { banner } : {}), ...(withDraft ? { draft } : {}), schedule, now }));
+  return issues.map((i) => {
+    const key = /^(?:item|note)_(.+)$/.exec(i.path)?.[1];
+    const where = key && labels.has(key) ? labels.get(key)! : i.path === 'riskRationale' ? 'Rationale' : i.path === 'riskGrade' ? 'Risk grade' : i.path;
+    return `${where}: ${i.message}`;
+  });
+}
+
+async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown): Promise<AdaptiveCard | string> {
+  const parsed = parseReviewSubmit(raw);
+  if (!parsed.ok) return `${parsed.problem}. Type \`review REFERENCE\` to get a fresh card.`;
+  const { occurrenceId, expectedVersion, answers } = parsed.data;
+  const checklist = deps.config.checklist;
   const actor = getActor(ctx);
-  const parsed = parseReviewSubmit(data, keys);
-  const describe = (issues: readonly { path: string; message: string }[]) =>
-    issues.map((i) => {
-      const key = /^(?:item|note)_(.+)$/.exec(i.path)?.[1];
-      const where = key && labels.has(key) ? labels.get(key)! : i.path === 'riskRationale' ? 'Rationale' : i.path === 'riskGrade' ? 'Risk grade' : i.path;
-      return `${where}: ${i.message}`;
-    });
-  if (!parsed.ok) {
-    deps.logger.info({ occurrenceId, problems: parsed.issues.length }, 'HCC review refused: invalid answers');
-    return card(loaded.review, { kind: 'error', text: 'The review was not saved: some answers are not valid.', details: describe(parsed.issues) }, true);
-  }
-  if (!parsed.data.riskGrade) {
-    return card(loaded.review, { kind: 'error', text: 'The review was not saved.', details: ['Risk grade: choose standard, medium or high'] }, true);
-  }
-  const answers: ReviewAnswers = { decisions: parsed.data.decisions, riskGrade: parsed.data.riskGrade, riskRationale: parsed.data.riskRationale };
+  const reviewer = { userId: actor.user.id, name: actor.user.name, label: actor.label, roles: actor.roles, districts: actor.districts };
+  const now = deps.clock();
+  const draft = toDraft(answers);
+  const render = (card: ReviewCardData, banner?: ReviewCardView['banner'], withDraft = false) =>
+    renderReviewCard(toReviewCard(card, checklist, now, { ...(banner ? { banner } : {}), ...(withDraft ? { draft } : {}) }));
   try {
-    const outcome = await submitReview(deps.db, {
-      occurrenceId,
-      expectedVersion: parsed.data.expectedVersion,
-      answers,
-      checklist,
-      nchi: loaded.occurrence.recordedAs === 'nchi',
-      reviewer: { userId: actor.user.id, name: actor.user.name, label: actor.label, roles: actor.roles, districts: actor.districts },
-      now: deps.clock(),
-    });
+    const outcome = await submitReviewCard(deps.db, { occurrenceId, expectedVersion, answers, checklist, repeat: deps.config.repeat, reviewer, now });
+    if (outcome.status === 'invalid') {
+      deps.logger.info({ occurrenceId, problems: outcome.issues.length }, 'HCC review refused: invalid answers');
+      return render(outcome.card, { kind: 'error', text: 'The review was not saved: some answers are missing or not valid.', details: describe(checklist, outcome.issues) }, true);
+    }
     deps.kickOutbox();
-    deps.logger.info({ occurrenceId, outcome: outcome.status, version: outcome.status === 'saved' ? outcome.review.version : null, grade: answers.riskGrade }, 'HCC review submitted');
+    deps.logger.info({ occurrenceId, outcome: outcome.status, version: outcome.status === 'saved' ? outcome.card.review?.version : null, grade: answers.riskGrade }, 'HCC review submitted');
     if (outcome.status === 'stale') {
-      const who = outcome.current ? `${outcome.current.reviewerName} saved a review first` : 'The review changed';
-      return card(
-        outcome.current,
-        { kind: 'warning', text: `${who}. Your answers were not saved; they are kept below. Check the current review and submit again to record a re-grade.` },
-        true,
-      );
+      const who = outcome.card.review ? `${outcome.card.review.reviewerName} saved a review first` : 'The review changed';
+      return render(outcome.card, { kind: 'warning', text: `${who}. Your answers were not saved; they are kept below. Check the current review and submit again to record a re-grade.` }, true);
     }
-    // Saved: a failure from here on must not read as "not saved"; the card goes without its schedule.
-    const fresh = await scheduleFor(deps.db, occurrenceId).catch((err: unknown) => void deps.logger.warn({ err, occurrenceId }, 'review saved; its schedule could not be read for the card'));
-    return renderReviewCard(toReviewCardView(loaded.occurrence, outcome.review, checklist, { ...(fresh ? { schedule: fresh } : { banner: { kind: 'success', text: 'Review saved.' } }), now }));
+    // Saved: when only reading the schedule failed, the card goes without it and says it was saved.
+    if (outcome.scheduleError) deps.logger.warn({ err: outcome.scheduleError, occurrenceId }, 'review saved; its schedule could not be read for the card');
+    return render(outcome.card, outcome.card.schedule ? undefined : { kind: 'success', text: 'Review saved.' });
   } catch (e) {
-    if (e instanceof ValidationError) {
-      deps.logger.info({ occurrenceId, problems: e.issues.length }, 'HCC review refused: incomplete');
-      return card(loaded.review, { kind: 'error', text: 'The review was not saved: it is incomplete.', details: describe(e.issues) }, true);
-    }
-    if (e instanceof NotFoundError) return e.message;
-    if (e instanceof ForbiddenError) return refusalOf(deps, ctx, e, { what: 'review.submit', entityType: 'occurrence', entityId: occurrenceId });
     const lost = lostSave(e);
-    if (!lost) throw e;
+    if (!lost) {
+      const p = await problemOf(deps, ctx, e, { what: 'review.submit', entityType: 'occurrence', entityId: occurrenceId });
+      return p.kind === 'not-found' ? `${p.text} Type \`review REFERENCE\` to look it up.` : p.text;
+    }
     deps.logger.warn({ err: e, occurrenceId, lost }, 'HCC review: database connection lost while saving');
-    // Dropped during COMMIT: read back whether this user's review is the next version.
-    const current = lost === 'unknown' ? (await loadReviewCard(deps.db, occurrenceId, deps.config.repeat).catch(() => null))?.review : loaded.review;
-    if (current === undefined) return SAVE_UNCONFIRMED;
-    if (lost === 'unknown' && current?.version === parsed.data.expectedVersion + 1 && current.reviewerUserId === actor.user.id) return card(current, { kind: 'success', text: SAVED_DESPITE_DROP }, false);
-    return card(current, { kind: 'error', text: NOT_SAVED_TRY_AGAIN }, true);
+    // Read back what is saved now (only for a reviewer who may see the card): this user's review
+    // as the next version means a drop during COMMIT did not lose it.
+    const current = await reviewCardFor(deps.db, occurrenceId, reviewer, deps.config.repeat).catch(() => undefined);
+    if (!current) return lost === 'unknown' ? SAVE_UNCONFIRMED : NOT_SAVED_TRY_AGAIN;
+    if (lost === 'unknown' && current.review?.version === expectedVersion + 1 && current.review.reviewerUserId === actor.user.id) return render(current, { kind: 'success', text: SAVED_DESPITE_DROP });
+    return render(current, { kind: 'error', text: NOT_SAVED_TRY_AGAIN }, true);
   }
 }
 

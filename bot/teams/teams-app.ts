@@ -5,7 +5,7 @@ import { runCommand } from './commands.js';
 import { FEATURES } from './features.js';
 import { setActor, type BotDeps } from './context.js';
 import { rememberConversation, resolveActor } from './identity.js';
-import { turnFailureText } from './lost-connection.js';
+import { turnFailureReply } from './replies.js';
 import { handlePromptAnswer } from './prompt.handlers.js';
 import { handleReviewSubmit } from './review-card.handlers.js';
 
@@ -71,11 +71,10 @@ export function createTeamsApp(deps: BotDeps, adapter: TeamsAdapter, botAppId: s
   app.error(async (ctx, err) => {
     deps.logger.error({ err, activityType: ctx.activity.type }, 'turn failed');
     if (ctx.activity.type === ActivityTypes.Message) {
-      await ctx.sendActivity(turnFailureText(err, 'Sorry, something went wrong and nothing was saved. Please try again; if it keeps happening, tell the coordinator.'));
+      await ctx.sendActivity(turnFailureReply(err, 'message'));
     } else if (ctx.activity.type === ActivityTypes.Invoke && ctx.activity.name === 'adaptiveCard/action') {
-      // A card action must get an answer, or Teams shows only a generic error on the card. The
-      // handler may have failed after saving, so an unknown error does not claim "nothing was saved".
-      const text = turnFailureText(err, 'Sorry, something went wrong. Check the current card before trying again; if it keeps happening, tell the coordinator.');
+      // A card action must get an answer, or Teams shows only a generic error on the card.
+      const text = turnFailureReply(err, 'card');
       await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } } });
     }
   });

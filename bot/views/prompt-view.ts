@@ -1,13 +1,7 @@
 import type { PromptCardView } from '../../cards/prompt.card.js';
 import type { OccurrenceRow } from '../../db/occurrences/occurrences.table.js';
 import type { ScheduledReview } from '../../db/schedule/schedule.service.js';
-
-/** Who owns a scheduled review, as the prompt names them. */
-export function ownerLabel(r: Pick<ScheduledReview, 'ownerRole'>, occ: Pick<OccurrenceRow, 'oic_upn' | 'oic_name' | 'supervisor_upn' | 'supervisor_name' | 'district'>): string {
-  if (r.ownerRole === 'oic') return `${occ.oic_name ?? occ.oic_upn ?? 'not recorded'} (OIC)`;
-  if (r.ownerRole === 'supervisor') return `${occ.supervisor_name ?? occ.supervisor_upn ?? 'not recorded'} (supervisor)`;
-  return `Hate Crime Coordinator, ${occ.district}`;
-}
+import { ownerLabel } from '../../db/schedule/owner.policy.js';
 
 /**
  * Maps a scheduled review onto its prompt card. The feed summary and the answer's free-text note
@@ -30,7 +24,7 @@ export function toPromptCardView(
     dueAt: r.dueAt,
     now: opts.now,
     step: opts.step,
-    owner: ownerLabel(r, occ),
+    owner: ownerLabel(r.ownerRole, occ),
     unreachable: opts.unreachable,
     isVictimContact: r.kind === 'victim_contact',
     status: r.status,

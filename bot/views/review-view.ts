@@ -1,6 +1,7 @@
 import type { ReviewCardView } from '../../cards/review.card.js';
 import type { OccurrenceDetail } from '../../db/occurrences/occurrences.service.js';
-import type { ChecklistItem, Review } from '../../db/reviews/reviews.service.js';
+import type { ReviewCardData } from '../../db/reviews/review-card.service.js';
+import { DECISIONS, RISK_GRADES, type AnswersDraft, type ChecklistItem, type Review } from '../../db/reviews/reviews.service.js';
 import type { ScheduledReview } from '../../db/schedule/schedule.service.js';
 
 /** Maps an occurrence and its current review onto the review card's view model. */
@@ -39,4 +40,24 @@ export function toReviewCardView(
     ...(extra.schedule ? { schedule: extra.schedule } : {}),
     ...(extra.now ? { now: extra.now } : {}),
   };
+}
+
+type Draft = NonNullable<ReviewCardView['draft']>;
+
+/** The answers as the user sent them, put back in the form (values the form cannot show are left empty). */
+export function toDraft(a: AnswersDraft): Draft {
+  const pick = <T extends string>(v: string | null, allowed: readonly T[]): T | null => (allowed.includes(v as T) ? (v as T) : null);
+  return {
+    decisions: Object.fromEntries(a.decisions.map((d) => [d.itemKey, { decision: pick(d.decision, DECISIONS), note: d.note }])),
+    riskGrade: pick(a.riskGrade, RISK_GRADES),
+    riskRationale: a.riskRationale,
+  };
+}
+
+/**
+ * Maps what the review service returned for the card (its occurrence, review and schedule) onto
+ * the card's view model, with a banner and the user's own answers when the submit was not saved.
+ */
+export function toReviewCard(card: ReviewCardData, checklist: readonly ChecklistItem[], now: Date, extra: Pick<ReviewCardView, 'banner' | 'draft'> = {}): ReviewCardView {
+  return toReviewCardView(card.occurrence, card.review, checklist, { ...extra, ...(card.schedule ? { schedule: card.schedule } : {}), now });
 }

@@ -178,7 +178,7 @@ export function canSeeAction(a: Actor, action: ActionFacts): Decision {
 
 /** The whole plan (lists other than `mine`): coordinators and managers. */
 export function canSeePlan(a: Actor): Decision {
-  return planRole(a, 'coordinator', null) || planRole(a, 'manager', null) ? OK : no('the whole plan is for coordinators and managers; `actions mine` lists yours');
+  return planRole(a, 'coordinator', null) || planRole(a, 'manager', null) ? OK : no('the whole plan is for coordinators and managers');
 }
 
 /** Scheduling meetings: a coordinator. */

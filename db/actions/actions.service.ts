@@ -116,7 +116,7 @@ function validateChange(action: Action, change: ActionChange): void {
     check(change.text.trim().length >= 2, 'text', 'write the update (at least 2 characters)');
     check(change.text.trim().length <= 4000, 'text', 'an update is at most 4,000 characters');
   }
-  if (change.kind === 'status') check(change.status !== 'discharged', 'status', 'discharging is for the tactical lead: `action REF discharge`');
+  if (change.kind === 'status') check(change.status !== 'discharged', 'status', 'discharging is for the tactical lead (a manager)');
 }
 
 /**

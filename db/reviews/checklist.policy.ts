@@ -62,27 +62,52 @@ export const NOTE_MAX = 1000;
 export const RATIONALE_MAX = 2000;
 
 /**
- * Checks a review against the checklist rules: every item answered once; a "no" names the
- * action needed (a note); a medium or high grade has a rationale (issue 2, domain.md).
- * @returns a list of `{ path, message }` problems, empty when the review is complete
+ * A review as the reviewer sent it, before the rules: any text, null where left empty. The card
+ * (and any other form) passes what it received; `checkAnswers` alone decides what is valid.
  */
-export function checkAnswers(checklist: readonly ChecklistItem[], a: ReviewAnswers): { path: string; message: string }[] {
-  const issues: { path: string; message: string }[] = [];
+export interface AnswersDraft {
+  decisions: readonly { itemKey: string; decision: string | null; note: string | null }[];
+  riskGrade: string | null;
+  riskRationale: string | null;
+}
+
+/** One problem with an answer: `path` is the card's field (`item_<key>`, `note_<key>`, `riskGrade`, `riskRationale`). */
+export type AnswerIssue = { path: string; message: string };
+
+const isOneOf = <T extends string>(v: string | null, allowed: readonly T[]): v is T => v !== null && (allowed as readonly string[]).includes(v);
+
+/**
+ * The one rule of a valid HCC review (issue 2, domain.md "The HCC review"): every checklist item
+ * answered once with yes, no or n/a (no other item); a "no" names the action needed (a note);
+ * notes at most NOTE_MAX characters; a risk grade of standard, medium or high; a medium or high
+ * grade has a rationale, at most RATIONALE_MAX characters. Text is trimmed; empty text is none.
+ * @returns the answers, or every `{ path, message }` problem at once
+ */
+export function checkAnswers(checklist: readonly ChecklistItem[], a: AnswersDraft): { ok: true; answers: ReviewAnswers } | { ok: false; issues: AnswerIssue[] } {
+  const issues: AnswerIssue[] = [];
+  const text = (v: string | null) => v?.trim() || null;
   const keys = new Set(checklist.map((i) => i.key));
   for (const d of a.decisions) {
-    if (!keys.has(d.itemKey)) issues.push({ path: `item_${d.itemKey}`, message: 'is not on the checklist' });
+    if (!keys.has(d.itemKey)) issues.push({ path: `item_${d.itemKey}`, message: 'is not an item of the current checklist' });
   }
+  const decisions: ReviewAnswers['decisions'] = [];
   for (const item of checklist) {
-    const answers = a.decisions.filter((d) => d.itemKey === item.key);
+    const answers = a.decisions.filter((d) => d.itemKey === item.key && (d.decision !== null || d.note !== null));
     const first = answers[0];
-    if (!first) issues.push({ path: `item_${item.key}`, message: `"${item.label}" needs an answer: yes, no or n/a` });
+    const note = text(first?.note ?? null);
+    if (note && note.length > NOTE_MAX) issues.push({ path: `note_${item.key}`, message: `must be at most ${NOTE_MAX} characters` });
+    if (!first || first.decision === null) issues.push({ path: `item_${item.key}`, message: `"${item.label}" needs an answer: yes, no or n/a` });
     else if (answers.length > 1) issues.push({ path: `item_${item.key}`, message: 'answered more than once' });
-    else if (first.decision === 'no' && !first.note?.trim()) {
-      issues.push({ path: `note_${item.key}`, message: `"${item.label}" is answered no: say what is needed, who and by when` });
-    }
+    else if (!isOneOf(first.decision, DECISIONS)) issues.push({ path: `item_${item.key}`, message: `"${first.decision.slice(0, 40)}" is not an answer: use yes, no or n/a` });
+    else if (first.decision === 'no' && !note) issues.push({ path: `note_${item.key}`, message: `"${item.label}" is answered no: say what is needed, who and by when` });
+    else decisions.push({ itemKey: item.key, decision: first.decision, note });
   }
-  if (a.riskGrade !== 'standard' && !a.riskRationale?.trim()) {
-    issues.push({ path: 'riskRationale', message: `a ${a.riskGrade} risk grade needs a rationale` });
-  }
-  return issues;
+  const grade = text(a.riskGrade);
+  const rationale = text(a.riskRationale);
+  if (rationale && rationale.length > RATIONALE_MAX) issues.push({ path: 'riskRationale', message: `must be at most ${RATIONALE_MAX} characters` });
+  if (grade === null) issues.push({ path: 'riskGrade', message: 'choose standard, medium or high' });
+  else if (!isOneOf(grade, RISK_GRADES)) issues.push({ path: 'riskGrade', message: 'is not a risk grade: choose standard, medium or high' });
+  else if (grade !== 'standard' && !rationale) issues.push({ path: 'riskRationale', message: `a ${grade} risk grade needs a rationale` });
+  if (issues.length || !isOneOf(grade, RISK_GRADES)) return { ok: false, issues };
+  return { ok: true, answers: { decisions, riskGrade: grade, riskRationale: rationale } };
 }

@@ -2,14 +2,16 @@ import type { Kysely } from 'kysely';
 import { allow, canSubmitReview, type Actor } from '../access/access.policy.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { getOccurrence, queueCardRefresh, type OccurrenceDetail, type RepeatRule } from '../occurrences/occurrences.service.js';
+import { queueCardRefresh } from '../occurrences/occurrences.service.js';
 import type { Database, Db } from '../schema.js';
 import { completeCoordinatorReview } from '../schedule/schedule.service.js';
 import { withRetry } from '../transactions.js';
-import { checkAnswers, type ChecklistItem, type Decision, type ReviewAnswers, type RiskGrade } from './checklist.policy.js';
+import { checkAnswers, type AnswersDraft, type ChecklistItem, type Decision, type RiskGrade } from './checklist.policy.js';
 
 export {
   checkAnswers,
+  type AnswerIssue,
+  type AnswersDraft,
   checklistFileSchema,
   DECISIONS,
   DEFAULT_CHECKLIST,
@@ -75,15 +77,16 @@ export type SubmitOutcome = { status: 'saved'; review: Review } | { status: 'sta
  */
 export async function submitReview(
   conn: Kysely<Database>,
-  input: { occurrenceId: string; expectedVersion: number; answers: ReviewAnswers; checklist: readonly ChecklistItem[]; nchi: boolean; reviewer: Reviewer; now: Date },
+  input: { occurrenceId: string; expectedVersion: number; answers: AnswersDraft; checklist: readonly ChecklistItem[]; reviewer: Reviewer; now: Date },
 ): Promise<SubmitOutcome> {
-  const issues = checkAnswers(input.checklist, input.answers);
-  if (issues.length) throw new ValidationError('the review is incomplete', issues);
+  const checked = checkAnswers(input.checklist, input.answers);
+  if (!checked.ok) throw new ValidationError('the review is incomplete', checked.issues);
+  const answers = checked.answers;
   return withRetry(() =>
     conn.transaction().execute(async (trx) => {
       // Row lock: concurrent submits on one occurrence queue here, so exactly one sees each version.
-      const occ = await trx.selectFrom('occurrences').select(['id', 'reference', 'district']).where('id', '=', input.occurrenceId).forUpdate().executeTakeFirst();
-      if (!occ) throw new NotFoundError('that occurrence no longer exists');
+      const occ = await trx.selectFrom('occurrences').select(['id', 'reference', 'district', 'recorded_as']).where('id', '=', input.occurrenceId).forUpdate().executeTakeFirst();
+      if (!occ) throw new NotFoundError('that occurrence is no longer held by the bot');
       allow(canSubmitReview(input.reviewer, occ));
       const current = await getCurrentReview(trx, input.occurrenceId);
       const currentVersion = current?.version ?? 0;
@@ -93,7 +96,7 @@ export async function submitReview(
           action: 'review.stale_rejected',
           entityType: 'occurrence',
           entityId: input.occurrenceId,
-          details: { expectedVersion: input.expectedVersion, currentVersion, answers: input.answers },
+          details: { expectedVersion: input.expectedVersion, currentVersion, answers },
         });
         return { status: 'stale' as const, current };
       }
@@ -102,24 +105,24 @@ export async function submitReview(
         .values({
           occurrence_id: input.occurrenceId,
           version: currentVersion + 1,
-          risk_grade: input.answers.riskGrade,
-          risk_rationale: input.answers.riskRationale?.trim() || null,
+          risk_grade: answers.riskGrade,
+          risk_rationale: answers.riskRationale,
           reviewer_user_id: input.reviewer.userId,
           reviewer_name: input.reviewer.name,
           reviewed_at: input.now,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      const labels = new Map(input.checklist.map((i) => [i.key, input.nchi ? (i.nchiLabel ?? i.label) : i.label]));
+      const labels = new Map(input.checklist.map((i) => [i.key, occ.recorded_as === 'nchi' ? (i.nchiLabel ?? i.label) : i.label]));
       await trx
         .insertInto('review_decisions')
         .values(
-          input.answers.decisions.map((d) => ({
+          answers.decisions.map((d) => ({
             review_id: row.id,
             item_key: d.itemKey,
             item_label: labels.get(d.itemKey) ?? d.itemKey,
             decision: d.decision,
-            note: d.note?.trim() || null,
+            note: d.note,
           })),
         )
         .execute();
@@ -128,7 +131,7 @@ export async function submitReview(
         action: currentVersion === 0 ? 'review.submitted' : 'review.regraded',
         entityType: 'occurrence',
         entityId: input.occurrenceId,
-        details: { reviewId: row.id, version: currentVersion + 1, previousGrade: current?.riskGrade ?? null, ...input.answers },
+        details: { reviewId: row.id, version: currentVersion + 1, previousGrade: current?.riskGrade ?? null, ...answers },
       });
       await completeCoordinatorReview(trx, input.occurrenceId, { userId: input.reviewer.userId, name: input.reviewer.name }, input.now);
       await queueCardRefresh(trx, [{ occurrenceId: input.occurrenceId, cause: `review:${row.id}` }], input.now);
@@ -136,21 +139,14 @@ export async function submitReview(
         id: row.id,
         occurrenceId: input.occurrenceId,
         version: currentVersion + 1,
-        riskGrade: input.answers.riskGrade,
-        riskRationale: input.answers.riskRationale?.trim() || null,
+        riskGrade: answers.riskGrade,
+        riskRationale: answers.riskRationale,
         reviewerName: input.reviewer.name,
         reviewerUserId: input.reviewer.userId,
         reviewedAt: input.now,
-        decisions: input.answers.decisions.map((d) => ({ itemKey: d.itemKey, itemLabel: labels.get(d.itemKey) ?? d.itemKey, decision: d.decision, note: d.note?.trim() || null })),
+        decisions: answers.decisions.map((d) => ({ itemKey: d.itemKey, itemLabel: labels.get(d.itemKey) ?? d.itemKey, decision: d.decision, note: d.note })),
       };
       return { status: 'saved' as const, review: saved };
     }),
   );
-}
-
-/** An occurrence with its current review, as the review card shows it; null when unknown. */
-export async function loadReviewCard(db: Db, occurrenceId: string, rule: RepeatRule): Promise<{ occurrence: OccurrenceDetail; review: Review | null } | null> {
-  const occurrence = await getOccurrence(db, occurrenceId, rule);
-  if (!occurrence) return null;
-  return { occurrence, review: await getCurrentReview(db, occurrenceId) };
 }

@@ -7,6 +7,7 @@ import type { OccurrenceRow } from '../occurrences/occurrences.table.js';
 import { enqueueMessages } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
+import { ownerUnreachable, ownerUpn } from './owner.policy.js';
 import { reachableUsers } from './schedule.recipients.js';
 import { nextStepAt } from './schedule.steps.js';
 import { ESCALATED_STEP, toReview, type ScheduleConfig, type ScheduledReview } from './schedule.types.js';
@@ -17,8 +18,7 @@ import { ESCALATED_STEP, toReview, type ScheduleConfig, type ScheduledReview } f
  * sweep then posts it to the review channel for the coordinators).
  */
 export async function promptFacts(db: Db, r: Pick<ScheduledReview, 'ownerRole' | 'step'>, occ: Pick<OccurrenceRow, 'district' | 'oic_upn' | 'supervisor_upn'>): Promise<PromptFacts> {
-  const ownerUpn = r.ownerRole === 'oic' ? occ.oic_upn : r.ownerRole === 'supervisor' ? occ.supervisor_upn : null;
-  const unreachable = r.ownerRole !== 'coordinator' && (await reachableUsers(db, { upn: ownerUpn })).length === 0;
+  const unreachable = ownerUnreachable(r.ownerRole, r.ownerRole === 'coordinator' ? [] : await reachableUsers(db, { upn: ownerUpn(r.ownerRole, occ) }));
   return { ownerRole: r.ownerRole as PromptFacts['ownerRole'], escalated: r.step >= ESCALATED_STEP || unreachable, district: occ.district, oicUpn: occ.oic_upn, supervisorUpn: occ.supervisor_upn };
 }
 

@@ -5,6 +5,7 @@ import type { OccurrenceRow } from '../occurrences/occurrences.table.js';
 import type { Db } from '../schema.js';
 import type { StepName } from './schedule.steps.js';
 import type { ScheduledReviewRow } from './schedule.table.js';
+import { ownerUpn, promptTargets as fallback, type PromptTarget } from './owner.policy.js';
 
 /** Users (with a Teams id) who hold `upn`, or who coordinate the district. */
 export async function reachableUsers(db: Db, who: { upn?: string | null; coordinatorsOf?: string }): Promise<string[]> {
@@ -31,15 +32,15 @@ export async function reachableUsers(db: Db, who: { upn?: string | null; coordin
  * personal chats; when none of them can be reached in Teams, the district's review channels,
  * marked `unreachable`. The final escalation goes to the review channels as such.
  */
-export async function promptTargets(trx: Db, r: ScheduledReviewRow, occ: OccurrenceRow, event: StepName): Promise<{ conversationId: string; unreachable: boolean }[]> {
-  const channels = async (unreachable: boolean) => ((await reviewChannelsByDistrict(trx, [occ.district])).get(occ.district) ?? []).map((c) => ({ conversationId: c, unreachable }));
-  let users: string[] = [];
-  if (event === 'escalate_channel') return channels(false);
+export async function promptTargets(trx: Db, r: ScheduledReviewRow, occ: OccurrenceRow, event: StepName): Promise<PromptTarget[]> {
+  const channels = async () => (await reviewChannelsByDistrict(trx, [occ.district])).get(occ.district) ?? [];
+  if (event === 'escalate_channel') return (await channels()).map((c) => ({ conversationId: c, unreachable: false }));
+  let users: string[];
   if (event === 'escalate_supervisor') {
     users = r.owner_role === 'oic' ? await reachableUsers(trx, { upn: occ.supervisor_upn }) : await reachableUsers(trx, { coordinatorsOf: occ.district });
   } else {
-    const upn = r.owner_role === 'oic' ? occ.oic_upn : r.owner_role === 'supervisor' ? occ.supervisor_upn : null;
-    users = r.owner_role === 'coordinator' ? await reachableUsers(trx, { coordinatorsOf: occ.district }) : await reachableUsers(trx, { upn });
+    users = r.owner_role === 'coordinator' ? await reachableUsers(trx, { coordinatorsOf: occ.district }) : await reachableUsers(trx, { upn: ownerUpn(r.owner_role, occ) });
   }
-  return users.length ? users.map((u) => ({ conversationId: `user:${u}`, unreachable: false })) : channels(true);
+  // The unreachable-owner fallback lives once, in owner.policy.ts.
+  return fallback(users, users.length ? [] : await channels());
 }

@@ -126,6 +126,12 @@ describe('role refusals (roster imported)', () => {
     expect((await counts(h)).meetings).toBe(0);
   });
 
+  it('a refusal names the command to use instead, but the audited reason is the access rule alone', async () => {
+    expect((await say(h, 'actions', users.partner)).text).toContain('Sorry, the whole plan is for coordinators and managers; `actions mine` lists yours. Nothing was shown or changed.');
+    const refused = await h.db.selectFrom('audit_log').select('details').where('action', '=', 'access_refused').execute();
+    expect(refused.map((r) => (r.details as { why: string }).why)).toEqual(['the whole plan is for coordinators and managers']);
+  });
+
   it('the holder (agency contact) updates; someone else may not; the manager discharges', async () => {
     expect((await say(h, 'action 3.5 a update Cleared 4 sites on Cowley Road', users.holder)).text).toContain('only the holder of 3.5 a or a coordinator can update it');
     expect((await say(h, 'action 3.5 a update Cleared 4 sites on Cowley Road', users.partner)).text).toContain('Update recorded on 3.5 a');

@@ -122,6 +122,18 @@ describe('review loop: flagged occurrence → card → review', () => {
     expect(reviews).toHaveLength(0);
   });
 
+  it('one rule judges the answers: a missing risk grade, a tampered answer and a "no" without a note are all listed at once, with the answers kept', async () => {
+    const { id } = await subscribedChannelWithCard();
+    const res = await h.send(executeInvoke('review.submit', { occurrenceId: id, expectedVersion: 0, ...allYes({ riskGrade: '', item_flag_strands: 'maybe', item_rms_endorsed: 'no', riskRationale: 'my own words' }) }, 'x'));
+    const text = textOf(res.body.value);
+    expect(text).toContain('The review was not saved');
+    expect(text).toContain('Risk grade: choose standard, medium or high');
+    expect(text).toContain('Item 1: \\"maybe\\" is not an answer');
+    expect(text).toContain('Item 8: \\"RMS endorsed');
+    expect(text).toContain('my own words'); // the user's answers come back in the form
+    expect(await h.db.selectFrom('reviews').selectAll().execute()).toHaveLength(0);
+  });
+
   it('tampered values (unknown answer, unknown item, bad grade, missing occurrence) write nothing', async () => {
     const { id } = await subscribedChannelWithCard();
     const bad = await h.send(executeInvoke('review.submit', { occurrenceId: id, expectedVersion: 0, ...allYes({ item_flag_strands: 'maybe', item_bogus: 'yes', riskGrade: 'extreme' }) }, 'x'));

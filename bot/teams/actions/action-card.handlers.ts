@@ -4,15 +4,14 @@ import { actionStatusSubmitSchema, actionUpdateSubmitSchema, assignSubmitSchema,
 import { renderAssignForm } from '../../../cards/assign-form.card.js';
 import type { AdaptiveCard } from '../../../cards/review.card.js';
 import { assignableUsers, assignAction, changeAction, isUpn, normaliseRef, parsePillar, parseUkDate, showAction, type ActionChange, type PersonSpec } from '../../../db/actions/actions.service.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../../db/errors.js';
 import type { BotDeps } from '../context.js';
 import { answeringLostConnection, CONNECTION_LOST_REASON, lostSave, SAVE_UNCONFIRMED } from '../lost-connection.js';
 import { actorOf, canEdit, conversationOf } from './actions.shared.js';
 import { canAssignActions } from '../../../db/access/access.policy.js';
-import { refusalOf, refused } from '../refusals.js';
+import { refused } from '../refusals.js';
+import { isRefusedOrGone, problemOf } from '../replies.js';
 
 const ID = /^[0-9a-f-]{36}$/i;
-const messages = (e: ValidationError) => (e.issues.length ? e.issues.map((i) => i.message).join('; ') : e.message);
 
 /**
  * Update or Status pressed on an action card: validates the card data, records the change
@@ -32,13 +31,12 @@ async function changeOnCard(deps: BotDeps, ctx: TurnContext, raw: Record<string,
   const actor = actorOf(ctx);
   const now = deps.clock();
   const refused = async (text: string) => {
-    try {
-      const d = await showAction(deps.db, { id, actor, conversationId: conversationOf(ctx) });
-      return renderActionCard({ detail: d, mode: 'view', now, editable: canEdit(actor, d.action), banner: { kind: 'error', text: `Not saved: ${text}` } });
-    } catch (e) {
-      if (e instanceof ForbiddenError || e instanceof NotFoundError) return `Not saved: ${text}`;
+    // The card comes back with the problem on it; a card the sender may not see (or that is gone) becomes the plain problem.
+    const d = await showAction(deps.db, { id, actor, conversationId: conversationOf(ctx) }).catch((e: unknown) => {
+      if (isRefusedOrGone(e)) return null;
       throw e;
-    }
+    });
+    return d ? renderActionCard({ detail: d, mode: 'view', now, editable: canEdit(actor, d.action), banner: { kind: 'error', text: `Not saved: ${text}` } }) : `Not saved: ${text}`;
   };
   const parsed = toChange(raw);
   if (!parsed.ok) return refused(parsed.problem);
@@ -47,12 +45,12 @@ async function changeOnCard(deps: BotDeps, ctx: TurnContext, raw: Record<string,
     const text = parsed.change.kind === 'update' ? 'Update saved. Thank you.' : res.changed ? 'Status saved.' : 'The status was already that; nothing changed.';
     return renderActionCard({ detail: res, mode: 'view', now, editable: canEdit(actor, res.action), banner: { kind: 'success', text } });
   } catch (e) {
-    if (e instanceof ValidationError) return refused(messages(e));
-    // An access refusal is a plain, audited message: the card is not shown again.
-    if (e instanceof ForbiddenError) return refusalOf(deps, ctx, e, { what: `action.${parsed.change.kind}`, entityType: 'action', entityId: id });
-    if (e instanceof NotFoundError) return refused(e.message);
     const lost = lostSave(e);
-    if (!lost) throw e;
+    if (!lost) {
+      const p = await problemOf(deps, ctx, e, { what: `action.${parsed.change.kind}`, entityType: 'action', entityId: id });
+      // An access refusal is a plain, audited message: the card is not shown again.
+      return p.kind === 'refused' ? p.text : refused(p.text);
+    }
     deps.logger.warn({ err: e, actionId: id, lost }, 'action card: database connection lost while saving');
     if (lost === 'not-saved') return refused(CONNECTION_LOST_REASON);
     // Dropped during COMMIT: show what is saved now rather than guess.
@@ -124,11 +122,10 @@ async function assignFromForm(deps: BotDeps, ctx: TurnContext, raw: Record<strin
     const who = done.action.holderUserId === actor.userId ? 'you' : (done.action.holderName ?? done.action.ownerUpn ?? done.action.ownerAgency);
     return renderActionCard({ detail: done, mode: 'view', now, editable: true, banner: { kind: 'success', text: `Assigned ${done.action.ref} to ${who}.${done.holderNotified ? ' They have been sent the action in their personal chat.' : ''}` } });
   } catch (e) {
-    if (e instanceof ValidationError) return form(messages(e));
-    if (e instanceof ForbiddenError) return refusalOf(deps, ctx, e, { what: 'action.assign' });
     const lost = lostSave(e);
     if (lost === 'not-saved') return form(CONNECTION_LOST_REASON);
     if (lost === 'unknown') return `${SAVE_UNCONFIRMED} Type \`actions mine\` to see whether the action is there.`;
-    throw e;
+    const p = await problemOf(deps, ctx, e, { what: 'action.assign' });
+    return p.kind === 'refused' ? p.text : form(p.text);
   }
 }

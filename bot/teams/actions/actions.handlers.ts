@@ -98,7 +98,8 @@ export async function runActionCommand(deps: BotDeps, ctx: TurnContext, cmd: Act
     case 'show':
       return answering(deps, ctx, 'action show', undefined, () => show(deps, ctx, cmd.ref));
     case 'list':
-      return answering(deps, ctx, `actions ${cmd.filter.kind}`, undefined, () => list(deps, ctx, cmd.filter));
+      // The access rule refuses the whole plan; the reply points to the command for one's own.
+      return answering(deps, ctx, { what: `actions ${cmd.filter.kind}`, hint: '`actions mine` lists yours' }, undefined, () => list(deps, ctx, cmd.filter));
     default:
       return;
   }

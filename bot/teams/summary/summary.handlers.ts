@@ -3,12 +3,11 @@ import { renderScrutinyCard } from '../../../cards/scrutiny.card.js';
 import { renderSummaryCard } from '../../../cards/summary.card.js';
 import { summaryShowSchema } from '../../../cards/summary.verbs.js';
 import type { AdaptiveCard } from '../../../cards/review.card.js';
-import { ForbiddenError, ValidationError } from '../../../db/errors.js';
 import { scrutinyPackFor } from '../../../db/summary/scrutiny.service.js';
 import { SCRUTINY_PERIOD_USAGE } from '../../../db/summary/scrutiny.period.js';
 import { PERIOD_USAGE, summaryFor, summarySettingsOf } from '../../../db/summary/summary.service.js';
 import { getActor, type BotDeps } from '../context.js';
-import { refusalOf } from '../refusals.js';
+import { problemOf } from '../replies.js';
 import { channelConversationId } from '../identity.js';
 import { commandArgs, parseSummaryArgs } from './summary.command.js';
 
@@ -17,9 +16,8 @@ export const SCRUTINY_USAGE = '`scrutiny pack [period] [district NAME]`, e.g. `s
 
 /** Domain errors as a reply (a refusal audited as `what`); anything else goes to the turn-error handler. */
 async function friendly(deps: BotDeps, ctx: TurnContext, e: unknown, usage: string, what: string, periods = PERIOD_USAGE): Promise<string> {
-  if (e instanceof ValidationError) return `${e.message}\n\nUse ${usage}. Periods: ${periods}.`;
-  if (e instanceof ForbiddenError) return refusalOf(deps, ctx, e, { what });
-  throw e;
+  const p = await problemOf(deps, ctx, e, { what });
+  return p.kind === 'invalid' ? `${p.message}\n\nUse ${usage}. Periods: ${periods}.` : p.text;
 }
 
 const send = (ctx: TurnContext, card: AdaptiveCard) => ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
