@@ -8,10 +8,11 @@ import { withRetry } from '../transactions.js';
 import { OVERDUE_STATUSES, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate, type PillarOrNone } from './actions.model.js';
 import { actionsQuery, fetchActions, findById, findByRef, insertUpdate, lockAction, nextAutoRef, updatesFor } from './actions.repository.js';
 import { likePattern, resolvePerson, type PersonSpec } from './owners.js';
-import { londonDate } from './uk-dates.js';
+import { londonDate } from '../../shared/london-time.js';
 
 export * from './actions.model.js';
-export { DATE_FORMS, londonDate, parsePlanDate, parseUkDate, parseUkDateTime } from './uk-dates.js';
+export { londonDate } from '../../shared/london-time.js';
+export { DATE_FORMS, parsePlanDate, parseUkDate, parseUkDateTime } from '../time/date-grammar.js';
 export type { PersonSpec } from './owners.js';
 
 /** An action with its updates, newest first. */

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { isUpn, normaliseRef, parsePillar, parseStatus, UNASSIGNED, type ActionStatus, type PillarOrNone } from './actions.model.js';
-import { parsePlanDate } from './uk-dates.js';
+import { parsePlanDate } from '../time/date-grammar.js';
 
 /**
  * The delivery plan CSV of contracts.md (pure): UTF-8, header row, RFC 4180 quoting, columns

@@ -1,7 +1,7 @@
 import { DateTime, type DurationLikeObject } from 'luxon';
+import { inLondon } from '../../shared/london-time.js';
 import { ValidationError } from '../errors.js';
-
-const ZONE = 'Europe/London';
+import { readDate } from '../time/date-grammar.js';
 
 /** Named periods a user may ask for (issue 5), or an explicit date range. */
 export type PeriodKind =
@@ -63,11 +63,10 @@ const PHRASES: Record<string, PeriodKind> = {
   fytd: 'financial_year_to_date',
 };
 
-const DATE_FORMATS = ['yyyy-MM-dd', 'd/M/yyyy', 'd/M/yy', 'd MMM yyyy', 'd MMMM yyyy', 'd-M-yyyy', 'd.M.yyyy'];
 /** Longest date range accepted (days): bounds the cost of one summary. */
 export const MAX_RANGE_DAYS = 3 * 366;
 
-const local = (d: Date) => DateTime.fromJSDate(d).setZone(ZONE);
+const local = inLondon;
 const min = (a: DateTime, b: DateTime) => (a < b ? a : b);
 
 /** "1 Oct 2026" style, or "1–20 Oct 2026" for a span; `end` is exclusive. */
@@ -80,13 +79,15 @@ export function spanLabel(start: Date, end: Date): string {
   return `${s.toFormat('d LLL yyyy')} – ${e.toFormat('d LLL yyyy')}`;
 }
 
-function parseDate(text: string): DateTime | null {
-  const t = text.trim().replace(/(\d)(st|nd|rd|th)\b/i, '$1');
-  for (const f of DATE_FORMATS) {
-    const d = DateTime.fromFormat(t, f, { zone: ZONE, locale: 'en-GB' });
-    if (d.isValid) return d.startOf('day');
-  }
-  return null;
+/**
+ * The two days of a range, read by the one date grammar: the start backward from today (`1/10`
+ * is the last 1 October, `friday` last Friday, `3 weeks` three weeks ago), the end forward
+ * from the start (`1/11 to 30/11` is one November).
+ */
+function rangeDays(fromText: string, toText: string, now: DateTime): [DateTime | null, DateTime | null] {
+  const from = readDate(fromText, now.toJSDate(), { direction: 'past' })?.at.startOf('day') ?? null;
+  const to = from ? (readDate(toText, now.toJSDate(), { direction: 'future', anchor: from })?.at.startOf('day') ?? null) : null;
+  return [from, to];
 }
 
 /** Start of the calendar unit, and the unit's length, for a named period. */
@@ -152,7 +153,7 @@ function range(text: string, now: DateTime): Period {
   const parts = text.replace(/^(from|between)\s+/i, '').split(/\s+(?:to|until|and|-|–)\s+/i);
   const usage = `Use ${PERIOD_USAGE}.`;
   if (parts.length !== 2) throw new ValidationError(`"${text.slice(0, 60)}" is not a period I know. ${usage}`, [{ path: 'period', message: 'not a period' }]);
-  const [from, to] = parts.map((p) => parseDate(p!));
+  const [from, to] = rangeDays(parts[0]!, parts[1]!, now);
   if (!from || !to) throw new ValidationError(`I could not read the dates in "${text.slice(0, 60)}". ${usage}`, [{ path: 'period', message: 'not a date range' }]);
   if (to < from) throw new ValidationError('The range ends before it starts.', [{ path: 'period', message: 'end before start' }]);
   if (from > now) throw new ValidationError('The range starts in the future.', [{ path: 'period', message: 'starts in the future' }]);
@@ -216,9 +217,4 @@ export function isoWeekKey(at: Date): string {
 /** Month key `YYYY-MM` of a moment in Europe/London. */
 export function monthKey(at: Date): string {
   return local(at).toFormat('yyyy-MM');
-}
-
-/** The Europe/London calendar date of a moment, `YYYY-MM-DD`. */
-export function londonDate(at: Date): string {
-  return local(at).toISODate()!;
 }

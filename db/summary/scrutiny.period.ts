@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../errors.js';
+import { inLondon, ZONE } from '../../shared/london-time.js';
 import { parsePeriod, spanLabel, type Period } from './period.policy.js';
 
-const ZONE = 'Europe/London';
 /** Longest scrutiny period, in months (as summaries' longest range, about three years). */
 const MAX_MONTHS = 36;
 
@@ -47,7 +47,7 @@ export function parseScrutinyPeriod(text: string | null | undefined, now: Date):
   const t = (text ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
   if (!t || t === 'last quarter' || t === 'previous quarter') return parsePeriod('last quarter', now);
   if (t === 'last month' || t === 'previous month') return parsePeriod('last month', now);
-  const thisMonth = DateTime.fromJSDate(now).setZone(ZONE).startOf('month');
+  const thisMonth = inLondon(now).startOf('month');
   const last = /^(?:last|previous|past) (\d{1,3}) months?$/.exec(t);
   if (last) {
     const n = Number(last[1]);
