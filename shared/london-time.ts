@@ -9,8 +9,8 @@ export const ZONE = 'Europe/London';
 
 /** Luxon formats the product shows, written once: `ccc d LLL yyyy` etc. (en-GB wording). */
 export const FORMATS = {
-  /** "Fri 20 Nov 2026, 14:05 GMT" */
-  dateTime: 'ccc d LLL yyyy, HH:mm ZZZZ',
+  /** "Fri 20 Nov 2026, 14:05" + the zone's name (see {@link ukDateTime}) */
+  dateTime: 'ccc d LLL yyyy, HH:mm',
   /** "Fri 20 Nov 2026, 14:05" (a time the user typed, zone implied) */
   dateTimeNoZone: 'ccc d LLL yyyy, HH:mm',
   /** "Tue 12 Jan 2027" */
@@ -44,10 +44,14 @@ export function addDays(date: string, days: number): string {
   return londonDay(date).plus({ days }).toISODate()!;
 }
 
-/** A moment as UK users read it, e.g. "Fri 20 Nov 2026, 14:05 GMT" (BST/GMT named). Accepts a Date or an ISO string. */
+/**
+ * A moment as UK users read it, e.g. "Fri 20 Nov 2026, 14:05 GMT" or "Fri 19 Jun 2026, 11:00 BST".
+ * Accepts a Date or an ISO string. The zone's name is asked of en-GB whatever the server's
+ * locale (elsewhere it is "GMT+1"); day and month names stay English ("Sep", not "Sept").
+ */
 export function ukDateTime(at: Date | string): string {
-  const dt = typeof at === 'string' ? DateTime.fromISO(at) : DateTime.fromJSDate(at);
-  return dt.setZone(ZONE).toFormat(FORMATS.dateTime);
+  const dt = (typeof at === 'string' ? DateTime.fromISO(at) : DateTime.fromJSDate(at)).setZone(ZONE).setLocale('en');
+  return `${dt.toFormat(FORMATS.dateTime)} ${dt.setLocale('en-GB').toFormat('ZZZZ')}`;
 }
 
 /** A calendar day (YYYY-MM-DD, London) as UK users read it, e.g. "Tue 12 Jan 2027". */
