@@ -2,6 +2,7 @@ import { Template } from 'adaptivecards-templating';
 import { ACTION_VERBS, CARD_STATUSES, isOverdueOn, PILLAR_LABELS, STATUS_LABELS } from './actions.verbs.js';
 import { clip, londonDate, ukDate, ukDateTime, ukShortDate } from './format.js';
 import type { AdaptiveCard } from './review.card.js';
+import { TEXT_LIMITS } from '../shared/text-limits.js';
 
 /** The action fields a card shows (structurally the delivery-plan service's Action). */
 export interface ActionLike {
@@ -89,7 +90,7 @@ const compiled = new Template({
       $when: '${editable}', type: 'Action.ShowCard', title: 'Update',
       card: {
         type: 'AdaptiveCard',
-        body: [{ type: 'Input.Text', id: 'updateText', label: 'Your update for ${ref}', placeholder: 'What has been done, what is next, any blockers', isMultiline: true, isRequired: true, errorMessage: 'Write the update', maxLength: 4000 }],
+        body: [{ type: 'Input.Text', id: 'updateText', label: 'Your update for ${ref}', placeholder: 'What has been done, what is next, any blockers', isMultiline: true, isRequired: true, errorMessage: 'Write the update', maxLength: TEXT_LIMITS.actionUpdate }],
         actions: [execute('Save update', ACTION_VERBS.update)],
       },
     },

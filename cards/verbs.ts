@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEXT_LIMITS, tooLong } from '../shared/text-limits.js';
 
 /** Universal Action verbs the bot's cards use (also the `verb` field of Action.Submit fallbacks). */
 export const VERBS = {
@@ -25,12 +26,12 @@ export const promptSubmitSchema = z.object({
     .transform((v) => v || null),
   note: z
     .string()
-    .max(1000, 'a note is at most 1,000 characters')
+    .max(TEXT_LIMITS.reviewNote, tooLong('a note', 'reviewNote'))
     .optional()
     .transform((v) => v?.trim() || null),
   reason: z
     .string()
-    .max(1000, 'a reason is at most 1,000 characters')
+    .max(TEXT_LIMITS.notApplicableReason, tooLong('a reason', 'notApplicableReason'))
     .optional()
     .transform((v) => v?.trim() || null),
   snooze: z.union([z.literal(''), z.undefined(), z.enum(SNOOZE_CHOICES, { errorMap: () => ({ message: 'choose 1 hour, 4 hours or tomorrow 09:00' }) })]).transform((v) => v || null),
@@ -63,7 +64,7 @@ const base = z.object({
     .union([z.string(), z.undefined(), z.null()])
     .transform((v) => (v ? v : null))
     .pipe(z.enum(CARD_RISK_GRADES, { errorMap: () => ({ message: 'is not a risk grade: choose standard, medium or high' }) }).nullable()),
-  riskRationale: optionalText(2000),
+  riskRationale: optionalText(TEXT_LIMITS.riskRationale),
 });
 
 /**
@@ -87,7 +88,7 @@ export function parseReviewSubmit(raw: unknown, itemKeys: readonly string[]): { 
   const decisions: ReviewSubmitData['decisions'] = [];
   for (const key of itemKeys) {
     const d = record[`item_${key}`];
-    const note = optionalText(1000).safeParse(record[`note_${key}`]);
+    const note = optionalText(TEXT_LIMITS.reviewNote).safeParse(record[`note_${key}`]);
     if (!note.success) issues.push({ path: `note_${key}`, message: note.error.issues[0]?.message ?? 'invalid note' });
     if (d === undefined || d === '' || d === null) continue;
     if (typeof d !== 'string' || !(CARD_DECISIONS as readonly string[]).includes(d)) {
