@@ -17,6 +17,8 @@ export const FORMATS = {
   day: 'ccc d LLL yyyy',
   /** "12 Jan 2027" */
   shortDay: 'd LLL yyyy',
+  /** "November 2026" */
+  month: 'LLLL yyyy',
 } as const;
 
 /** An instant as a Luxon DateTime in London (for calendar arithmetic: start of day, week, month). */

@@ -1,5 +1,5 @@
 import { DateTime, type DurationLikeObject } from 'luxon';
-import { inLondon } from '../../shared/london-time.js';
+import { FORMATS, inLondon } from '../../shared/london-time.js';
 import { ValidationError } from '../errors.js';
 import { readDate } from '../time/date-grammar.js';
 
@@ -73,10 +73,10 @@ const min = (a: DateTime, b: DateTime) => (a < b ? a : b);
 export function spanLabel(start: Date, end: Date): string {
   const s = local(start);
   const e = local(new Date(end.getTime() - 1));
-  if (s.hasSame(e, 'day')) return s.toFormat('d LLL yyyy');
-  if (s.hasSame(e, 'month')) return `${s.toFormat('d')}–${e.toFormat('d LLL yyyy')}`;
-  if (s.hasSame(e, 'year')) return `${s.toFormat('d LLL')} – ${e.toFormat('d LLL yyyy')}`;
-  return `${s.toFormat('d LLL yyyy')} – ${e.toFormat('d LLL yyyy')}`;
+  if (s.hasSame(e, 'day')) return s.toFormat(FORMATS.shortDay);
+  if (s.hasSame(e, 'month')) return `${s.toFormat('d')}–${e.toFormat(FORMATS.shortDay)}`;
+  if (s.hasSame(e, 'year')) return `${s.toFormat('d LLL')} – ${e.toFormat(FORMATS.shortDay)}`;
+  return `${s.toFormat(FORMATS.shortDay)} – ${e.toFormat(FORMATS.shortDay)}`;
 }
 
 /**
@@ -120,8 +120,8 @@ function namedLabel(kind: Named, start: DateTime, end: DateTime, toDate: boolean
   const names: Record<typeof kind, string> = {
     this_week: 'This week',
     last_week: 'Last week',
-    this_month: `This month (${start.toFormat('LLLL yyyy')})`,
-    last_month: `Last month (${start.toFormat('LLLL yyyy')})`,
+    this_month: `This month (${start.toFormat(FORMATS.month)})`,
+    last_month: `Last month (${start.toFormat(FORMATS.month)})`,
     this_quarter: `This quarter (Q${start.quarter} ${start.year})`,
     last_quarter: `Last quarter (Q${start.quarter} ${start.year})`,
     year_to_date: `Year to date (${start.year})`,

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../errors.js';
-import { inLondon, ZONE } from '../../shared/london-time.js';
+import { FORMATS, inLondon, ZONE } from '../../shared/london-time.js';
 import { parsePeriod, spanLabel, type Period } from './period.policy.js';
 
 /** Longest scrutiny period, in months (as summaries' longest range, about three years). */
@@ -59,8 +59,8 @@ export function parseScrutinyPeriod(text: string | null | undefined, now: Date):
   const to = parts.length === 2 ? month(parts[1]!) : from;
   if (!from || !to) return refuse(t, `"${t.slice(0, 60)}" is not a period of whole months.`);
   if (to < from) refuse(t, 'The months end before they start.');
-  if (to >= thisMonth) refuse(t, `${to.toFormat('LLLL yyyy')} has not ended yet.`);
+  if (to >= thisMonth) refuse(t, `${to.toFormat(FORMATS.month)} has not ended yet.`);
   const count = Math.round(to.diff(from, 'months').months) + 1;
   if (count > MAX_MONTHS) refuse(t, `A pack covers 1 to ${MAX_MONTHS} months.`);
-  return monthsPeriod(from, count, count === 1 ? from.toFormat('LLLL yyyy') : `${from.toFormat('LLLL yyyy')} to ${to.toFormat('LLLL yyyy')}`);
+  return monthsPeriod(from, count, count === 1 ? from.toFormat(FORMATS.month) : `${from.toFormat(FORMATS.month)} to ${to.toFormat(FORMATS.month)}`);
 }
