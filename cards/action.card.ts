@@ -1,8 +1,8 @@
 import { Template } from 'adaptivecards-templating';
-import { DateTime } from 'luxon';
 import { ACTION_VERBS, CARD_STATUSES, isOverdueOn, PILLAR_LABELS, STATUS_LABELS } from './actions.verbs.js';
-import { clip, ukDate, ukDateTime, ZONE } from './format.js';
+import { clip, londonDate, ukDate, ukDateTime, ukShortDate } from './format.js';
 import type { AdaptiveCard } from './review.card.js';
+import { TEXT_LIMITS } from '../shared/text-limits.js';
 
 /** The action fields a card shows (structurally the delivery-plan service's Action). */
 export interface ActionLike {
@@ -54,7 +54,7 @@ export function ownerText(a: Pick<ActionLike, 'ownerKind' | 'ownerAgency' | 'hol
 /** One line of history: "12 Jan 2027 · Megan Bowen: text" or "… status → Completed". */
 export function updateLine(u: UpdateLike, max = 400): string {
   const what = u.text ? clip(u.text, max) : `status → ${STATUS_LABELS[u.statusTo ?? ''] ?? u.statusTo}`;
-  return `${DateTime.fromISO(u.date, { zone: ZONE }).toFormat('d LLL yyyy')} · ${u.authorName}: ${what}`;
+  return `${ukShortDate(u.date)} · ${u.authorName}: ${what}`;
 }
 
 const execute = (title: string, verb: string) => ({
@@ -90,7 +90,7 @@ const compiled = new Template({
       $when: '${editable}', type: 'Action.ShowCard', title: 'Update',
       card: {
         type: 'AdaptiveCard',
-        body: [{ type: 'Input.Text', id: 'updateText', label: 'Your update for ${ref}', placeholder: 'What has been done, what is next, any blockers', isMultiline: true, isRequired: true, errorMessage: 'Write the update', maxLength: 4000 }],
+        body: [{ type: 'Input.Text', id: 'updateText', label: 'Your update for ${ref}', placeholder: 'What has been done, what is next, any blockers', isMultiline: true, isRequired: true, errorMessage: 'Write the update', maxLength: TEXT_LIMITS.actionUpdate }],
         actions: [execute('Save update', ACTION_VERBS.update)],
       },
     },
@@ -126,7 +126,7 @@ function heading(v: ActionCardView): { heading: string; intro: string | null; st
 export function renderActionCard(v: ActionCardView): AdaptiveCard {
   const a = v.detail.action;
   const h = heading(v);
-  const today = DateTime.fromJSDate(v.now).setZone(ZONE).toISODate()!;
+  const today = londonDate(v.now);
   const overdue = isOverdueOn(a, today);
   const closed = a.status === 'discharged';
   const data = {

@@ -1,7 +1,6 @@
-import { DateTime } from 'luxon';
 import { ownerText, updateLine, type ActionLike, type UpdateLike } from './action.card.js';
 import { isOverdueOn, PILLAR_LABELS, STATUS_LABELS } from './actions.verbs.js';
-import { clip, ukDate, ZONE } from './format.js';
+import { clip, londonDate, ukDate } from './format.js';
 import type { AdaptiveCard } from './review.card.js';
 
 /** A list of delivery-plan actions (`actions …`). */
@@ -15,7 +14,7 @@ export interface ActionsListView {
 
 /** Renders the list: per action ref, status, due (overdue marked), holder, pillar, latest update. Pure. */
 export function renderActionsListCard(v: ActionsListView): AdaptiveCard {
-  const today = DateTime.fromJSDate(v.now).setZone(ZONE).toISODate()!;
+  const today = londonDate(v.now);
   const rows = v.items.map(({ action: a, updates }) => {
     const overdue = isOverdueOn(a, today);
     const latest = updates.find((u) => u.text);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEXT_LIMITS, tooLong, type TextLimit } from '../shared/text-limits.js';
 
 /** Universal Action verbs of the delivery-plan cards (also the `verb` of their Action.Submit fallbacks). */
 export const ACTION_VERBS = {
@@ -37,16 +38,16 @@ export const PILLAR_LABELS: Record<string, string> = {
 };
 
 const actionId = z.string().uuid('the card does not name a valid action');
-const text = (max: number, what: string) =>
+const text = (limit: TextLimit, what: string) =>
   z
     .union([z.string(), z.undefined(), z.null()])
     .transform((s) => (typeof s === 'string' ? s.trim() : ''))
-    .pipe(z.string().max(max, `${what} is at most ${max.toLocaleString('en-GB')} characters`));
+    .pipe(z.string().max(TEXT_LIMITS[limit], tooLong(what, limit)));
 
 /** Submit data of the Update box on an action card. */
 export const actionUpdateSubmitSchema = z.object({
   actionId,
-  updateText: text(4000, 'an update').pipe(z.string().min(2, 'write the update before pressing Save update')),
+  updateText: text('actionUpdate', 'an update').pipe(z.string().min(2, 'write the update before pressing Save update')),
 });
 
 /** Submit data of the Status choice on an action card. */
@@ -57,15 +58,15 @@ export const actionStatusSubmitSchema = z.object({
 
 /** Submit data of the assign form; `holder` is `me`, `user:<uuid>` or empty (then `holderOther` or `agency`). */
 export const assignSubmitSchema = z.object({
-  text: text(1000, 'the action'),
+  text: text('actionText', 'the action'),
   holder: z
     .union([z.literal(''), z.literal('me'), z.string().regex(/^user:[0-9a-f-]{36}$/i), z.undefined(), z.null()], { errorMap: () => ({ message: 'choose the holder from the list' }) })
     .transform((v) => v || null),
-  holderOther: text(200, 'the person'),
-  agency: text(100, 'an agency name'),
-  pillar: text(40, 'a pillar'),
-  due: text(40, 'a due date'),
-  ref: text(20, 'a ref'),
-  objective: text(500, 'an objective'),
+  holderOther: text('personTyped', 'the person'),
+  agency: text('agency', 'an agency name'),
+  pillar: text('formWord', 'a pillar'),
+  due: text('formWord', 'a due date'),
+  ref: text('ref', 'a ref'),
+  objective: text('objective', 'an objective'),
 });
 export type AssignSubmitData = z.infer<typeof assignSubmitSchema>;

@@ -1,5 +1,6 @@
 import { ACTION_VERBS, PILLAR_LABELS } from './actions.verbs.js';
 import type { AdaptiveCard } from './review.card.js';
+import { TEXT_LIMITS } from '../shared/text-limits.js';
 
 /** The assign form: for coordinators who would rather not type the `assign` syntax. */
 export interface AssignFormView {
@@ -24,14 +25,14 @@ export function renderAssignForm(v: AssignFormView): AdaptiveCard {
     body: [
       { type: 'TextBlock', text: 'Assign a delivery-plan action', weight: 'Bolder', size: 'Medium', wrap: true },
       ...(v.banner ? [{ type: 'TextBlock', text: v.banner.text, wrap: true, weight: 'Bolder', color: v.banner.kind === 'error' ? 'Attention' : 'Good' }] : []),
-      { type: 'Input.Text', id: 'text', label: 'Action', placeholder: 'What is to be done', isMultiline: true, isRequired: true, errorMessage: 'Say what is to be done', maxLength: 1000, value: val.text ?? '' },
+      { type: 'Input.Text', id: 'text', label: 'Action', placeholder: 'What is to be done', isMultiline: true, isRequired: true, errorMessage: 'Say what is to be done', maxLength: TEXT_LIMITS.actionText, value: val.text ?? '' },
       { type: 'Input.ChoiceSet', id: 'holder', label: 'Holder', style: 'filtered', placeholder: 'Choose a person', value: val.holder ?? '', choices: people },
-      { type: 'Input.Text', id: 'holderOther', label: 'or their UPN / e-mail (if not in the list)', placeholder: 'name@force.police.uk', maxLength: 200, value: val.holderOther ?? '' },
-      { type: 'Input.Text', id: 'agency', label: 'Agency (optional: the holder is then its named contact)', placeholder: 'e.g. OCC, TVP, Victim Support', maxLength: 100, value: val.agency ?? '' },
+      { type: 'Input.Text', id: 'holderOther', label: 'or their UPN / e-mail (if not in the list)', placeholder: 'name@force.police.uk', maxLength: TEXT_LIMITS.personTyped, value: val.holderOther ?? '' },
+      { type: 'Input.Text', id: 'agency', label: 'Agency (optional: the holder is then its named contact)', placeholder: 'e.g. OCC, TVP, Victim Support', maxLength: TEXT_LIMITS.agency, value: val.agency ?? '' },
       { type: 'Input.ChoiceSet', id: 'pillar', label: 'Pillar', value: val.pillar ?? '', placeholder: 'Choose a pillar', choices: PILLARS.map((p) => ({ title: PILLAR_LABELS[p]!, value: p })) },
       { type: 'Input.Date', id: 'due', label: 'Due (optional)', value: val.due ?? '' },
-      { type: 'Input.Text', id: 'ref', label: 'Ref (optional, e.g. 3.3 h; blank gives A1, A2 …)', maxLength: 20, value: val.ref ?? '' },
-      { type: 'Input.Text', id: 'objective', label: 'Objective (optional)', maxLength: 500, value: val.objective ?? '' },
+      { type: 'Input.Text', id: 'ref', label: 'Ref (optional, e.g. 3.3 h; blank gives A1, A2 …)', maxLength: TEXT_LIMITS.ref, value: val.ref ?? '' },
+      { type: 'Input.Text', id: 'objective', label: 'Objective (optional)', maxLength: TEXT_LIMITS.objective, value: val.objective ?? '' },
     ],
     actions: [{ type: 'Action.Execute', title: 'Assign', verb: ACTION_VERBS.assign, data: {}, fallback: { type: 'Action.Submit', title: 'Assign', data: { verb: ACTION_VERBS.assign } } }],
   };

@@ -2,6 +2,7 @@ import { Template } from 'adaptivecards-templating';
 import { humanise, ukDateTime } from './format.js';
 import type { AdaptiveCard } from './review.card.js';
 import { CONTACT_LABELS, CONTACT_OUTCOMES, SNOOZE_CHOICES, SNOOZE_LABELS, VERBS } from './verbs.js';
+import { TEXT_LIMITS } from '../shared/text-limits.js';
 
 /** A review prompt as its owner (or whoever it was escalated to) sees it. */
 export interface PromptCardView {
@@ -82,7 +83,7 @@ const template = {
             errorMessage: 'Say how the contact went',
             choices: CONTACT_OUTCOMES.map((value) => ({ title: CONTACT_LABELS[value], value })),
           },
-          { type: 'Input.Text', id: 'note', label: 'Note (optional)', isMultiline: true, maxLength: 1000 },
+          { type: 'Input.Text', id: 'note', label: 'Note (optional)', isMultiline: true, maxLength: TEXT_LIMITS.reviewNote },
         ],
         actions: [execute('Record as done', VERBS.promptDone)],
       },
@@ -93,7 +94,7 @@ const template = {
       title: 'Not applicable',
       card: {
         type: 'AdaptiveCard',
-        body: [{ type: 'Input.Text', id: 'reason', label: 'Why it does not apply', isRequired: true, errorMessage: 'Give a reason', maxLength: 1000 }],
+        body: [{ type: 'Input.Text', id: 'reason', label: 'Why it does not apply', isRequired: true, errorMessage: 'Give a reason', maxLength: TEXT_LIMITS.notApplicableReason }],
         actions: [execute('Record as not applicable', VERBS.promptNotApplicable)],
       },
     },

@@ -1,6 +1,7 @@
 import { Template } from 'adaptivecards-templating';
 import { humanise, ukDateTime } from './format.js';
 import { VERBS } from './verbs.js';
+import { TEXT_LIMITS } from '../shared/text-limits.js';
 
 type Decision = 'yes' | 'no' | 'na';
 type Grade = 'standard' | 'medium' | 'high';
@@ -85,7 +86,7 @@ const formItems = [
           { title: 'N/A', value: 'na' },
         ],
       },
-      { type: 'Input.Text', id: 'note_${key}', placeholder: 'Note (for "no": what is needed, who, by when)', value: '${note}', maxLength: 1000 },
+      { type: 'Input.Text', id: 'note_${key}', placeholder: 'Note (for "no": what is needed, who, by when)', value: '${note}', maxLength: TEXT_LIMITS.reviewNote },
     ],
   },
   {
@@ -107,7 +108,7 @@ const formItems = [
     id: 'riskRationale',
     label: 'Rationale (required for medium and high)',
     isMultiline: true,
-    maxLength: 2000,
+    maxLength: TEXT_LIMITS.riskRationale,
     value: '${form.riskRationale}',
   },
   // The submit button is at the bottom of a long card: repeat why it was refused where the user is.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEXT_LIMITS, tooLong } from '../shared/text-limits.js';
 
 /** Universal Action verbs the bot's cards use (also the `verb` field of Action.Submit fallbacks). */
 export const VERBS = {
@@ -25,12 +26,12 @@ export const promptSubmitSchema = z.object({
     .transform((v) => v || null),
   note: z
     .string()
-    .max(1000, 'a note is at most 1,000 characters')
+    .max(TEXT_LIMITS.reviewNote, tooLong('a note', 'reviewNote'))
     .optional()
     .transform((v) => v?.trim() || null),
   reason: z
     .string()
-    .max(1000, 'a reason is at most 1,000 characters')
+    .max(TEXT_LIMITS.notApplicableReason, tooLong('a reason', 'notApplicableReason'))
     .optional()
     .transform((v) => v?.trim() || null),
   snooze: z.union([z.literal(''), z.undefined(), z.enum(SNOOZE_CHOICES, { errorMap: () => ({ message: 'choose 1 hour, 4 hours or tomorrow 09:00' }) })]).transform((v) => v || null),

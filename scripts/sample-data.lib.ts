@@ -10,6 +10,7 @@
  * summaries are short generic text. Officer names are synthetic.
  */
 import { DateTime } from "luxon";
+import { ZONE } from "../shared/london-time.js";
 
 // ---------------------------------------------------------------- types
 
@@ -92,7 +93,6 @@ const DEFAULT_DISTRICT_WEIGHTS: Readonly<Record<string, number>> = {
   Bradford: 24, Calderdale: 10, Kirklees: 18, Leeds: 36, Wakefield: 14,
 };
 export const MAX_COUNT = 100_000;
-const ZONE = "Europe/London";
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** Repeat window of the default repeat rule (domain.md: 2+ occurrences within 12 months). */

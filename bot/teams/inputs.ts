@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEXT_LIMITS, tooLong } from '../../shared/text-limits.js';
 
 /** A district name in command text (`subscribe Leeds`, `summary district Leeds`); `empty` is the answer when none is given. */
 export const districtName = (empty = 'which district? e.g. `Leeds`') =>
@@ -6,5 +7,5 @@ export const districtName = (empty = 'which district? e.g. `Leeds`') =>
     .string()
     .trim()
     .min(1, empty)
-    .max(100, 'a district name is at most 100 characters')
+    .max(TEXT_LIMITS.district, tooLong('a district name', 'district'))
     .regex(/^[\p{L}\p{N} .,'&()-]+$/u, "a district name has letters, digits, spaces and . , ' & ( ) - only");

@@ -8,10 +8,12 @@ import { withRetry } from '../transactions.js';
 import { OVERDUE_STATUSES, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate, type PillarOrNone } from './actions.model.js';
 import { actionsQuery, fetchActions, findById, findByRef, insertUpdate, lockAction, nextAutoRef, updatesFor } from './actions.repository.js';
 import { likePattern, resolvePerson, type PersonSpec } from './owners.js';
-import { londonDate } from './uk-dates.js';
+import { londonDate } from '../../shared/london-time.js';
+import { TEXT_LIMITS, tooLong } from '../../shared/text-limits.js';
 
 export * from './actions.model.js';
-export { DATE_FORMS, londonDate, parsePlanDate, parseUkDate, parseUkDateTime } from './uk-dates.js';
+export { londonDate } from '../../shared/london-time.js';
+export { DATE_FORMS, parsePlanDate, parseUkDate, parseUkDateTime } from '../time/date-grammar.js';
 export type { PersonSpec } from './owners.js';
 
 /** An action with its updates, newest first. */
@@ -54,10 +56,10 @@ export async function assignAction(conn: Kysely<Database>, input: AssignInput): 
   allow(canAssignActions(input.actor));
   const text = input.text.trim();
   check(text.length >= 3, 'text', 'say what is to be done (at least 3 characters)');
-  check(text.length <= 1000, 'text', 'the action text is at most 1,000 characters');
+  check(text.length <= TEXT_LIMITS.actionText, 'text', tooLong('the action text', 'actionText'));
   check(input.person || input.agency, 'owner', 'name the holder: a person, or an agency');
   check(!input.due || input.due >= londonDate(input.now), 'due', 'the due date is in the past');
-  check(!input.agency || input.agency.trim().length <= 100, 'agency', 'an agency name is at most 100 characters');
+  check(!input.agency || input.agency.trim().length <= TEXT_LIMITS.agency, 'agency', tooLong('an agency name', 'agency'));
   return withRetry(() =>
     conn.transaction().execute(async (trx) => {
       const person = input.person ? await resolvePerson(trx, input.person, input.actor) : null;
@@ -114,7 +116,7 @@ function validateChange(action: Action, change: ActionChange): void {
   }
   if (change.kind === 'update') {
     check(change.text.trim().length >= 2, 'text', 'write the update (at least 2 characters)');
-    check(change.text.trim().length <= 4000, 'text', 'an update is at most 4,000 characters');
+    check(change.text.trim().length <= TEXT_LIMITS.actionUpdate, 'text', tooLong('an update', 'actionUpdate'));
   }
   if (change.kind === 'status') check(change.status !== 'discharged', 'status', 'discharging is for the tactical lead (a manager)');
 }

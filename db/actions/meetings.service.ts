@@ -7,7 +7,7 @@ import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
 import { DEFAULT_RECURRENCE, type ActionActor, type MeetingKind, type Recurrence } from './actions.model.js';
 import type { MeetingRow } from './actions.table.js';
-import { ZONE } from './uk-dates.js';
+import { ZONE } from '../../shared/london-time.js';
 
 /** A partnership meeting. */
 export interface Meeting {

@@ -6,7 +6,7 @@ import type { Database, Db } from '../schema.js';
 import { DISCHARGE_CANDIDATES, isOverdue, MEETING_TITLES, OPEN_STATUSES, ownerLabel, PILLAR_TITLES, PILLARS, type Pillar, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate } from './actions.model.js';
 import { actionsQuery, fetchActions, updatesFor } from './actions.repository.js';
 import { nextInSeries, nextMeeting, previousMeeting, RECURRENCE_MONTHS, seriesStart, type Meeting } from './meetings.service.js';
-import { londonDate, ZONE } from './uk-dates.js';
+import { londonDate, ZONE } from '../../shared/london-time.js';
 
 /** One action as the pack lists it, with the updates given since the last meeting. */
 export interface PackAction {

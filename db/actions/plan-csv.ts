@@ -1,7 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { isUpn, normaliseRef, parsePillar, parseStatus, UNASSIGNED, type ActionStatus, type PillarOrNone } from './actions.model.js';
-import { parsePlanDate } from './uk-dates.js';
+import { z } from 'zod';
+import { atMost, TEXT_LIMITS } from '../../shared/text-limits.js';
+import { parsePlanDate } from '../time/date-grammar.js';
 
 /**
  * The delivery plan CSV of contracts.md (pure): UTF-8, header row, RFC 4180 quoting, columns
@@ -37,33 +39,55 @@ export function splitDatedUpdate(raw: string): { date: string | null; text: stri
   return date && m ? { date, text: m[2]!.trim() } : { date: null, text: raw.trim() };
 }
 
+/** A cell as read: trimmed, a missing column as empty. */
+const cell = z.union([z.string(), z.undefined()]).transform((s) => (s ?? '').trim());
+
+/**
+ * A cell read by `read` (null when it cannot), refused with `refusal(text)`; an empty cell gives
+ * `ifEmpty.value`, or is refused when `ifEmpty` is null (a required column).
+ */
+const readCell = <T>(read: (t: string) => T | null, ifEmpty: { value: T } | null, refusal: (t: string) => string) =>
+  cell.transform((t, ctx): T => {
+    if (!t && ifEmpty) return ifEmpty.value;
+    const v = t ? read(t) : null;
+    if (v !== null) return v;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: refusal(t) });
+    return z.NEVER;
+  });
+
+/**
+ * One row of a plan file (contracts.md), column by column in the file's order, against the one
+ * table of text limits (shared/text-limits.ts): the same limits as `assign`, `action REF update`
+ * and the assign form. Unknown columns are ignored.
+ */
+export const planRecordSchema = z.object({
+  ref: readCell(normaliseRef, null, (t) => (t ? `"${t.slice(0, 30)}" is not a reference (up to 20 letters, digits, . - / and spaces, e.g. 1.1 a)` : 'is required')),
+  action: cell.pipe(z.string().min(3, 'is required: what is to be done').max(TEXT_LIMITS.actionText, `is ${atMost('actionText')}`)),
+  objective: cell.pipe(z.string().max(TEXT_LIMITS.objective, `is ${atMost('objective')}`)).transform((t) => t || null),
+  pillar: readCell<PillarOrNone>(parsePillar, { value: UNASSIGNED }, (t) => `"${t.slice(0, 40)}" is not a pillar: prevention, responding, increasing_reporting, supporting_victims, building_understanding or investigation_quality`),
+  owner: cell
+    .superRefine((t, ctx) => {
+      const bad = (message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+      if (!t) bad('is required: a UPN, or an agency such as TVP or OCC');
+      if (t.length > TEXT_LIMITS.agency) bad(`is ${atMost('agency')}`);
+      if (t.includes('@') && !isUpn(t)) bad(`"${t.slice(0, 40)}" looks like an e-mail address but is not one`);
+    })
+    .transform((t): PlanRow['owner'] => (isUpn(t) ? { kind: 'person', upn: t.toLowerCase() } : { kind: 'agency', agency: t })),
+  status: readCell<ActionStatus>(parseStatus, { value: 'not_started' }, (t) => `"${t.slice(0, 30)}" is not a status: not_started, in_progress, bau, completed or discharged`),
+  due: readCell<string | null>(parsePlanDate, { value: null }, (t) => `"${t.slice(0, 30)}" is not a date: write 2026-12-01 (or 1/12/2026, 1 Dec 2026)`),
+  update: cell
+    .transform((t) => (t ? splitDatedUpdate(t) : null))
+    .refine((u) => !u || u.text.length <= TEXT_LIMITS.actionUpdate, `is ${atMost('actionUpdate')}`),
+});
+
 function row(rec: Record<string, string>, line: number, issues: Issue[]): PlanRow | null {
-  const before = issues.length;
-  const bad = (col: string, message: string) => issues.push({ path: `line ${line}.${col}`, message });
-  const ref = normaliseRef(rec.ref ?? '');
-  if (!ref) bad('ref', rec.ref ? `"${rec.ref.slice(0, 30)}" is not a reference (up to 20 letters, digits, . - / and spaces, e.g. 1.1 a)` : 'is required');
-  const text = (rec.action ?? '').trim();
-  if (text.length < 3) bad('action', 'is required: what is to be done');
-  if (text.length > 4000) bad('action', 'is at most 4,000 characters');
-  const objective = (rec.objective ?? '').trim();
-  if (objective.length > 500) bad('objective', 'is at most 500 characters');
-  const pillar = rec.pillar?.trim() ? parsePillar(rec.pillar) : UNASSIGNED;
-  if (!pillar) bad('pillar', `"${rec.pillar!.slice(0, 40)}" is not a pillar: prevention, responding, increasing_reporting, supporting_victims, building_understanding or investigation_quality`);
-  const owner = (rec.owner ?? '').trim();
-  if (!owner) bad('owner', 'is required: a UPN, or an agency such as TVP or OCC');
-  if (owner.length > 100) bad('owner', 'is at most 100 characters');
-  if (owner.includes('@') && !isUpn(owner)) bad('owner', `"${owner.slice(0, 40)}" looks like an e-mail address but is not one`);
-  const status = rec.status?.trim() ? parseStatus(rec.status) : 'not_started';
-  if (!status) bad('status', `"${rec.status!.slice(0, 30)}" is not a status: not_started, in_progress, bau, completed or discharged`);
-  const due = rec.due?.trim() ? parsePlanDate(rec.due) : null;
-  if (rec.due?.trim() && !due) bad('due', `"${rec.due.slice(0, 30)}" is not a date: write 2026-12-01 (or 1/12/2026)`);
-  const update = rec.update?.trim() ? splitDatedUpdate(rec.update) : null;
-  if (update && update.text.length > 10000) bad('update', 'is at most 10,000 characters');
-  if (issues.length > before) return null;
-  return {
-    line, ref: ref!, objective: objective || null, text, pillar: pillar!, status: status!, due, update,
-    owner: isUpn(owner) ? { kind: 'person', upn: owner.toLowerCase() } : { kind: 'agency', agency: owner },
-  };
+  const p = planRecordSchema.safeParse(rec);
+  if (!p.success) {
+    issues.push(...p.error.issues.map((i) => ({ path: `line ${line}.${String(i.path[0] ?? '(row)')}`, message: i.message })));
+    return null;
+  }
+  const { action, ...rest } = p.data;
+  return { line, ...rest, text: action };
 }
 
 /**

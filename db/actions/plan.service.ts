@@ -5,7 +5,7 @@ import type { Database, Db } from '../schema.js';
 import type { Action, ActionActor, ActionUpdate } from './actions.model.js';
 import { actionsQuery, fetchActions, findByRef, insertUpdate, updatesFor } from './actions.repository.js';
 import { parsePlanCsv, writePlanCsv, type PlanRow } from './plan-csv.js';
-import { londonDate } from './uk-dates.js';
+import { londonDate } from '../../shared/london-time.js';
 
 export { parsePlanCsv, PLAN_COLUMNS, splitDatedUpdate, writePlanCsv } from './plan-csv.js';
 

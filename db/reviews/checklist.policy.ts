@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEXT_LIMITS } from '../../shared/text-limits.js';
 
 /** One HCC checklist item; `nchiLabel` replaces the label for a non-crime hate incident. */
 export interface ChecklistItem {
@@ -58,8 +59,8 @@ export const checklistFileSchema = z
   .max(30)
   .refine((items) => new Set(items.map((i) => i.key)).size === items.length, 'item keys must be unique');
 
-export const NOTE_MAX = 1000;
-export const RATIONALE_MAX = 2000;
+export const NOTE_MAX = TEXT_LIMITS.reviewNote;
+export const RATIONALE_MAX = TEXT_LIMITS.riskRationale;
 
 /**
  * A review as the reviewer sent it, before the rules: any text, null where left empty. The card

@@ -1,8 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { ZONE } from '../../shared/london-time.js';
 import { addWorkingDays } from './working-days.js';
-
-const ZONE = 'Europe/London';
 
 /** Scheduled review kinds (domain.md "Review cadence"). */
 export const REVIEW_KINDS = ['victim_contact', 'task_review', 'victim_support_referral', 'coordinator_review', 'monthly_review', 'closure_call'] as const;

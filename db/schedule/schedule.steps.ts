@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { inLondon } from '../../shared/london-time.js';
 /**
  * Escalation steps of a scheduled review, each sent once (issue 3): 1 prompt to the owner when
  * the review falls due (`leadHours` before the deadline), 2 chase to the owner at the deadline,
@@ -54,5 +54,5 @@ export type SnoozeChoice = '1h' | '4h' | 'tomorrow';
 export function snoozeUntil(choice: SnoozeChoice, now: Date): Date {
   if (choice === '1h') return new Date(now.getTime() + 3_600_000);
   if (choice === '4h') return new Date(now.getTime() + 4 * 3_600_000);
-  return DateTime.fromJSDate(now).setZone('Europe/London').plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 }).toJSDate();
+  return inLondon(now).plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 }).toJSDate();
 }

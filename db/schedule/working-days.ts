@@ -1,7 +1,8 @@
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 
-const ZONE = 'Europe/London';
+import { ZONE } from '../../shared/london-time.js';
+
 // England and Wales bank holidays from the maintained date-holidays data set (type "public").
 const holidays = new Holidays('GB', 'ENG', { types: ['public'] });
 

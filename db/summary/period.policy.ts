@@ -1,7 +1,7 @@
 import { DateTime, type DurationLikeObject } from 'luxon';
+import { FORMATS, inLondon } from '../../shared/london-time.js';
 import { ValidationError } from '../errors.js';
-
-const ZONE = 'Europe/London';
+import { readDate } from '../time/date-grammar.js';
 
 /** Named periods a user may ask for (issue 5), or an explicit date range. */
 export type PeriodKind =
@@ -63,30 +63,31 @@ const PHRASES: Record<string, PeriodKind> = {
   fytd: 'financial_year_to_date',
 };
 
-const DATE_FORMATS = ['yyyy-MM-dd', 'd/M/yyyy', 'd/M/yy', 'd MMM yyyy', 'd MMMM yyyy', 'd-M-yyyy', 'd.M.yyyy'];
 /** Longest date range accepted (days): bounds the cost of one summary. */
 export const MAX_RANGE_DAYS = 3 * 366;
 
-const local = (d: Date) => DateTime.fromJSDate(d).setZone(ZONE);
+const local = inLondon;
 const min = (a: DateTime, b: DateTime) => (a < b ? a : b);
 
 /** "1 Oct 2026" style, or "1–20 Oct 2026" for a span; `end` is exclusive. */
 export function spanLabel(start: Date, end: Date): string {
   const s = local(start);
   const e = local(new Date(end.getTime() - 1));
-  if (s.hasSame(e, 'day')) return s.toFormat('d LLL yyyy');
-  if (s.hasSame(e, 'month')) return `${s.toFormat('d')}–${e.toFormat('d LLL yyyy')}`;
-  if (s.hasSame(e, 'year')) return `${s.toFormat('d LLL')} – ${e.toFormat('d LLL yyyy')}`;
-  return `${s.toFormat('d LLL yyyy')} – ${e.toFormat('d LLL yyyy')}`;
+  if (s.hasSame(e, 'day')) return s.toFormat(FORMATS.shortDay);
+  if (s.hasSame(e, 'month')) return `${s.toFormat('d')}–${e.toFormat(FORMATS.shortDay)}`;
+  if (s.hasSame(e, 'year')) return `${s.toFormat('d LLL')} – ${e.toFormat(FORMATS.shortDay)}`;
+  return `${s.toFormat(FORMATS.shortDay)} – ${e.toFormat(FORMATS.shortDay)}`;
 }
 
-function parseDate(text: string): DateTime | null {
-  const t = text.trim().replace(/(\d)(st|nd|rd|th)\b/i, '$1');
-  for (const f of DATE_FORMATS) {
-    const d = DateTime.fromFormat(t, f, { zone: ZONE, locale: 'en-GB' });
-    if (d.isValid) return d.startOf('day');
-  }
-  return null;
+/**
+ * The two days of a range, read by the one date grammar: the start backward from today (`1/10`
+ * is the last 1 October, `friday` last Friday, `3 weeks` three weeks ago), the end forward
+ * from the start (`1/11 to 30/11` is one November).
+ */
+function rangeDays(fromText: string, toText: string, now: DateTime): [DateTime | null, DateTime | null] {
+  const from = readDate(fromText, now.toJSDate(), { direction: 'past' })?.at.startOf('day') ?? null;
+  const to = from ? (readDate(toText, now.toJSDate(), { direction: 'future', anchor: from })?.at.startOf('day') ?? null) : null;
+  return [from, to];
 }
 
 /** Start of the calendar unit, and the unit's length, for a named period. */
@@ -119,8 +120,8 @@ function namedLabel(kind: Named, start: DateTime, end: DateTime, toDate: boolean
   const names: Record<typeof kind, string> = {
     this_week: 'This week',
     last_week: 'Last week',
-    this_month: `This month (${start.toFormat('LLLL yyyy')})`,
-    last_month: `Last month (${start.toFormat('LLLL yyyy')})`,
+    this_month: `This month (${start.toFormat(FORMATS.month)})`,
+    last_month: `Last month (${start.toFormat(FORMATS.month)})`,
     this_quarter: `This quarter (Q${start.quarter} ${start.year})`,
     last_quarter: `Last quarter (Q${start.quarter} ${start.year})`,
     year_to_date: `Year to date (${start.year})`,
@@ -152,7 +153,7 @@ function range(text: string, now: DateTime): Period {
   const parts = text.replace(/^(from|between)\s+/i, '').split(/\s+(?:to|until|and|-|–)\s+/i);
   const usage = `Use ${PERIOD_USAGE}.`;
   if (parts.length !== 2) throw new ValidationError(`"${text.slice(0, 60)}" is not a period I know. ${usage}`, [{ path: 'period', message: 'not a period' }]);
-  const [from, to] = parts.map((p) => parseDate(p!));
+  const [from, to] = rangeDays(parts[0]!, parts[1]!, now);
   if (!from || !to) throw new ValidationError(`I could not read the dates in "${text.slice(0, 60)}". ${usage}`, [{ path: 'period', message: 'not a date range' }]);
   if (to < from) throw new ValidationError('The range ends before it starts.', [{ path: 'period', message: 'end before start' }]);
   if (from > now) throw new ValidationError('The range starts in the future.', [{ path: 'period', message: 'starts in the future' }]);
@@ -216,9 +217,4 @@ export function isoWeekKey(at: Date): string {
 /** Month key `YYYY-MM` of a moment in Europe/London. */
 export function monthKey(at: Date): string {
   return local(at).toFormat('yyyy-MM');
-}
-
-/** The Europe/London calendar date of a moment, `YYYY-MM-DD`. */
-export function londonDate(at: Date): string {
-  return local(at).toISODate()!;
 }

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../errors.js';
+import { FORMATS, inLondon, ZONE } from '../../shared/london-time.js';
 import { parsePeriod, spanLabel, type Period } from './period.policy.js';
 
-const ZONE = 'Europe/London';
 /** Longest scrutiny period, in months (as summaries' longest range, about three years). */
 const MAX_MONTHS = 36;
 
@@ -47,7 +47,7 @@ export function parseScrutinyPeriod(text: string | null | undefined, now: Date):
   const t = (text ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
   if (!t || t === 'last quarter' || t === 'previous quarter') return parsePeriod('last quarter', now);
   if (t === 'last month' || t === 'previous month') return parsePeriod('last month', now);
-  const thisMonth = DateTime.fromJSDate(now).setZone(ZONE).startOf('month');
+  const thisMonth = inLondon(now).startOf('month');
   const last = /^(?:last|previous|past) (\d{1,3}) months?$/.exec(t);
   if (last) {
     const n = Number(last[1]);
@@ -59,8 +59,8 @@ export function parseScrutinyPeriod(text: string | null | undefined, now: Date):
   const to = parts.length === 2 ? month(parts[1]!) : from;
   if (!from || !to) return refuse(t, `"${t.slice(0, 60)}" is not a period of whole months.`);
   if (to < from) refuse(t, 'The months end before they start.');
-  if (to >= thisMonth) refuse(t, `${to.toFormat('LLLL yyyy')} has not ended yet.`);
+  if (to >= thisMonth) refuse(t, `${to.toFormat(FORMATS.month)} has not ended yet.`);
   const count = Math.round(to.diff(from, 'months').months) + 1;
   if (count > MAX_MONTHS) refuse(t, `A pack covers 1 to ${MAX_MONTHS} months.`);
-  return monthsPeriod(from, count, count === 1 ? from.toFormat('LLLL yyyy') : `${from.toFormat('LLLL yyyy')} to ${to.toFormat('LLLL yyyy')}`);
+  return monthsPeriod(from, count, count === 1 ? from.toFormat(FORMATS.month) : `${from.toFormat(FORMATS.month)} to ${to.toFormat(FORMATS.month)}`);
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { ZONE } from '../../shared/london-time.js';
 import type { Db } from '../schema.js';
 import type { SummaryScope } from './access.policy.js';
 import type { ScrutinyRow } from './anonymise.policy.js';
@@ -26,8 +27,8 @@ export async function sampleClosed(db: Db, scope: SummaryScope, start: Date, end
       select o.id, row_number() over (order by o.id) - 1 as rn from occurrences o
       where ${closedIn(start, end)} and ${occurrenceScope(scope)}),
     picked as (select id from eligible where rn in (${sql.join([...positions])}))
-    select o.id, to_char(o.flagged_at at time zone 'Europe/London', 'YYYY-MM') as flagged_month,
-      to_char(o.closed_at at time zone 'Europe/London', 'YYYY-MM') as closed_month,
+    select o.id, to_char(o.flagged_at at time zone ${sql.lit(ZONE)}, 'YYYY-MM') as flagged_month,
+      to_char(o.closed_at at time zone ${sql.lit(ZONE)}, 'YYYY-MM') as closed_month,
       o.recorded_as, o.offence, o.strands, o.source, o.district, o.location_type, o.status, o.outcome, o.victim_satisfied,
       (select r.risk_grade from reviews r where r.occurrence_id = o.id order by r.version desc limit 1) as risk_grade,
       (select count(*) from occurrence_people p where p.occurrence_id = o.id and p.role = 'victim')::int as victims,

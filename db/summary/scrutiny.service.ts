@@ -7,7 +7,7 @@ import { resolveScrutinyScope, scopeKey, type SummaryActor } from './access.poli
 import { anonymiseCases, randomPositions, type AnonymisedCase } from './anonymise.policy.js';
 import { scrutinyCsv } from './csv.policy.js';
 import { storeExport, takeExport } from './exports.repository.js';
-import { londonDate } from './period.policy.js';
+import { londonDate } from '../../shared/london-time.js';
 import { parseScrutinyPeriod } from './scrutiny.period.js';
 import type { SummarySettings } from './report.policy.js';
 import { countClosed, sampleClosed } from './scrutiny.queries.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseActionCommand } from '../../bot/teams/actions/actions.commands.js';
 import { normaliseRef, parsePillar, parseStatus } from '../../db/actions/actions.model.js';
-import { parsePlanDate, parseUkDate, parseUkDateTime } from '../../db/actions/uk-dates.js';
+import { parsePlanDate, parseUkDate, parseUkDateTime } from '../../db/time/date-grammar.js';
 import { malformedCorpus } from './helpers.js';
 
 // Friday 20 November 2026, 10:00 GMT.

@@ -150,6 +150,14 @@ describe('POST /api/imports/:kind (the import route npm run import uses while an
       expect(results).toHaveLength(14);
       expect(results.every((r) => r.outcome === 'created')).toBe(true);
       expect(await h.db.selectFrom('actions').selectAll().execute()).toHaveLength(14);
+      // The one date grammar and the one table of text limits at the edge.
+      const long = await post('actions', `ref,objective,action,pillar,owner,status,due,update\nL1,,${'x'.repeat(1001)},prevention,TVP,,1 Dec 2026,\n`);
+      expect(long.status).toBe(400);
+      expect(((await long.json()) as { errors: unknown[] }).errors).toEqual([{ path: 'line 2.action', message: 'is at most 1,000 characters' }]);
+      const worded = await post('actions', 'ref,objective,action,pillar,owner,status,due,update\nW1,,Brief the NPTs,prevention,TVP,,1 Dec 2026,\n');
+      expect(worded.status).toBe(200);
+      const w1 = await h.db.selectFrom('actions').select((eb) => eb.fn<string>('to_char', [eb.ref('due_date'), eb.val('YYYY-MM-DD')]).as('due')).where('ref', '=', 'W1').executeTakeFirstOrThrow();
+      expect(w1.due).toBe('2026-12-01');
       const roster = await post('users', 'upn,name,roles,districts\nalexw@example.com,Alex Wilber,coordinator,Leeds\n');
       expect(roster.status).toBe(200);
       expect((await h.db.selectFrom('users').select('roles').where('upn', '=', 'alexw@example.com').executeTakeFirstOrThrow()).roles).toEqual(['coordinator']);

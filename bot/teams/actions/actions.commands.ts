@@ -1,4 +1,5 @@
 import { isUpn, MEETING_KINDS, normaliseRef, parsePillar, parseStatus, parseUkDate, parseUkDateTime, PILLARS, type ActionChange, type ActionFilter, type MeetingKind, type Pillar, type Recurrence } from '../../../db/actions/actions.service.js';
+import { TEXT_LIMITS, tooLong } from '../../../shared/text-limits.js';
 
 /** How the coordinator named the holder in `assign … to <person>`. */
 export type PersonToken = { kind: 'me' } | { kind: 'mention'; name: string } | { kind: 'upn'; upn: string } | { kind: 'name'; name: string };
@@ -39,7 +40,7 @@ function parsePerson(tail: string): { person: PersonToken; rest: string } | { pr
   const end = tail.search(OPTION);
   const name = (end < 0 ? tail : tail.slice(0, end)).replace(/^@/, '').trim();
   if (!name) return { problem: 'say who holds the action after "to": @mention them, or give their UPN or name' };
-  if (name.length > 100 || !/^[\p{L}\p{M}' .-]+$/u.test(name)) return { problem: `"${name.slice(0, 60)}" is not a name I can look up: @mention the person or give their UPN` };
+  if (name.length > TEXT_LIMITS.personName || !/^[\p{L}\p{M}' .-]+$/u.test(name)) return { problem: `"${name.slice(0, 60)}" is not a name I can look up: @mention the person or give their UPN` };
   return { person: { kind: 'name', name }, rest: end < 0 ? '' : tail.slice(end) };
 }
 
@@ -65,7 +66,7 @@ function parseOptions(rest: string, now: Date): { pillar: Pillar | null; due: st
   const ref = r ? normaliseRef(r) : null;
   if (r && !ref) return { problem: `"${r.slice(0, 30)}" is not a ref (up to 20 letters, digits, . - / and spaces, e.g. 3.3 h)` };
   const agency = seen.get('agency') ?? null;
-  if (agency && agency.length > 100) return { problem: 'an agency name is at most 100 characters' };
+  if (agency && agency.length > TEXT_LIMITS.agency) return { problem: tooLong('an agency name', 'agency') };
   return { pillar: pillar as Pillar | null, due: due?.ok ? due.date : null, ref, agency };
 }
 
@@ -88,7 +89,7 @@ function parseAssign(arg: string, now: Date): ActionCommand {
       continue;
     }
     if (text.length < 3) return invalid('say what is to be done before "to"', USAGE.assign);
-    if (text.length > 1000) return invalid('the action text is at most 1,000 characters', USAGE.assign);
+    if (text.length > TEXT_LIMITS.actionText) return invalid(tooLong('the action text', 'actionText'), USAGE.assign);
     return { name: 'assign', text, person: person.person, ...opts };
   }
   return invalid(firstProblem, USAGE.assign);
@@ -104,7 +105,7 @@ function parseAction(arg: string): ActionCommand {
   if (!verb) return { name: 'show', ref };
   if (verb === 'update') {
     if (value.length < 2) return invalid('write the update after `update`', USAGE.action);
-    if (value.length > 4000) return invalid('an update is at most 4,000 characters', USAGE.action);
+    if (value.length > TEXT_LIMITS.actionUpdate) return invalid(tooLong('an update', 'actionUpdate'), USAGE.action);
     return { name: 'change', ref, change: { kind: 'update', text: value } };
   }
   if (verb === 'status') {
@@ -139,7 +140,7 @@ function parseList(arg: string): ActionCommand {
     }
     case 'owner': {
       const owner = value.replace(/<\/?at>/gi, '').replace(/^@/, '').trim();
-      return owner && owner.length <= 100 ? { name: 'list', filter: { kind: 'owner', owner } } : invalid('whose actions? Give a name, UPN or agency', USAGE.actions);
+      return owner && owner.length <= TEXT_LIMITS.personName ? { name: 'list', filter: { kind: 'owner', owner } } : invalid('whose actions? Give a name, UPN or agency', USAGE.actions);
     }
     default:
       return invalid(`I don't know "actions ${word.slice(0, 30)}"`, USAGE.actions);

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { districtName } from '../inputs.js';
+import { TEXT_LIMITS, tooLong } from '../../../shared/text-limits.js';
 
 const district = districtName('which district? e.g. `district Leeds`');
-const period = z.string().trim().max(60, 'a period is at most 60 characters');
+const period = z.string().trim().max(TEXT_LIMITS.period, tooLong('a period', 'period'));
 
 /** A parsed `summary …` or `scrutiny pack …` command: a period phrase and an optional district. */
 export type SummaryArgs = { ok: true; period: string | null; district: string | null } | { ok: false; problem: string };

@@ -1,0 +1,63 @@
+import { DateTime } from 'luxon';
+
+/**
+ * London time, the product's one clock (domain.md: every date and time a user sees or types is
+ * Europe/London, BST or GMT). This file is imported by db/, cards/, bot/, jobs/ and scripts/, so it
+ * lives outside them and imports nothing of the project (lint: the `shared` layer).
+ */
+export const ZONE = 'Europe/London';
+
+/** Luxon formats the product shows, written once: `ccc d LLL yyyy` etc. (en-GB wording). */
+export const FORMATS = {
+  /** "Fri 20 Nov 2026, 14:05" + the zone's name (see {@link ukDateTime}) */
+  dateTime: 'ccc d LLL yyyy, HH:mm',
+  /** "Fri 20 Nov 2026, 14:05" (a time the user typed, zone implied) */
+  dateTimeNoZone: 'ccc d LLL yyyy, HH:mm',
+  /** "Tue 12 Jan 2027" */
+  day: 'ccc d LLL yyyy',
+  /** "12 Jan 2027" */
+  shortDay: 'd LLL yyyy',
+  /** "November 2026" */
+  month: 'LLLL yyyy',
+} as const;
+
+/** An instant as a Luxon DateTime in London (for calendar arithmetic: start of day, week, month). */
+export function inLondon(at: Date): DateTime {
+  return DateTime.fromJSDate(at).setZone(ZONE);
+}
+
+/** A London calendar date 'YYYY-MM-DD' as a DateTime at London midnight (invalid if not a date). */
+export function londonDay(date: string): DateTime {
+  return DateTime.fromISO(date, { zone: ZONE });
+}
+
+/** The London calendar date of an instant, as 'YYYY-MM-DD' (23:30 UTC in summer is the next day). */
+export function londonDate(at: Date): string {
+  return inLondon(at).toISODate()!;
+}
+
+/** Whole days from London date `a` to `b` ('YYYY-MM-DD'); negative when b is earlier. */
+export function daysBetween(a: string, b: string): number {
+  return Math.round(londonDay(b).diff(londonDay(a), 'days').days);
+}
+
+/** Adds whole days to a 'YYYY-MM-DD' date. */
+export function addDays(date: string, days: number): string {
+  return londonDay(date).plus({ days }).toISODate()!;
+}
+
+/**
+ * A moment as UK users read it, e.g. "Fri 20 Nov 2026, 14:05 GMT" or "Fri 19 Jun 2026, 11:00 BST".
+ * Accepts a Date or an ISO string. The zone's name is asked of en-GB whatever the server's
+ * locale (elsewhere it is "GMT+1"); day and month names stay English ("Sep", not "Sept").
+ */
+export function ukDateTime(at: Date | string): string {
+  const dt = (typeof at === 'string' ? DateTime.fromISO(at) : DateTime.fromJSDate(at)).setZone(ZONE).setLocale('en');
+  return `${dt.toFormat(FORMATS.dateTime)} ${dt.setLocale('en-GB').toFormat('ZZZZ')}`;
+}
+
+/** A calendar day (YYYY-MM-DD, London) as UK users read it, e.g. "Tue 12 Jan 2027". */
+export const ukDate = (d: string): string => londonDay(d).toFormat(FORMATS.day);
+
+/** A London day as "12 Jan 2027", from 'YYYY-MM-DD' or an instant. */
+export const ukShortDate = (d: string | Date): string => (typeof d === 'string' ? londonDay(d) : inLondon(d)).toFormat(FORMATS.shortDay);
