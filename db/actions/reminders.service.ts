@@ -4,10 +4,11 @@ import { reviewChannelsByDistrict } from '../conversations/conversations.service
 import { enqueueMessages, type OutboxMessage } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
-import { OPEN_STATUSES, OVERDUE_STATUSES, type Action, type MeetingKind } from './actions.model.js';
+import { OPEN_STATUSES, OVERDUE_STATUSES, type Action } from './actions.model.js';
+import type { MeetingKind } from '../meetings/meetings.model.js';
 import { actionsQuery, fetchActions, updatesFor } from './actions.repository.js';
 import type { ActionDetail } from './actions.service.js';
-import { extendSeries, toMeeting, type Meeting } from './meetings.service.js';
+import { extendSeries, toMeeting, type Meeting } from '../meetings/meetings.service.js';
 import { addDays, daysBetween, londonDate } from './uk-dates.js';
 
 /** When holders are asked (Config.actions): days before the tactical meeting for the prompt and the nudge. */

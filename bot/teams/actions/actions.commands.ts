@@ -1,4 +1,5 @@
-import { isUpn, MEETING_KINDS, normaliseRef, parsePillar, parseStatus, parseUkDate, parseUkDateTime, PILLARS, type ActionChange, type ActionFilter, type MeetingKind, type Pillar, type Recurrence } from '../../../db/actions/actions.service.js';
+import { isUpn, normaliseRef, parsePillar, parseStatus, parseUkDate, parseUkDateTime, PILLARS, type ActionChange, type ActionFilter, type Pillar } from '../../../db/actions/actions.service.js';
+import { MEETING_KINDS, type MeetingKind, type Recurrence } from '../../../db/meetings/meetings.model.js';
 
 /** How the coordinator named the holder in `assign … to <person>`. */
 export type PersonToken = { kind: 'me' } | { kind: 'mention'; name: string } | { kind: 'upn'; upn: string } | { kind: 'name'; name: string };

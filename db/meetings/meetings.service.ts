@@ -5,9 +5,10 @@ import { recordAudit } from '../audit/audit.service.js';
 import { ValidationError } from '../errors.js';
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
-import { DEFAULT_RECURRENCE, type ActionActor, type MeetingKind, type Recurrence } from './actions.model.js';
-import type { MeetingRow } from './actions.table.js';
-import { ZONE } from './uk-dates.js';
+import type { ActionActor } from '../actions/actions.model.js';
+import { ZONE } from '../actions/uk-dates.js';
+import { DEFAULT_RECURRENCE, type MeetingKind, type Recurrence } from './meetings.model.js';
+import type { MeetingRow } from './meetings.table.js';
 
 /** A partnership meeting. */
 export interface Meeting {
