@@ -7,6 +7,7 @@ import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
 import { OVERDUE_STATUSES, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate, type PillarOrNone } from './actions.model.js';
 import { actionsQuery, fetchActions, findById, findByRef, insertUpdate, lockAction, nextAutoRef, updatesFor } from './actions.repository.js';
+import { holderDistrict } from './districts.js';
 import { likePattern, resolvePerson, type PersonSpec } from './owners.js';
 import { londonDate } from './uk-dates.js';
 
@@ -46,8 +47,9 @@ function check(cond: unknown, path: string, message: string): void {
  * Creates an action (seed 001 1.8: the coordinator disseminates actions to their holders).
  * A person, or an agency with an optional named contact, owns it; without a ref it gets `A<n>`.
  * A holder other than the actor who is reachable in Teams gets `renderHolderCard`'s card in their
- * personal chat through the outbox, queued in the same transaction. Audited.
- * @throws ForbiddenError unless the actor is a coordinator; ValidationError for a taken ref,
+ * personal chat through the outbox, queued in the same transaction. Audited. The action belongs
+ * to the holder's district (districts.ts), or is force-wide.
+ * @throws ForbiddenError unless the actor is a coordinator (for the holder's district); ValidationError for a taken ref,
  *   empty or long text, a past due date, or a person who cannot be identified
  */
 export async function assignAction(conn: Kysely<Database>, input: AssignInput, renderHolderCard?: (a: Assigned) => Record<string, unknown>): Promise<Assigned & { holderNotified: boolean }> {
@@ -61,6 +63,9 @@ export async function assignAction(conn: Kysely<Database>, input: AssignInput, r
   return withRetry(() =>
     conn.transaction().execute(async (trx) => {
       const person = input.person ? await resolvePerson(trx, input.person, input.actor) : null;
+      // The action belongs to its holder's district: only a coordinator for it may assign it there.
+      const district = person ? await holderDistrict(trx, person) : null;
+      allow(canAssignActions(input.actor, district));
       const ref = input.ref ?? (await nextAutoRef(trx));
       if (await findByRef(trx, ref)) throw new ValidationError(`ref ${ref} is taken`, [{ path: 'ref', message: `an action with ref ${ref} already exists; choose another ref or leave it out` }]);
       const raisedAt = await trx.selectFrom('meetings').select('id').where('starts_at', '<=', input.now).where('starts_at', '>=', new Date(input.now.getTime() - 12 * 3_600_000)).orderBy('starts_at', 'desc').executeTakeFirst();
@@ -77,7 +82,7 @@ export async function assignAction(conn: Kysely<Database>, input: AssignInput, r
           owner_agency: input.agency?.trim() || null,
           status: 'not_started',
           due_date: input.due,
-          district: null,
+          district,
           raised_at_meeting_id: raisedAt?.id ?? null,
           created_by: input.actor.userId,
           created_at: input.now,
@@ -85,7 +90,7 @@ export async function assignAction(conn: Kysely<Database>, input: AssignInput, r
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await recordAudit(trx, { actor: input.actor.label, action: 'action.assigned', entityType: 'action', entityId: row.id, details: { ref, pillar: input.pillar ?? UNASSIGNED, owner: person?.upn ?? person?.name ?? null, agency: input.agency, due: input.due } });
+      await recordAudit(trx, { actor: input.actor.label, action: 'action.assigned', entityType: 'action', entityId: row.id, details: { ref, pillar: input.pillar ?? UNASSIGNED, owner: person?.upn ?? person?.name ?? null, agency: input.agency, due: input.due, district } });
       const action = (await findById(trx, row.id))!;
       const assigned = { action, updates: [], holderInTeams: Boolean(person?.inTeams) };
       const notify = Boolean(renderHolderCard && action.holderInTeams && action.holderUserId && action.holderUserId !== input.actor.userId);

@@ -84,7 +84,7 @@ async function meetingReminders(trx: Db, cfg: ReminderConfig, now: Date): Promis
     const done = new Set(updated.map((u) => u.action_id));
     wanted.push(...open.filter((a) => !done.has(a.id)).map((action) => ({ key: `meeting-nudge:${m.id}:${action.id}`, kind: 'nudge' as const, action, meeting: m })));
   }
-  await trx.updateTable('meetings').set({ prompts_sent_at: m.promptsSentAt ?? now, ...(nudgeDue && !m.nudgesSentAt ? { nudges_sent_at: now } : {}) }).where('id', '=', m.id).execute();
+  await trx.updateTable('meetings').set({ prompts_sent_at: m.promptsSentAt ?? now }).where('id', '=', m.id).execute();
   return wanted;
 }
 

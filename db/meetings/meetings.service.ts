@@ -21,7 +21,6 @@ export interface Meeting {
   conversationId: string | null;
   packPostedAt: Date | null;
   promptsSentAt: Date | null;
-  nudgesSentAt: Date | null;
 }
 
 /** Maps a meetings row. */
@@ -34,7 +33,6 @@ export const toMeeting = (r: MeetingRow): Meeting => ({
   conversationId: r.conversation_id,
   packPostedAt: r.pack_posted_at,
   promptsSentAt: r.prompts_sent_at,
-  nudgesSentAt: r.nudges_sent_at,
 });
 
 /** Months between meetings of a recurrence (0: once). */
@@ -83,7 +81,7 @@ export async function extendSeries(db: Db, now: Date): Promise<void> {
       if (!at) break;
       await db
         .insertInto('meetings')
-        .values({ kind: m.kind, starts_at: at, recurrence: m.recurrence, series_id: m.series_id, conversation_id: m.conversation_id, created_by: m.created_by, pack_posted_at: null, prompts_sent_at: null, nudges_sent_at: null })
+        .values({ kind: m.kind, starts_at: at, recurrence: m.recurrence, series_id: m.series_id, conversation_id: m.conversation_id, created_by: m.created_by, pack_posted_at: null, prompts_sent_at: null })
         .onConflict((oc) => oc.columns(['series_id', 'starts_at']).doNothing())
         .execute();
     }
@@ -141,7 +139,7 @@ export async function scheduleMeeting(conn: Kysely<Database>, input: ScheduleMee
       await trx.updateTable('meetings').set({ recurrence: 'once' }).where('kind', '=', input.kind).execute();
       const row = await trx
         .insertInto('meetings')
-        .values({ kind: input.kind, starts_at: input.startsAt, recurrence, series_id: null, conversation_id: input.conversationId, created_by: input.actor.userId, pack_posted_at: null, prompts_sent_at: null, nudges_sent_at: null, created_at: input.now })
+        .values({ kind: input.kind, starts_at: input.startsAt, recurrence, series_id: null, conversation_id: input.conversationId, created_by: input.actor.userId, pack_posted_at: null, prompts_sent_at: null, created_at: input.now })
         .returningAll()
         .executeTakeFirstOrThrow();
       const meeting = await trx.updateTable('meetings').set({ series_id: row.id }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();

@@ -11,7 +11,6 @@ export interface MeetingsTable {
   pack_posted_at: Date | null;
   /** When this meeting's update prompts were queued (injected clock); null until then. */
   prompts_sent_at: Date | null;
-  nudges_sent_at: Date | null;
   created_at: Generated<Date>;
 }
 export type MeetingRow = Selectable<MeetingsTable>;
