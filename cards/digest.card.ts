@@ -1,6 +1,5 @@
-import { Template } from 'adaptivecards-templating';
 import { humanise, ukDateTime } from './format.js';
-import type { AdaptiveCard } from './review.card.js';
+import { cardTemplate, type AdaptiveCard } from './card.js';
 
 /** The weekday digest of a review channel (issue 3). References and counts only. */
 export interface DigestCardView {
@@ -20,10 +19,7 @@ const section = (title: string, list: string, empty: string) => [
   { type: 'TextBlock', $when: `\${count(${list}) == 0}`, text: empty, isSubtle: true, spacing: 'None' },
 ];
 
-const compiled = new Template({
-  type: 'AdaptiveCard',
-  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-  version: '1.5',
+const compiled = cardTemplate({
   body: [
     { type: 'TextBlock', text: '${heading}', weight: 'Bolder', size: 'Medium', wrap: true },
     { type: 'TextBlock', text: '${sub}', isSubtle: true, spacing: 'None', wrap: true },
@@ -37,8 +33,7 @@ const compiled = new Template({
 /** Renders the weekday digest. Pure. */
 export function renderDigestCard(v: DigestCardView): AdaptiveCard {
   const more = v.flaggedTotal - v.flagged.length;
-  return compiled.expand({
-    $root: {
+  return compiled({
       heading: `Hate crime review digest · ${v.scope}`,
       sub: `${ukDateTime(v.now)} · since ${ukDateTime(v.since)}`,
       flaggedTitle: `Flagged since the last digest: ${v.flaggedTotal}`,
@@ -49,6 +44,5 @@ export function renderDigestCard(v: DigestCardView): AdaptiveCard {
       dueToday: v.dueToday.map((d) => `${d.title}: ${d.count}`),
       overdue: v.overdueByOwner.map((o) => `${o.owner}: ${o.count}`),
       high: v.highRiskOpen.map((h) => `${h.reference} · ${h.district}`),
-    },
-  }) as AdaptiveCard;
+  });
 }

@@ -1,6 +1,6 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { renderPromptCard, type PromptCardView } from '../../cards/prompt.card.js';
-import type { AdaptiveCard } from '../../cards/review.card.js';
+import type { AdaptiveCard } from '../../cards/card.js';
 import { promptSubmitSchema, VERBS } from '../../cards/verbs.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../db/errors.js';
 import { queueCardRefresh } from '../../db/occurrences/occurrences.service.js';
