@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { allow, canAssignActions, canDischargeAction, canReorganiseAction, canSeeAction, canSeePlan, canUpdateAction } from '../access/access.policy.js';
+import { allow, canAssignActions, forceWide, canDischargeAction, canReorganiseAction, canSeeAction, canSeePlan, canUpdateAction } from '../access/access.policy.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { enqueueMessages } from '../outbox/outbox.service.js';
@@ -188,7 +188,8 @@ export type ActionFilter = { kind: 'all' } | { kind: 'mine' } | { kind: 'overdue
 
 /**
  * Lists delivery-plan actions (discharged ones only when asked by owner/pillar), by pillar and
- * ref, with their latest update; `mine` for anyone, the rest for coordinators and managers.
+ * ref, with their latest update; `mine` for anyone, the rest for coordinators and managers,
+ * over the actions of their districts and force-wide ones (and any they hold).
  * Audited as a disclosure. @throws ForbiddenError
  */
 export async function listActions(conn: Kysely<Database>, input: { filter: ActionFilter; actor: ActionActor; now: Date; conversationId: string | null; limit?: number }): Promise<{ actions: ActionDetail[]; total: number }> {
@@ -208,6 +209,12 @@ export async function listActions(conn: Kysely<Database>, input: { filter: Actio
       const term = likePattern(f.owner);
       q = q.where((eb) => eb.or([eb(sql`lower(u.name)`, 'like', term), eb(sql`lower(a.owner_upn)`, 'like', term), eb(sql`lower(a.owner_agency)`, 'like', term)]));
     } else q = q.where('a.status', '!=', 'discharged');
+    // The plan as the actor may open it (canSeeAction): their districts' actions and force-wide ones; theirs always.
+    const a = input.actor;
+    if (f.kind !== 'mine' && !forceWide(a)) {
+      const mine = a.districts.map((d) => d.toLowerCase());
+      q = q.where((eb) => eb.or([eb('a.district', 'is', null), ...(mine.length ? [eb(sql`lower(a.district)`, 'in', mine)] : []), ...(a.userId ? [eb('a.owner_user_id', '=', a.userId)] : []), ...(a.upn ? [eb('a.owner_upn', '=', a.upn.toLowerCase())] : [])]));
+    }
     const all = await fetchActions(q);
     const shown = all.slice(0, input.limit ?? 40);
     const updates = await updatesFor(trx, shown.map((a) => a.id));

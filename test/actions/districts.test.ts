@@ -85,6 +85,13 @@ describe('plan actions belong to districts', () => {
     expect((await say(h, 'assign Audit NFA decisions to insp.both@force.police.uk ref M1', leedsCoordinator)).text).toContain('M1');
     expect(await districtOf('L1')).toBe('Leeds');
     expect(await districtOf('M1')).toBeNull();
+    // The plan they list is the plan they may open: Leeds' actions and force-wide ones, not Bradford's.
+    expect((await say(h, 'assign Visit the bus station staff to pc.brad@force.police.uk ref B1', hq)).text).toContain('B1');
+    const list = (await say(h, 'actions', leedsCoordinator)).text;
+    expect(list).toContain('L1');
+    expect(list).toContain('M1');
+    expect(list).not.toContain('B1');
+    expect((await say(h, 'actions', hq)).text).toContain('B1');
   });
 });
 
