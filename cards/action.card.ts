@@ -1,7 +1,6 @@
-import { Template } from 'adaptivecards-templating';
 import { ACTION_VERBS, CARD_STATUSES, isOverdueOn, PILLAR_LABELS, STATUS_LABELS } from './actions.verbs.js';
 import { clip, londonDate, ukDate, ukDateTime, ukShortDate } from './format.js';
-import type { AdaptiveCard } from './review.card.js';
+import { cardTemplate, subCard, type AdaptiveCard } from './card.js';
 import { TEXT_LIMITS } from '../shared/text-limits.js';
 
 /** The action fields a card shows (structurally the delivery-plan service's Action). */
@@ -65,10 +64,7 @@ const execute = (title: string, verb: string) => ({
   fallback: { type: 'Action.Submit', title, data: { verb, actionId: '${id}' } },
 });
 
-const compiled = new Template({
-  type: 'AdaptiveCard',
-  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-  version: '1.5',
+const compiled = cardTemplate({
   body: [
     {
       type: 'Container', style: '${style}', bleed: true,
@@ -88,19 +84,17 @@ const compiled = new Template({
   actions: [
     {
       $when: '${editable}', type: 'Action.ShowCard', title: 'Update',
-      card: {
-        type: 'AdaptiveCard',
+      card: subCard({
         body: [{ type: 'Input.Text', id: 'updateText', label: 'Your update for ${ref}', placeholder: 'What has been done, what is next, any blockers', isMultiline: true, isRequired: true, errorMessage: 'Write the update', maxLength: TEXT_LIMITS.actionUpdate }],
         actions: [execute('Save update', ACTION_VERBS.update)],
-      },
+      }),
     },
     {
       $when: '${editable}', type: 'Action.ShowCard', title: 'Status',
-      card: {
-        type: 'AdaptiveCard',
+      card: subCard({
         body: [{ type: 'Input.ChoiceSet', id: 'newStatus', label: 'Status of ${ref}', style: 'expanded', value: '${status}', isRequired: true, choices: [{ $data: '${statusChoices}', title: '${title}', value: '${value}' }] }],
         actions: [execute('Save status', ACTION_VERBS.status)],
-      },
+      }),
     },
   ],
 });
@@ -148,5 +142,5 @@ export function renderActionCard(v: ActionCardView): AdaptiveCard {
     editable: v.editable && !closed,
     statusChoices: CARD_STATUSES.map((s) => ({ title: STATUS_LABELS[s]!, value: s })),
   };
-  return compiled.expand({ $root: data }) as AdaptiveCard;
+  return compiled(data);
 }

@@ -1,7 +1,7 @@
 import { ownerText, updateLine, type ActionLike, type UpdateLike } from './action.card.js';
 import { isOverdueOn, PILLAR_LABELS, STATUS_LABELS } from './actions.verbs.js';
 import { clip, londonDate, ukDate } from './format.js';
-import type { AdaptiveCard } from './review.card.js';
+import { adaptiveCard, type AdaptiveCard } from './card.js';
 
 /** A list of delivery-plan actions (`actions …`). */
 export interface ActionsListView {
@@ -31,14 +31,11 @@ export function renderActionsListCard(v: ActionsListView): AdaptiveCard {
     };
   });
   const more = v.total > v.items.length ? ` (the first ${v.items.length})` : '';
-  return {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
+  return adaptiveCard({
     body: [
       { type: 'TextBlock', text: v.title, weight: 'Bolder', size: 'Medium', wrap: true },
       { type: 'TextBlock', text: v.total === 0 ? 'No actions match.' : `${v.total} action${v.total === 1 ? '' : 's'}${more}. Type \`action <ref>\` to open one and update it.`, isSubtle: true, spacing: 'None', wrap: true },
       ...rows,
     ],
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import { ACTION_VERBS, PILLAR_LABELS } from './actions.verbs.js';
-import type { AdaptiveCard } from './review.card.js';
+import { adaptiveCard, type AdaptiveCard } from './card.js';
 import { TEXT_LIMITS } from '../shared/text-limits.js';
 
 /** The assign form: for coordinators who would rather not type the `assign` syntax. */
@@ -18,10 +18,7 @@ const PILLARS = ['prevention', 'responding', 'increasing_reporting', 'supporting
 export function renderAssignForm(v: AssignFormView): AdaptiveCard {
   const val = v.values ?? {};
   const people = v.people.map((p) => ({ title: p.id === v.actorUserId ? `Me (${p.name})` : p.upn ? `${p.name} (${p.upn})` : p.name, value: `user:${p.id}` }));
-  return {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
+  return adaptiveCard({
     body: [
       { type: 'TextBlock', text: 'Assign a delivery-plan action', weight: 'Bolder', size: 'Medium', wrap: true },
       ...(v.banner ? [{ type: 'TextBlock', text: v.banner.text, wrap: true, weight: 'Bolder', color: v.banner.kind === 'error' ? 'Attention' : 'Good' }] : []),
@@ -35,5 +32,5 @@ export function renderAssignForm(v: AssignFormView): AdaptiveCard {
       { type: 'Input.Text', id: 'objective', label: 'Objective (optional)', maxLength: TEXT_LIMITS.objective, value: val.objective ?? '' },
     ],
     actions: [{ type: 'Action.Execute', title: 'Assign', verb: ACTION_VERBS.assign, data: {}, fallback: { type: 'Action.Submit', title: 'Assign', data: { verb: ACTION_VERBS.assign } } }],
-  };
+  });
 }

@@ -1,6 +1,5 @@
-import { Template } from 'adaptivecards-templating';
 import { humanise, ukDateTime } from './format.js';
-import type { AdaptiveCard } from './review.card.js';
+import { cardTemplate, type AdaptiveCard } from './card.js';
 
 /** The weekday digest of a review channel (issue 3). References and counts only. */
 export interface DigestCardView {
@@ -22,10 +21,7 @@ const section = (title: string, list: string, empty: string) => [
   { type: 'TextBlock', $when: `\${count(${list}) == 0}`, text: empty, isSubtle: true, spacing: 'None' },
 ];
 
-const compiled = new Template({
-  type: 'AdaptiveCard',
-  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-  version: '1.5',
+const compiled = cardTemplate({
   body: [
     { type: 'TextBlock', text: '${heading}', weight: 'Bolder', size: 'Medium', wrap: true },
     { type: 'TextBlock', text: '${sub}', isSubtle: true, spacing: 'None', wrap: true },
@@ -40,8 +36,7 @@ const compiled = new Template({
 export function renderDigestCard(v: DigestCardView): AdaptiveCard {
   const more = v.flaggedTotal - v.flagged.length;
   const shownOverdue = v.overdueByOwner.reduce((n, o) => n + o.count, 0);
-  return compiled.expand({
-    $root: {
+  return compiled({
       heading: `Hate crime review digest · ${v.scope}`,
       sub: `${ukDateTime(v.now)} · since ${ukDateTime(v.since)}`,
       flaggedTitle: `Flagged since the last digest: ${v.flaggedTotal}`,
@@ -53,6 +48,5 @@ export function renderDigestCard(v: DigestCardView): AdaptiveCard {
       overdueTitle: v.overdueTotal > 0 ? `Overdue, by owner: ${v.overdueTotal}` : 'Overdue, by owner',
       overdue: [...v.overdueByOwner.map((o) => `${o.owner}: ${o.count}`), ...(shownOverdue < v.overdueTotal ? [`others: ${v.overdueTotal - shownOverdue}`] : [])],
       high: v.highRiskOpen.map((h) => `${h.reference} · ${h.district}`),
-    },
-  }) as AdaptiveCard;
+  });
 }

@@ -1,7 +1,7 @@
 import { updateLine, type UpdateLike } from './action.card.js';
 import { STATUS_LABELS } from './actions.verbs.js';
 import { clip, TEAMS_CARD_LIMIT, ukDate, ukDateTime } from './format.js';
-import type { AdaptiveCard } from './review.card.js';
+import { adaptiveCard, type AdaptiveCard } from './card.js';
 
 interface PackActionLike {
   ref: string;
@@ -110,15 +110,12 @@ function strategic(v: MeetingPackView, max: number): Record<string, unknown>[] {
 
 function build(v: MeetingPackView, max: number): AdaptiveCard {
   const when = v.meeting ? ukDateTime(v.meeting.startsAt) : 'not scheduled yet (`meeting schedule tactical DATE TIME`)';
-  return {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
+  return adaptiveCard({
     body: [
       { type: 'Container', style: 'emphasis', bleed: true, items: [tb(v.title, { weight: 'Bolder', size: 'Medium' }), tb(`Date and time: ${when}`, { spacing: 'None' }), subtle(`Meeting pack: changes since ${v.sinceLabel}.`)] },
       ...(v.kind === 'tactical' ? tactical(v, max) : strategic(v, max)),
     ],
-  };
+  });
 }
 
 /**

@@ -1,6 +1,5 @@
-import { Template } from 'adaptivecards-templating';
 import { humanise, ukDateTime } from './format.js';
-import type { AdaptiveCard } from './review.card.js';
+import { cardTemplate, subCard, type AdaptiveCard } from './card.js';
 import { CONTACT_LABELS, CONTACT_OUTCOMES, SNOOZE_CHOICES, SNOOZE_LABELS, VERBS } from './verbs.js';
 import { TEXT_LIMITS } from '../shared/text-limits.js';
 
@@ -45,10 +44,7 @@ const execute = (title: string, verb: string) => ({
   fallback: { type: 'Action.Submit', title, data: { verb, scheduledReviewId: '${id}' } },
 });
 
-const template = {
-  type: 'AdaptiveCard',
-  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-  version: '1.5',
+const compiled = cardTemplate({
   body: [
     {
       type: 'Container',
@@ -70,8 +66,7 @@ const template = {
       $when: '${pending}',
       type: 'Action.ShowCard',
       title: 'Done',
-      card: {
-        type: 'AdaptiveCard',
+      card: subCard({
         body: [
           {
             type: 'Input.ChoiceSet',
@@ -86,24 +81,22 @@ const template = {
           { type: 'Input.Text', id: 'note', label: 'Note (optional)', isMultiline: true, maxLength: TEXT_LIMITS.reviewNote },
         ],
         actions: [execute('Record as done', VERBS.promptDone)],
-      },
+      }),
     },
     {
       $when: '${pending}',
       type: 'Action.ShowCard',
       title: 'Not applicable',
-      card: {
-        type: 'AdaptiveCard',
+      card: subCard({
         body: [{ type: 'Input.Text', id: 'reason', label: 'Why it does not apply', isRequired: true, errorMessage: 'Give a reason', maxLength: TEXT_LIMITS.notApplicableReason }],
         actions: [execute('Record as not applicable', VERBS.promptNotApplicable)],
-      },
+      }),
     },
     {
       $when: '${pending}',
       type: 'Action.ShowCard',
       title: 'Snooze',
-      card: {
-        type: 'AdaptiveCard',
+      card: subCard({
         body: [
           {
             type: 'Input.ChoiceSet',
@@ -115,12 +108,10 @@ const template = {
           },
         ],
         actions: [execute('Snooze', VERBS.promptSnooze)],
-      },
+      }),
     },
   ],
-};
-
-const compiled = new Template(template);
+});
 
 function relative(due: Date, now: Date): string {
   const mins = Math.round((due.getTime() - now.getTime()) / 60000);
@@ -167,5 +158,5 @@ export function renderPromptCard(v: PromptCardView): AdaptiveCard {
     pending,
     isVictimContact: v.isVictimContact,
   };
-  return compiled.expand({ $root: data }) as AdaptiveCard;
+  return compiled(data);
 }

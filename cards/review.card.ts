@@ -1,7 +1,7 @@
-import { Template } from 'adaptivecards-templating';
 import { humanise, ukDateTime } from './format.js';
 import { VERBS } from './verbs.js';
 import { TEXT_LIMITS } from '../shared/text-limits.js';
+import { cardTemplate, subCard, type AdaptiveCard } from './card.js';
 
 type Decision = 'yes' | 'no' | 'na';
 type Grade = 'standard' | 'medium' | 'high';
@@ -43,9 +43,6 @@ export interface ReviewCardView {
   /** Answers to put back in the form (the user's own after a refused submit). */
   draft?: { decisions: Readonly<Record<string, { decision: Decision | null; note: string | null }>>; riskGrade: Grade | null; riskRationale: string | null };
 }
-
-/** Adaptive Card JSON (schema 1.5). */
-export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
 
 /** Why a submit was refused, or that someone reviewed first: shown at the top and again by the submit button. */
 const bannerBlock = {
@@ -125,11 +122,7 @@ const submitAction = (title: string) => ({
   fallback: { type: 'Action.Submit', title, data: { verb: VERBS.reviewSubmit, occurrenceId: '${occurrenceId}', expectedVersion: '${expectedVersion}' } },
 });
 
-const template = {
-  type: 'AdaptiveCard',
-  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-  version: '1.5',
-  msteams: { width: 'Full' },
+const compiled = cardTemplate({
   body: [
     {
       type: 'Container',
@@ -177,12 +170,10 @@ const template = {
       $when: '${showRegrade}',
       type: 'Action.ShowCard',
       title: 'Re-grade',
-      card: { type: 'AdaptiveCard', body: formItems, actions: [submitAction('Save re-grade')] },
+      card: subCard({ body: formItems, actions: [submitAction('Save re-grade')] }),
     },
   ],
-};
-
-const compiled = new Template(template);
+});
 
 function repeatText(n: number, min: number): string {
   if (n === 0) return 'none';
@@ -282,5 +273,5 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
       riskRationale: draft?.riskRationale ?? '',
     },
   };
-  return compiled.expand({ $root: data }) as AdaptiveCard;
+  return compiled(data);
 }

@@ -1,6 +1,6 @@
 import { strandChartDataUrl, type ChartFonts } from './chart.js';
 import { ukDateTime } from './format.js';
-import type { AdaptiveCard } from './review.card.js';
+import type { AdaptiveCard } from './card.js';
 import { expandCard, fmtCount, HIDDEN_NOTE, occurrenceSections, type CardCount, type CardSection, type SummaryCardView } from './summary.card.js';
 
 /** One anonymised closed occurrence (structurally db/summary's AnonymisedCase). */

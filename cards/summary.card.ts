@@ -1,8 +1,7 @@
-import { Template } from 'adaptivecards-templating';
 import { strandChartDataUrl, type ChartFonts } from './chart.js';
 import { PILLAR_LABELS } from './actions.verbs.js';
 import { humanise, ukDate, ukDateTime } from './format.js';
-import type { AdaptiveCard } from './review.card.js';
+import { cardTemplate, type AdaptiveCard } from './card.js';
 import { SUMMARY_PERIOD_BUTTONS, SUMMARY_VERBS } from './summary.verbs.js';
 
 /** A count as shown: a number; null when small (reads "<5"); 'hidden' when hidden so a small one cannot be worked out. */
@@ -155,10 +154,7 @@ const sectionTemplate = {
 };
 
 /** Card skeleton: heading lines, an attention box, the sections, and period buttons. */
-export const cardTemplate = new Template({
-  type: 'AdaptiveCard',
-  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-  version: '1.5',
+const compiled = cardTemplate({
   body: [
     { type: 'TextBlock', text: '${heading}', weight: 'Bolder', size: 'Medium', wrap: true },
     { type: 'TextBlock', text: '${sub}', isSubtle: true, spacing: 'None', wrap: true },
@@ -172,9 +168,7 @@ export const cardTemplate = new Template({
 /** Expands the shared skeleton. */
 export function expandCard(root: { heading: string; sub: string; notice: string; attention: CardSection['facts']; sections: CardSection[]; buttons: unknown[] }): AdaptiveCard {
   const sections = root.sections.map((s) => ({ title: s.title, facts: s.facts, note: s.note ?? '', empty: s.empty ?? 'None.', imageUrl: s.image?.url ?? '', imageAlt: s.image?.alt ?? '' }));
-  const card = cardTemplate.expand({ $root: { ...root, sections } }) as AdaptiveCard;
-  if (Array.isArray(card.actions) && card.actions.length === 0) delete card.actions;
-  return card;
+  return compiled({ ...root, sections });
 }
 
 /** What the audience sees about their view: own items, or suppressed aggregates. */

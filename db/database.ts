@@ -12,6 +12,7 @@ import * as meetingReminders from './migrations/2026-11-21T03-meeting-reminders.
 import * as summaryIndexes from './migrations/2026-11-21T04-summary-indexes.js';
 import * as actionRefCi from './migrations/2026-11-21T05-action-ref-ci.js';
 import * as auditChain from './migrations/2026-11-29T01-audit-chain.js';
+import * as actionDistricts from './migrations/2026-11-29T02-action-districts.js';
 import { auditTamperRisk, grantAppRole } from './audit/roles.js';
 import type { Database } from './schema.js';
 import { resilient } from './transactions.js';
@@ -48,6 +49,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-21T04-summary-indexes': summaryIndexes,
   '2026-11-21T05-action-ref-ci': actionRefCi,
   '2026-11-29T01-audit-chain': auditChain,
+  '2026-11-29T02-action-districts': actionDistricts,
 };
 
 /** Thrown when another process holds the embedded database folder. */

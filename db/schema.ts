@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ActionUpdatesTable, ActionsTable, MeetingsTable } from './actions/actions.table.js';
+import type { ActionUpdatesTable, ActionsTable } from './actions/actions.table.js';
+import type { MeetingsTable } from './meetings/meetings.table.js';
 import type { AuditLogTable } from './audit/audit.table.js';
 import type { CardPostsTable, ConversationsTable, ReviewSubscriptionsTable } from './conversations/conversations.table.js';
 import type { OccurrencePeopleTable, OccurrencesTable } from './occurrences/occurrences.table.js';

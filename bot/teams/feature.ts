@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../../cards/review.card.js';
+import type { AdaptiveCard } from '../../cards/card.js';
 import type { BotDeps } from './context.js';
 
 /** A chat command contributed by a feature (actions, summaries). */

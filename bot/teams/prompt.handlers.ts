@@ -1,6 +1,6 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { renderPromptCard, type PromptCardView } from '../../cards/prompt.card.js';
-import type { AdaptiveCard } from '../../cards/review.card.js';
+import type { AdaptiveCard } from '../../cards/card.js';
 import { promptSubmitSchema, VERBS } from '../../cards/verbs.js';
 import { answerScheduledReview, getScheduledReview, promptFacts, recordPromptDisclosure, reviewsForUser, type PromptAnswer } from '../../db/schedule/prompts.service.js';
 import { snoozeUntil } from '../../db/schedule/schedule.service.js';

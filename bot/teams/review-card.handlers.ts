@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import { renderReviewCard, type AdaptiveCard, type ReviewCardView } from '../../cards/review.card.js';
+import type { AdaptiveCard } from '../../cards/card.js';
+import { renderReviewCard, type ReviewCardView } from '../../cards/review.card.js';
 import { parseReviewSubmit } from '../../cards/verbs.js';
 import { recordAudit } from '../../db/audit/audit.service.js';
 import { loadReviewCard, reviewCardFor, submitReviewCard, type ReviewCardData } from '../../db/reviews/review-card.service.js';

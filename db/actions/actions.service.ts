@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { allow, canAssignActions, canDischargeAction, canReorganiseAction, canSeeAction, canSeePlan, canUpdateAction } from '../access/access.policy.js';
+import { allow, canAssignActions, forceWide, canDischargeAction, canReorganiseAction, canSeeAction, canSeePlan, canUpdateAction } from '../access/access.policy.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { enqueueMessages, type ActionPayload } from '../outbox/outbox.service.js';
@@ -7,6 +7,7 @@ import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
 import { OVERDUE_STATUSES, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate, type PillarOrNone } from './actions.model.js';
 import { actionsQuery, fetchActions, findById, findByRef, insertUpdate, lockAction, nextAutoRef, updatesFor } from './actions.repository.js';
+import { holderDistrict } from './districts.js';
 import { likePattern, resolvePerson, type PersonSpec } from './owners.js';
 import { londonDate } from '../../shared/london-time.js';
 import { TEXT_LIMITS, tooLong } from '../../shared/text-limits.js';
@@ -48,8 +49,9 @@ function check(cond: unknown, path: string, message: string): void {
  * Creates an action (seed 001 1.8: the coordinator disseminates actions to their holders).
  * A person, or an agency with an optional named contact, owns it; without a ref it gets `A<n>`.
  * A holder other than the actor who is reachable in Teams gets the action card in their
- * personal chat through the outbox, queued in the same transaction. Audited.
- * @throws ForbiddenError unless the actor is a coordinator; ValidationError for a taken ref,
+ * personal chat through the outbox, queued in the same transaction. Audited. The action belongs
+ * to the holder's district (districts.ts), or is force-wide.
+ * @throws ForbiddenError unless the actor is a coordinator (for the holder's district); ValidationError for a taken ref,
  *   empty or long text, a past due date, or a person who cannot be identified
  */
 export async function assignAction(conn: Kysely<Database>, input: AssignInput): Promise<Assigned & { holderNotified: boolean }> {
@@ -63,6 +65,9 @@ export async function assignAction(conn: Kysely<Database>, input: AssignInput): 
   return withRetry(() =>
     conn.transaction().execute(async (trx) => {
       const person = input.person ? await resolvePerson(trx, input.person, input.actor) : null;
+      // The action belongs to its holder's district: only a coordinator for it may assign it there.
+      const district = person ? await holderDistrict(trx, person) : null;
+      allow(canAssignActions(input.actor, district));
       const ref = input.ref ?? (await nextAutoRef(trx));
       if (await findByRef(trx, ref)) throw new ValidationError(`ref ${ref} is taken`, [{ path: 'ref', message: `an action with ref ${ref} already exists; choose another ref or leave it out` }]);
       const raisedAt = await trx.selectFrom('meetings').select('id').where('starts_at', '<=', input.now).where('starts_at', '>=', new Date(input.now.getTime() - 12 * 3_600_000)).orderBy('starts_at', 'desc').executeTakeFirst();
@@ -79,7 +84,7 @@ export async function assignAction(conn: Kysely<Database>, input: AssignInput): 
           owner_agency: input.agency?.trim() || null,
           status: 'not_started',
           due_date: input.due,
-          district: null,
+          district,
           raised_at_meeting_id: raisedAt?.id ?? null,
           created_by: input.actor.userId,
           created_at: input.now,
@@ -87,7 +92,7 @@ export async function assignAction(conn: Kysely<Database>, input: AssignInput): 
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await recordAudit(trx, { actor: input.actor.label, action: 'action.assigned', entityType: 'action', entityId: row.id, details: { ref, pillar: input.pillar ?? UNASSIGNED, owner: person?.upn ?? person?.name ?? null, agency: input.agency, due: input.due } });
+      await recordAudit(trx, { actor: input.actor.label, action: 'action.assigned', entityType: 'action', entityId: row.id, details: { ref, pillar: input.pillar ?? UNASSIGNED, owner: person?.upn ?? person?.name ?? null, agency: input.agency, due: input.due, district } });
       const action = (await findById(trx, row.id))!;
       const assigned = { action, updates: [], holderInTeams: Boolean(person?.inTeams) };
       const notify = Boolean(action.holderInTeams && action.holderUserId && action.holderUserId !== input.actor.userId);
@@ -185,7 +190,8 @@ export type ActionFilter = { kind: 'all' } | { kind: 'mine' } | { kind: 'overdue
 
 /**
  * Lists delivery-plan actions (discharged ones only when asked by owner/pillar), by pillar and
- * ref, with their latest update; `mine` for anyone, the rest for coordinators and managers.
+ * ref, with their latest update; `mine` for anyone, the rest for coordinators and managers,
+ * over the actions of their districts and force-wide ones (and any they hold).
  * Audited as a disclosure. @throws ForbiddenError
  */
 export async function listActions(conn: Kysely<Database>, input: { filter: ActionFilter; actor: ActionActor; now: Date; conversationId: string | null; limit?: number }): Promise<{ actions: ActionDetail[]; total: number }> {
@@ -205,6 +211,12 @@ export async function listActions(conn: Kysely<Database>, input: { filter: Actio
       const term = likePattern(f.owner);
       q = q.where((eb) => eb.or([eb(sql`lower(u.name)`, 'like', term), eb(sql`lower(a.owner_upn)`, 'like', term), eb(sql`lower(a.owner_agency)`, 'like', term)]));
     } else q = q.where('a.status', '!=', 'discharged');
+    // The plan as the actor may open it (canSeeAction): their districts' actions and force-wide ones; theirs always.
+    const a = input.actor;
+    if (f.kind !== 'mine' && !forceWide(a)) {
+      const mine = a.districts.map((d) => d.toLowerCase());
+      q = q.where((eb) => eb.or([eb('a.district', 'is', null), ...(mine.length ? [eb(sql`lower(a.district)`, 'in', mine)] : []), ...(a.userId ? [eb('a.owner_user_id', '=', a.userId)] : []), ...(a.upn ? [eb('a.owner_upn', '=', a.upn.toLowerCase())] : [])]));
+    }
     const all = await fetchActions(q);
     const shown = all.slice(0, input.limit ?? 40);
     const updates = await updatesFor(trx, shown.map((a) => a.id));

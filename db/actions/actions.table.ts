@@ -1,23 +1,7 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** A `date` column: read as 'YYYY-MM-DD' text (set through a cast), written as the same. */
 export type DateColumn = ColumnType<string, string, string>;
-
-export interface MeetingsTable {
-  id: Generated<string>;
-  kind: string;
-  starts_at: Date;
-  recurrence: string | null;
-  series_id: string | null;
-  conversation_id: string | null;
-  created_by: string | null;
-  pack_posted_at: Date | null;
-  /** When this meeting's update prompts were queued (injected clock); null until then. */
-  prompts_sent_at: Date | null;
-  nudges_sent_at: Date | null;
-  created_at: Generated<Date>;
-}
-export type MeetingRow = Selectable<MeetingsTable>;
 
 export interface ActionsTable {
   id: Generated<string>;

@@ -4,6 +4,7 @@ import { ValidationError } from '../errors.js';
 import type { Database, Db } from '../schema.js';
 import type { Action, ActionActor, ActionUpdate } from './actions.model.js';
 import { actionsQuery, fetchActions, findByRef, insertUpdate, updatesFor } from './actions.repository.js';
+import { holderDistrict } from './districts.js';
 import { parsePlanCsv, writePlanCsv, type PlanRow } from './plan-csv.js';
 import { londonDate } from '../../shared/london-time.js';
 
@@ -62,13 +63,16 @@ async function applyRow(trx: Db, r: PlanRow, actor: ActionActor, now: Date): Pro
   const latest = before ? latestText((await updatesFor(trx, [before.id])).get(before.id) ?? []) : null;
   const changes = before ? changesOf(r, before, latest) : [];
   if (before && changes.length === 0) return { line: r.line, ref: r.ref, outcome: 'unchanged', changes };
-  const fields = { ref: r.ref, objective: r.objective, text: r.text, pillar: r.pillar, due_date: r.due, updated_at: now, ...(await ownerIds(trx, r, before)) };
+  const owner = await ownerIds(trx, r, before);
+  // A new action, or one whose holder changed, belongs to its holder's district (districts.ts).
+  const placed = !before || changes.includes('owner') ? { district: await holderDistrict(trx, { userId: owner.owner_user_id, upn: owner.owner_upn }) } : {};
+  const fields = { ref: r.ref, objective: r.objective, text: r.text, pillar: r.pillar, due_date: r.due, updated_at: now, ...owner, ...placed };
   let id: string;
   if (before) {
     id = before.id;
     await trx.updateTable('actions').set(fields).where('id', '=', id).execute();
   } else {
-    id = (await trx.insertInto('actions').values({ ...fields, status: r.status, district: null, raised_at_meeting_id: null, created_by: actor.userId, created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    id = (await trx.insertInto('actions').values({ district: null, ...fields, status: r.status, raised_at_meeting_id: null, created_by: actor.userId, created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
   }
   const author = { actionId: id, authorUserId: actor.userId, authorName: actor.name, now };
   if (before && before.status !== r.status) await insertUpdate(trx, { ...author, date: today, text: null, statusFrom: before.status, statusTo: r.status });
@@ -80,7 +84,8 @@ async function applyRow(trx: Db, r: PlanRow, actor: ActionActor, now: Date): Pro
 /**
  * Imports a delivery plan CSV (contracts.md). Every row is checked first; any bad row means
  * nothing is written. Existing refs are updated (a changed status and a new latest update are
- * added to the action's history); identical rows are left unchanged. One transaction, audited.
+ * added to the action's history); identical rows are left unchanged. A new action, or one with a
+ * new holder, belongs to the holder's district (districts.ts). One transaction, audited.
  * @throws ValidationError listing every bad row as `line N.column`
  */
 export async function importPlan(conn: Kysely<Database>, csvText: string, actor: ActionActor, now: Date): Promise<PlanImportResult[]> {

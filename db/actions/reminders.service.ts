@@ -7,7 +7,7 @@ import { withRetry } from '../transactions.js';
 import { OPEN_STATUSES, OVERDUE_STATUSES, type Action } from './actions.model.js';
 import { actionsQuery, fetchActions, findById, updatesFor } from './actions.repository.js';
 import type { ActionDetail } from './actions.service.js';
-import { extendSeries, toMeeting, type Meeting } from './meetings.service.js';
+import { extendSeries, toMeeting, type Meeting } from '../meetings/meetings.service.js';
 import { addDays, daysBetween, londonDate } from '../../shared/london-time.js';
 
 /** When holders are asked (Config.actions): days before the tactical meeting for the prompt and the nudge. */
@@ -74,7 +74,7 @@ async function meetingReminders(trx: Db, cfg: ReminderConfig, now: Date): Promis
     const done = new Set(updated.map((u) => u.action_id));
     wanted.push(...open.filter((a) => !done.has(a.id)).map((action) => ({ key: `meeting-nudge:${m.id}:${action.id}`, kind: 'nudge' as const, action, meeting: m })));
   }
-  await trx.updateTable('meetings').set({ prompts_sent_at: m.promptsSentAt ?? now, ...(nudgeDue && !m.nudgesSentAt ? { nudges_sent_at: now } : {}) }).where('id', '=', m.id).execute();
+  await trx.updateTable('meetings').set({ prompts_sent_at: m.promptsSentAt ?? now }).where('id', '=', m.id).execute();
   return wanted;
 }
 

@@ -4,8 +4,6 @@ import type { Db } from '../schema.js';
 import type { SummaryScope } from './access.policy.js';
 import { actionScope, num, reviewScope } from './scope.sql.js';
 
-/** Statuses of delivery-plan actions that are finished (domain.md "Delivery plan"). */
-
 /**
  * Review compliance per kind over scheduled reviews due in [start, end) (end is never after
  * now): done by the deadline, done late, still pending (so overdue), not applicable. Cancelled
@@ -46,7 +44,11 @@ export async function overdueByOwner(db: Db, scope: SummaryScope, now: Date, lim
   return { total: num(rows.rows[0]?.total), owners: rows.rows.map((r) => ({ owner: r.owner, count: num(r.n) })) };
 }
 
-/** Delivery-plan actions by pillar and status now, and how many are overdue on `today` (YYYY-MM-DD). */
+/**
+ * Delivery-plan actions by pillar and status now, and how many are overdue on `today` (YYYY-MM-DD).
+ * A district summary counts that district's actions (their holder's district, db/actions/districts.ts)
+ * and force-wide ones, which are every district's work; a force summary counts all (actionScope).
+ */
 export async function actionProgress(db: Db, scope: SummaryScope, today: string): Promise<{ cells: { pillar: string; status: string; n: number }[]; overdue: number }> {
   const rows = await sql<{ g: number; pillar: string | null; status: string | null; n: unknown; overdue: unknown }>`
     select grouping(a.pillar, a.status) as g, a.pillar, a.status, count(*) as n,

@@ -7,7 +7,7 @@ import { ConfigurationServiceClientCredentialFactory, type ConfigurationBotFrame
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
-import type { AdaptiveCard } from '../../cards/review.card.js';
+import type { AdaptiveCard } from '../../cards/card.js';
 
 export const FLOOR_VERB = 'bench';
 

@@ -22,7 +22,7 @@ import type { Kysely } from 'kysely';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { startBot, type RunningBot } from '../../bot/app.js';
 import { loadConfig, type Config } from '../../bot/config.js';
-import type { AdaptiveCard } from '../../cards/review.card.js';
+import type { AdaptiveCard } from '../../cards/card.js';
 import { VERBS } from '../../cards/verbs.js';
 import { ingestOccurrences, validateFeed } from '../../db/occurrences/occurrences.service.js';
 import type { Database } from '../../db/schema.js';

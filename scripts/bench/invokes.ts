@@ -1,5 +1,5 @@
 /** The review card submits `npm run bench` sends, and how it reads the bot's answers. */
-import type { AdaptiveCard } from '../../cards/review.card.js';
+import type { AdaptiveCard } from '../../cards/card.js';
 import { VERBS } from '../../cards/verbs.js';
 
 /** A valid, complete review: all 8 default checklist items answered, standard risk (no rationale needed). */

@@ -23,7 +23,7 @@ describe('meetings and the meeting pack', () => {
 
   it('the tactical pack fills appendix B with updates since the last meeting, who has not updated, discharge proposals and figures', async () => {
     // The last tactical meeting was held on 20 October, and raised action 2.1 b.
-    const last = await h.db.insertInto('meetings').values({ kind: 'tactical', starts_at: new Date('2026-10-20T09:00:00Z'), recurrence: 'once', series_id: null, conversation_id: null, created_by: null, pack_posted_at: null, prompts_sent_at: null, nudges_sent_at: null }).returning('id').executeTakeFirstOrThrow();
+    const last = await h.db.insertInto('meetings').values({ kind: 'tactical', starts_at: new Date('2026-10-20T09:00:00Z'), recurrence: 'once', series_id: null, conversation_id: null, created_by: null, pack_posted_at: null, prompts_sent_at: null }).returning('id').executeTakeFirstOrThrow();
     await h.db.updateTable('actions').set({ raised_at_meeting_id: last.id }).where('ref', '=', '2.1 b').execute();
     // Figures: two crimes and an NCHI flagged since then; one crime before it does not count.
     await h.ingest({ occurrences: [occurrence({ flaggedAt: '2026-11-02T10:00:00+00:00' }), occurrence({ flaggedAt: '2026-11-03T10:00:00+00:00', district: 'Bradford' }), occurrence({ recordedAs: 'nchi', offence: undefined, flaggedAt: '2026-11-04T10:00:00+00:00' }), occurrence({ flaggedAt: '2026-10-01T10:00:00+00:00' })] });

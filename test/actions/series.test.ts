@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isOverdue } from '../../db/actions/actions.model.js';
-import { nextInSeries } from '../../db/actions/meetings.service.js';
+import { nextInSeries } from '../../db/meetings/meetings.service.js';
 
 describe('meeting series and overdue actions', () => {
   it('a monthly series on the 31st keeps to the month end it started on, not the 28th for good', () => {

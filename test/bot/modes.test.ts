@@ -149,7 +149,7 @@ describe('upgrades', () => {
     try {
       const meeting = await db
         .insertInto('meetings')
-        .values({ kind: 'tactical', starts_at: new Date('2026-12-08T10:00:00Z'), recurrence: 'monthly', series_id: null, conversation_id: null, created_by: null, pack_posted_at: null, prompts_sent_at: new Date(), nudges_sent_at: null })
+        .values({ kind: 'tactical', starts_at: new Date('2026-12-08T10:00:00Z'), recurrence: 'monthly', series_id: null, conversation_id: null, created_by: null, pack_posted_at: null, prompts_sent_at: new Date() })
         .returning(['prompts_sent_at'])
         .executeTakeFirstOrThrow();
       expect(meeting.prompts_sent_at).toBeInstanceOf(Date);

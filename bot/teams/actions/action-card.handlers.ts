@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { renderActionCard } from '../../../cards/action.card.js';
 import { actionStatusSubmitSchema, actionUpdateSubmitSchema, assignSubmitSchema, type AssignSubmitData } from '../../../cards/actions.verbs.js';
 import { renderAssignForm } from '../../../cards/assign-form.card.js';
-import type { AdaptiveCard } from '../../../cards/review.card.js';
+import type { AdaptiveCard } from '../../../cards/card.js';
 import { assignableUsers, assignAction, changeAction, isUpn, normaliseRef, parsePillar, parseUkDate, showAction, type ActionChange, type PersonSpec } from '../../../db/actions/actions.service.js';
 import type { BotDeps } from '../context.js';
 import { answeringLostConnection, CONNECTION_LOST_REASON, lostSave, SAVE_UNCONFIRMED } from '../lost-connection.js';

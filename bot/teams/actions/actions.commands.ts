@@ -1,4 +1,5 @@
-import { isUpn, MEETING_KINDS, normaliseRef, parsePillar, parseStatus, parseUkDate, parseUkDateTime, PILLARS, type ActionChange, type ActionFilter, type MeetingKind, type Pillar, type Recurrence } from '../../../db/actions/actions.service.js';
+import { isUpn, normaliseRef, parsePillar, parseStatus, parseUkDate, parseUkDateTime, PILLARS, type ActionChange, type ActionFilter, type Pillar } from '../../../db/actions/actions.service.js';
+import { MEETING_KINDS, type MeetingKind, type Recurrence } from '../../../db/meetings/meetings.model.js';
 import { TEXT_LIMITS, tooLong } from '../../../shared/text-limits.js';
 
 /** How the coordinator named the holder in `assign … to <person>`. */

@@ -2,7 +2,7 @@ import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { renderScrutinyCard } from '../../../cards/scrutiny.card.js';
 import { renderSummaryCard } from '../../../cards/summary.card.js';
 import { summaryShowSchema } from '../../../cards/summary.verbs.js';
-import type { AdaptiveCard } from '../../../cards/review.card.js';
+import type { AdaptiveCard } from '../../../cards/card.js';
 import { scrutinyPackFor } from '../../../db/summary/scrutiny.service.js';
 import { SCRUTINY_PERIOD_USAGE } from '../../../db/summary/scrutiny.period.js';
 import { PERIOD_USAGE, summaryFor, summarySettingsOf } from '../../../db/summary/summary.service.js';

@@ -5,9 +5,10 @@ import { recordAudit } from '../audit/audit.service.js';
 import { ValidationError } from '../errors.js';
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
-import { DEFAULT_RECURRENCE, type ActionActor, type MeetingKind, type Recurrence } from './actions.model.js';
-import type { MeetingRow } from './actions.table.js';
+import type { ActionActor } from '../actions/actions.model.js';
 import { ZONE } from '../../shared/london-time.js';
+import { DEFAULT_RECURRENCE, type MeetingKind, type Recurrence } from './meetings.model.js';
+import type { MeetingRow } from './meetings.table.js';
 
 /** A partnership meeting. */
 export interface Meeting {
@@ -20,7 +21,6 @@ export interface Meeting {
   conversationId: string | null;
   packPostedAt: Date | null;
   promptsSentAt: Date | null;
-  nudgesSentAt: Date | null;
 }
 
 /** Maps a meetings row. */
@@ -33,7 +33,6 @@ export const toMeeting = (r: MeetingRow): Meeting => ({
   conversationId: r.conversation_id,
   packPostedAt: r.pack_posted_at,
   promptsSentAt: r.prompts_sent_at,
-  nudgesSentAt: r.nudges_sent_at,
 });
 
 /** Months between meetings of a recurrence (0: once). */
@@ -82,7 +81,7 @@ export async function extendSeries(db: Db, now: Date): Promise<void> {
       if (!at) break;
       await db
         .insertInto('meetings')
-        .values({ kind: m.kind, starts_at: at, recurrence: m.recurrence, series_id: m.series_id, conversation_id: m.conversation_id, created_by: m.created_by, pack_posted_at: null, prompts_sent_at: null, nudges_sent_at: null })
+        .values({ kind: m.kind, starts_at: at, recurrence: m.recurrence, series_id: m.series_id, conversation_id: m.conversation_id, created_by: m.created_by, pack_posted_at: null, prompts_sent_at: null })
         .onConflict((oc) => oc.columns(['series_id', 'starts_at']).doNothing())
         .execute();
     }
@@ -140,7 +139,7 @@ export async function scheduleMeeting(conn: Kysely<Database>, input: ScheduleMee
       await trx.updateTable('meetings').set({ recurrence: 'once' }).where('kind', '=', input.kind).execute();
       const row = await trx
         .insertInto('meetings')
-        .values({ kind: input.kind, starts_at: input.startsAt, recurrence, series_id: null, conversation_id: input.conversationId, created_by: input.actor.userId, pack_posted_at: null, prompts_sent_at: null, nudges_sent_at: null, created_at: input.now })
+        .values({ kind: input.kind, starts_at: input.startsAt, recurrence, series_id: null, conversation_id: input.conversationId, created_by: input.actor.userId, pack_posted_at: null, prompts_sent_at: null, created_at: input.now })
         .returningAll()
         .executeTakeFirstOrThrow();
       const meeting = await trx.updateTable('meetings').set({ series_id: row.id }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();

@@ -3,8 +3,9 @@ import { sql, type Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Database, Db } from '../schema.js';
-import { DISCHARGE_CANDIDATES, isOverdue, MEETING_TITLES, OPEN_STATUSES, ownerLabel, PILLAR_TITLES, PILLARS, type Pillar, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate } from './actions.model.js';
-import { actionsQuery, fetchActions, updatesFor } from './actions.repository.js';
+import { DISCHARGE_CANDIDATES, isOverdue, OPEN_STATUSES, ownerLabel, PILLAR_TITLES, PILLARS, type Pillar, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate } from '../actions/actions.model.js';
+import { actionsQuery, fetchActions, updatesFor } from '../actions/actions.repository.js';
+import { MEETING_TITLES } from './meetings.model.js';
 import { nextInSeries, nextMeeting, previousMeeting, RECURRENCE_MONTHS, seriesStart, type Meeting } from './meetings.service.js';
 import { londonDate, ZONE } from '../../shared/london-time.js';
 
