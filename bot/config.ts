@@ -3,7 +3,7 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { DEFAULT_REVIEW_POLICY, reviewPolicySchema, type ReviewPolicy, type ScheduleConfig } from '../db/schedule/schedule.service.js';
 import { checklistFileSchema, DEFAULT_CHECKLIST, type ChecklistItem } from '../db/reviews/reviews.service.js';
-import { parseServiceUrlAllowlist, type ServiceUrlPrefix } from '../db/conversations/service-urls.js';
+import { parseServiceUrlAllowlist, type ServiceUrlPrefix } from '../db/conversations/conversations.service.js';
 import { teamsEnvShape, teamsSettings, type MicrosoftAppCredentials } from './config-teams.js';
 
 export { LOCAL_INGEST_KEY, type MicrosoftAppCredentials } from './config-teams.js';

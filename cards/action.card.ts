@@ -1,7 +1,7 @@
 import { ACTION_VERBS, CARD_STATUSES, isOverdueOn, PILLAR_LABELS, STATUS_LABELS } from './actions.verbs.js';
 import { clip, londonDate, ukDate, ukDateTime, ukShortDate } from './format.js';
 import { cardTemplate, subCard, type AdaptiveCard } from './card.js';
-import { TEXT_LIMITS } from '../shared/text-limits.js';
+import { TEXT_LIMITS } from '../db/text-limits.js';
 
 /** The action fields a card shows (structurally the delivery-plan service's Action). */
 export interface ActionLike {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TEXT_LIMITS, tooLong, type TextLimit } from '../shared/text-limits.js';
+import { TEXT_LIMITS, tooLong, type TextLimit } from '../db/text-limits.js';
 
 /** Universal Action verbs of the delivery-plan cards (also the `verb` of their Action.Submit fallbacks). */
 export const ACTION_VERBS = {

@@ -1,6 +1,6 @@
 import { ACTION_VERBS, PILLAR_LABELS } from './actions.verbs.js';
 import { adaptiveCard, type AdaptiveCard } from './card.js';
-import { TEXT_LIMITS } from '../shared/text-limits.js';
+import { TEXT_LIMITS } from '../db/text-limits.js';
 
 /** The assign form: for coordinators who would rather not type the `assign` syntax. */
 export interface AssignFormView {

@@ -1,5 +1,5 @@
-// London time and its formatters live once in shared/ (cards may import shared/, not db/).
-export { londonDate, ukDate, ukDateTime, ukShortDate, ZONE } from '../shared/london-time.js';
+// London time and its formatters live once in db/time/london-time.ts, a pure file cards/ may import.
+export { londonDate, ukDate, ukDateTime, ukShortDate, ZONE } from '../db/time/london-time.js';
 
 /** A snake_case key as words with a capital: `sexual_orientation` → "Sexual orientation". */
 export function humanise(key: string): string {

@@ -1,7 +1,7 @@
 import { humanise, ukDateTime } from './format.js';
 import { cardTemplate, subCard, type AdaptiveCard } from './card.js';
 import { CONTACT_LABELS, CONTACT_OUTCOMES, SNOOZE_CHOICES, SNOOZE_LABELS, VERBS } from './verbs.js';
-import { TEXT_LIMITS } from '../shared/text-limits.js';
+import { TEXT_LIMITS } from '../db/text-limits.js';
 
 /** A review prompt as its owner (or whoever it was escalated to) sees it. */
 export interface PromptCardView {

@@ -1,6 +1,6 @@
 import { humanise, ukDateTime } from './format.js';
 import { VERBS } from './verbs.js';
-import { TEXT_LIMITS } from '../shared/text-limits.js';
+import { TEXT_LIMITS } from '../db/text-limits.js';
 import { cardTemplate, subCard, type AdaptiveCard } from './card.js';
 
 type Decision = 'yes' | 'no' | 'na';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TEXT_LIMITS, tooLong } from '../shared/text-limits.js';
+import { TEXT_LIMITS, tooLong } from '../db/text-limits.js';
 
 /** Universal Action verbs of the summary card (also the `verb` of their Action.Submit fallbacks). */
 export const SUMMARY_VERBS = { show: 'summary.show' } as const;

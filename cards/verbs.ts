@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TEXT_LIMITS, tooLong } from '../shared/text-limits.js';
+import { TEXT_LIMITS, tooLong } from '../db/text-limits.js';
 
 /** Universal Action verbs the bot's cards use (also the `verb` field of Action.Submit fallbacks). */
 export const VERBS = {

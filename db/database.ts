@@ -17,6 +17,10 @@ import { auditTamperRisk, grantAppRole } from './audit/roles.js';
 import type { Database } from './schema.js';
 import { resilient } from './transactions.js';
 
+// Connection-loss handling, for the edge's replies and the polling loops (db/ is reached through its entry points).
+export { OutageLog } from './outage.js';
+export { CommitOutcomeUnknownError, isConnectionLost } from './transactions.js';
+
 /** Where the data lives: a PostgreSQL server, or embedded PGlite in a folder (null: in memory). */
 export type DatabaseTarget =
   | {

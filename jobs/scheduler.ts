@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import { OutageLog } from '../db/outage.js';
+import { OutageLog } from '../db/database.js';
 import type { JobSpec } from './job.types.js';
 
 /** What the scheduler itself needs: the clock (for outage logs) and a log. */

@@ -1,6 +1,6 @@
 /**
  * Synthetic hate crime / NCHI occurrences in the "Occurrence feed" format of
- * /work/shared/contracts.md, for demos, load tests and local development.
+ * docs/interfaces.md, for demos, load tests and local development.
  *
  * Pure and deterministic: the same options (seed, now, ...) give the same
  * output; no I/O, no clock, no Math.random. Realism follows domain.md and the
@@ -10,7 +10,7 @@
  * summaries are short generic text. Officer names are synthetic.
  */
 import { DateTime } from "luxon";
-import { ZONE } from "../shared/london-time.js";
+import { ZONE } from "../db/time/london-time.js";
 
 // ---------------------------------------------------------------- types
 

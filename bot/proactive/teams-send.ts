@@ -1,7 +1,7 @@
 import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import { latestConversation, saveConversationReference } from '../../db/conversations/conversations.service.js';
-import { isTrustedServiceUrl, type ServiceUrlPrefix } from '../../db/conversations/service-urls.js';
+import { isTrustedServiceUrl, type ServiceUrlPrefix } from '../../db/conversations/conversations.service.js';
 import type { Database } from '../../db/schema.js';
 
 /** What to send for a payload: a new activity, an update of an existing one, or nothing (why). */

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Kysely } from 'kysely';
-import type { Actor as AccessActor } from '../../db/access/access.policy.js';
+import type { Actor as AccessActor } from '../../db/access/access.service.js';
 import type { User } from '../../db/users/users.service.js';
 import type { Database } from '../../db/schema.js';
 import type { Config } from '../config.js';

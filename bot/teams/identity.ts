@@ -1,6 +1,6 @@
 import { TeamsInfo, TurnContext, type ConversationReference } from 'botbuilder';
 import { saveConversationReference } from '../../db/conversations/conversations.service.js';
-import { isTrustedServiceUrl } from '../../db/conversations/service-urls.js';
+import { isTrustedServiceUrl } from '../../db/conversations/conversations.service.js';
 import { effectiveAccess, knowsUpnOf, rememberTeamsUser } from '../../db/users/users.service.js';
 import type { Actor, BotDeps } from './context.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TEXT_LIMITS, tooLong } from '../../shared/text-limits.js';
+import { TEXT_LIMITS, tooLong } from '../../db/text-limits.js';
 
 /** A district name in command text (`subscribe Leeds`, `summary district Leeds`); `empty` is the answer when none is given. */
 export const districtName = (empty = 'which district? e.g. `Leeds`') =>

@@ -1,4 +1,4 @@
-import { CommitOutcomeUnknownError, isConnectionLost } from '../../db/transactions.js';
+import { CommitOutcomeUnknownError, isConnectionLost } from '../../db/database.js';
 import type { Logger } from '../logger.js';
 
 /**

@@ -5,7 +5,7 @@ import { promptSubmitSchema, VERBS } from '../../cards/verbs.js';
 import { answerScheduledReview, getScheduledReview, promptFacts, recordPromptDisclosure, reviewsForUser, type PromptAnswer } from '../../db/schedule/prompts.service.js';
 import { snoozeUntil } from '../../db/schedule/schedule.service.js';
 import { toPromptCardView } from '../views/prompt-view.js';
-import { canAnswerPrompt } from '../../db/access/access.policy.js';
+import { canAnswerPrompt } from '../../db/access/access.service.js';
 import { getActor, type BotDeps } from './context.js';
 import { refused } from './refusals.js';
 import { problemOf } from './replies.js';

@@ -1,6 +1,6 @@
 import type restify from 'restify';
 import { z } from 'zod';
-import { isTrustedServiceUrl, originOf } from '../../db/conversations/service-urls.js';
+import { isTrustedServiceUrl, originOf } from '../../db/conversations/conversations.service.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 

@@ -1,7 +1,7 @@
 import type { PromptCardView } from '../../cards/prompt.card.js';
-import type { OccurrenceRow } from '../../db/occurrences/occurrences.table.js';
+import type { OccurrenceRow } from '../../db/occurrences/occurrences.service.js';
 import type { ScheduledReview } from '../../db/schedule/schedule.service.js';
-import { ownerLabel } from '../../db/schedule/owner.policy.js';
+import { ownerLabel } from '../../db/schedule/schedule.service.js';
 
 /**
  * Maps a scheduled review onto its prompt card. The feed summary and the answer's free-text note

@@ -9,11 +9,11 @@ import { OVERDUE_STATUSES, UNASSIGNED, type Action, type ActionActor, type Actio
 import { actionsQuery, fetchActions, findById, findByRef, insertUpdate, lockAction, nextAutoRef, updatesFor } from './actions.repository.js';
 import { holderDistrict } from './districts.js';
 import { likePattern, resolvePerson, type PersonSpec } from './owners.js';
-import { londonDate } from '../../shared/london-time.js';
-import { TEXT_LIMITS, tooLong } from '../../shared/text-limits.js';
+import { londonDate } from '../time/london-time.js';
+import { TEXT_LIMITS, tooLong } from '../text-limits.js';
 
 export * from './actions.model.js';
-export { londonDate } from '../../shared/london-time.js';
+export { londonDate } from '../time/london-time.js';
 export { DATE_FORMS, parsePlanDate, parseUkDate, parseUkDateTime } from '../time/date-grammar.js';
 export type { PersonSpec } from './owners.js';
 

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { isUpn, normaliseRef, parsePillar, parseStatus, UNASSIGNED, type ActionStatus, type PillarOrNone } from './actions.model.js';
 import { z } from 'zod';
-import { atMost, TEXT_LIMITS } from '../../shared/text-limits.js';
+import { atMost, TEXT_LIMITS } from '../text-limits.js';
 import { parsePlanDate } from '../time/date-grammar.js';
 
 /**
@@ -57,7 +57,7 @@ const readCell = <T>(read: (t: string) => T | null, ifEmpty: { value: T } | null
 
 /**
  * One row of a plan file (contracts.md), column by column in the file's order, against the one
- * table of text limits (shared/text-limits.ts): the same limits as `assign`, `action REF update`
+ * table of text limits (db/text-limits.ts): the same limits as `assign`, `action REF update`
  * and the assign form. Unknown columns are ignored.
  */
 export const planRecordSchema = z.object({

@@ -6,7 +6,7 @@ import type { Action, ActionActor, ActionUpdate } from './actions.model.js';
 import { actionsQuery, fetchActions, findByRef, insertUpdate, updatesFor } from './actions.repository.js';
 import { holderDistrict } from './districts.js';
 import { parsePlanCsv, writePlanCsv, type PlanRow } from './plan-csv.js';
-import { londonDate } from '../../shared/london-time.js';
+import { londonDate } from '../time/london-time.js';
 
 export { parsePlanCsv, PLAN_COLUMNS, splitDatedUpdate, writePlanCsv } from './plan-csv.js';
 

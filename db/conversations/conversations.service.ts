@@ -4,6 +4,8 @@ import { recordAudit } from '../audit/audit.service.js';
 import { ForbiddenError } from '../errors.js';
 import type { Db } from '../schema.js';
 
+export { isTrustedServiceUrl, originOf, parseServiceUrlAllowlist, type ServiceUrlPrefix } from './service-urls.js';
+
 /** A conversation the bot can message proactively; `reference` is botbuilder's ConversationReference. */
 export interface StoredConversation {
   id: string;

@@ -6,9 +6,11 @@ import { ValidationError } from '../errors.js';
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
 import type { ActionActor } from '../actions/actions.model.js';
-import { ZONE } from '../../shared/london-time.js';
+import { ZONE } from '../time/london-time.js';
 import { DEFAULT_RECURRENCE, type MeetingKind, type Recurrence } from './meetings.model.js';
 import type { MeetingRow } from './meetings.table.js';
+
+export { MEETING_KINDS, MEETING_TITLES, type MeetingKind, type Recurrence } from './meetings.model.js';
 
 /** A partnership meeting. */
 export interface Meeting {

@@ -7,7 +7,7 @@ import { DISCHARGE_CANDIDATES, isOverdue, OPEN_STATUSES, ownerLabel, PILLAR_TITL
 import { actionsQuery, fetchActions, updatesFor } from '../actions/actions.repository.js';
 import { MEETING_TITLES } from './meetings.model.js';
 import { nextInSeries, nextMeeting, previousMeeting, RECURRENCE_MONTHS, seriesStart, type Meeting } from './meetings.service.js';
-import { londonDate, ZONE } from '../../shared/london-time.js';
+import { londonDate, ZONE } from '../time/london-time.js';
 
 /** One action as the pack lists it, with the updates given since the last meeting. */
 export interface PackAction {

@@ -11,6 +11,8 @@ import { contentHash, occurrenceFeedSchema, type FeedOccurrence } from './occurr
 import { findExisting, repeatCounts, toPeopleRows, toRow } from './occurrences.repository.js';
 import type { OccurrenceRow } from './occurrences.table.js';
 
+export type { OccurrenceRow } from './occurrences.table.js';
+
 export { occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
 
 /** Feed rules that vary by force (domain.md: strands and NCHI handling are configurable). */

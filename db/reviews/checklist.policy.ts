@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TEXT_LIMITS } from '../../shared/text-limits.js';
+import { TEXT_LIMITS } from '../text-limits.js';
 
 /** One HCC checklist item; `nchiLabel` replaces the label for a non-crime hate incident. */
 export interface ChecklistItem {

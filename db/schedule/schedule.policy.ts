@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { ZONE } from '../../shared/london-time.js';
+import { ZONE } from '../time/london-time.js';
 import { addWorkingDays } from './working-days.js';
 
 /** Scheduled review kinds (domain.md "Review cadence"). */

@@ -10,6 +10,7 @@ export { addWorkingDays, isWorkingDay } from './working-days.js';
 export { snoozeUntil, type SnoozeChoice } from './schedule.steps.js';
 export type { StepName, StepTiming } from './schedule.steps.js';
 export type { ScheduleConfig, ScheduledReview } from './schedule.types.js';
+export { ownerLabel, promptTargets } from './owner.policy.js';
 
 /**
  * Brings an occurrence's review schedule in line with the policy after it was created or

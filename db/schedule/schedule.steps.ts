@@ -1,4 +1,4 @@
-import { inLondon } from '../../shared/london-time.js';
+import { inLondon } from '../time/london-time.js';
 /**
  * Escalation steps of a scheduled review, each sent once (issue 3): 1 prompt to the owner when
  * the review falls due (`leadHours` before the deadline), 2 chase to the owner at the deadline,

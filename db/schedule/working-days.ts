@@ -1,7 +1,7 @@
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 
-import { ZONE } from '../../shared/london-time.js';
+import { ZONE } from '../time/london-time.js';
 
 // England and Wales bank holidays from the maintained date-holidays data set (type "public").
 const holidays = new Holidays('GB', 'ENG', { types: ['public'] });

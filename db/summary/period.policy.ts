@@ -1,5 +1,5 @@
 import { DateTime, type DurationLikeObject } from 'luxon';
-import { FORMATS, inLondon } from '../../shared/london-time.js';
+import { FORMATS, inLondon } from '../time/london-time.js';
 import { ValidationError } from '../errors.js';
 import { readDate } from '../time/date-grammar.js';
 

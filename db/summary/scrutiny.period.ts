@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../errors.js';
-import { FORMATS, inLondon, ZONE } from '../../shared/london-time.js';
+import { FORMATS, inLondon, ZONE } from '../time/london-time.js';
 import { parsePeriod, spanLabel, type Period } from './period.policy.js';
 
 /** Longest scrutiny period, in months (as summaries' longest range, about three years). */

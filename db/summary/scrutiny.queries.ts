@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { ZONE } from '../../shared/london-time.js';
+import { ZONE } from '../time/london-time.js';
 import type { Db } from '../schema.js';
 import type { SummaryScope } from './access.policy.js';
 import type { ScrutinyRow } from './anonymise.policy.js';

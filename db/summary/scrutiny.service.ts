@@ -7,12 +7,14 @@ import { resolveScrutinyScope, scopeKey, type SummaryActor } from './access.poli
 import { anonymiseCases, randomPositions, type AnonymisedCase } from './anonymise.policy.js';
 import { scrutinyCsv } from './csv.policy.js';
 import { storeExport, takeExport } from './exports.repository.js';
-import { londonDate } from '../../shared/london-time.js';
+import { londonDate } from '../time/london-time.js';
 import { parseScrutinyPeriod } from './scrutiny.period.js';
 import type { SummarySettings } from './report.policy.js';
 import { countClosed, sampleClosed } from './scrutiny.queries.js';
 import { computeSummary } from './summary.service.js';
 import type { Count, SummaryReport } from './summary.types.js';
+
+export { SCRUTINY_PERIOD_USAGE } from './scrutiny.period.js';
 
 export type { AnonymisedCase } from './anonymise.policy.js';
 

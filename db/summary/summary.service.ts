@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../schema.js';
 import { resolveSummaryScope, scopeKey, type SummaryActor, type SummaryScope } from './access.policy.js';
 import { openHighRisk, occurrenceCounts, outcomes, repeatCounts, riskMix, strandCounts, strandMonths, type Window } from './occurrence.queries.js';
-import { londonDate } from '../../shared/london-time.js';
+import { londonDate } from '../time/london-time.js';
 import { chartMonths, parsePeriod, repeatWindowStart, type Period } from './period.policy.js';
 import { buildReport, type SummarySettings } from './report.policy.js';
 import type { SummaryReport } from './summary.types.js';

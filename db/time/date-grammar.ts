@@ -1,6 +1,6 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
-import { FORMATS, inLondon, londonDate, ZONE } from '../../shared/london-time.js';
+import { FORMATS, inLondon, londonDate, ZONE } from './london-time.js';
 
 /**
  * The one date grammar: every date a person types (plan due dates in `assign` and on the

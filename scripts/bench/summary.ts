@@ -20,7 +20,7 @@ import { loadConfig } from '../../bot/config.js';
 import type { Database } from '../../db/schema.js';
 import { openHighRisk, occurrenceCounts, outcomes, repeatCounts, riskMix, strandCounts, strandMonths, type Window } from '../../db/summary/occurrence.queries.js';
 import { repeatWindowStart } from '../../db/summary/period.policy.js';
-import { londonDate } from '../../shared/london-time.js';
+import { londonDate } from '../../db/time/london-time.js';
 import { chartMonths, parsePeriod, resolveSummaryScope, strandMonthsQuery, summaryFor, summarySettingsOf, type SummaryActor, type SummaryScope } from '../../db/summary/summary.service.js';
 import { actionProgress, compliance, overdueActions, overdueByOwner } from '../../db/summary/work.queries.js';
 import { columnFailures, fmtInt, fmtMs, fmtS, intEnv, perBackend, progress, sample, table, type BackendRun, type BenchContext, type Column, type PartResult, type Row } from './common.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePlanDate, parseUkDate, parseUkDateTime, readDate } from '../../db/time/date-grammar.js';
 import { parsePeriod } from '../../db/summary/period.policy.js';
-import { londonDate, ukDateTime } from '../../shared/london-time.js';
+import { londonDate, ukDateTime } from '../../db/time/london-time.js';
 
 /** The forms: every place a person types a date accepts each of them. */
 const FORMS = ['12/1', '12/1/2027', '1 Dec 2026', '2026-12-01', 'friday', 'tomorrow', '3 weeks'] as const;

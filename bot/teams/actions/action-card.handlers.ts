@@ -7,7 +7,7 @@ import { assignableUsers, assignAction, changeAction, isUpn, normaliseRef, parse
 import type { BotDeps } from '../context.js';
 import { answeringLostConnection, CONNECTION_LOST_REASON, lostSave, SAVE_UNCONFIRMED } from '../lost-connection.js';
 import { actorOf, canEdit, conversationOf } from './actions.shared.js';
-import { canAssignActions } from '../../../db/access/access.policy.js';
+import { canAssignActions } from '../../../db/access/access.service.js';
 import { refused } from '../refusals.js';
 import { isRefusedOrGone, problemOf } from '../replies.js';
 

@@ -1,6 +1,6 @@
 import { isUpn, normaliseRef, parsePillar, parseStatus, parseUkDate, parseUkDateTime, PILLARS, type ActionChange, type ActionFilter, type Pillar } from '../../../db/actions/actions.service.js';
-import { MEETING_KINDS, type MeetingKind, type Recurrence } from '../../../db/meetings/meetings.model.js';
-import { TEXT_LIMITS, tooLong } from '../../../shared/text-limits.js';
+import { MEETING_KINDS, type MeetingKind, type Recurrence } from '../../../db/meetings/meetings.service.js';
+import { TEXT_LIMITS, tooLong } from '../../../db/text-limits.js';
 
 /** How the coordinator named the holder in `assign … to <person>`. */
 export type PersonToken = { kind: 'me' } | { kind: 'mention'; name: string } | { kind: 'upn'; upn: string } | { kind: 'name'; name: string };

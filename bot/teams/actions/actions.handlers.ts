@@ -4,7 +4,7 @@ import { renderActionsListCard } from '../../../cards/actions-list.card.js';
 import { renderAssignForm } from '../../../cards/assign-form.card.js';
 import { PILLAR_LABELS, STATUS_LABELS } from '../../../cards/actions.verbs.js';
 import { assignableUsers, assignAction, changeAction, listActions, showAction, type ActionFilter, type PersonSpec } from '../../../db/actions/actions.service.js';
-import { canAssignActions } from '../../../db/access/access.policy.js';
+import { canAssignActions } from '../../../db/access/access.service.js';
 import type { BotDeps } from '../context.js';
 import { refused } from '../refusals.js';
 import type { ActionCommand, PersonToken } from './actions.commands.js';

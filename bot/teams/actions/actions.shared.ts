@@ -1,5 +1,5 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { canUpdateAction } from '../../../db/access/access.policy.js';
+import { canUpdateAction } from '../../../db/access/access.service.js';
 import type { Action, ActionActor } from '../../../db/actions/actions.service.js';
 import { getActor, type BotDeps } from '../context.js';
 import { channelConversationId } from '../identity.js';

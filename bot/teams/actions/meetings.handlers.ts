@@ -1,11 +1,11 @@
 import type { TurnContext } from 'botbuilder';
 import { ukDateTime } from '../../../cards/format.js';
 import { renderMeetingPackCard } from '../../../cards/meeting-pack.card.js';
-import { MEETING_TITLES } from '../../../db/meetings/meetings.model.js';
+import { MEETING_TITLES } from '../../../db/meetings/meetings.service.js';
 import { scheduleMeeting, upcomingMeetings } from '../../../db/meetings/meetings.service.js';
 import { meetingPack } from '../../../db/meetings/pack.service.js';
 import { queueActionReminders } from '../../../db/actions/reminders.service.js';
-import { canSeeMeetings } from '../../../db/access/access.policy.js';
+import { canSeeMeetings } from '../../../db/access/access.service.js';
 import type { BotDeps } from '../context.js';
 import { refused } from '../refusals.js';
 import { USAGE, type ActionCommand } from './actions.commands.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { districtName } from '../inputs.js';
-import { TEXT_LIMITS, tooLong } from '../../../shared/text-limits.js';
+import { TEXT_LIMITS, tooLong } from '../../../db/text-limits.js';
 
 const district = districtName('which district? e.g. `district Leeds`');
 const period = z.string().trim().max(TEXT_LIMITS.period, tooLong('a period', 'period'));

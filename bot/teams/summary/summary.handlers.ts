@@ -4,7 +4,7 @@ import { renderSummaryCard } from '../../../cards/summary.card.js';
 import { summaryShowSchema } from '../../../cards/summary.verbs.js';
 import type { AdaptiveCard } from '../../../cards/card.js';
 import { scrutinyPackFor } from '../../../db/summary/scrutiny.service.js';
-import { SCRUTINY_PERIOD_USAGE } from '../../../db/summary/scrutiny.period.js';
+import { SCRUTINY_PERIOD_USAGE } from '../../../db/summary/scrutiny.service.js';
 import { PERIOD_USAGE, summaryFor, summarySettingsOf } from '../../../db/summary/summary.service.js';
 import { getActor, type BotDeps } from '../context.js';
 import { problemOf } from '../replies.js';

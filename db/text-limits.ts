@@ -2,7 +2,8 @@
  * The one table of text limits (characters, after trimming): every place a person or a file
  * gives text checks it against this table, so the plan CSV, the commands, the card forms
  * (`maxLength` and their submit schemas) and the services agree. Imported by db/, cards/ and
- * bot/ alike, so it lives in shared/. Display cuts (`clip` on a card) are layout, not limits,
+ * bot/ alike: a pure table with no imports, the one db/ file besides db/time/london-time.ts
+ * that cards/ may import (lint, docs/architecture.md). Display cuts (`clip` on a card) are layout, not limits,
  * and stay with the cards.
  */
 export const TEXT_LIMITS = {

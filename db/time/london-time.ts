@@ -2,8 +2,8 @@ import { DateTime } from 'luxon';
 
 /**
  * London time, the product's one clock (domain.md: every date and time a user sees or types is
- * Europe/London, BST or GMT). This file is imported by db/, cards/, bot/, jobs/ and scripts/, so it
- * lives outside them and imports nothing of the project (lint: the `shared` layer).
+ * Europe/London, BST or GMT). This file is imported by db/, cards/, bot/, jobs/ and scripts/: pure, it
+ * imports nothing of the project, so cards/ may import it (lint, docs/architecture.md).
  */
 export const ZONE = 'Europe/London';
 
