@@ -14,7 +14,8 @@ const layer = (files, forbidden, why) => ({
 // domain errors) may be imported: repositories, tables, policies and queries stay inside their feature.
 const dbFromOutside = {
   regex: '(^|/)db/(?!(.+/)?[^/]+\\.service\\.js$|database\\.js$|schema\\.js$|errors\\.js$|text-limits\\.js$|time/london-time\\.js$)',
-  message: 'Outside db/, import a feature through its *.service.ts (or db/database, db/schema, db/errors, and the pure db/text-limits and db/time/london-time).',
+  message:
+    'Outside db/, import a feature through its *.service.ts (or db/database, db/schema, db/errors, and the pure db/text-limits and db/time/london-time).',
 };
 
 export default tseslint.config(
@@ -22,9 +23,15 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver()], 'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] }, 'import-x/extensions': ['.ts', '.js'] },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver()],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.js'],
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
@@ -46,7 +53,10 @@ export default tseslint.config(
           patterns: [
             { group: folderPatterns(['bot', 'jobs']), message: 'cards/ holds pure templates and view models: no bot/ or jobs/ imports.' },
             // The one clock and the one table of text limits are pure and shared with db/; nothing else of db/.
-            { regex: '(^|/)db/(?!text-limits\\.js$|time/london-time\\.js$)', message: 'cards/ may import only db/text-limits and db/time/london-time of db/.' },
+            {
+              regex: '(^|/)db/(?!text-limits\\.js$|time/london-time\\.js$)',
+              message: 'cards/ may import only db/text-limits and db/time/london-time of db/.',
+            },
           ],
         },
       ],
@@ -55,11 +65,26 @@ export default tseslint.config(
   layer(['db/**/*.ts'], ['bot', 'jobs', 'cards'], 'db/ is the core: it must not import bot/, jobs/ or cards/.'),
   {
     files: ['jobs/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: folderPatterns(['bot']), message: 'jobs/ call db services and hand messages to the outbox; they never import bot/.' }, dbFromOutside] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: folderPatterns(['bot']), message: 'jobs/ call db services and hand messages to the outbox; they never import bot/.' },
+            dbFromOutside,
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['bot/teams/**/*.ts', 'bot/http/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: folderPatterns(['jobs']), message: 'Handlers and routes never import jobs/.' }, dbFromOutside] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: folderPatterns(['jobs']), message: 'Handlers and routes never import jobs/.' }, dbFromOutside] },
+      ],
+    },
   },
   {
     files: ['bot/*.ts', 'bot/proactive/**/*.ts', 'bot/views/**/*.ts'],

@@ -58,7 +58,10 @@ export function jobSettingsOf(config: Config): JobSettings {
   return {
     reviewSweep: { cron: config.jobs.sweepCron, schedule: config.schedule },
     digest: { cron: config.jobs.digestCron },
-    actionReminders: { cron: config.actions.cron, reminders: { updateDaysBefore: config.actions.updateDaysBefore, nudgeDaysBefore: config.actions.nudgeDaysBefore } },
+    actionReminders: {
+      cron: config.actions.cron,
+      reminders: { updateDaysBefore: config.actions.updateDaysBefore, nudgeDaysBefore: config.actions.nudgeDaysBefore },
+    },
     summaryWeekly: { cron: config.summary.weeklyCron },
     summaryMonthly: { cron: config.summary.monthlyCron },
   };
@@ -109,7 +112,13 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   // Every POST: the key or token header is checked first, then the one body reader (bot/http/body.ts).
   const readBody = bodyReader(config.ingestMaxBodyBytes);
   const feedKey: restify.RequestHandler = (req, res, next) => (hasIngestKey(req, res, config.ingestApiKey) ? next() : next(false));
-  server.post('/api/messages', bearerPresent(config, logger), readBody, serviceUrlGuard(config, logger), messagesHandler({ adapter, config, logger, logic: (ctx) => app.run(ctx).then(() => undefined) }));
+  server.post(
+    '/api/messages',
+    bearerPresent(config, logger),
+    readBody,
+    serviceUrlGuard(config, logger),
+    messagesHandler({ adapter, config, logger, logic: (ctx) => app.run(ctx).then(() => undefined) }),
+  );
   server.post('/api/occurrences', feedKey, readBody, ingestHandler(deps));
   server.post('/api/imports/:kind', feedKey, readBody, importHandler(deps));
   registerSummaryRoutes(server, deps);
@@ -133,12 +142,20 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   } catch (e) {
     if (!options.db) await db.destroy();
     const code = (e as NodeJS.ErrnoException).code;
-    throw code === 'EADDRINUSE' ? new PortInUseError(`port ${config.port} on ${config.host} is already in use (another bot running?): stop it, or set PORT`) : e;
+    throw code === 'EADDRINUSE'
+      ? new PortInUseError(`port ${config.port} on ${config.host} is already in use (another bot running?): stop it, or set PORT`)
+      : e;
   }
   const port = (server.address() as AddressInfo).port;
   if (options.dispatcher !== false) dispatcher.start();
-  const jobs = (options.jobs ?? config.jobs.enabled) ? startJobs(jobList({ db, clock, kickOutbox: deps.kickOutbox }, jobSettingsOf(config)), { clock, log: logger }) : null;
-  logger.info({ port, mode: config.microsoftApp ? 'authenticated' : 'local', database: config.database.kind, node: process.version }, 'bot listening');
+  const jobs =
+    (options.jobs ?? config.jobs.enabled)
+      ? startJobs(jobList({ db, clock, kickOutbox: deps.kickOutbox }, jobSettingsOf(config)), { clock, log: logger })
+      : null;
+  logger.info(
+    { port, mode: config.microsoftApp ? 'authenticated' : 'local', database: config.database.kind, node: process.version },
+    'bot listening',
+  );
   const running = dispatcher;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -33,7 +33,11 @@ export const teamsEnvShape = {
   HOST: z.string().min(1).optional(),
   MicrosoftAppId: z.string().optional(),
   MicrosoftAppPassword: z.string().optional(),
-  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'MicrosoftAppType must be SingleTenant, UserAssignedMSI or MultiTenant' }).optional(),
+  MicrosoftAppType: z
+    .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+      message: 'MicrosoftAppType must be SingleTenant, UserAssignedMSI or MultiTenant',
+    })
+    .optional(),
   MicrosoftAppTenantId: z.string().optional(),
   ChannelService: z.string().optional(),
   ToBotFromChannelOpenIdMetadataUrl: url('ToBotFromChannelOpenIdMetadataUrl').optional(),
@@ -76,7 +80,10 @@ const TENANT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[
 
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
 }
 
@@ -95,27 +102,47 @@ export function teamsSettings(e: TeamsEnv): { settings: TeamsSettings; problems:
 
   if (anyApp) {
     const type = e.MicrosoftAppType;
-    if (!e.MicrosoftAppId) problems.push('MicrosoftAppId: required when any MicrosoftApp* setting is set (or unset them all for local mode)');
-    else if (!GUID.test(e.MicrosoftAppId)) problems.push('MicrosoftAppId: must be a GUID (the bot\'s app registration or managed identity client id)');
-    if (e.MicrosoftAppTenantId && !TENANT.test(e.MicrosoftAppTenantId)) problems.push('MicrosoftAppTenantId: must be a tenant GUID or domain (e.g. contoso.onmicrosoft.com)');
+    if (!e.MicrosoftAppId)
+      problems.push('MicrosoftAppId: required when any MicrosoftApp* setting is set (or unset them all for local mode)');
+    else if (!GUID.test(e.MicrosoftAppId))
+      problems.push("MicrosoftAppId: must be a GUID (the bot's app registration or managed identity client id)");
+    if (e.MicrosoftAppTenantId && !TENANT.test(e.MicrosoftAppTenantId))
+      problems.push('MicrosoftAppTenantId: must be a tenant GUID or domain (e.g. contoso.onmicrosoft.com)');
     if (type === 'SingleTenant') {
-      if (!e.MicrosoftAppPassword) problems.push('MicrosoftAppPassword: required for SingleTenant (the app registration\'s client secret)');
+      if (!e.MicrosoftAppPassword) problems.push("MicrosoftAppPassword: required for SingleTenant (the app registration's client secret)");
       if (!e.MicrosoftAppTenantId) problems.push('MicrosoftAppTenantId: required for SingleTenant (the tenant of the app registration)');
     } else if (type === 'UserAssignedMSI') {
-      if (e.MicrosoftAppPassword) problems.push('MicrosoftAppPassword: must not be set for UserAssignedMSI (the managed identity needs no secret); remove it');
+      if (e.MicrosoftAppPassword)
+        problems.push('MicrosoftAppPassword: must not be set for UserAssignedMSI (the managed identity needs no secret); remove it');
       if (!e.MicrosoftAppTenantId) problems.push('MicrosoftAppTenantId: required for UserAssignedMSI (the tenant of the managed identity)');
     } else {
-      if (!e.MicrosoftAppPassword) problems.push('MicrosoftAppPassword: required for MultiTenant (set MicrosoftAppType=SingleTenant or UserAssignedMSI for other registrations)');
-      if (e.MicrosoftAppTenantId && !type) problems.push('MicrosoftAppType: required when MicrosoftAppTenantId is set (SingleTenant or UserAssignedMSI)');
+      if (!e.MicrosoftAppPassword)
+        problems.push(
+          'MicrosoftAppPassword: required for MultiTenant (set MicrosoftAppType=SingleTenant or UserAssignedMSI for other registrations)',
+        );
+      if (e.MicrosoftAppTenantId && !type)
+        problems.push('MicrosoftAppType: required when MicrosoftAppTenantId is set (SingleTenant or UserAssignedMSI)');
       if (e.MicrosoftAppTenantId && type) warnings.push('MicrosoftAppTenantId is ignored for MultiTenant');
-      warnings.push('MultiTenant bot registration: Azure no longer creates MultiTenant bots; keep it only for an existing registration (new bots: SingleTenant or UserAssignedMSI)');
+      warnings.push(
+        'MultiTenant bot registration: Azure no longer creates MultiTenant bots; keep it only for an existing registration (new bots: SingleTenant or UserAssignedMSI)',
+      );
     }
     const channelService = e.ChannelService ?? '';
-    const endpoints = Object.fromEntries(ENDPOINT_SETTINGS.filter((k) => e[k]).map((k) => [k, e[k]!])) as Partial<Record<EndpointSetting, string>>;
+    const endpoints = Object.fromEntries(ENDPOINT_SETTINGS.filter((k) => e[k]).map((k) => [k, e[k]!])) as Partial<
+      Record<EndpointSetting, string>
+    >;
     if (channelService !== '' && channelService !== US_GOV_CHANNEL_SERVICE) {
-      const needed: EndpointSetting[] = ['ToBotFromChannelOpenIdMetadataUrl', 'ToBotFromChannelTokenIssuer', 'ToChannelFromBotLoginUrl', 'ToChannelFromBotOAuthScope'];
+      const needed: EndpointSetting[] = [
+        'ToBotFromChannelOpenIdMetadataUrl',
+        'ToBotFromChannelTokenIssuer',
+        'ToChannelFromBotLoginUrl',
+        'ToChannelFromBotOAuthScope',
+      ];
       const missing = needed.filter((k) => !endpoints[k]);
-      if (missing.length) problems.push(`ChannelService: "${channelService}" is not a built-in cloud (empty or ${US_GOV_CHANNEL_SERVICE}); also set ${missing.join(', ')}`);
+      if (missing.length)
+        problems.push(
+          `ChannelService: "${channelService}" is not a built-in cloud (empty or ${US_GOV_CHANNEL_SERVICE}); also set ${missing.join(', ')}`,
+        );
     }
     if (e.MicrosoftAppId) {
       microsoftApp = {
@@ -131,21 +158,36 @@ export function teamsSettings(e: TeamsEnv): { settings: TeamsSettings; problems:
 
   const authenticated = anyApp;
   const key = e.INGEST_API_KEY;
-  if (authenticated && !key) problems.push('INGEST_API_KEY: required with Microsoft app credentials (at least 16 characters; 32 in production)');
-  if (key === LOCAL_INGEST_KEY && (authenticated || production)) problems.push('INGEST_API_KEY: the local development key is public; generate a secret key (e.g. openssl rand -hex 32)');
+  if (authenticated && !key)
+    problems.push('INGEST_API_KEY: required with Microsoft app credentials (at least 16 characters; 32 in production)');
+  if (key === LOCAL_INGEST_KEY && (authenticated || production))
+    problems.push('INGEST_API_KEY: the local development key is public; generate a secret key (e.g. openssl rand -hex 32)');
   if (production) {
-    if (!anyApp) problems.push('NODE_ENV=production: Microsoft app credentials are required (MicrosoftAppId and MicrosoftAppType, see docs/deploying.md); did the secret store fail to load?');
+    if (!anyApp)
+      problems.push(
+        'NODE_ENV=production: Microsoft app credentials are required (MicrosoftAppId and MicrosoftAppType, see docs/deploying.md); did the secret store fail to load?',
+      );
     if (!key) problems.push('INGEST_API_KEY: required in production');
-    else if (key.length < PRODUCTION_MIN_KEY_LENGTH) problems.push(`INGEST_API_KEY: must be at least ${PRODUCTION_MIN_KEY_LENGTH} characters in production`);
+    else if (key.length < PRODUCTION_MIN_KEY_LENGTH)
+      problems.push(`INGEST_API_KEY: must be at least ${PRODUCTION_MIN_KEY_LENGTH} characters in production`);
     if (!e.DATABASE_URL) problems.push('DATABASE_URL: required in production (the embedded database is for trials on one machine)');
   }
 
   const host = e.HOST ?? (authenticated ? '0.0.0.0' : '127.0.0.1');
   if (!authenticated && !isLoopback(host)) {
-    problems.push(`HOST: "${host}" would expose a bot that authenticates no one; without Microsoft app credentials it listens on loopback only (127.0.0.1, ::1, localhost)`);
+    problems.push(
+      `HOST: "${host}" would expose a bot that authenticates no one; without Microsoft app credentials it listens on loopback only (127.0.0.1, ::1, localhost)`,
+    );
   }
   return {
-    settings: { host, production, microsoftApp, ingestApiKey: key ?? LOCAL_INGEST_KEY, authTimeoutMs: Math.round(e.TEAMS_AUTH_TIMEOUT_SECONDS * 1000), warnings },
+    settings: {
+      host,
+      production,
+      microsoftApp,
+      ingestApiKey: key ?? LOCAL_INGEST_KEY,
+      authTimeoutMs: Math.round(e.TEAMS_AUTH_TIMEOUT_SECONDS * 1000),
+      warnings,
+    },
     problems,
   };
 }

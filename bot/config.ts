@@ -11,9 +11,7 @@ export { LOCAL_INGEST_KEY, type MicrosoftAppCredentials } from './config-teams.j
 /** The five centrally monitored strands; they always exist (domain.md, "Strands"). */
 export const CORE_STRANDS = ['race', 'religion', 'sexual_orientation', 'disability', 'transgender'] as const;
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const envSchema = z
   .object({
@@ -32,7 +30,12 @@ const envSchema = z
     // HOST, NODE_ENV, MicrosoftApp*, ChannelService, botbuilder's endpoints: bot/config-teams.ts.
     ...teamsEnvShape,
     INGEST_API_KEY: z.string().min(16, 'INGEST_API_KEY must be at least 16 characters').optional(),
-    INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
+    INGEST_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
     LOCAL_STRANDS: z.string().default(''),
     CHECKLIST_FILE: z.string().optional(),
     NCHI_REVIEW: bool.default('true'),
@@ -65,7 +68,11 @@ const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['DATABASE_MIGRATION_URL'], message: 'only with DATABASE_URL (the embedded database has no roles)' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['DATABASE_MIGRATION_URL'],
+        message: 'only with DATABASE_URL (the embedded database has no roles)',
+      });
     }
   });
 
@@ -74,7 +81,9 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   /** `migrationUrl` (DATABASE_MIGRATION_URL): migrations run as that owner role; null: as `url` (development). */
-  readonly database: { readonly kind: 'postgres'; readonly url: string; readonly poolMax: number; readonly migrationUrl: string | null } | { readonly kind: 'pglite'; readonly dir: string | null };
+  readonly database:
+    | { readonly kind: 'postgres'; readonly url: string; readonly poolMax: number; readonly migrationUrl: string | null }
+    | { readonly kind: 'pglite'; readonly dir: string | null };
   /** Scrutiny packs: fewer closed occurrences than this in the scope and months, and no pack is made (SCRUTINY_MIN_CLOSED). */
   readonly scrutinyMinClosed: number;
   /** null: local mode (no Microsoft credentials; every user is a coordinator while no roster is imported). */
@@ -96,11 +105,21 @@ export interface Config {
   readonly schedule: ScheduleConfig;
   readonly jobs: { readonly enabled: boolean; readonly sweepCron: string; readonly digestCron: string };
   /** Teams' limits for proactive messages (per conversation 7/s and 60/30s; 50/s per tenant). */
-  readonly pacing: { readonly concurrency: number; readonly perConversationPerSecond: number; readonly perConversationPer30s: number; readonly perTenantPerSecond: number };
+  readonly pacing: {
+    readonly concurrency: number;
+    readonly perConversationPerSecond: number;
+    readonly perConversationPer30s: number;
+    readonly perTenantPerSecond: number;
+  };
   /** Delivery-plan actions and meetings (issue 4). */
   readonly actions: { readonly updateDaysBefore: number; readonly nudgeDaysBefore: number; readonly cron: string };
   /** Summaries and scrutiny packs (issue 5): sample size; partners see no count below `suppressBelow`. */
-  readonly summary: { readonly scrutinySampleSize: number; readonly suppressBelow: number; readonly weeklyCron: string; readonly monthlyCron: string };
+  readonly summary: {
+    readonly scrutinySampleSize: number;
+    readonly suppressBelow: number;
+    readonly weeklyCron: string;
+    readonly monthlyCron: string;
+  };
   /** Public address of this bot, for links in cards (charts, CSV downloads); defaults to http://localhost:PORT. */
   readonly publicBaseUrl: string;
   /** Bot Connector service URL prefixes the bot may contact (SERVICE_URL_ALLOWLIST); activities naming others are refused. */
@@ -141,7 +160,10 @@ function loadReviewPolicy(file: string | undefined): ReviewPolicy {
   }
   const parsed = reviewPolicySchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(`REVIEW_POLICY_FILE ${file} is invalid:\n` + parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'));
+    throw new ConfigError(
+      `REVIEW_POLICY_FILE ${file} is invalid:\n` +
+        parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'),
+    );
   }
   return { ...DEFAULT_REVIEW_POLICY, ...parsed.data } as ReviewPolicy;
 }
@@ -155,9 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(
-      'Invalid configuration:\n' + parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n'),
-    );
+    throw new ConfigError('Invalid configuration:\n' + parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n'));
   }
   const e = parsed.data;
   const localStrands = e.LOCAL_STRANDS.split(',')
@@ -176,8 +196,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const teams = teamsSettings(e);
   if (teams.problems.length) throw new ConfigError('Invalid configuration:\n' + teams.problems.map((p) => `  ${p}`).join('\n'));
-  const serviceUrlAllowlist = parseServiceUrlAllowlist(e.SERVICE_URL_ALLOWLIST, { authenticated: teams.settings.microsoftApp !== null, production: teams.settings.production });
-  if (typeof serviceUrlAllowlist === 'string') throw new ConfigError(`Invalid configuration:\n  SERVICE_URL_ALLOWLIST: ${serviceUrlAllowlist}`);
+  const serviceUrlAllowlist = parseServiceUrlAllowlist(e.SERVICE_URL_ALLOWLIST, {
+    authenticated: teams.settings.microsoftApp !== null,
+    production: teams.settings.production,
+  });
+  if (typeof serviceUrlAllowlist === 'string')
+    throw new ConfigError(`Invalid configuration:\n  SERVICE_URL_ALLOWLIST: ${serviceUrlAllowlist}`);
   const config: Config = {
     port: e.PORT,
     host: teams.settings.host,
@@ -198,7 +222,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outbox: { pollSeconds: e.OUTBOX_POLL_SECONDS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
     schedule: {
       policy: loadReviewPolicy(e.REVIEW_POLICY_FILE),
-      steps: { leadHours: e.REVIEW_PROMPT_LEAD_HOURS, supervisorHours: e.ESCALATE_SUPERVISOR_HOURS, channelHours: e.ESCALATE_CHANNEL_HOURS },
+      steps: {
+        leadHours: e.REVIEW_PROMPT_LEAD_HOURS,
+        supervisorHours: e.ESCALATE_SUPERVISOR_HOURS,
+        channelHours: e.ESCALATE_CHANNEL_HOURS,
+      },
       backfillDays: e.REVIEW_BACKFILL_DAYS,
     },
     jobs: { enabled: e.JOBS_ENABLED, sweepCron: e.SWEEP_CRON, digestCron: e.DIGEST_CRON },
@@ -209,7 +237,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perTenantPerSecond: e.RATE_TENANT_PER_SECOND,
     },
     actions: { updateDaysBefore: e.MEETING_UPDATE_DAYS, nudgeDaysBefore: e.MEETING_NUDGE_DAYS, cron: e.ACTIONS_CRON },
-    summary: { scrutinySampleSize: e.SCRUTINY_SAMPLE_SIZE, suppressBelow: e.SMALL_NUMBER_THRESHOLD, weeklyCron: e.SUMMARY_WEEKLY_CRON, monthlyCron: e.SUMMARY_MONTHLY_CRON },
+    summary: {
+      scrutinySampleSize: e.SCRUTINY_SAMPLE_SIZE,
+      suppressBelow: e.SMALL_NUMBER_THRESHOLD,
+      weeklyCron: e.SUMMARY_WEEKLY_CRON,
+      monthlyCron: e.SUMMARY_MONTHLY_CRON,
+    },
     serviceUrlAllowlist,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,

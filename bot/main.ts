@@ -7,7 +7,9 @@ import { hasRoster } from '../db/users/users.service.js';
 // Node 20 reached end of life on 30 April 2026; npm ci brings Node 24 (npm's `node` package) and npm scripts run on it.
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 if (nodeMajor < 24) {
-  console.error(`cannot start: Node ${process.version} is older than Node 24 LTS; run the bot with npm start (it uses the Node 24 that npm ci installs)`);
+  console.error(
+    `cannot start: Node ${process.version} is older than Node 24 LTS; run the bot with npm start (it uses the Node 24 that npm ci installs)`,
+  );
   process.exit(78);
 }
 
@@ -34,10 +36,15 @@ try {
   throw e;
 }
 if (!config.microsoftApp) {
-  logger.warn({ host: config.host }, 'local mode: no Microsoft app credentials; requests are not authenticated, so the bot listens on this machine only (Agents Playground: npm run playground)');
-  if (!(await hasRoster(bot.db))) logger.warn('local mode with no roster imported: the local user is a force-wide coordinator and manager until a roster is imported');
+  logger.warn(
+    { host: config.host },
+    'local mode: no Microsoft app credentials; requests are not authenticated, so the bot listens on this machine only (Agents Playground: npm run playground)',
+  );
+  if (!(await hasRoster(bot.db)))
+    logger.warn('local mode with no roster imported: the local user is a force-wide coordinator and manager until a roster is imported');
 }
-if (config.ingestApiKey === LOCAL_INGEST_KEY) logger.warn({ ingestApiKey: LOCAL_INGEST_KEY }, 'INGEST_API_KEY unset: the feed accepts the local development key');
+if (config.ingestApiKey === LOCAL_INGEST_KEY)
+  logger.warn({ ingestApiKey: LOCAL_INGEST_KEY }, 'INGEST_API_KEY unset: the feed accepts the local development key');
 logger.info(`messaging endpoint ${bot.url}/api/messages; feed ${bot.url}/api/occurrences`);
 
 let stopping = false;

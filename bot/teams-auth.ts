@@ -5,9 +5,21 @@
  * signature, with a timeout on the key download that botbuilder lacks) turns the common failures
  * into one log line instead of botbuilder's console stack traces.
  */
-import { ConfigurationServiceClientCredentialFactory, type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type InvokeResponse, type TurnContext } from 'botbuilder';
+import {
+  ConfigurationServiceClientCredentialFactory,
+  type Activity,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import { AuthenticationConstants, AuthenticationError, GovernmentConstants, type AuthenticateRequestResult, type ServiceClientCredentialsFactory } from 'botframework-connector';
+import {
+  AuthenticationConstants,
+  AuthenticationError,
+  GovernmentConstants,
+  type AuthenticateRequestResult,
+  type ServiceClientCredentialsFactory,
+} from 'botframework-connector';
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { Config } from './config.js';
 import { ENDPOINT_SETTINGS, US_GOV_CHANNEL_SERVICE, type EndpointSetting, type MicrosoftAppCredentials } from './config-teams.js';
@@ -31,7 +43,11 @@ export class BotAdapter extends TeamsAdapter {
   }
 
   /** Runs the turn for an authenticated activity; in local mode pass '' (authentication disabled). */
-  runTurn(auth: AuthenticateRequestResult | string, activity: Activity, logic: (ctx: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+  runTurn(
+    auth: AuthenticateRequestResult | string,
+    activity: Activity,
+    logic: (ctx: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
     return typeof auth === 'string' ? this.processActivity(auth, activity, logic) : this.processActivity(auth, activity, logic);
   }
 }
@@ -167,7 +183,12 @@ async function screen(token: string, m: MicrosoftAppCredentials, signal: AbortSi
  * Authenticates an inbound activity: the screen, then botbuilder, within `config.authTimeoutMs`.
  * @throws TeamsAuthError 401 (invalid token: reason is short and safe to log) or 503 (keys unreachable or too slow)
  */
-export async function authenticateActivity(adapter: BotAdapter, config: Config, activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+export async function authenticateActivity(
+  adapter: BotAdapter,
+  config: Config,
+  activity: Activity,
+  authHeader: string,
+): Promise<AuthenticateRequestResult> {
   const m = config.microsoftApp!;
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -194,9 +215,12 @@ export async function authenticateActivity(adapter: BotAdapter, config: Config, 
 function classify(e: unknown): TeamsAuthError {
   if (e instanceof TeamsAuthError) return e;
   const err = e as { name?: string; message?: string; statusCode?: number };
-  const reason = String(err.message ?? e).split('\n')[0]!.slice(0, 120);
+  const reason = String(err.message ?? e)
+    .split('\n')[0]!
+    .slice(0, 120);
   if (e instanceof AuthenticationError && err.statusCode === 401) return new TeamsAuthError(401, reason);
   // jsonwebtoken's verify errors: the token, not the service
-  if (err.name === 'JsonWebTokenError' || err.name === 'TokenExpiredError' || err.name === 'NotBeforeError') return new TeamsAuthError(401, reason);
+  if (err.name === 'JsonWebTokenError' || err.name === 'TokenExpiredError' || err.name === 'NotBeforeError')
+    return new TeamsAuthError(401, reason);
   return new TeamsAuthError(503, `key endpoint unavailable: ${reason}`);
 }

@@ -49,7 +49,6 @@ export function ownerText(a: Pick<ActionLike, 'ownerKind' | 'ownerAgency' | 'hol
   return person ?? 'not recorded';
 }
 
-
 /** One line of history: "12 Jan 2027 · Megan Bowen: text" or "… status → Completed". */
 export function updateLine(u: UpdateLike, max = 400): string {
   const what = u.text ? clip(u.text, max) : `status → ${STATUS_LABELS[u.statusTo ?? ''] ?? u.statusTo}`;
@@ -67,7 +66,9 @@ const execute = (title: string, verb: string) => ({
 const compiled = cardTemplate({
   body: [
     {
-      type: 'Container', style: '${style}', bleed: true,
+      type: 'Container',
+      style: '${style}',
+      bleed: true,
       items: [
         { type: 'TextBlock', text: '${heading}', weight: 'Bolder', size: 'Medium', wrap: true },
         { type: 'TextBlock', $when: '${hasIntro}', text: '${intro}', wrap: true, spacing: 'None' },
@@ -83,16 +84,41 @@ const compiled = cardTemplate({
   ],
   actions: [
     {
-      $when: '${editable}', type: 'Action.ShowCard', title: 'Update',
+      $when: '${editable}',
+      type: 'Action.ShowCard',
+      title: 'Update',
       card: subCard({
-        body: [{ type: 'Input.Text', id: 'updateText', label: 'Your update for ${ref}', placeholder: 'What has been done, what is next, any blockers', isMultiline: true, isRequired: true, errorMessage: 'Write the update', maxLength: TEXT_LIMITS.actionUpdate }],
+        body: [
+          {
+            type: 'Input.Text',
+            id: 'updateText',
+            label: 'Your update for ${ref}',
+            placeholder: 'What has been done, what is next, any blockers',
+            isMultiline: true,
+            isRequired: true,
+            errorMessage: 'Write the update',
+            maxLength: TEXT_LIMITS.actionUpdate,
+          },
+        ],
         actions: [execute('Save update', ACTION_VERBS.update)],
       }),
     },
     {
-      $when: '${editable}', type: 'Action.ShowCard', title: 'Status',
+      $when: '${editable}',
+      type: 'Action.ShowCard',
+      title: 'Status',
       card: subCard({
-        body: [{ type: 'Input.ChoiceSet', id: 'newStatus', label: 'Status of ${ref}', style: 'expanded', value: '${status}', isRequired: true, choices: [{ $data: '${statusChoices}', title: '${title}', value: '${value}' }] }],
+        body: [
+          {
+            type: 'Input.ChoiceSet',
+            id: 'newStatus',
+            label: 'Status of ${ref}',
+            style: 'expanded',
+            value: '${status}',
+            isRequired: true,
+            choices: [{ $data: '${statusChoices}', title: '${title}', value: '${value}' }],
+          },
+        ],
         actions: [execute('Save status', ACTION_VERBS.status)],
       }),
     },
@@ -104,13 +130,29 @@ function heading(v: ActionCardView): { heading: string; intro: string | null; st
   const meeting = v.meeting ? `the ${v.meeting.kind} meeting on ${ukDateTime(v.meeting.startsAt)}` : 'the next meeting';
   switch (v.mode) {
     case 'assigned':
-      return { heading: `New action for you · ${a.ref}`, intro: 'The Hate Crime Coordinator has assigned you this delivery-plan action. Give updates and the status here.', style: 'accent' };
+      return {
+        heading: `New action for you · ${a.ref}`,
+        intro: 'The Hate Crime Coordinator has assigned you this delivery-plan action. Give updates and the status here.',
+        style: 'accent',
+      };
     case 'update_request':
-      return { heading: `Update needed · ${a.ref}`, intro: `Please give your update before ${meeting}, so the coordinator can collate the pack.`, style: 'warning' };
+      return {
+        heading: `Update needed · ${a.ref}`,
+        intro: `Please give your update before ${meeting}, so the coordinator can collate the pack.`,
+        style: 'warning',
+      };
     case 'nudge':
-      return { heading: `Reminder: update still needed · ${a.ref}`, intro: `No update has been given yet for ${meeting}.`, style: 'warning' };
+      return {
+        heading: `Reminder: update still needed · ${a.ref}`,
+        intro: `No update has been given yet for ${meeting}.`,
+        style: 'warning',
+      };
     case 'overdue':
-      return { heading: `Overdue action · ${a.ref}`, intro: `This action was due on ${a.dueDate ? ukDate(a.dueDate) : '(no date)'}. Give an update or change its status.`, style: 'attention' };
+      return {
+        heading: `Overdue action · ${a.ref}`,
+        intro: `This action was due on ${a.dueDate ? ukDate(a.dueDate) : '(no date)'}. Give an update or change its status.`,
+        style: 'attention',
+      };
     default:
       return { heading: `Action ${a.ref}`, intro: null, style: 'default' };
   }
@@ -124,10 +166,16 @@ export function renderActionCard(v: ActionCardView): AdaptiveCard {
   const overdue = isOverdueOn(a, today);
   const closed = a.status === 'discharged';
   const data = {
-    id: a.id, ref: a.ref, status: a.status, ...h, hasIntro: Boolean(h.intro), intro: h.intro ?? '',
+    id: a.id,
+    ref: a.ref,
+    status: a.status,
+    ...h,
+    hasIntro: Boolean(h.intro),
+    intro: h.intro ?? '',
     unreachable: Boolean(v.unreachable),
     unreachableText: `${ownerText(a)} cannot be reached in Teams yet, so this came to you: please obtain the update and record it here.`,
-    hasBanner: Boolean(v.banner), bannerText: v.banner?.text ?? '',
+    hasBanner: Boolean(v.banner),
+    bannerText: v.banner?.text ?? '',
     bannerColor: v.banner?.kind === 'error' ? 'Attention' : v.banner?.kind === 'warning' ? 'Warning' : 'Good',
     text: clip(a.text, 2000),
     facts: [

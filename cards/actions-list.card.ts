@@ -23,9 +23,20 @@ export function renderActionsListCard(v: ActionsListView): AdaptiveCard {
       separator: true,
       spacing: 'Small',
       items: [
-        { type: 'TextBlock', wrap: true, text: `**${a.ref}** · ${STATUS_LABELS[a.status] ?? a.status} · ${PILLAR_LABELS[a.pillar] ?? a.pillar}`, color: overdue ? 'Attention' : 'Default' },
+        {
+          type: 'TextBlock',
+          wrap: true,
+          text: `**${a.ref}** · ${STATUS_LABELS[a.status] ?? a.status} · ${PILLAR_LABELS[a.pillar] ?? a.pillar}`,
+          color: overdue ? 'Attention' : 'Default',
+        },
         { type: 'TextBlock', wrap: true, spacing: 'None', text: clip(a.text, 240) },
-        { type: 'TextBlock', wrap: true, spacing: 'None', isSubtle: true, text: `${ownerText(a)} · ${a.dueDate ? `due ${ukDate(a.dueDate)}${overdue ? ' (overdue)' : ''}` : 'no due date'}` },
+        {
+          type: 'TextBlock',
+          wrap: true,
+          spacing: 'None',
+          isSubtle: true,
+          text: `${ownerText(a)} · ${a.dueDate ? `due ${ukDate(a.dueDate)}${overdue ? ' (overdue)' : ''}` : 'no due date'}`,
+        },
         ...(latest ? [{ type: 'TextBlock', wrap: true, spacing: 'None', isSubtle: true, text: `Latest: ${updateLine(latest, 200)}` }] : []),
       ],
     };
@@ -34,7 +45,16 @@ export function renderActionsListCard(v: ActionsListView): AdaptiveCard {
   return adaptiveCard({
     body: [
       { type: 'TextBlock', text: v.title, weight: 'Bolder', size: 'Medium', wrap: true },
-      { type: 'TextBlock', text: v.total === 0 ? 'No actions match.' : `${v.total} action${v.total === 1 ? '' : 's'}${more}. Type \`action <ref>\` to open one and update it.`, isSubtle: true, spacing: 'None', wrap: true },
+      {
+        type: 'TextBlock',
+        text:
+          v.total === 0
+            ? 'No actions match.'
+            : `${v.total} action${v.total === 1 ? '' : 's'}${more}. Type \`action <ref>\` to open one and update it.`,
+        isSubtle: true,
+        spacing: 'None',
+        wrap: true,
+      },
       ...rows,
     ],
   });

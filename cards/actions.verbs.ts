@@ -60,7 +60,9 @@ export const actionStatusSubmitSchema = z.object({
 export const assignSubmitSchema = z.object({
   text: text('actionText', 'the action'),
   holder: z
-    .union([z.literal(''), z.literal('me'), z.string().regex(/^user:[0-9a-f-]{36}$/i), z.undefined(), z.null()], { errorMap: () => ({ message: 'choose the holder from the list' }) })
+    .union([z.literal(''), z.literal('me'), z.string().regex(/^user:[0-9a-f-]{36}$/i), z.undefined(), z.null()], {
+      errorMap: () => ({ message: 'choose the holder from the list' }),
+    })
     .transform((v) => v || null),
   holderOther: text('personTyped', 'the person'),
   agency: text('agency', 'an agency name'),

@@ -29,7 +29,11 @@ export function strandChartSpec(data: StrandChartData): vega.Spec {
     autosize: { type: 'fit', contains: 'padding' },
     padding: 8,
     background: 'white',
-    config: { text: { font: FONT }, axis: { labelFont: FONT, labelFontSize: 12, labelColor: '#333333', domainColor: '#888888', tickColor: '#888888' }, legend: { labelFont: FONT, labelFontSize: 12, labelColor: '#333333' } },
+    config: {
+      text: { font: FONT },
+      axis: { labelFont: FONT, labelFontSize: 12, labelColor: '#333333', domainColor: '#888888', tickColor: '#888888' },
+      legend: { labelFont: FONT, labelFontSize: 12, labelColor: '#333333' },
+    },
     data: [{ name: 'points', values }],
     scales: [
       { name: 'x', type: 'point', domain: labels, range: 'width', padding: 0.3 },
@@ -41,7 +45,20 @@ export function strandChartSpec(data: StrandChartData): vega.Spec {
       { orient: 'left', scale: 'y', tickCount: 5, grid: true, gridColor: '#dddddd', format: 'd', tickMinStep: 1 },
     ],
     // Legend below the plot: the card is narrow, and a side legend would squeeze the lines.
-    legends: [{ stroke: 'colour', orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: 170, columnPadding: 16, symbolSize: 60, labelFontSize: 11, symbolType: 'stroke', symbolStrokeWidth: 3 }],
+    legends: [
+      {
+        stroke: 'colour',
+        orient: 'bottom',
+        direction: 'horizontal',
+        columns: 2,
+        labelLimit: 170,
+        columnPadding: 16,
+        symbolSize: 60,
+        labelFontSize: 11,
+        symbolType: 'stroke',
+        symbolStrokeWidth: 3,
+      },
+    ],
     marks: [
       {
         type: 'group',

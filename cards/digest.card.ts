@@ -37,16 +37,21 @@ export function renderDigestCard(v: DigestCardView): AdaptiveCard {
   const more = v.flaggedTotal - v.flagged.length;
   const shownOverdue = v.overdueByOwner.reduce((n, o) => n + o.count, 0);
   return compiled({
-      heading: `Hate crime review digest · ${v.scope}`,
-      sub: `${ukDateTime(v.now)} · since ${ukDateTime(v.since)}`,
-      flaggedTitle: `Flagged since the last digest: ${v.flaggedTotal}`,
-      flagged: [
-        ...v.flagged.map((f) => `${f.reference} · ${f.recordedAs === 'nchi' ? 'NCHI' : 'Crime'} · ${f.strands.map(humanise).join(', ')} · ${f.district}`),
-        ...(more > 0 ? [`and ${more} more`] : []),
-      ],
-      dueToday: v.dueToday.map((d) => `${d.title}: ${d.count}`),
-      overdueTitle: v.overdueTotal > 0 ? `Overdue, by owner: ${v.overdueTotal}` : 'Overdue, by owner',
-      overdue: [...v.overdueByOwner.map((o) => `${o.owner}: ${o.count}`), ...(shownOverdue < v.overdueTotal ? [`others: ${v.overdueTotal - shownOverdue}`] : [])],
-      high: v.highRiskOpen.map((h) => `${h.reference} · ${h.district}`),
+    heading: `Hate crime review digest · ${v.scope}`,
+    sub: `${ukDateTime(v.now)} · since ${ukDateTime(v.since)}`,
+    flaggedTitle: `Flagged since the last digest: ${v.flaggedTotal}`,
+    flagged: [
+      ...v.flagged.map(
+        (f) => `${f.reference} · ${f.recordedAs === 'nchi' ? 'NCHI' : 'Crime'} · ${f.strands.map(humanise).join(', ')} · ${f.district}`,
+      ),
+      ...(more > 0 ? [`and ${more} more`] : []),
+    ],
+    dueToday: v.dueToday.map((d) => `${d.title}: ${d.count}`),
+    overdueTitle: v.overdueTotal > 0 ? `Overdue, by owner: ${v.overdueTotal}` : 'Overdue, by owner',
+    overdue: [
+      ...v.overdueByOwner.map((o) => `${o.owner}: ${o.count}`),
+      ...(shownOverdue < v.overdueTotal ? [`others: ${v.overdueTotal - shownOverdue}`] : []),
+    ],
+    high: v.highRiskOpen.map((h) => `${h.reference} · ${h.district}`),
   });
 }

@@ -26,12 +26,20 @@ export interface MeetingPackView {
   notUpdated: readonly { owner: string; refs: readonly string[] }[];
   proposedDischarge: readonly PackActionLike[];
   raisedAtLast: readonly PackActionLike[];
-  figures: { crime: number; nchi: number; byDistrict: readonly { district: string; crime: number; nchi: number }[]; actionsByStatus: readonly { status: string; count: number }[]; overdueActions: number };
+  figures: {
+    crime: number;
+    nchi: number;
+    byDistrict: readonly { district: string; crime: number; nchi: number }[];
+    actionsByStatus: readonly { status: string; count: number }[];
+    overdueActions: number;
+  };
 }
 
 const tb = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text, wrap: true, ...extra });
 const item = (n: number, title: string, lines: readonly Record<string, unknown>[] = []) => ({
-  type: 'Container', separator: true, spacing: 'Medium',
+  type: 'Container',
+  separator: true,
+  spacing: 'Medium',
   items: [tb(`${n}. ${title}`, { weight: 'Bolder' }), ...lines],
 });
 const bullet = (text: string) => tb(`• ${text}`, { spacing: 'None' });
@@ -39,9 +47,14 @@ const subtle = (text: string) => tb(text, { isSubtle: true, spacing: 'None' });
 
 function actionLines(a: PackActionLike, max: number): Record<string, unknown>[] {
   const due = a.dueDate ? ` · due ${ukDate(a.dueDate)}${a.overdue ? ' (OVERDUE)' : ''}` : '';
-  const head = tb(`**${a.ref}** ${clip(a.text, max ? 160 : 80)} — ${a.owner} · ${STATUS_LABELS[a.status] ?? a.status}${due}`, { spacing: 'Small', color: a.overdue ? 'Attention' : 'Default' });
+  const head = tb(`**${a.ref}** ${clip(a.text, max ? 160 : 80)} — ${a.owner} · ${STATUS_LABELS[a.status] ?? a.status}${due}`, {
+    spacing: 'Small',
+    color: a.overdue ? 'Attention' : 'Default',
+  });
   if (!max) return [head];
-  const ups = a.updates.length ? a.updates.slice(0, 2).map((u) => subtle(`↳ ${updateLine(u, max)}`)) : [subtle('↳ no update since the last meeting')];
+  const ups = a.updates.length
+    ? a.updates.slice(0, 2).map((u) => subtle(`↳ ${updateLine(u, max)}`))
+    : [subtle('↳ no update since the last meeting')];
   return [head, ...ups];
 }
 
@@ -59,18 +72,27 @@ function pillarSection(v: MeetingPackView, max: number): Record<string, unknown>
 function deliverySection(v: MeetingPackView): Record<string, unknown>[] {
   return [
     tb('Not updated since the last meeting', { weight: 'Bolder', spacing: 'Small' }),
-    ...(v.notUpdated.length ? v.notUpdated.map((o) => bullet(`${o.owner}: ${o.refs.join(', ')}`)) : [subtle('Every open action has an update.')]),
+    ...(v.notUpdated.length
+      ? v.notUpdated.map((o) => bullet(`${o.owner}: ${o.refs.join(', ')}`))
+      : [subtle('Every open action has an update.')]),
     tb('Proposed for discharge (completed or BAU; the tactical lead decides)', { weight: 'Bolder', spacing: 'Small' }),
-    ...(v.proposedDischarge.length ? v.proposedDischarge.map((a) => bullet(`${a.ref} ${clip(a.text, 100)} — ${STATUS_LABELS[a.status] ?? a.status}`)) : [subtle('None.')]),
+    ...(v.proposedDischarge.length
+      ? v.proposedDischarge.map((a) => bullet(`${a.ref} ${clip(a.text, 100)} — ${STATUS_LABELS[a.status] ?? a.status}`))
+      : [subtle('None.')]),
   ];
 }
 
 function figuresSection(v: MeetingPackView): Record<string, unknown>[] {
   const f = v.figures;
   return [
-    tb(`Hate occurrences flagged since ${v.sinceLabel}: ${f.crime} crime${f.crime === 1 ? '' : 's'}, ${f.nchi} NCHI${f.nchi === 1 ? '' : 's'}.`, { spacing: 'Small' }),
+    tb(
+      `Hate occurrences flagged since ${v.sinceLabel}: ${f.crime} crime${f.crime === 1 ? '' : 's'}, ${f.nchi} NCHI${f.nchi === 1 ? '' : 's'}.`,
+      { spacing: 'Small' },
+    ),
     ...f.byDistrict.map((d) => bullet(`${d.district}: ${d.crime} crime, ${d.nchi} NCHI`)),
-    subtle(`Delivery plan: ${f.actionsByStatus.map((s) => `${s.count} ${(STATUS_LABELS[s.status] ?? s.status).toLowerCase()}`).join(', ') || 'no actions'}; ${f.overdueActions} overdue.`),
+    subtle(
+      `Delivery plan: ${f.actionsByStatus.map((s) => `${s.count} ${(STATUS_LABELS[s.status] ?? s.status).toLowerCase()}`).join(', ') || 'no actions'}; ${f.overdueActions} overdue.`,
+    ),
   ];
 }
 
@@ -79,10 +101,15 @@ const nextDate = (v: MeetingPackView): string => (v.following ? ukDateTime(v.fol
 
 function tactical(v: MeetingPackView, max: number): Record<string, unknown>[] {
   return [
-    item(1, 'Introductions and apologies', [bullet('Apologies from:'), bullet('Aim & purpose: 6 strategic aims, delivery action plan, monitor performance & add key themes')]),
+    item(1, 'Introductions and apologies', [
+      bullet('Apologies from:'),
+      bullet('Aim & purpose: 6 strategic aims, delivery action plan, monitor performance & add key themes'),
+    ]),
     item(2, 'Summary of last meeting', [
       tb('Previous actions (raised at the last meeting)', { weight: 'Bolder', spacing: 'Small' }),
-      ...(v.raisedAtLast.length ? v.raisedAtLast.map((a) => bullet(`${a.ref} ${clip(a.text, 100)} — ${a.owner} · ${STATUS_LABELS[a.status] ?? a.status}`)) : [subtle('None recorded.')]),
+      ...(v.raisedAtLast.length
+        ? v.raisedAtLast.map((a) => bullet(`${a.ref} ${clip(a.text, 100)} — ${a.owner} · ${STATUS_LABELS[a.status] ?? a.status}`))
+        : [subtle('None recorded.')]),
       subtle(`Actions brought forward: ${v.broughtForward} open.`),
     ]),
     item(3, 'Promoting the key strands of the National Hate Crime Plan: 6 key actions', pillarSection(v, max)),
@@ -99,9 +126,16 @@ function tactical(v: MeetingPackView, max: number): Record<string, unknown>[] {
 
 function strategic(v: MeetingPackView, max: number): Record<string, unknown>[] {
   return [
-    item(1, 'Introductions and apologies', [bullet('Confirm terms of reference'), bullet('Update from tactical meeting'), bullet('Partner updates')]),
+    item(1, 'Introductions and apologies', [
+      bullet('Confirm terms of reference'),
+      bullet('Update from tactical meeting'),
+      bullet('Partner updates'),
+    ]),
     item(2, 'Performance update: crime/incident review (trends, locations, nominals)', figuresSection(v)),
-    item(3, 'Delivery plan: activity against the force/national strategy, 6 key actions', [...pillarSection(v, max), ...deliverySection(v)]),
+    item(3, 'Delivery plan: activity against the force/national strategy, 6 key actions', [
+      ...pillarSection(v, max),
+      ...deliverySection(v),
+    ]),
     item(4, 'Communications: good news stories and media; exceptional reporting, e.g. worldwide events'),
     item(5, 'Any other business'),
     item(6, `Date of next meeting: ${nextDate(v)}`),
@@ -112,7 +146,16 @@ function build(v: MeetingPackView, max: number): AdaptiveCard {
   const when = v.meeting ? ukDateTime(v.meeting.startsAt) : 'not scheduled yet (`meeting schedule tactical DATE TIME`)';
   return adaptiveCard({
     body: [
-      { type: 'Container', style: 'emphasis', bleed: true, items: [tb(v.title, { weight: 'Bolder', size: 'Medium' }), tb(`Date and time: ${when}`, { spacing: 'None' }), subtle(`Meeting pack: changes since ${v.sinceLabel}.`)] },
+      {
+        type: 'Container',
+        style: 'emphasis',
+        bleed: true,
+        items: [
+          tb(v.title, { weight: 'Bolder', size: 'Medium' }),
+          tb(`Date and time: ${when}`, { spacing: 'None' }),
+          subtle(`Meeting pack: changes since ${v.sinceLabel}.`),
+        ],
+      },
       ...(v.kind === 'tactical' ? tactical(v, max) : strategic(v, max)),
     ],
   });

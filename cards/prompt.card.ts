@@ -88,7 +88,16 @@ const compiled = cardTemplate({
       type: 'Action.ShowCard',
       title: 'Not applicable',
       card: subCard({
-        body: [{ type: 'Input.Text', id: 'reason', label: 'Why it does not apply', isRequired: true, errorMessage: 'Give a reason', maxLength: TEXT_LIMITS.notApplicableReason }],
+        body: [
+          {
+            type: 'Input.Text',
+            id: 'reason',
+            label: 'Why it does not apply',
+            isRequired: true,
+            errorMessage: 'Give a reason',
+            maxLength: TEXT_LIMITS.notApplicableReason,
+          },
+        ],
         actions: [execute('Record as not applicable', VERBS.promptNotApplicable)],
       }),
     },
@@ -148,7 +157,10 @@ export function renderPromptCard(v: PromptCardView): AdaptiveCard {
     facts: [
       { title: 'Deadline', value: `${ukDateTime(v.dueAt)}${pending ? ` (${relative(v.dueAt, v.now)})` : ''}` },
       { title: 'Owner', value: v.owner },
-      { title: 'Occurrence', value: `${v.reference} · ${v.recordedAs === 'nchi' ? 'NCHI' : 'Crime'} · ${v.strands.map(humanise).join(', ')} · ${v.district}` },
+      {
+        title: 'Occurrence',
+        value: `${v.reference} · ${v.recordedAs === 'nchi' ? 'NCHI' : 'Crime'} · ${v.strands.map(humanise).join(', ')} · ${v.district}`,
+      },
       ...(pending && v.snoozedUntil ? [{ title: 'Snoozed until', value: ukDateTime(v.snoozedUntil) }] : []),
     ],
     hasSummary: Boolean(v.summary),

@@ -36,12 +36,22 @@ export interface ReviewCardView {
     decisions: readonly { itemKey: string; itemLabel: string; decision: Decision; note: string | null }[];
   } | null;
   /** The occurrence's review schedule (issue 3), by deadline, and the time to judge it against (no `now`: nothing is marked overdue). */
-  schedule?: readonly { title: string; dueAt: Date; status: 'pending' | 'done' | 'not_applicable' | 'cancelled'; completedByName: string | null; completedAt: Date | null }[];
+  schedule?: readonly {
+    title: string;
+    dueAt: Date;
+    status: 'pending' | 'done' | 'not_applicable' | 'cancelled';
+    completedByName: string | null;
+    completedAt: Date | null;
+  }[];
   now?: Date;
   /** A message above the form: why a submit was refused, or that someone reviewed first. */
   banner?: { kind: 'error' | 'warning' | 'success'; text: string; details?: readonly string[] };
   /** Answers to put back in the form (the user's own after a refused submit). */
-  draft?: { decisions: Readonly<Record<string, { decision: Decision | null; note: string | null }>>; riskGrade: Grade | null; riskRationale: string | null };
+  draft?: {
+    decisions: Readonly<Record<string, { decision: Decision | null; note: string | null }>>;
+    riskGrade: Grade | null;
+    riskRationale: string | null;
+  };
 }
 
 /** Why a submit was refused, or that someone reviewed first: shown at the top and again by the submit button. */
@@ -83,7 +93,13 @@ const formItems = [
           { title: 'N/A', value: 'na' },
         ],
       },
-      { type: 'Input.Text', id: 'note_${key}', placeholder: 'Note (for "no": what is needed, who, by when)', value: '${note}', maxLength: TEXT_LIMITS.reviewNote },
+      {
+        type: 'Input.Text',
+        id: 'note_${key}',
+        placeholder: 'Note (for "no": what is needed, who, by when)',
+        value: '${note}',
+        maxLength: TEXT_LIMITS.reviewNote,
+      },
     ],
   },
   {
@@ -119,7 +135,11 @@ const submitAction = (title: string) => ({
   style: 'positive',
   data: { occurrenceId: '${occurrenceId}', expectedVersion: '${expectedVersion}' },
   // Clients without Universal Actions (older Teams, Outlook) post a message instead.
-  fallback: { type: 'Action.Submit', title, data: { verb: VERBS.reviewSubmit, occurrenceId: '${occurrenceId}', expectedVersion: '${expectedVersion}' } },
+  fallback: {
+    type: 'Action.Submit',
+    title,
+    data: { verb: VERBS.reviewSubmit, occurrenceId: '${occurrenceId}', expectedVersion: '${expectedVersion}' },
+  },
 });
 
 const compiled = cardTemplate({
@@ -146,7 +166,13 @@ const compiled = cardTemplate({
       spacing: 'Medium',
       items: [
         { type: 'TextBlock', text: 'Risk grade: ${review.gradeText}', weight: 'Bolder', size: 'Medium', wrap: true },
-        { type: 'TextBlock', text: 'Reviewed by ${review.reviewerName}, ${review.reviewedText}${review.versionText}', wrap: true, spacing: 'None', isSubtle: true },
+        {
+          type: 'TextBlock',
+          text: 'Reviewed by ${review.reviewerName}, ${review.reviewedText}${review.versionText}',
+          wrap: true,
+          spacing: 'None',
+          isSubtle: true,
+        },
         { type: 'TextBlock', $when: '${review.hasRationale}', text: 'Rationale: ${review.riskRationale}', wrap: true },
         { type: 'TextBlock', text: '${review.tally}', wrap: true },
         { type: 'TextBlock', $when: '${review.hasNeedsAction}', text: 'Needs action', weight: 'Bolder', spacing: 'Small' },
@@ -209,15 +235,24 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
     { title: 'Location', value: repeatText(r.location, r.minOccurrences) },
   ];
   const review = v.review;
-  const draft = v.draft ?? (review
-    ? { decisions: Object.fromEntries(review.decisions.map((d) => [d.itemKey, { decision: d.decision, note: d.note }])), riskGrade: review.riskGrade, riskRationale: review.riskRationale }
-    : undefined);
+  const draft =
+    v.draft ??
+    (review
+      ? {
+          decisions: Object.fromEntries(review.decisions.map((d) => [d.itemKey, { decision: d.decision, note: d.note }])),
+          riskGrade: review.riskGrade,
+          riskRationale: review.riskRationale,
+        }
+      : undefined);
   const repeatSuspect = r.suspect + 1 >= r.minOccurrences && r.suspect > 0;
   const schedule = (v.schedule ?? [])
     .filter((x) => x.status !== 'cancelled')
     .map((x) =>
       x.status === 'done'
-        ? { text: `✓ ${x.title}: done by ${x.completedByName ?? 'unknown'}${x.completedAt ? `, ${ukDateTime(x.completedAt)}` : ''}`, color: 'Good' }
+        ? {
+            text: `✓ ${x.title}: done by ${x.completedByName ?? 'unknown'}${x.completedAt ? `, ${ukDateTime(x.completedAt)}` : ''}`,
+            color: 'Good',
+          }
         : x.status === 'not_applicable'
           ? { text: `– ${x.title}: not applicable (${x.completedByName ?? 'unknown'})`, color: 'Default' }
           : v.now && x.dueAt < v.now
@@ -233,7 +268,9 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
     title: `${nchi ? 'Non-crime hate incident review' : 'Hate crime review'} · ${v.reference}`,
     subtitle: `${v.district} · ${v.strands.map(humanise).join(', ')} · ${review ? 'reviewed' : 'awaiting HCC review'}`,
     hasBanner: Boolean(v.banner),
-    banner: v.banner ? { style: BANNER_STYLE[v.banner.kind], text: v.banner.text, details: v.banner.details ?? [] } : { style: 'default', text: '', details: [] },
+    banner: v.banner
+      ? { style: BANNER_STYLE[v.banner.kind], text: v.banner.text, details: v.banner.details ?? [] }
+      : { style: 'default', text: '', details: [] },
     facts,
     repeatHeading: `Repeat indicators (last ${r.windowMonths} months; repeat = ${r.minOccurrences} or more)`,
     repeatFacts,
@@ -247,7 +284,9 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
           versionText: review.version > 1 ? ` (re-grade ${review.version - 1})` : '',
           hasRationale: Boolean(review.riskRationale),
           riskRationale: review.riskRationale ?? '',
-          tally: (['yes', 'no', 'na'] as const).map((d) => `${DECISION_TEXT[d]}: ${review.decisions.filter((x) => x.decision === d).length}`).join(' · '),
+          tally: (['yes', 'no', 'na'] as const)
+            .map((d) => `${DECISION_TEXT[d]}: ${review.decisions.filter((x) => x.decision === d).length}`)
+            .join(' · '),
           hasNeedsAction: review.decisions.some((d) => d.decision === 'no'),
           needsAction: review.decisions.filter((d) => d.decision === 'no').map((d) => ({ label: d.itemLabel, note: d.note ?? '' })),
           isHigh: review.riskGrade === 'high',

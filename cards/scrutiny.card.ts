@@ -1,7 +1,15 @@
 import { strandChartDataUrl, type ChartFonts } from './chart.js';
 import { ukDateTime } from './format.js';
 import type { AdaptiveCard } from './card.js';
-import { expandCard, fmtCount, HIDDEN_NOTE, occurrenceSections, type CardCount, type CardSection, type SummaryCardView } from './summary.card.js';
+import {
+  expandCard,
+  fmtCount,
+  HIDDEN_NOTE,
+  occurrenceSections,
+  type CardCount,
+  type CardSection,
+  type SummaryCardView,
+} from './summary.card.js';
 
 /** One anonymised closed occurrence (structurally db/summary's AnonymisedCase). */
 export interface ScrutinyCaseView {
@@ -48,9 +56,18 @@ function caseSection(c: ScrutinyCaseView): CardSection {
       { title: 'Strands', value: c.strands.join(', ') },
       { title: 'Source · location', value: `${c.source} · ${c.locationType}` },
       { title: 'Risk grade', value: c.riskGrade },
-      { title: 'People', value: `${c.victims} ${people[0]}(s), ${c.suspects} ${people[1]}(s); vulnerable: ${yesNo(c.vulnerableVictim)}; repeat: ${yesNo(c.repeatVictim)}` },
-      { title: 'Reviews', value: `${c.reviewsOnTime} on time · ${c.reviewsLate} late${c.reviewsOverdue ? ` · ${c.reviewsOverdue} overdue` : ''}` },
-      { title: 'HCC checklist', value: `${c.checklist.yes} yes · ${c.checklist.no} no · ${c.checklist.na} n/a${c.checklist.noItems.length ? ` (no: ${c.checklist.noItems.join('; ')})` : ''}` },
+      {
+        title: 'People',
+        value: `${c.victims} ${people[0]}(s), ${c.suspects} ${people[1]}(s); vulnerable: ${yesNo(c.vulnerableVictim)}; repeat: ${yesNo(c.repeatVictim)}`,
+      },
+      {
+        title: 'Reviews',
+        value: `${c.reviewsOnTime} on time · ${c.reviewsLate} late${c.reviewsOverdue ? ` · ${c.reviewsOverdue} overdue` : ''}`,
+      },
+      {
+        title: 'HCC checklist',
+        value: `${c.checklist.yes} yes · ${c.checklist.no} no · ${c.checklist.na} n/a${c.checklist.noItems.length ? ` (no: ${c.checklist.noItems.join('; ')})` : ''}`,
+      },
       { title: 'Outcome', value: `${c.outcome}; victim satisfied: ${c.victimSatisfied.toLowerCase()}` },
     ],
   };
@@ -74,10 +91,21 @@ export async function renderScrutinyCard(v: ScrutinyCardView, fonts?: ChartFonts
     sub: `${r.period.label}, compared with ${r.period.previous.label} · generated ${ukDateTime(r.generatedAt)}`,
     notice: `No references, people, locations, dates (months only) or free text. Counts below ${r.suppressBelow} show as <${r.suppressBelow}; ${HIDDEN_NOTE}.`,
     attention: [],
-    sections: [sample, ...v.cases.map(caseSection), { title: 'Aggregate tables', facts: [], empty: 'For the whole period and scope.' }, ...occurrenceSections(r, chartUrl)],
+    sections: [
+      sample,
+      ...v.cases.map(caseSection),
+      { title: 'Aggregate tables', facts: [], empty: 'For the whole period and scope.' },
+      ...occurrenceSections(r, chartUrl),
+    ],
     buttons: [],
   });
   card.actions = [{ type: 'Action.OpenUrl', title: 'Download as CSV', url: v.download.url }];
-  (card.body as unknown[]).push({ type: 'TextBlock', text: `The CSV link works until ${ukDateTime(v.download.expiresAt)}; every download is logged.`, isSubtle: true, size: 'Small', wrap: true });
+  (card.body as unknown[]).push({
+    type: 'TextBlock',
+    text: `The CSV link works until ${ukDateTime(v.download.expiresAt)}; every download is logged.`,
+    isSubtle: true,
+    size: 'Small',
+    wrap: true,
+  });
   return card;
 }

@@ -34,11 +34,23 @@ export interface SummaryCardView {
   risk: readonly { label: string; count: CardCount }[];
   openHighRisk: CardCount;
   repeats: { victims: CardCount; suspects: CardCount; locations: CardCount; windowMonths: number; minOccurrences: number };
-  compliance: readonly { title: string; onTime: number; late: number; overdueOpen: number; notApplicable: number; percentOnTime: number | null }[] | null;
+  compliance:
+    | readonly { title: string; onTime: number; late: number; overdueOpen: number; notApplicable: number; percentOnTime: number | null }[]
+    | null;
   overdueByOwner: readonly { owner: string; count: number }[] | null;
   overdueReviews: number | null;
-  plan: { pillars: readonly { label: string; byStatus: readonly { label: string; count: number }[]; total: number }[]; overdue: number; overdueList: readonly { ref: string; pillar: string; owner: string; dueDate: string }[] | null };
-  outcomes: { closed: CardCount; byOutcome: readonly { outcome: string; count: CardCount }[]; satisfied: CardCount; dissatisfied: CardCount; notRecorded: CardCount };
+  plan: {
+    pillars: readonly { label: string; byStatus: readonly { label: string; count: number }[]; total: number }[];
+    overdue: number;
+    overdueList: readonly { ref: string; pillar: string; owner: string; dueDate: string }[] | null;
+  };
+  outcomes: {
+    closed: CardCount;
+    byOutcome: readonly { outcome: string; count: CardCount }[];
+    satisfied: CardCount;
+    dissatisfied: CardCount;
+    notRecorded: CardCount;
+  };
   chart: { months: readonly string[]; series: readonly { label: string; values: readonly (number | null)[] }[]; rounded: boolean };
 }
 
@@ -52,7 +64,8 @@ export interface CardSection {
 }
 
 /** "<5" for a small count, "hidden" for one hidden so that a small one cannot be worked out. */
-export const fmtCount = (c: CardCount, below: number | null): string => (c === null ? `<${below ?? '?'}` : c === 'hidden' ? HIDDEN_TEXT : c.toLocaleString('en-GB'));
+export const fmtCount = (c: CardCount, below: number | null): string =>
+  c === null ? `<${below ?? '?'}` : c === 'hidden' ? HIDDEN_TEXT : c.toLocaleString('en-GB');
 
 /** "42 (previous 38, +11%)"; the change is left out when either count is suppressed. */
 export function fmtCompared(r: { current: CardCount; previous: CardCount }, below: number | null): string {
@@ -80,12 +93,23 @@ export function occurrenceSections(v: SummaryCardView, chartUrl: string | null):
       facts: compare(v.byStrand, b),
       note: `An occurrence with more than one strand counts under each: ${fmtCount(v.totals.multiStrand, b)} of the ${fmtCount(v.totals.current, b)} occurrences have two or more strands, so the strands add up to more than the distinct total.`,
       ...(chartUrl
-        ? { image: { url: chartUrl, alt: `Line chart of occurrences by strand per month, ${months[0] ?? ''} to ${months.at(-1) ?? ''}${v.chart.rounded ? ', rounded to the nearest 5' : ''}` } }
+        ? {
+            image: {
+              url: chartUrl,
+              alt: `Line chart of occurrences by strand per month, ${months[0] ?? ''} to ${months.at(-1) ?? ''}${v.chart.rounded ? ', rounded to the nearest 5' : ''}`,
+            },
+          }
         : {}),
     },
     { title: 'By source', facts: compare(v.bySource, b) },
     { title: 'By district', facts: compare(v.byDistrict, b), empty: 'No occurrences.' },
-    { title: 'Risk (latest grade of occurrences flagged in the period)', facts: [...v.risk.map((r) => ({ title: r.label, value: fmtCount(r.count, b) })), { title: 'Open high-risk now', value: fmtCount(v.openHighRisk, b) }] },
+    {
+      title: 'Risk (latest grade of occurrences flagged in the period)',
+      facts: [
+        ...v.risk.map((r) => ({ title: r.label, value: fmtCount(r.count, b) })),
+        { title: 'Open high-risk now', value: fmtCount(v.openHighRisk, b) },
+      ],
+    },
     {
       title: 'Repeats (counts only)',
       facts: [
@@ -128,13 +152,21 @@ function workSections(v: SummaryCardView): CardSection[] {
       empty: 'No reviews were due in the period.',
     });
   }
-  if (v.overdueByOwner) out.push({ title: `Overdue reviews now, by owner (${v.overdueReviews ?? 0})`, facts: v.overdueByOwner.map((o) => ({ title: o.owner, value: String(o.count) })), empty: 'Nothing overdue.' });
+  if (v.overdueByOwner)
+    out.push({
+      title: `Overdue reviews now, by owner (${v.overdueReviews ?? 0})`,
+      facts: v.overdueByOwner.map((o) => ({ title: o.owner, value: String(o.count) })),
+      empty: 'Nothing overdue.',
+    });
   out.push({
     title: 'Delivery plan',
     facts: [
       ...v.plan.pillars.map((p) => ({ title: p.label, value: p.byStatus.map((s) => `${s.count} ${s.label}`).join(' · ') })),
       { title: 'Overdue actions', value: String(v.plan.overdue) },
-      ...(v.plan.overdueList ?? []).map((a) => ({ title: `Overdue ${a.ref}`, value: `${PILLAR_LABELS[a.pillar] ?? humanise(a.pillar)} · ${a.owner} · due ${ukDate(a.dueDate)}` })),
+      ...(v.plan.overdueList ?? []).map((a) => ({
+        title: `Overdue ${a.ref}`,
+        value: `${PILLAR_LABELS[a.pillar] ?? humanise(a.pillar)} · ${a.owner} · due ${ukDate(a.dueDate)}`,
+      })),
     ],
   });
   return out;
@@ -146,7 +178,12 @@ const sectionTemplate = {
   spacing: 'Medium',
   items: [
     { type: 'TextBlock', text: '${title}', weight: 'Bolder', wrap: true },
-    { type: 'FactSet', $when: '${count(facts) > 0}', spacing: 'Small', facts: [{ $data: '${facts}', title: '${title}', value: '${value}' }] },
+    {
+      type: 'FactSet',
+      $when: '${count(facts) > 0}',
+      spacing: 'Small',
+      facts: [{ $data: '${facts}', title: '${title}', value: '${value}' }],
+    },
     { type: 'TextBlock', $when: '${count(facts) == 0}', text: '${empty}', isSubtle: true, spacing: 'None', wrap: true },
     { type: 'TextBlock', $when: "${note != ''}", text: '${note}', isSubtle: true, size: 'Small', wrap: true, spacing: 'Small' },
     { type: 'Image', $when: "${imageUrl != ''}", url: '${imageUrl}', altText: '${imageAlt}', size: 'Stretch', spacing: 'Small' },
@@ -159,22 +196,56 @@ const compiled = cardTemplate({
     { type: 'TextBlock', text: '${heading}', weight: 'Bolder', size: 'Medium', wrap: true },
     { type: 'TextBlock', text: '${sub}', isSubtle: true, spacing: 'None', wrap: true },
     { type: 'TextBlock', $when: "${notice != ''}", text: '${notice}', size: 'Small', wrap: true, spacing: 'Small' },
-    { type: 'Container', $when: '${count(attention) > 0}', style: 'emphasis', spacing: 'Medium', items: [{ type: 'TextBlock', text: 'Needs attention', weight: 'Bolder' }, { type: 'FactSet', facts: [{ $data: '${attention}', title: '${title}', value: '${value}' }] }] },
+    {
+      type: 'Container',
+      $when: '${count(attention) > 0}',
+      style: 'emphasis',
+      spacing: 'Medium',
+      items: [
+        { type: 'TextBlock', text: 'Needs attention', weight: 'Bolder' },
+        { type: 'FactSet', facts: [{ $data: '${attention}', title: '${title}', value: '${value}' }] },
+      ],
+    },
     sectionTemplate,
   ],
-  actions: [{ $data: '${buttons}', type: 'Action.Execute', title: '${title}', verb: '${verb}', data: { period: '${period}', district: '${district}' }, fallback: { type: 'Action.Submit', title: '${title}', data: { verb: '${verb}', period: '${period}', district: '${district}' } } }],
+  actions: [
+    {
+      $data: '${buttons}',
+      type: 'Action.Execute',
+      title: '${title}',
+      verb: '${verb}',
+      data: { period: '${period}', district: '${district}' },
+      fallback: { type: 'Action.Submit', title: '${title}', data: { verb: '${verb}', period: '${period}', district: '${district}' } },
+    },
+  ],
 });
 
 /** Expands the shared skeleton. */
-export function expandCard(root: { heading: string; sub: string; notice: string; attention: CardSection['facts']; sections: CardSection[]; buttons: unknown[] }): AdaptiveCard {
-  const sections = root.sections.map((s) => ({ title: s.title, facts: s.facts, note: s.note ?? '', empty: s.empty ?? 'None.', imageUrl: s.image?.url ?? '', imageAlt: s.image?.alt ?? '' }));
+export function expandCard(root: {
+  heading: string;
+  sub: string;
+  notice: string;
+  attention: CardSection['facts'];
+  sections: CardSection[];
+  buttons: unknown[];
+}): AdaptiveCard {
+  const sections = root.sections.map((s) => ({
+    title: s.title,
+    facts: s.facts,
+    note: s.note ?? '',
+    empty: s.empty ?? 'None.',
+    imageUrl: s.image?.url ?? '',
+    imageAlt: s.image?.alt ?? '',
+  }));
   return compiled({ ...root, sections });
 }
 
 /** What the audience sees about their view: own items, or suppressed aggregates. */
 export function audienceNotice(v: SummaryCardView): string {
-  if (v.scope.aggregatesOnly) return `Aggregates only. Counts below ${v.suppressBelow} show as <${v.suppressBelow}; ${HIDDEN_NOTE}. Chart values are rounded to the nearest 5 and small ones left out.`;
-  if (v.scope.kind === 'own') return 'Only occurrences where you are the officer in charge or the supervisor, and your own reviews and actions.';
+  if (v.scope.aggregatesOnly)
+    return `Aggregates only. Counts below ${v.suppressBelow} show as <${v.suppressBelow}; ${HIDDEN_NOTE}. Chart values are rounded to the nearest 5 and small ones left out.`;
+  if (v.scope.kind === 'own')
+    return 'Only occurrences where you are the officer in charge or the supervisor, and your own reviews and actions.';
   return '';
 }
 

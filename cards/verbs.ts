@@ -12,17 +12,29 @@ export const VERBS = {
 /** Snooze choices on a review prompt (issue 3). */
 export const SNOOZE_CHOICES = ['1h', '4h', 'tomorrow'] as const;
 /** What the prompt card calls each snooze choice. */
-export const SNOOZE_LABELS: Record<(typeof SNOOZE_CHOICES)[number], string> = { '1h': 'In 1 hour', '4h': 'In 4 hours', tomorrow: 'Tomorrow 09:00' };
+export const SNOOZE_LABELS: Record<(typeof SNOOZE_CHOICES)[number], string> = {
+  '1h': 'In 1 hour',
+  '4h': 'In 4 hours',
+  tomorrow: 'Tomorrow 09:00',
+};
 /** Victim contact outcomes (issue 3). */
 export const CONTACT_OUTCOMES = ['contacted', 'could_not_contact', 'declined'] as const;
 /** What the prompt card calls each victim-contact outcome. */
-export const CONTACT_LABELS: Record<(typeof CONTACT_OUTCOMES)[number], string> = { contacted: 'Contacted', could_not_contact: 'Could not contact', declined: 'Declined contact' };
+export const CONTACT_LABELS: Record<(typeof CONTACT_OUTCOMES)[number], string> = {
+  contacted: 'Contacted',
+  could_not_contact: 'Could not contact',
+  declined: 'Declined contact',
+};
 
 /** Submit data of a review prompt's answers. */
 export const promptSubmitSchema = z.object({
   scheduledReviewId: z.string().uuid('the card does not name a valid review'),
   outcome: z
-    .union([z.literal(''), z.undefined(), z.enum(CONTACT_OUTCOMES, { errorMap: () => ({ message: 'choose contacted, could not contact or declined' }) })])
+    .union([
+      z.literal(''),
+      z.undefined(),
+      z.enum(CONTACT_OUTCOMES, { errorMap: () => ({ message: 'choose contacted, could not contact or declined' }) }),
+    ])
     .transform((v) => v || null),
   note: z
     .string()
@@ -34,7 +46,13 @@ export const promptSubmitSchema = z.object({
     .max(TEXT_LIMITS.notApplicableReason, tooLong('a reason', 'notApplicableReason'))
     .optional()
     .transform((v) => v?.trim() || null),
-  snooze: z.union([z.literal(''), z.undefined(), z.enum(SNOOZE_CHOICES, { errorMap: () => ({ message: 'choose 1 hour, 4 hours or tomorrow 09:00' }) })]).transform((v) => v || null),
+  snooze: z
+    .union([
+      z.literal(''),
+      z.undefined(),
+      z.enum(SNOOZE_CHOICES, { errorMap: () => ({ message: 'choose 1 hour, 4 hours or tomorrow 09:00' }) }),
+    ])
+    .transform((v) => v || null),
 });
 
 /**
@@ -74,6 +92,13 @@ export function parseReviewSubmit(raw: unknown): { ok: true; data: ReviewSubmitD
   const card = envelope.safeParse(record);
   if (!card.success) return { ok: false, problem: card.error.issues[0]?.message ?? 'This card cannot be read' };
   const keys = new Set(Object.keys(record).flatMap((k) => /^(?:item|note)_(.+)$/.exec(k)?.[1] ?? []));
-  const decisions = [...keys].map((key) => ({ itemKey: key, decision: asText(record[`item_${key}`]), note: asText(record[`note_${key}`]) }));
-  return { ok: true, data: { ...card.data, answers: { decisions, riskGrade: asText(record.riskGrade), riskRationale: asText(record.riskRationale) } } };
+  const decisions = [...keys].map((key) => ({
+    itemKey: key,
+    decision: asText(record[`item_${key}`]),
+    note: asText(record[`note_${key}`]),
+  }));
+  return {
+    ok: true,
+    data: { ...card.data, answers: { decisions, riskGrade: asText(record.riskGrade), riskRationale: asText(record.riskRationale) } },
+  };
 }

@@ -69,12 +69,18 @@ export class AuditTamperableError extends Error {}
  */
 async function lockFolder(dir: string, waitSeconds: number): Promise<() => Promise<void>> {
   try {
-    return await lockfile.lock(dir, { lockfilePath: `${dir}/.hcc.lock`, stale: 15_000, update: 5_000, retries: { retries: waitSeconds, minTimeout: 1_000, maxTimeout: 1_000 },
+    return await lockfile.lock(dir, {
+      lockfilePath: `${dir}/.hcc.lock`,
+      stale: 15_000,
+      update: 5_000,
+      retries: { retries: waitSeconds, minTimeout: 1_000, maxTimeout: 1_000 },
       // A long event-loop stall can miss a refresh; carry on rather than crash the bot mid-work.
       onCompromised: () => undefined,
     });
   } catch (e) {
-    throw new DatabaseBusyError(`the embedded database in ${dir} is in use by another process (a running bot?): stop it first, or set DATABASE_URL to share a PostgreSQL server (${(e as Error).message})`);
+    throw new DatabaseBusyError(
+      `the embedded database in ${dir} is in use by another process (a running bot?): stop it first, or set DATABASE_URL to share a PostgreSQL server (${(e as Error).message})`,
+    );
   }
 }
 
@@ -146,7 +152,10 @@ async function migrate(db: Kysely<Database>): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error | undefined)?.message ?? 'unknown error'}`);
+  if (error || failed)
+    throw new Error(
+      `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error | undefined)?.message ?? 'unknown error'}`,
+    );
 }
 
 /**
@@ -163,7 +172,8 @@ async function migrateAsOwner(app: Kysely<Database>, migrationUrl: string, optio
   try {
     const who = sql<{ role: string; db: string }>`select current_user as role, current_database() as db`;
     const [mine, theirs] = [(await who.execute(app)).rows[0]!, (await who.execute(owner)).rows[0]!];
-    if (mine.db !== theirs.db) throw new Error(`DATABASE_MIGRATION_URL is database ${theirs.db} but DATABASE_URL is ${mine.db}: they must name the same database`);
+    if (mine.db !== theirs.db)
+      throw new Error(`DATABASE_MIGRATION_URL is database ${theirs.db} but DATABASE_URL is ${mine.db}: they must name the same database`);
     await migrate(owner);
     if (mine.role !== theirs.role) {
       // One grant step at a time: two bots starting together would otherwise race on the catalogue.

@@ -19,7 +19,8 @@ const SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'
  * not queryable", "Client was closed and is not queryable", pg-pool's "timeout exceeded when
  * trying to connect", and PGlite's "PGlite is closed".
  */
-const CONNECTION_MESSAGE = /connection terminated|not queryable|timeout exceeded when trying to connect|pglite is closed|database system is (?:starting up|shutting down|in recovery mode)|server closed the connection/i;
+const CONNECTION_MESSAGE =
+  /connection terminated|not queryable|timeout exceeded when trying to connect|pglite is closed|database system is (?:starting up|shutting down|in recovery mode)|server closed the connection/i;
 
 /**
  * Whether `e` (or its cause) says the database connection was lost or could not be made, rather
@@ -120,7 +121,8 @@ class ResilientDriver implements Driver {
     try {
       await this.inner.beginTransaction(c, s);
     } catch (e) {
-      if (isConnectionLost(e)) throw new DatabaseUnavailableError(`connection lost before the transaction began: ${(e as Error).message}`, { cause: e });
+      if (isConnectionLost(e))
+        throw new DatabaseUnavailableError(`connection lost before the transaction began: ${(e as Error).message}`, { cause: e });
       throw e;
     }
   }

@@ -27,7 +27,9 @@ export function startJobs(jobs: readonly JobSpec[], deps: SchedulerDeps): { stop
       }
     };
   };
-  const tasks: ScheduledTask[] = jobs.map((j) => cron.schedule(j.cron, guard(j.name, j.run), { timezone: 'Europe/London', name: j.name, noOverlap: true }));
+  const tasks: ScheduledTask[] = jobs.map((j) =>
+    cron.schedule(j.cron, guard(j.name, j.run), { timezone: 'Europe/London', name: j.name, noOverlap: true }),
+  );
   return {
     async stop() {
       for (const t of tasks) await t.destroy();

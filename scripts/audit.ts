@@ -34,11 +34,15 @@ let code = 2;
 try {
   const report = await verifyAuditChain(db);
   if (report.ok) {
-    console.log(`Audit log intact: ${report.count} entr${report.count === 1 ? 'y' : 'ies'}, hash chain verified; last hash ${report.lastHash} (keep it: a later check that does not reach it means entries were removed from the end).`);
+    console.log(
+      `Audit log intact: ${report.count} entr${report.count === 1 ? 'y' : 'ies'}, hash chain verified; last hash ${report.lastHash} (keep it: a later check that does not reach it means entries were removed from the end).`,
+    );
     code = 0;
   } else {
     const at = report.broken.at ? report.broken.at.toISOString() : 'time unknown';
-    console.log(`Audit log BROKEN at entry id ${report.broken.id} (${at}): ${report.broken.problem}. ${report.count} entr${report.count === 1 ? 'y' : 'ies'} before it verified.`);
+    console.log(
+      `Audit log BROKEN at entry id ${report.broken.id} (${at}): ${report.broken.problem}. ${report.count} entr${report.count === 1 ? 'y' : 'ies'} before it verified.`,
+    );
     code = 1;
   }
 } catch (e) {

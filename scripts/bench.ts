@@ -39,7 +39,10 @@ async function context(): Promise<BenchContext> {
   const probe = await probePostgres(SERVER_URL);
   const backends: BenchContext['backends'] = [{ name: 'PGlite', backend: { kind: 'pglite' } }];
   if (probe.ok) backends.push({ name: 'PostgreSQL', backend: { kind: 'postgres', serverUrl: SERVER_URL } });
-  return { backends, postgresSkipped: probe.ok ? null : `PostgreSQL column skipped: no server answered at ${redact(SERVER_URL)} (${probe.reason}).` };
+  return {
+    backends,
+    postgresSkipped: probe.ok ? null : `PostgreSQL column skipped: no server answered at ${redact(SERVER_URL)} (${probe.reason}).`,
+  };
 }
 
 /** Runs one part and prints its lines, then its failures; true when it failed. */
@@ -68,7 +71,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const ctx = await context();
   progress(ctx.postgresSkipped ?? `PostgreSQL at ${redact(SERVER_URL)}`);
   let failed = false;
-  for (const name of NAMES.filter((n) => parsed.data.length === 0 || parsed.data.includes(n))) failed = (await runPart(name, ctx)) || failed;
+  for (const name of NAMES.filter((n) => parsed.data.length === 0 || parsed.data.includes(n)))
+    failed = (await runPart(name, ctx)) || failed;
   console.log(`\nTotal ${fmtS(performance.now() - started)}.`);
   return failed ? 1 : 0;
 }

@@ -50,7 +50,11 @@ async function importOccurrences(config: Config, text: string): Promise<void> {
   const { lines, issues } = parseLines(text);
   let valid: ReturnType<typeof validateFeed> = [];
   try {
-    valid = validateFeed(lines.map((l) => l.value), config, (i) => [`line ${lines[i]!.line}`]);
+    valid = validateFeed(
+      lines.map((l) => l.value),
+      config,
+      (i) => [`line ${lines[i]!.line}`],
+    );
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     issues.push(...e.issues);
@@ -66,7 +70,10 @@ async function importOccurrences(config: Config, text: string): Promise<void> {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${config.ingestApiKey}` },
         body: JSON.stringify({ occurrences: lines.slice(i, i + BATCH).map((l) => l.value) }),
       });
-      const body = (await res.json()) as { results?: { reference: string; outcome: keyof typeof tally }[]; errors?: { path: string; message: string }[] };
+      const body = (await res.json()) as {
+        results?: { reference: string; outcome: keyof typeof tally }[];
+        errors?: { path: string; message: string }[];
+      };
       if (!res.ok) fail(`The bot refused lines ${lines[i]!.line}-: ${JSON.stringify(body.errors ?? body)}`, 1);
       body.results!.forEach((r, j) => {
         tally[r.outcome]++;
@@ -87,20 +94,32 @@ async function importOccurrences(config: Config, text: string): Promise<void> {
       await db.destroy();
     }
   }
-  console.error(`Imported ${lines.length} occurrence(s): ${tally.created} created, ${tally.updated} updated, ${tally.unchanged} unchanged.`);
+  console.error(
+    `Imported ${lines.length} occurrence(s): ${tally.created} created, ${tally.updated} updated, ${tally.unchanged} unchanged.`,
+  );
 }
 
 /** Rows as the import reports them, from the service or from the bot's import route. */
 type CsvResult = { line: number; outcome: string; upn?: string; ref?: string; changes?: string[] };
 
 /** Through a running bot's import route (PGlite in use by it), or straight into the database. */
-async function importCsv(config: Config, kind: 'actions' | 'users', text: string, direct: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<CsvResult[]>): Promise<CsvResult[]> {
+async function importCsv(
+  config: Config,
+  kind: 'actions' | 'users',
+  text: string,
+  direct: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<CsvResult[]>,
+): Promise<CsvResult[]> {
   const bot = await runningBot(config);
   if (bot) {
     console.error(`A bot is running on ${bot} with the embedded database: importing through it.`);
-    const res = await fetch(`${bot}/api/imports/${kind}`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${config.ingestApiKey}` }, body: text });
+    const res = await fetch(`${bot}/api/imports/${kind}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${config.ingestApiKey}` },
+      body: text,
+    });
     const body = (await res.json()) as { results?: CsvResult[]; errors?: { path: string; message: string }[] };
-    if (res.status === 400 && body.errors) throw new ValidationError(`${body.errors.length} problem(s) in the file; nothing was written`, body.errors);
+    if (res.status === 400 && body.errors)
+      throw new ValidationError(`${body.errors.length} problem(s) in the file; nothing was written`, body.errors);
     if (!res.ok || !body.results) fail(`The bot refused the import (${res.status}): ${JSON.stringify(body.errors ?? body)}`, 2);
     return body.results;
   }
@@ -119,7 +138,9 @@ async function importUsers(config: Config, text: string): Promise<void> {
 }
 
 async function importActions(config: Config, text: string): Promise<void> {
-  const results = await importCsv(config, 'actions', text, (db) => importPlan(db, text, systemActor('Plan import', 'system:import'), new Date()));
+  const results = await importCsv(config, 'actions', text, (db) =>
+    importPlan(db, text, systemActor('Plan import', 'system:import'), new Date()),
+  );
   for (const r of results) console.log(`line ${r.line}: ${r.ref} ${r.outcome}${r.changes?.length ? ` (${r.changes.join(', ')})` : ''}`);
   const n = (o: string) => results.filter((r) => r.outcome === o).length;
   console.error(`Imported ${results.length} action(s): ${n('created')} created, ${n('updated')} updated, ${n('unchanged')} unchanged.`);

@@ -10,18 +10,18 @@
  * The manifest is validated offline against the JSON schema bundled in @microsoft/app-manifest;
  * nothing is fetched from the network. Exits 1 on any error.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import AdmZip from "adm-zip";
-import appManifest from "@microsoft/app-manifest";
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AdmZip from 'adm-zip';
+import appManifest from '@microsoft/app-manifest';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const MANIFEST_DIR = path.join(ROOT, "manifest");
-const TEMPLATE = path.join(MANIFEST_DIR, "manifest.template.json");
-const OUT_ZIP = path.join(MANIFEST_DIR, "build", "appPackage.zip");
-const PLACEHOLDER_GUID = "00000000-0000-0000-0000-000000000000";
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MANIFEST_DIR = path.join(ROOT, 'manifest');
+const TEMPLATE = path.join(MANIFEST_DIR, 'manifest.template.json');
+const OUT_ZIP = path.join(MANIFEST_DIR, 'build', 'appPackage.zip');
+const PLACEHOLDER_GUID = '00000000-0000-0000-0000-000000000000';
 const MAX_COMMAND_DESCRIPTION = 128;
 /** Pixel sizes required by the Teams app package rules. */
 const ICON_SIZES = { color: 192, outline: 32 } as const;
@@ -31,20 +31,20 @@ type Json = Record<string, unknown>;
 /** Values for the ${{NAME}} placeholders, taken from the environment and package.json. */
 export function placeholderValues(env: NodeJS.ProcessEnv): { values: Record<string, string>; warnings: string[] } {
   const warnings: string[] = [];
-  let botId = env.MicrosoftAppId?.trim() ?? "";
+  let botId = env.MicrosoftAppId?.trim() ?? '';
   if (!botId) {
     botId = PLACEHOLDER_GUID;
     warnings.push(
       `MicrosoftAppId is not set: using ${PLACEHOLDER_GUID}. This package is for local trial only and cannot reach a real bot.`,
     );
   }
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version?: string };
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version?: string };
   return {
     values: {
       BOT_ID: botId,
       APP_ID: env.TEAMS_APP_ID?.trim() || botId,
-      BOT_DOMAIN: env.BOT_DOMAIN?.trim() ?? "",
-      APP_VERSION: pkg.version ?? "1.0.0",
+      BOT_DOMAIN: env.BOT_DOMAIN?.trim() ?? '',
+      APP_VERSION: pkg.version ?? '1.0.0',
     },
     warnings,
   };
@@ -64,15 +64,13 @@ export function fillTemplate(text: string, values: Record<string, string>, error
 
 /** Loads the JSON schema named by the manifest's $schema from the copy bundled in @microsoft/app-manifest. */
 export function loadBundledSchema(schemaUrl: string): Json {
-  const match = /^https:\/\/developer\.microsoft\.com\/(?:[a-z]{2}(?:-[a-z]{2})?\/)?(json-schemas\/teams\/[^?#]+)$/i.exec(
-    schemaUrl,
-  );
+  const match = /^https:\/\/developer\.microsoft\.com\/(?:[a-z]{2}(?:-[a-z]{2})?\/)?(json-schemas\/teams\/[^?#]+)$/i.exec(schemaUrl);
   if (!match?.[1]) throw new Error(`$schema must be a developer.microsoft.com Teams schema URL, got "${schemaUrl}"`);
-  const pkgMain = createRequire(import.meta.url).resolve("@microsoft/app-manifest"); // .../build/index.js
+  const pkgMain = createRequire(import.meta.url).resolve('@microsoft/app-manifest'); // .../build/index.js
   const file = path.join(path.dirname(pkgMain), match[1]);
   if (!existsSync(file)) throw new Error(`Schema ${match[1]} is not bundled in @microsoft/app-manifest (${file})`);
   // Same clean-up as the library: the published schemas contain \a and \v escapes that JSON.parse rejects.
-  const raw = readFileSync(file, "utf8").replace(/\\a/g, "\\u0007").replace(/\\v/g, "\\u000b");
+  const raw = readFileSync(file, 'utf8').replace(/\\a/g, '\\u0007').replace(/\\v/g, '\\u000b');
   return JSON.parse(raw) as Json;
 }
 
@@ -80,12 +78,12 @@ export function loadBundledSchema(schemaUrl: string): Json {
 export function pngInfo(file: string): { width: number; height: number; hasAlpha: boolean } | string {
   if (!existsSync(file)) return `${path.basename(file)} not found`;
   const buf = readFileSync(file);
-  const signature = "89504e470d0a1a0a";
-  if (buf.length < 33 || buf.subarray(0, 8).toString("hex") !== signature || buf.toString("ascii", 12, 16) !== "IHDR") {
+  const signature = '89504e470d0a1a0a';
+  if (buf.length < 33 || buf.subarray(0, 8).toString('hex') !== signature || buf.toString('ascii', 12, 16) !== 'IHDR') {
     return `${path.basename(file)} is not a PNG file`;
   }
   const colorType = buf[25] ?? 0;
-  const hasAlpha = colorType === 4 || colorType === 6 || buf.includes(Buffer.from("tRNS", "ascii"));
+  const hasAlpha = colorType === 4 || colorType === 6 || buf.includes(Buffer.from('tRNS', 'ascii'));
   return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20), hasAlpha };
 }
 
@@ -94,14 +92,14 @@ export function extraChecks(manifest: Json, errors: string[]): void {
   const icons = (manifest.icons ?? {}) as Record<string, unknown>;
   for (const [kind, size] of Object.entries(ICON_SIZES)) {
     const name = icons[kind];
-    if (typeof name !== "string") continue; // the schema reports the missing property
+    if (typeof name !== 'string') continue; // the schema reports the missing property
     const info = pngInfo(path.join(MANIFEST_DIR, name));
-    if (typeof info === "string") errors.push(`icons.${kind}: ${info}`);
+    if (typeof info === 'string') errors.push(`icons.${kind}: ${info}`);
     else {
       if (info.width !== size || info.height !== size) {
         errors.push(`icons.${kind}: ${name} is ${info.width}x${info.height}, must be ${size}x${size}`);
       }
-      if (kind === "outline" && !info.hasAlpha) errors.push(`icons.outline: ${name} must have a transparent background`);
+      if (kind === 'outline' && !info.hasAlpha) errors.push(`icons.outline: ${name} must have a transparent background`);
     }
   }
   const bots = Array.isArray(manifest.bots) ? (manifest.bots as Json[]) : [];
@@ -111,7 +109,7 @@ export function extraChecks(manifest: Json, errors: string[]): void {
       const commands = Array.isArray(list.commands) ? (list.commands as Json[]) : [];
       commands.forEach((cmd, c) => {
         const desc = cmd.description;
-        if (typeof desc === "string" && desc.length > MAX_COMMAND_DESCRIPTION) {
+        if (typeof desc === 'string' && desc.length > MAX_COMMAND_DESCRIPTION) {
           errors.push(`/bots/${b}/commandLists/${l}/commands/${c}/description is longer than ${MAX_COMMAND_DESCRIPTION} characters`);
         }
       });
@@ -125,7 +123,7 @@ export async function main(): Promise<number> {
   const { values, warnings } = placeholderValues(process.env);
   for (const warning of warnings) console.warn(`WARNING: ${warning}`);
 
-  const text = fillTemplate(readFileSync(TEMPLATE, "utf8"), values, errors);
+  const text = fillTemplate(readFileSync(TEMPLATE, 'utf8'), values, errors);
   let manifest: Json;
   try {
     manifest = JSON.parse(text) as Json;
@@ -134,34 +132,34 @@ export async function main(): Promise<number> {
     return 1;
   }
   if (Array.isArray(manifest.validDomains)) {
-    manifest.validDomains = (manifest.validDomains as unknown[]).filter((d) => d !== "");
+    manifest.validDomains = (manifest.validDomains as unknown[]).filter((d) => d !== '');
     for (const d of manifest.validDomains as unknown[]) {
-      if (typeof d === "string" && /[/:]/.test(d)) errors.push(`validDomains: "${d}" must be a host name (no scheme, port or path)`);
+      if (typeof d === 'string' && /[/:]/.test(d)) errors.push(`validDomains: "${d}" must be a host name (no scheme, port or path)`);
     }
   }
 
   try {
-    const schema = loadBundledSchema(String(manifest.$schema ?? ""));
+    const schema = loadBundledSchema(String(manifest.$schema ?? ''));
     type Validate = typeof appManifest.AppManifestUtils.validateAgainstSchema;
     const schemaErrors = await appManifest.AppManifestUtils.validateAgainstSchema(
       manifest as Parameters<Validate>[0],
       schema as unknown as Parameters<Validate>[1],
     );
-    errors.push(...schemaErrors.map((e) => `schema: ${e.startsWith(" ") ? `(root)${e}` : e}`));
+    errors.push(...schemaErrors.map((e) => `schema: ${e.startsWith(' ') ? `(root)${e}` : e}`));
   } catch (e) {
     errors.push(`schema: ${(e as Error).message}`);
   }
   extraChecks(manifest, errors);
 
   if (errors.length > 0) {
-    console.error(`Manifest validation failed (${errors.length} error${errors.length === 1 ? "" : "s"}):`);
+    console.error(`Manifest validation failed (${errors.length} error${errors.length === 1 ? '' : 's'}):`);
     for (const error of errors) console.error(`  - ${error}`);
     return 1;
   }
 
   const icons = manifest.icons as { color: string; outline: string };
   const zip = new AdmZip();
-  zip.addFile("manifest.json", Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, "utf8"));
+  zip.addFile('manifest.json', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'));
   zip.addFile(icons.color, readFileSync(path.join(MANIFEST_DIR, icons.color)));
   zip.addFile(icons.outline, readFileSync(path.join(MANIFEST_DIR, icons.outline)));
   mkdirSync(path.dirname(OUT_ZIP), { recursive: true });

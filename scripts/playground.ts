@@ -15,10 +15,10 @@
  * activities and its mock connector accepts replies without a token.
  * Telemetry to Microsoft is always disabled (--disable-telemetry).
  */
-import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import net from "node:net";
-import os from "node:os";
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
 
 const DEFAULT_BOT_PORT = 3978;
 const DEFAULT_PLAYGROUND_PORT = 56150;
@@ -27,7 +27,7 @@ const DEFAULT_PLAYGROUND_PORT = 56150;
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
-    server.once("error", () => resolve(false));
+    server.once('error', () => resolve(false));
     server.listen(port, () => server.close(() => resolve(true)));
   });
 }
@@ -35,14 +35,14 @@ function portIsFree(port: number): Promise<boolean> {
 /** Resolves true if a TCP connection to the URL's host and port succeeds within a second. */
 function isReachable(url: URL): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || 80) });
+    const socket = net.connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80) });
     const done = (ok: boolean): void => {
       socket.destroy();
       resolve(ok);
     };
     socket.setTimeout(1000, () => done(false));
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
   });
 }
 
@@ -57,10 +57,8 @@ function envPort(name: string, fallback: number): number {
 
 /** Spawns the Playground, forwards SIGINT/SIGTERM to it and resolves with its exit code. */
 async function main(): Promise<number> {
-  const botEndpoint = new URL(
-    process.env.BOT_ENDPOINT?.trim() || `http://127.0.0.1:${envPort("PORT", DEFAULT_BOT_PORT)}/api/messages`,
-  );
-  const uiPort = envPort("TEAMSAPPTESTER_PORT", DEFAULT_PLAYGROUND_PORT);
+  const botEndpoint = new URL(process.env.BOT_ENDPOINT?.trim() || `http://127.0.0.1:${envPort('PORT', DEFAULT_BOT_PORT)}/api/messages`);
+  const uiPort = envPort('TEAMSAPPTESTER_PORT', DEFAULT_PLAYGROUND_PORT);
   if (!(await portIsFree(uiPort))) {
     console.error(`Port ${uiPort} is already in use (another Playground?). Stop it or set TEAMSAPPTESTER_PORT.`);
     return 1;
@@ -69,34 +67,45 @@ async function main(): Promise<number> {
     console.warn(`WARNING: nothing is listening at ${botEndpoint.origin} yet. Start the bot (npm start) without MicrosoftAppId.`);
   }
 
-  const cli = createRequire(import.meta.url).resolve("@microsoft/teams-app-test-tool/cli.js");
+  const cli = createRequire(import.meta.url).resolve('@microsoft/teams-app-test-tool/cli.js');
   const serviceUrl = `http://127.0.0.1:${uiPort}/_connector`;
-  const args = ["start", "--app-endpoint", botEndpoint.href, "--channel-id", "msteams", "--port", String(uiPort), "--service-url", serviceUrl, "--disable-telemetry"];
+  const args = [
+    'start',
+    '--app-endpoint',
+    botEndpoint.href,
+    '--channel-id',
+    'msteams',
+    '--port',
+    String(uiPort),
+    '--service-url',
+    serviceUrl,
+    '--disable-telemetry',
+  ];
   const child = spawn(process.execPath, [cli, ...args], {
-    stdio: "inherit",
-    env: { ...process.env, TEAMSAPPTESTER_BROWSER: process.env.TEAMSAPPTESTER_BROWSER ?? "none" },
+    stdio: 'inherit',
+    env: { ...process.env, TEAMSAPPTESTER_BROWSER: process.env.TEAMSAPPTESTER_BROWSER ?? 'none' },
   });
 
   console.log(`Agents Playground: open http://127.0.0.1:${uiPort} in a browser`);
   console.log(`  bot endpoint : ${botEndpoint.href}`);
   console.log(`  service URL  : ${serviceUrl} (mock Bot Connector for replies, updates, proactive sends)`);
-  const logFile = process.env.M365_AGENTS_PLAYGROUND_LOGFILE || process.env.TEAMSAPPTESTER_LOGFILE || "devTools/m365agentsplayground.log";
+  const logFile = process.env.M365_AGENTS_PLAYGROUND_LOGFILE || process.env.TEAMSAPPTESTER_LOGFILE || 'devTools/m365agentsplayground.log';
   console.log(`  log file     : ${logFile}`);
 
   const forward = (signal: NodeJS.Signals): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
-  process.on("SIGINT", forward);
-  process.on("SIGTERM", forward);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
 
   return new Promise((resolve) => {
-    child.once("error", (err) => {
+    child.once('error', (err) => {
       console.error(`Could not start the Agents Playground: ${err.message}`);
       resolve(1);
     });
-    child.once("exit", (code, signal) => {
-      process.off("SIGINT", forward);
-      process.off("SIGTERM", forward);
+    child.once('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
       resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0));
     });
   });

@@ -10,11 +10,11 @@
  * current time). The summary and the loading hint go to stderr, so `--out -`
  * can be piped.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { z } from "zod";
-import { generateOccurrences, MAX_COUNT, summariseOccurrences, type SampleSummary } from "./sample-data.lib.js";
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { generateOccurrences, MAX_COUNT, summariseOccurrences, type SampleSummary } from './sample-data.lib.js';
 
 const USAGE = `Usage: npm run sample -- [options]
 
@@ -29,29 +29,42 @@ const USAGE = `Usage: npm run sample -- [options]
   --help             show this help`;
 
 const positiveInt = (name: string, max: number) =>
-  z.string()
+  z
+    .string()
     .regex(/^\d+$/, `${name} must be a positive integer`)
     .transform(Number)
-    .pipe(z.number().int().min(1, `${name} must be at least 1`).max(max, `${name} must be at most ${String(max)}`));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, `${name} must be at least 1`)
+        .max(max, `${name} must be at most ${String(max)}`),
+    );
 
 const upn = (name: string) =>
   z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, `${name} must be a user principal name such as name@force.example`);
 
 /** CLI arguments after validation (shapes and defaults of the usage text). */
 const ArgsSchema = z.object({
-  count: positiveInt("--count", MAX_COUNT).default("200"),
-  seed: z.string().regex(/^\d+$/, "--seed must be a non-negative integer").transform(Number)
-    .pipe(z.number().int().max(4294967295, "--seed must be at most 4294967295")).default("1"),
-  out: z.string().min(1, "--out must not be empty").default("data/sample-occurrences.jsonl"),
-  oic: upn("--oic").optional(),
-  supervisor: upn("--supervisor").optional(),
-  months: positiveInt("--months", 120).default("12"),
-  districts: z.string()
-    .transform((s) => s.split(",").map((d) => d.trim()))
-    .refine((list) => list.every((d) => d.length > 0), "--districts must be comma-separated non-empty names")
+  count: positiveInt('--count', MAX_COUNT).default('200'),
+  seed: z
+    .string()
+    .regex(/^\d+$/, '--seed must be a non-negative integer')
+    .transform(Number)
+    .pipe(z.number().int().max(4294967295, '--seed must be at most 4294967295'))
+    .default('1'),
+  out: z.string().min(1, '--out must not be empty').default('data/sample-occurrences.jsonl'),
+  oic: upn('--oic').optional(),
+  supervisor: upn('--supervisor').optional(),
+  months: positiveInt('--months', 120).default('12'),
+  districts: z
+    .string()
+    .transform((s) => s.split(',').map((d) => d.trim()))
+    .refine((list) => list.every((d) => d.length > 0), '--districts must be comma-separated non-empty names')
     .optional(),
-  now: z.string()
-    .refine((s) => /^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), "--now must be an ISO 8601 date-time")
+  now: z
+    .string()
+    .refine((s) => /^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), '--now must be an ISO 8601 date-time')
     .transform((s) => new Date(s))
     .optional(),
 });
@@ -71,9 +84,15 @@ function readArgs(argv: string[]): Args {
       strict: true,
       allowPositionals: false,
       options: {
-        count: { type: "string" }, seed: { type: "string" }, out: { type: "string" }, oic: { type: "string" },
-        supervisor: { type: "string" }, months: { type: "string" }, districts: { type: "string" },
-        now: { type: "string" }, help: { type: "boolean" },
+        count: { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        oic: { type: 'string' },
+        supervisor: { type: 'string' },
+        months: { type: 'string' },
+        districts: { type: 'string' },
+        now: { type: 'string' },
+        help: { type: 'boolean' },
       },
     }));
   } catch (err) {
@@ -84,28 +103,34 @@ function readArgs(argv: string[]): Args {
     process.exit(0);
   }
   const parsed = ArgsSchema.safeParse(values);
-  if (!parsed.success) fail(parsed.error.issues.map((i) => i.message).join("; "));
+  if (!parsed.success) fail(parsed.error.issues.map((i) => i.message).join('; '));
   return parsed.data;
 }
 
 /** One line for stderr: totals, crimes vs NCHI, strands, repeats. */
 function formatSummary(s: SampleSummary, where: string): string {
   const pct = (n: number, of = s.total): string => `${String(of ? Math.round((100 * n) / of) : 0)}%`;
-  const strands = Object.entries(s.strands).sort(([, a], [, b]) => b - a)
-    .map(([k, n]) => `${k} ${String(n)} (${pct(n)})`).join(", ");
+  const strands = Object.entries(s.strands)
+    .sort(([, a], [, b]) => b - a)
+    .map(([k, n]) => `${k} ${String(n)} (${pct(n)})`)
+    .join(', ');
   const { any, victim, suspect, location } = s.repeats;
-  return `sample: ${String(s.total)} occurrences -> ${where}: ${String(s.crimes)} crimes `
-    + `(${pct(s.publicOrder, s.crimes)} public order), ${String(s.nchi)} NCHI (${pct(s.nchi)}); strands ${strands}; `
-    + `repeats ${String(any)} (${pct(any)}: victim ${String(victim)}, suspect ${String(suspect)}, location ${String(location)})`;
+  return (
+    `sample: ${String(s.total)} occurrences -> ${where}: ${String(s.crimes)} crimes ` +
+    `(${pct(s.publicOrder, s.crimes)} public order), ${String(s.nchi)} NCHI (${pct(s.nchi)}); strands ${strands}; ` +
+    `repeats ${String(any)} (${pct(any)}: victim ${String(victim)}, suspect ${String(suspect)}, location ${String(location)})`
+  );
 }
 
 function loadHint(file: string, count: number): string {
-  const post = `curl -sS -X POST "\${BOT_URL:-http://localhost:3978}/api/occurrences" `
-    + `-H "Authorization: Bearer $INGEST_API_KEY" -H "Content-Type: application/json" --data-binary @-`;
-  const http = count <= 1000
-    ? `  jq -s '{occurrences: .}' ${file} | ${post}`
-    : `  jq -c -s 'range(0; length; 1000) as $i | {occurrences: .[$i:$i+1000]}' ${file} |\n`
-      + `    while IFS= read -r body; do printf '%s' "$body" | ${post}; echo; done`;
+  const post =
+    `curl -sS -X POST "\${BOT_URL:-http://localhost:3978}/api/occurrences" ` +
+    `-H "Authorization: Bearer $INGEST_API_KEY" -H "Content-Type: application/json" --data-binary @-`;
+  const http =
+    count <= 1000
+      ? `  jq -s '{occurrences: .}' ${file} | ${post}`
+      : `  jq -c -s 'range(0; length; 1000) as $i | {occurrences: .[$i:$i+1000]}' ${file} |\n` +
+        `    while IFS= read -r body; do printf '%s' "$body" | ${post}; echo; done`;
   return `Load it with:\n  npm run import -- occurrences ${file}\nor over HTTP (up to 1,000 per request):\n${http}\n`;
 }
 
@@ -120,17 +145,17 @@ function main(): void {
     ...(args.oic ? { oicUpn: args.oic } : {}),
     ...(args.supervisor ? { supervisorUpn: args.supervisor } : {}),
   });
-  const jsonl = occurrences.map((o) => JSON.stringify(o)).join("\n") + "\n";
-  let where = "stdout";
-  if (args.out === "-") {
+  const jsonl = occurrences.map((o) => JSON.stringify(o)).join('\n') + '\n';
+  let where = 'stdout';
+  if (args.out === '-') {
     process.stdout.write(jsonl);
   } else {
     where = resolve(args.out);
     mkdirSync(dirname(where), { recursive: true });
-    writeFileSync(where, jsonl, "utf8");
+    writeFileSync(where, jsonl, 'utf8');
   }
   process.stderr.write(`${formatSummary(summariseOccurrences(occurrences), where)}\n`);
-  process.stderr.write(loadHint(args.out === "-" ? "<file.jsonl>" : args.out, occurrences.length));
+  process.stderr.write(loadHint(args.out === '-' ? '<file.jsonl>' : args.out, occurrences.length));
 }
 
 main();

@@ -28,7 +28,10 @@ const unauthorized = (res: Response) => {
 export function bearerPresent(config: Config, logger: Logger): RequestHandler {
   return (req: Request, res: Response, next: Next) => {
     if (!config.microsoftApp || BEARER_JWT.test(req.header('authorization') ?? '')) return next();
-    logger.warn({ status: 401, reason: req.header('authorization') ? 'Authorization is not Bearer <JWT>' : 'no Authorization header' }, 'activity refused');
+    logger.warn(
+      { status: 401, reason: req.header('authorization') ? 'Authorization is not Bearer <JWT>' : 'no Authorization header' },
+      'activity refused',
+    );
     unauthorized(res);
     return next(false);
   };
@@ -44,7 +47,12 @@ export function messagesHandler(deps: { adapter: BotAdapter; config: Config; log
   return async (req: Request, res: Response): Promise<void> => {
     const parsed = activitySchema.safeParse(req.body);
     if (!parsed.success) {
-      res.send(400, { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.path.length ? i.message : 'send a Bot Framework activity (JSON object)' })) });
+      res.send(400, {
+        errors: parsed.error.issues.map((i) => ({
+          path: i.path.join('.') || '(body)',
+          message: i.path.length ? i.message : 'send a Bot Framework activity (JSON object)',
+        })),
+      });
       return;
     }
     const activity = fixDates(parsed.data as Record<string, unknown>) as unknown as Activity;

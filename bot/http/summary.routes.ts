@@ -14,13 +14,24 @@ export function registerSummaryRoutes(server: restify.Server, deps: BotDeps): vo
     const file = String((req.params as Record<string, unknown>).file ?? '');
     const token = file.endsWith('.csv') ? file.slice(0, -4) : '';
     const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
-    const found = token ? await downloadExport(deps.db, token, { ip: req.socket?.remoteAddress ?? null, userAgent: req.header('user-agent') ?? null }, deps.clock()) : null;
+    const found = token
+      ? await downloadExport(
+          deps.db,
+          token,
+          { ip: req.socket?.remoteAddress ?? null, userAgent: req.header('user-agent') ?? null },
+          deps.clock(),
+        )
+      : null;
     if (!found) {
       res.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
       res.end(NOT_FOUND);
       return;
     }
-    res.writeHead(200, { ...headers, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${found.filename.replace(/[^\w.-]/g, '_')}"` });
+    res.writeHead(200, {
+      ...headers,
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${found.filename.replace(/[^\w.-]/g, '_')}"`,
+    });
     res.end(found.content);
   });
 }

@@ -1,8 +1,22 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import { getConversation, markConversationInactive, personalChatFor, reviewChannelsByDistrict, type StoredConversation } from '../../db/conversations/conversations.service.js';
-import { claimDue, deferClaimed, enqueueMessages, markFailed, markSent, type ClaimedMessage, type OutboxPayload } from '../../db/outbox/outbox.service.js';
+import {
+  getConversation,
+  markConversationInactive,
+  personalChatFor,
+  reviewChannelsByDistrict,
+  type StoredConversation,
+} from '../../db/conversations/conversations.service.js';
+import {
+  claimDue,
+  deferClaimed,
+  enqueueMessages,
+  markFailed,
+  markSent,
+  type ClaimedMessage,
+  type OutboxPayload,
+} from '../../db/outbox/outbox.service.js';
 import type { Database, Db } from '../../db/schema.js';
 import { promptTargets } from '../../db/schedule/schedule.service.js';
 import { OutageLog } from '../../db/database.js';
@@ -32,7 +46,6 @@ export interface DispatcherDeps {
   /** SERVICE_URL_ALLOWLIST: a stored reference outside it is never sent to. */
   serviceUrlAllowlist: readonly ServiceUrlPrefix[];
 }
-
 
 /**
  * A conversation at its rate limit for longer than this hands its messages back (deferred, not
@@ -117,10 +130,13 @@ export class OutboxDispatcher {
     } while (this.again && !this.stopped);
     // Deferred messages go as soon as their conversation may take them, not at the next poll.
     if (this.timer && this.deferredUntil < Infinity && !this.wake) {
-      this.wake = setTimeout(() => {
-        this.wake = null;
-        this.kick();
-      }, Math.max(0, this.deferredUntil - this.deps.clock().getTime()));
+      this.wake = setTimeout(
+        () => {
+          this.wake = null;
+          this.kick();
+        },
+        Math.max(0, this.deferredUntil - this.deps.clock().getTime()),
+      );
       this.wake.unref();
     }
     this.deferredUntil = Infinity;
@@ -171,11 +187,20 @@ export class OutboxDispatcher {
       // Checked again before each send: the reference may predate the allow-list or have been edited.
       if (conversation && !isTrustedServiceUrl(this.deps.serviceUrlAllowlist, conversation.reference.serviceUrl)) {
         const origin = originOf(conversation.reference.serviceUrl);
-        await markFailed(db, m.id, this.worker, { status: 'dead', error: `not sent: service URL ${origin} is not in SERVICE_URL_ALLOWLIST` });
-        logger.warn({ outboxId: m.id, conversationId: conversation.id, serviceUrlOrigin: origin }, 'outbox message not sent: the stored service URL is not trusted');
+        await markFailed(db, m.id, this.worker, {
+          status: 'dead',
+          error: `not sent: service URL ${origin} is not in SERVICE_URL_ALLOWLIST`,
+        });
+        logger.warn(
+          { outboxId: m.id, conversationId: conversation.id, serviceUrlOrigin: origin },
+          'outbox message not sent: the stored service URL is not trusted',
+        );
         return;
       }
-      const rendered = await this.deps.renderer.render(m.payload, { conversationId: conversation?.id ?? m.conversationId, personal: Boolean(userTeamsId) || conversation?.conversationType === 'personal' });
+      const rendered = await this.deps.renderer.render(m.payload, {
+        conversationId: conversation?.id ?? m.conversationId,
+        personal: Boolean(userTeamsId) || conversation?.conversationType === 'personal',
+      });
       if (rendered.kind === 'skip') {
         await markFailed(db, m.id, this.worker, { status: 'skipped', error: rendered.reason });
         return;
@@ -236,7 +261,12 @@ export class OutboxDispatcher {
    */
   private async reroute(trx: Db, m: ClaimedMessage): Promise<void> {
     const p = m.payload;
-    const district = p.type === 'review_prompt' ? p.district : p.type === 'action' || p.type === 'card' || p.type === 'text' ? p.reroute?.district : undefined;
+    const district =
+      p.type === 'review_prompt'
+        ? p.district
+        : p.type === 'action' || p.type === 'card' || p.type === 'text'
+          ? p.reroute?.district
+          : undefined;
     if (!district || !m.conversationId.startsWith('user:')) return;
     // The unreachable-owner fallback (db/schedule/owner.policy.ts): nobody reachable, so the district's review channels.
     const targets = promptTargets([], (await reviewChannelsByDistrict(trx, [district])).get(district) ?? []);
@@ -248,6 +278,14 @@ export class OutboxDispatcher {
           : p.type === 'card'
             ? { type: 'card', card: p.card, text: 'Could not reach the recipient in Teams; posted here instead.' }
             : p;
-    await enqueueMessages(trx, targets.map((t) => ({ dedupeKey: `${m.dedupeKey}:reroute:${t.conversationId}`, conversationId: t.conversationId, payload: payload(t.unreachable) })), this.deps.clock());
+    await enqueueMessages(
+      trx,
+      targets.map((t) => ({
+        dedupeKey: `${m.dedupeKey}:reroute:${t.conversationId}`,
+        conversationId: t.conversationId,
+        payload: payload(t.unreachable),
+      })),
+      this.deps.clock(),
+    );
   }
 }

@@ -57,7 +57,10 @@ export class Pacer {
     }
     const t = this.now();
     const longest = (rates: readonly Rate[]) => Math.max(0, ...rates.map((r) => r.windowMs + WINDOW_MARGIN_MS));
-    for (const [key, rates] of [[`c:${conversationId}`, this.perConversation], ...(tenantId ? [[`t:${tenantId}`, this.perTenant] as const] : [])] as const) {
+    for (const [key, rates] of [
+      [`c:${conversationId}`, this.perConversation],
+      ...(tenantId ? [[`t:${tenantId}`, this.perTenant] as const] : []),
+    ] as const) {
       const keep = (this.log.get(key) ?? []).filter((x) => x > t - longest(rates));
       keep.push(t);
       this.log.set(key, keep);

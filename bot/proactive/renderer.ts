@@ -17,7 +17,10 @@ import { toPromptCardView } from '../views/prompt-view.js';
 import type { OutboxRenderer } from './dispatcher.js';
 import type { Rendered } from './teams-send.js';
 
-const cardActivity = (card: Record<string, unknown>, text?: string) => ({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), ...(text ? { text } : {}) });
+const cardActivity = (card: Record<string, unknown>, text?: string) => ({
+  ...MessageFactory.attachment(CardFactory.adaptiveCard(card)),
+  ...(text ? { text } : {}),
+});
 const send = (card: Record<string, unknown>, text?: string): Rendered => ({ kind: 'send', activity: cardActivity(card, text) });
 
 type Target = { conversationId: string; personal: boolean };
@@ -35,19 +38,35 @@ async function render(deps: BotDeps, payload: OutboxPayload, target: Target): Pr
       if (!found) return { kind: 'skip', reason: 'review no longer exists' };
       // A review answered after the step was queued stops every later step.
       if (found.review.status !== 'pending') return { kind: 'skip', reason: `review already ${found.review.status}` };
-      return send(renderPromptCard(toPromptCardView(found.review, found.occurrence, { step: payload.step, unreachable: payload.unreachable, personal: target.personal, now: deps.clock() })));
+      return send(
+        renderPromptCard(
+          toPromptCardView(found.review, found.occurrence, {
+            step: payload.step,
+            unreachable: payload.unreachable,
+            personal: target.personal,
+            now: deps.clock(),
+          }),
+        ),
+      );
     }
     case 'review_prompt_update': {
       const found = await getScheduledReview(deps.db, payload.scheduledReviewId);
       if (!found) return { kind: 'skip', reason: 'review no longer exists' };
-      const view = toPromptCardView(found.review, found.occurrence, { step: null, unreachable: false, personal: target.personal, now: deps.clock() });
+      const view = toPromptCardView(found.review, found.occurrence, {
+        step: null,
+        unreachable: false,
+        personal: target.personal,
+        now: deps.clock(),
+      });
       return { kind: 'update', activityId: payload.activityId, activity: cardActivity(renderPromptCard(view)) };
     }
     case 'action': {
       const detail = await actionForCard(deps.db, payload.actionId);
       if (!detail) return { kind: 'skip', reason: 'action no longer exists' };
       const meeting = payload.meeting && { kind: payload.meeting.kind, startsAt: new Date(payload.meeting.startsAt) };
-      return send(renderActionCard({ detail, mode: payload.mode, now: deps.clock(), meeting, unreachable: payload.unreachable, editable: true }));
+      return send(
+        renderActionCard({ detail, mode: payload.mode, now: deps.clock(), meeting, unreachable: payload.unreachable, editable: true }),
+      );
     }
     case 'digest': {
       const now = deps.clock();
@@ -75,9 +94,21 @@ export function createRenderer(deps: BotDeps): OutboxRenderer {
       if (payload.type === 'review_card') {
         // A refreshed copy shows the occurrence again: a disclosure too (need to know: every showing is audited).
         if (payload.mode === 'post') await recordCardPost(trx, payload.occurrenceId, conversationId, activityId);
-        await recordAudit(trx, { actor: 'system:outbox', action: 'card.disclosed', entityType: 'occurrence', entityId: payload.occurrenceId, details: { conversationId, reason: payload.mode === 'post' ? 'review channel' : 'review card refresh', activityId } });
+        await recordAudit(trx, {
+          actor: 'system:outbox',
+          action: 'card.disclosed',
+          entityType: 'occurrence',
+          entityId: payload.occurrenceId,
+          details: { conversationId, reason: payload.mode === 'post' ? 'review channel' : 'review card refresh', activityId },
+        });
       } else if (payload.type === 'review_prompt') {
-        await recordPromptDisclosure(trx, { scheduledReviewId: payload.scheduledReviewId, conversationId, activityId, actor: 'system:outbox', details: { step: payload.step, unreachable: payload.unreachable } });
+        await recordPromptDisclosure(trx, {
+          scheduledReviewId: payload.scheduledReviewId,
+          conversationId,
+          activityId,
+          actor: 'system:outbox',
+          details: { step: payload.step, unreachable: payload.unreachable },
+        });
       }
     },
   };

@@ -5,7 +5,10 @@ import { isTrustedServiceUrl, type ServiceUrlPrefix } from '../../db/conversatio
 import type { Database } from '../../db/schema.js';
 
 /** What to send for a payload: a new activity, an update of an existing one, or nothing (why). */
-export type Rendered = { kind: 'send'; activity: Partial<Activity> } | { kind: 'update'; activityId: string; activity: Partial<Activity> } | { kind: 'skip'; reason: string };
+export type Rendered =
+  | { kind: 'send'; activity: Partial<Activity> }
+  | { kind: 'update'; activityId: string; activity: Partial<Activity> }
+  | { kind: 'skip'; reason: string };
 
 /** What a proactive send through the Teams adapter needs. */
 export interface TeamsSender {
@@ -52,7 +55,11 @@ async function sendIn(ctx: TurnContext, r: Sendable): Promise<string | null> {
  * them), saves its conversation reference and sends the first activity in it.
  * @throws Unreachable when no trusted Teams service URL is known yet
  */
-export async function createPersonalChat(t: TeamsSender, userTeamsId: string, r: Sendable): Promise<{ conversationId: string; activityId: string | null }> {
+export async function createPersonalChat(
+  t: TeamsSender,
+  userTeamsId: string,
+  r: Sendable,
+): Promise<{ conversationId: string; activityId: string | null }> {
   const template = await latestConversation(t.db, (url) => isTrustedServiceUrl(t.serviceUrlAllowlist, url));
   const ref = template?.reference as Partial<ConversationReference> | undefined;
   if (!ref?.serviceUrl) throw new Unreachable('no trusted Teams service URL known yet: the bot has not been spoken to');
@@ -64,7 +71,13 @@ export async function createPersonalChat(t: TeamsSender, userTeamsId: string, r:
     ref.channelId ?? 'msteams',
     ref.serviceUrl,
     BOT_FRAMEWORK_AUDIENCE,
-    { isGroup: false, bot: ref.bot!, members: [{ id: userTeamsId, name: '' }], tenantId: template?.tenantId ?? undefined, channelData: template?.tenantId ? { tenant: { id: template.tenantId } } : undefined } as never,
+    {
+      isGroup: false,
+      bot: ref.bot!,
+      members: [{ id: userTeamsId, name: '' }],
+      tenantId: template?.tenantId ?? undefined,
+      channelData: template?.tenantId ? { tenant: { id: template.tenantId } } : undefined,
+    } as never,
     async (ctx) => {
       const newRef = TurnContext.getConversationReference(ctx.activity) as Record<string, unknown>;
       conversationId = ctx.activity.conversation.id;

@@ -5,7 +5,15 @@ import { listSubscriptions, recordCardPost, subscribe, unsubscribe } from '../..
 import { findByReference } from '../../db/occurrences/occurrences.service.js';
 import { FEATURES } from './features.js';
 import { channelConversationId } from './identity.js';
-import { canSeeOccurrence, canSeeOccurrences, canUnsubscribe, FORCE_WIDE, knownDistrict, occurrenceFacts, subscriptionFor } from '../../db/access/access.service.js';
+import {
+  canSeeOccurrence,
+  canSeeOccurrences,
+  canUnsubscribe,
+  FORCE_WIDE,
+  knownDistrict,
+  occurrenceFacts,
+  subscriptionFor,
+} from '../../db/access/access.service.js';
 import { problemOf } from './replies.js';
 import { getActor, type BotDeps } from './context.js';
 import { refuse, refused } from './refusals.js';
@@ -43,7 +51,9 @@ export function parseCommand(text: string): Command {
     case 'subscribe': {
       if (!arg) return { name: 'subscribe', district: null };
       const d = district.safeParse(arg);
-      return d.success ? { name: 'subscribe', district: d.data } : { name: 'invalid', problem: d.error.issues[0]!.message, usage: USAGE.subscribe };
+      return d.success
+        ? { name: 'subscribe', district: d.data }
+        : { name: 'invalid', problem: d.error.issues[0]!.message, usage: USAGE.subscribe };
     }
     case 'unsubscribe':
       return { name: 'unsubscribe' };
@@ -52,7 +62,9 @@ export function parseCommand(text: string): Command {
     case 'review': {
       if (!arg) return { name: 'invalid', problem: 'which occurrence? Give its reference.', usage: USAGE.review };
       const r = reference.safeParse(arg);
-      return r.success ? { name: 'review', reference: r.data } : { name: 'invalid', problem: r.error.issues[0]!.message, usage: USAGE.review };
+      return r.success
+        ? { name: 'review', reference: r.data }
+        : { name: 'invalid', problem: r.error.issues[0]!.message, usage: USAGE.review };
     }
     default:
       return { name: 'unknown', text: t.slice(0, 60) };
@@ -60,16 +72,17 @@ export function parseCommand(text: string): Command {
 }
 
 /** The help text (also the answer to anything the bot does not understand). */
-export const HELP_TEXT = (): string => [
-  '**Hate Crime Coordinator** – review cards for flagged hate occurrences.',
-  '',
-  '- `subscribe` – make this conversation a review channel for your districts; `subscribe DISTRICT` for one district (coordinators, admins)',
-  '- `unsubscribe` – stop review cards here (coordinators of the districts it receives, admins)',
-  '- `review REFERENCE` – post the current review card of an occurrence, e.g. `review 13/204518/26`',
-  '- `my reviews` – your reviews due in the next 24 hours and overdue, answerable on the cards',
-  ...FEATURES.flatMap((f) => f.commands.flatMap((c) => c.help)),
-  '- `help` – this list',
-].join('\n');
+export const HELP_TEXT = (): string =>
+  [
+    '**Hate Crime Coordinator** – review cards for flagged hate occurrences.',
+    '',
+    '- `subscribe` – make this conversation a review channel for your districts; `subscribe DISTRICT` for one district (coordinators, admins)',
+    '- `unsubscribe` – stop review cards here (coordinators of the districts it receives, admins)',
+    '- `review REFERENCE` – post the current review card of an occurrence, e.g. `review 13/204518/26`',
+    '- `my reviews` – your reviews due in the next 24 hours and overdue, answerable on the cards',
+    ...FEATURES.flatMap((f) => f.commands.flatMap((c) => c.help)),
+    '- `help` – this list',
+  ].join('\n');
 
 /** Runs one chat command and replies in the conversation. */
 export async function runCommand(deps: BotDeps, ctx: TurnContext, text: string): Promise<void> {
@@ -105,18 +118,32 @@ export async function runCommand(deps: BotDeps, ctx: TurnContext, text: string):
       }
       const plan = subscriptionFor(actor, district);
       if (!plan.ok) {
-        await ctx.sendActivity(await refuse(deps, ctx, { what: 'subscribe', why: plan.why, entityType: 'conversation', entityId: conversationId }));
+        await ctx.sendActivity(
+          await refuse(deps, ctx, { what: 'subscribe', why: plan.why, entityType: 'conversation', entityId: conversationId }),
+        );
         return;
       }
       let now: string[] = [];
-      for (const d of plan.districts) now = await subscribe(deps.db, conversationId, d === FORCE_WIDE ? null : d, { id: actor.user.id, label: actor.label, roles: actor.roles, districts: actor.districts });
+      for (const d of plan.districts)
+        now = await subscribe(deps.db, conversationId, d === FORCE_WIDE ? null : d, {
+          id: actor.user.id,
+          label: actor.label,
+          roles: actor.roles,
+          districts: actor.districts,
+        });
       const what = now.includes(FORCE_WIDE) ? 'every district' : now.join(', ');
-      await ctx.sendActivity(`This conversation is now a review channel for ${what}. Review cards for newly flagged occurrences will be posted here.`);
+      await ctx.sendActivity(
+        `This conversation is now a review channel for ${what}. Review cards for newly flagged occurrences will be posted here.`,
+      );
       return;
     }
     case 'unsubscribe': {
       const had = await listSubscriptions(deps.db, conversationId);
-      const no = await refused(deps, ctx, canUnsubscribe(actor, had), { what: 'unsubscribe', entityType: 'conversation', entityId: conversationId });
+      const no = await refused(deps, ctx, canUnsubscribe(actor, had), {
+        what: 'unsubscribe',
+        entityType: 'conversation',
+        entityId: conversationId,
+      });
       if (no) {
         await ctx.sendActivity(no);
         return;
@@ -144,7 +171,11 @@ export async function runCommand(deps: BotDeps, ctx: TurnContext, text: string):
         const facts = await occurrenceFacts(deps.db, occ.id);
         if (!facts) continue;
         // Need to know: each occurrence under the reference is shown only to those who may see it.
-        const no = await refused(deps, ctx, canSeeOccurrence(actor, facts), { what: 'review command', entityType: 'occurrence', entityId: occ.id });
+        const no = await refused(deps, ctx, canSeeOccurrence(actor, facts), {
+          what: 'review command',
+          entityType: 'occurrence',
+          entityId: occ.id,
+        });
         if (no) {
           await ctx.sendActivity(no);
           continue;

@@ -60,11 +60,26 @@ export async function resolveActor(deps: BotDeps, ctx: TurnContext): Promise<Act
       deps.logger.debug({ err: (e as Error).message }, 'could not read the member profile; continuing without UPN');
     }
   }
-  const user = await rememberTeamsUser(deps.db, { teamsId: from.id, aadObjectId, name: from.name ?? 'Unknown user', upn }, { rebind: authenticated });
+  const user = await rememberTeamsUser(
+    deps.db,
+    { teamsId: from.id, aadObjectId, name: from.name ?? 'Unknown user', upn },
+    { rebind: authenticated },
+  );
   const access = await effectiveAccess(deps.db, user, deps.config.microsoftApp === null);
   if (access.localForceWide && !toldLocal.has(deps)) {
     toldLocal.add(deps);
-    deps.logger.info({ user: user.id }, 'local mode with no roster: the local user is a force-wide coordinator and manager (import a roster to apply need-to-know)');
+    deps.logger.info(
+      { user: user.id },
+      'local mode with no roster: the local user is a force-wide coordinator and manager (import a roster to apply need-to-know)',
+    );
   }
-  return { user, userId: user.id, name: user.name, upn: user.upn, roles: access.roles, districts: access.districts, label: `user:${user.id}` };
+  return {
+    user,
+    userId: user.id,
+    name: user.name,
+    upn: user.upn,
+    roles: access.roles,
+    districts: access.districts,
+    label: `user:${user.id}`,
+  };
 }

@@ -2,7 +2,14 @@ import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { renderPromptCard, type PromptCardView } from '../../cards/prompt.card.js';
 import type { AdaptiveCard } from '../../cards/card.js';
 import { promptSubmitSchema, VERBS } from '../../cards/verbs.js';
-import { answerScheduledReview, getScheduledReview, promptFacts, recordPromptDisclosure, reviewsForUser, type PromptAnswer } from '../../db/schedule/prompts.service.js';
+import {
+  answerScheduledReview,
+  getScheduledReview,
+  promptFacts,
+  recordPromptDisclosure,
+  reviewsForUser,
+  type PromptAnswer,
+} from '../../db/schedule/prompts.service.js';
 import { snoozeUntil } from '../../db/schedule/schedule.service.js';
 import { toPromptCardView } from '../views/prompt-view.js';
 import { canAnswerPrompt } from '../../db/access/access.service.js';
@@ -37,22 +44,26 @@ async function answerFromCard(deps: BotDeps, ctx: TurnContext, verb: string, raw
   const personal = ctx.activity.conversation?.conversationType === 'personal';
   const now = deps.clock();
   const card = (review = found.review, banner?: PromptCardView['banner']) =>
-    renderPromptCard(toPromptCardView(review, found.occurrence, { step: null, unreachable: false, personal, now, ...(banner ? { banner } : {}) }));
-  if (!parsed.success) return card(found.review, { kind: 'error', text: `Not saved: ${parsed.error.issues.map((i) => i.message).join('; ')}` });
+    renderPromptCard(
+      toPromptCardView(review, found.occurrence, { step: null, unreachable: false, personal, now, ...(banner ? { banner } : {}) }),
+    );
+  if (!parsed.success)
+    return card(found.review, { kind: 'error', text: `Not saved: ${parsed.error.issues.map((i) => i.message).join('; ')}` });
   const d = parsed.data;
   let answer: PromptAnswer;
   if (verb === VERBS.promptDone) answer = { answer: 'done', outcome: d.outcome ?? 'done', note: d.note };
   else if (verb === VERBS.promptNotApplicable) answer = { answer: 'not_applicable', reason: d.reason ?? '' };
   else answer = { answer: 'snooze', until: snoozeUntil(d.snooze ?? '1h', now) };
   try {
-    const outcome = await answerScheduledReview(
-      deps.db,
-      { id: found.review.id, answer, actor, cfg: deps.config.schedule, now },
-    );
+    const outcome = await answerScheduledReview(deps.db, { id: found.review.id, answer, actor, cfg: deps.config.schedule, now });
     deps.kickOutbox();
     deps.logger.info({ scheduledReviewId: found.review.id, answer: answer.answer, outcome: outcome.status }, 'review prompt answered');
-    if (outcome.status === 'already') return card(outcome.review, { kind: 'warning', text: 'This review was already answered; nothing was changed.' });
-    return card(outcome.review, answer.answer === 'snooze' ? { kind: 'success', text: 'Snoozed. The prompt will come back then.' } : undefined);
+    if (outcome.status === 'already')
+      return card(outcome.review, { kind: 'warning', text: 'This review was already answered; nothing was changed.' });
+    return card(
+      outcome.review,
+      answer.answer === 'snooze' ? { kind: 'success', text: 'Snoozed. The prompt will come back then.' } : undefined,
+    );
   } catch (e) {
     const lost = lostSave(e);
     if (!lost) {
@@ -64,7 +75,10 @@ async function answerFromCard(deps: BotDeps, ctx: TurnContext, verb: string, raw
     // Dropped during COMMIT: read back whether this answer is what is saved now.
     const current = (await getScheduledReview(deps.db, found.review.id).catch(() => null))?.review;
     if (!current) return SAVE_UNCONFIRMED;
-    const saved = answer.answer === 'snooze' ? current.snoozedUntil?.getTime() === answer.until.getTime() : current.status === (answer.answer === 'done' ? 'done' : 'not_applicable') && current.completedAt?.getTime() === now.getTime();
+    const saved =
+      answer.answer === 'snooze'
+        ? current.snoozedUntil?.getTime() === answer.until.getTime()
+        : current.status === (answer.answer === 'done' ? 'done' : 'not_applicable') && current.completedAt?.getTime() === now.getTime();
     return card(current, saved ? { kind: 'success', text: SAVED_DESPITE_DROP } : { kind: 'error', text: NOT_SAVED_TRY_AGAIN });
   }
 }
@@ -80,12 +94,18 @@ export async function sendMyReviews(deps: BotDeps, ctx: TurnContext): Promise<vo
   const found = await reviewsForUser(deps.db, actor, now, 24, MY_REVIEWS_SHOWN + 1);
   const reviews = found.slice(0, MY_REVIEWS_SHOWN);
   if (reviews.length === 0) {
-    const hint = actor.user.upn ? '' : ' (the bot does not know your user principal name yet, so reviews by OIC or supervisor cannot be matched to you)';
+    const hint = actor.user.upn
+      ? ''
+      : ' (the bot does not know your user principal name yet, so reviews by OIC or supervisor cannot be matched to you)';
     await ctx.sendActivity(`You have no reviews due in the next 24 hours or overdue${hint}.`);
     return;
   }
   const cut = found.length > MY_REVIEWS_SHOWN;
-  await ctx.sendActivity(cut ? `You have more than ${MY_REVIEWS_SHOWN} reviews due or overdue; here are the first ${MY_REVIEWS_SHOWN} (answer them, then ask again for the rest):` : `You have ${reviews.length} review${reviews.length === 1 ? '' : 's'} due or overdue:`);
+  await ctx.sendActivity(
+    cut
+      ? `You have more than ${MY_REVIEWS_SHOWN} reviews due or overdue; here are the first ${MY_REVIEWS_SHOWN} (answer them, then ask again for the rest):`
+      : `You have ${reviews.length} review${reviews.length === 1 ? '' : 's'} due or overdue:`,
+  );
   const personal = ctx.activity.conversation?.conversationType === 'personal';
   const conversationId = channelConversationId(ctx.activity.conversation.id);
   for (const r of reviews) {
@@ -93,6 +113,13 @@ export async function sendMyReviews(deps: BotDeps, ctx: TurnContext): Promise<vo
     if (!item) continue;
     const card = renderPromptCard(toPromptCardView(item.review, item.occurrence, { step: null, unreachable: false, personal, now }));
     const sent = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-    if (sent?.id) await recordPromptDisclosure(deps.db, { scheduledReviewId: r.id, conversationId, activityId: sent.id, actor: actor.label, details: { reason: 'my reviews' } });
+    if (sent?.id)
+      await recordPromptDisclosure(deps.db, {
+        scheduledReviewId: r.id,
+        conversationId,
+        activityId: sent.id,
+        actor: actor.label,
+        details: { reason: 'my reviews' },
+      });
   }
 }

@@ -20,6 +20,11 @@ export async function refuse(deps: BotDeps, ctx: TurnContext, r: Omit<Refusal, '
 }
 
 /** The refusal reply when `d` refuses (audited), else null. */
-export async function refused(deps: BotDeps, ctx: TurnContext, d: Decision, what: Omit<Refusal, 'conversationId' | 'why'>): Promise<string | null> {
+export async function refused(
+  deps: BotDeps,
+  ctx: TurnContext,
+  d: Decision,
+  what: Omit<Refusal, 'conversationId' | 'why'>,
+): Promise<string | null> {
   return d.ok ? null : refuse(deps, ctx, { ...what, why: d.why });
 }

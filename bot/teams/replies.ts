@@ -15,7 +15,10 @@ export type Issue = { path: string; message: string };
  * - `refused`: the access rule said no; `text` is the audited refusal reply (no occurrence data);
  * - `not-found`: the named thing is not held; `text` is a sentence.
  */
-export type Problem = { kind: 'invalid'; text: string; message: string; issues: readonly Issue[] } | { kind: 'refused'; text: string } | { kind: 'not-found'; text: string };
+export type Problem =
+  | { kind: 'invalid'; text: string; message: string; issues: readonly Issue[] }
+  | { kind: 'refused'; text: string }
+  | { kind: 'not-found'; text: string };
 
 /** What a refusal is audited as (`access_refused`), and a hint the reply adds (e.g. the command to use instead). */
 export type RefusalContext = Omit<Refusal, 'conversationId' | 'why'> & { hint?: string };
@@ -23,7 +26,8 @@ export type RefusalContext = Omit<Refusal, 'conversationId' | 'why'> & { hint?: 
 const sentence = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? '' : '.'}`;
 
 /** The problems of a ValidationError as one line: its issues' messages, or its message when it has none. */
-export const problemsText = (issues: readonly Issue[], message: string): string => (issues.length ? issues.map((i) => i.message).join('; ') : message);
+export const problemsText = (issues: readonly Issue[], message: string): string =>
+  issues.length ? issues.map((i) => i.message).join('; ') : message;
 
 /**
  * The one place a domain error (db/errors.ts) becomes a reply. A ForbiddenError is audited as
@@ -32,7 +36,8 @@ export const problemsText = (issues: readonly Issue[], message: string): string 
  * error handler (`turnFailureReply`).
  */
 export async function problemOf(deps: BotDeps, ctx: TurnContext, e: unknown, what: RefusalContext): Promise<Problem> {
-  if (e instanceof ValidationError) return { kind: 'invalid', text: problemsText(e.issues, e.message), message: e.message, issues: e.issues };
+  if (e instanceof ValidationError)
+    return { kind: 'invalid', text: problemsText(e.issues, e.message), message: e.message, issues: e.issues };
   if (e instanceof ForbiddenError) {
     const { hint, ...audited } = what;
     return { kind: 'refused', text: await refuse(deps, ctx, { ...audited, why: e.message }, hint) };
@@ -59,7 +64,8 @@ export async function problemReply(deps: BotDeps, ctx: TurnContext, e: unknown, 
 /** The turn-error handler's answer to a chat message: nothing was saved. */
 const MESSAGE_FAILED = 'Sorry, something went wrong and nothing was saved. Please try again; if it keeps happening, tell the coordinator.';
 /** The turn-error handler's answer to a card action: it may have failed after saving, so it does not claim "nothing was saved". */
-const CARD_ACTION_FAILED = 'Sorry, something went wrong. Check the current card before trying again; if it keeps happening, tell the coordinator.';
+const CARD_ACTION_FAILED =
+  'Sorry, something went wrong. Check the current card before trying again; if it keeps happening, tell the coordinator.';
 
 /**
  * What to tell a user whose turn failed outside the handlers' own mapping (e.g. the database was

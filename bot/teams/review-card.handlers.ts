@@ -34,7 +34,8 @@ function describe(checklist: readonly ChecklistItem[], issues: readonly Issue[])
   const labels = new Map(checklist.map((i, n) => [i.key, `Item ${n + 1}`]));
   return issues.map((i) => {
     const key = /^(?:item|note)_(.+)$/.exec(i.path)?.[1];
-    const where = key && labels.has(key) ? labels.get(key)! : i.path === 'riskRationale' ? 'Rationale' : i.path === 'riskGrade' ? 'Risk grade' : i.path;
+    const where =
+      key && labels.has(key) ? labels.get(key)! : i.path === 'riskRationale' ? 'Rationale' : i.path === 'riskGrade' ? 'Risk grade' : i.path;
     return `${where}: ${i.message}`;
   });
 }
@@ -51,19 +52,51 @@ async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown): Pr
   const render = (card: ReviewCardData, banner?: ReviewCardView['banner'], withDraft = false) =>
     renderReviewCard(toReviewCard(card, checklist, now, { ...(banner ? { banner } : {}), ...(withDraft ? { draft } : {}) }));
   try {
-    const outcome = await submitReviewCard(deps.db, { occurrenceId, expectedVersion, answers, checklist, repeat: deps.config.repeat, reviewer, now });
+    const outcome = await submitReviewCard(deps.db, {
+      occurrenceId,
+      expectedVersion,
+      answers,
+      checklist,
+      repeat: deps.config.repeat,
+      reviewer,
+      now,
+    });
     if (outcome.status === 'invalid') {
       deps.logger.info({ occurrenceId, problems: outcome.issues.length }, 'HCC review refused: invalid answers');
-      return render(outcome.card, { kind: 'error', text: 'The review was not saved: some answers are missing or not valid.', details: describe(checklist, outcome.issues) }, true);
+      return render(
+        outcome.card,
+        {
+          kind: 'error',
+          text: 'The review was not saved: some answers are missing or not valid.',
+          details: describe(checklist, outcome.issues),
+        },
+        true,
+      );
     }
     deps.kickOutbox();
-    deps.logger.info({ occurrenceId, outcome: outcome.status, version: outcome.status === 'saved' ? outcome.card.review?.version : null, grade: answers.riskGrade }, 'HCC review submitted');
+    deps.logger.info(
+      {
+        occurrenceId,
+        outcome: outcome.status,
+        version: outcome.status === 'saved' ? outcome.card.review?.version : null,
+        grade: answers.riskGrade,
+      },
+      'HCC review submitted',
+    );
     if (outcome.status === 'stale') {
       const who = outcome.card.review ? `${outcome.card.review.reviewerName} saved a review first` : 'The review changed';
-      return render(outcome.card, { kind: 'warning', text: `${who}. Your answers were not saved; they are kept below. Check the current review and submit again to record a re-grade.` }, true);
+      return render(
+        outcome.card,
+        {
+          kind: 'warning',
+          text: `${who}. Your answers were not saved; they are kept below. Check the current review and submit again to record a re-grade.`,
+        },
+        true,
+      );
     }
     // Saved: when only reading the schedule failed, the card goes without it and says it was saved.
-    if (outcome.scheduleError) deps.logger.warn({ err: outcome.scheduleError, occurrenceId }, 'review saved; its schedule could not be read for the card');
+    if (outcome.scheduleError)
+      deps.logger.warn({ err: outcome.scheduleError, occurrenceId }, 'review saved; its schedule could not be read for the card');
     return render(outcome.card, outcome.card.schedule ? undefined : { kind: 'success', text: 'Review saved.' });
   } catch (e) {
     const lost = lostSave(e);
@@ -76,12 +109,25 @@ async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown): Pr
     // as the next version means a drop during COMMIT did not lose it.
     const current = await reviewCardFor(deps.db, occurrenceId, reviewer, deps.config.repeat).catch(() => undefined);
     if (!current) return lost === 'unknown' ? SAVE_UNCONFIRMED : NOT_SAVED_TRY_AGAIN;
-    if (lost === 'unknown' && current.review?.version === expectedVersion + 1 && current.review.reviewerUserId === actor.user.id) return render(current, { kind: 'success', text: SAVED_DESPITE_DROP });
+    if (lost === 'unknown' && current.review?.version === expectedVersion + 1 && current.review.reviewerUserId === actor.user.id)
+      return render(current, { kind: 'success', text: SAVED_DESPITE_DROP });
     return render(current, { kind: 'error', text: NOT_SAVED_TRY_AGAIN }, true);
   }
 }
 
 /** Audits that a review card was shown to a conversation (a disclosure, DPA 2018 s62). */
-export async function auditCardDisclosure(deps: BotDeps, actorLabel: string, occurrenceId: string, conversationId: string, reason: string): Promise<void> {
-  await recordAudit(deps.db, { actor: actorLabel, action: 'card.disclosed', entityType: 'occurrence', entityId: occurrenceId, details: { conversationId, reason } });
+export async function auditCardDisclosure(
+  deps: BotDeps,
+  actorLabel: string,
+  occurrenceId: string,
+  conversationId: string,
+  reason: string,
+): Promise<void> {
+  await recordAudit(deps.db, {
+    actor: actorLabel,
+    action: 'card.disclosed',
+    entityType: 'occurrence',
+    entityId: occurrenceId,
+    details: { conversationId, reason },
+  });
 }

@@ -25,7 +25,11 @@ export function serviceUrlGuard(config: Pick<Config, 'serviceUrlAllowlist' | 'mi
     const unauthenticated = config.microsoftApp !== null && !/^Bearer\s+\S/i.test(req.header('authorization') ?? '');
     const status = unauthenticated ? 401 : 403;
     logger.warn(
-      { serviceUrlOrigin: originOf(body.data.serviceUrl), activityType: typeof body.data.type === 'string' ? body.data.type.slice(0, 40) : null, status },
+      {
+        serviceUrlOrigin: originOf(body.data.serviceUrl),
+        activityType: typeof body.data.type === 'string' ? body.data.type.slice(0, 40) : null,
+        status,
+      },
       'refused an activity: its service URL is not in SERVICE_URL_ALLOWLIST',
     );
     res.send(status, { error: unauthenticated ? 'authentication required' : 'the activity names a service URL this bot does not trust' });

@@ -50,13 +50,19 @@ export function createTeamsApp(deps: BotDeps, adapter: TeamsAdapter, botAppId: s
   const promptVerbs = [VERBS.promptDone, VERBS.promptNotApplicable, VERBS.promptSnooze];
   for (const verb of promptVerbs) {
     app.adaptiveCards.actionExecute(verb, async (ctx, _state, data) => handlePromptAnswer(deps, ctx, verb, data));
-    app.adaptiveCards.actionSubmit(verb, async (ctx, _state, data) => replaceSubmittedCard(ctx, await handlePromptAnswer(deps, ctx, verb, data)));
+    app.adaptiveCards.actionSubmit(verb, async (ctx, _state, data) =>
+      replaceSubmittedCard(ctx, await handlePromptAnswer(deps, ctx, verb, data)),
+    );
   }
 
   for (const feature of FEATURES) {
     for (const action of feature.cardActions) {
-      app.adaptiveCards.actionExecute(action.verb, async (ctx, _state, data) => action.handle(deps, ctx, (data ?? {}) as Record<string, unknown>));
-      app.adaptiveCards.actionSubmit(action.verb, async (ctx, _state, data) => replaceSubmittedCard(ctx, await action.handle(deps, ctx, (data ?? {}) as Record<string, unknown>)));
+      app.adaptiveCards.actionExecute(action.verb, async (ctx, _state, data) =>
+        action.handle(deps, ctx, (data ?? {}) as Record<string, unknown>),
+      );
+      app.adaptiveCards.actionSubmit(action.verb, async (ctx, _state, data) =>
+        replaceSubmittedCard(ctx, await action.handle(deps, ctx, (data ?? {}) as Record<string, unknown>)),
+      );
     }
   }
 
@@ -75,7 +81,10 @@ export function createTeamsApp(deps: BotDeps, adapter: TeamsAdapter, botAppId: s
     } else if (ctx.activity.type === ActivityTypes.Invoke && ctx.activity.name === 'adaptiveCard/action') {
       // A card action must get an answer, or Teams shows only a generic error on the card.
       const text = turnFailureReply(err, 'card');
-      await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } } });
+      await ctx.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
+      });
     }
   });
   return app;

@@ -58,6 +58,15 @@ export function toDraft(a: AnswersDraft): Draft {
  * Maps what the review service returned for the card (its occurrence, review and schedule) onto
  * the card's view model, with a banner and the user's own answers when the submit was not saved.
  */
-export function toReviewCard(card: ReviewCardData, checklist: readonly ChecklistItem[], now: Date, extra: Pick<ReviewCardView, 'banner' | 'draft'> = {}): ReviewCardView {
-  return toReviewCardView(card.occurrence, card.review, checklist, { ...extra, ...(card.schedule ? { schedule: card.schedule } : {}), now });
+export function toReviewCard(
+  card: ReviewCardData,
+  checklist: readonly ChecklistItem[],
+  now: Date,
+  extra: Pick<ReviewCardView, 'banner' | 'draft'> = {},
+): ReviewCardView {
+  return toReviewCardView(card.occurrence, card.review, checklist, {
+    ...extra,
+    ...(card.schedule ? { schedule: card.schedule } : {}),
+    now,
+  });
 }

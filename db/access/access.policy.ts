@@ -72,7 +72,9 @@ export interface OccurrenceFacts {
 
 /** Whether the actor may see any occurrence detail at all (police roles); partners and admins never. */
 export function canSeeOccurrences(a: Pick<Actor, 'roles'>): Decision {
-  return police(a) ? OK : no('occurrence details are for police users (the OIC, supervisors, coordinators and managers); ask the coordinator');
+  return police(a)
+    ? OK
+    : no('occurrence details are for police users (the OIC, supervisors, coordinators and managers); ask the coordinator');
 }
 
 /**
@@ -115,12 +117,20 @@ export function canAnswerPrompt(a: Actor, p: PromptFacts): Decision {
  * their districts. No district asked: the coordinator's districts (`*` only when force-wide).
  * @returns the subscription keys (`*` or district names) or the refusal
  */
-export function subscriptionFor(a: Pick<Actor, 'roles' | 'districts'>, district: string | null): { ok: true; districts: string[] } | { ok: false; why: string } {
+export function subscriptionFor(
+  a: Pick<Actor, 'roles' | 'districts'>,
+  district: string | null,
+): { ok: true; districts: string[] } | { ok: false; why: string } {
   if (holds(a, 'admin')) return { ok: true, districts: [district ?? FORCE_WIDE] };
-  if (!holds(a, 'coordinator')) return no('only a coordinator (or an admin) can make a conversation a review channel') as { ok: false; why: string };
-  if (district !== null) return covers(a, district) ? { ok: true, districts: [district] } : { ok: false, why: `only a coordinator for ${district} can subscribe a conversation to it` };
+  if (!holds(a, 'coordinator'))
+    return no('only a coordinator (or an admin) can make a conversation a review channel') as { ok: false; why: string };
+  if (district !== null)
+    return covers(a, district)
+      ? { ok: true, districts: [district] }
+      : { ok: false, why: `only a coordinator for ${district} can subscribe a conversation to it` };
   if (forceWide(a)) return { ok: true, districts: [FORCE_WIDE] };
-  if (a.districts.length === 0) return { ok: false, why: 'you have no districts on the roster, so there is nothing to subscribe to; ask an admin' };
+  if (a.districts.length === 0)
+    return { ok: false, why: 'you have no districts on the roster, so there is nothing to subscribe to; ask an admin' };
   return { ok: true, districts: [...a.districts] };
 }
 
@@ -129,7 +139,11 @@ export function canUnsubscribe(a: Actor, subscribed: readonly string[]): Decisio
   if (holds(a, 'admin')) return OK;
   if (!holds(a, 'coordinator')) return no('only a coordinator (or an admin) can stop review cards in a conversation');
   const outside = subscribed.filter((d) => (d === FORCE_WIDE ? !forceWide(a) : !covers(a, d)));
-  return outside.length ? no(`this conversation also receives ${outside.map((d) => (d === FORCE_WIDE ? 'every district' : d)).join(', ')}, which only a coordinator for ${outside.length === 1 ? 'it' : 'them'} can stop`) : OK;
+  return outside.length
+    ? no(
+        `this conversation also receives ${outside.map((d) => (d === FORCE_WIDE ? 'every district' : d)).join(', ')}, which only a coordinator for ${outside.length === 1 ? 'it' : 'them'} can stop`,
+      )
+    : OK;
 }
 
 /** What the rule needs to know of a delivery-plan action. */
@@ -147,11 +161,14 @@ export function isHolder(a: Pick<Actor, 'userId' | 'upn'>, action: Pick<ActionFa
 }
 
 /** A coordinator (or manager) of the action's district; force-level actions need any district. */
-const planRole = (a: Actor, role: Role, district: string | null | undefined) => holds(a, role) && (district ? covers(a, district) : a.districts.length > 0);
+const planRole = (a: Actor, role: Role, district: string | null | undefined) =>
+  holds(a, role) && (district ? covers(a, district) : a.districts.length > 0);
 
 /** Assigning actions: a coordinator with districts (the plan is theirs). */
 export function canAssignActions(a: Actor, district: string | null = null): Decision {
-  return planRole(a, 'coordinator', district) ? OK : no(`only a coordinator${district ? ` for ${district}` : ''} can assign delivery-plan actions`);
+  return planRole(a, 'coordinator', district)
+    ? OK
+    : no(`only a coordinator${district ? ` for ${district}` : ''} can assign delivery-plan actions`);
 }
 
 /** Updating an action (text or status): its holder, or a coordinator. Admins hold no plan rights. */
@@ -173,7 +190,9 @@ export function canDischargeAction(a: Actor, action: ActionFacts): Decision {
 /** Seeing one action: its holder, a coordinator or a manager. */
 export function canSeeAction(a: Actor, action: ActionFacts): Decision {
   if (isHolder(a, action)) return OK;
-  return planRole(a, 'coordinator', action.district) || planRole(a, 'manager', action.district) ? OK : no(`${action.ref} is not one of your actions`);
+  return planRole(a, 'coordinator', action.district) || planRole(a, 'manager', action.district)
+    ? OK
+    : no(`${action.ref} is not one of your actions`);
 }
 
 /** The whole plan (lists other than `mine`): coordinators and managers. */
@@ -193,8 +212,17 @@ export function canMeetingPack(a: Actor): Decision {
 
 /** The meeting calendar: every partnership member (not an admin-only user). */
 export function canSeeMeetings(a: Actor): Decision {
-  return (['officer', 'supervisor', 'coordinator', 'manager', 'partner'] as const).some((r) => holds(a, r)) ? OK : no('the meeting calendar is for partnership members');
+  return (['officer', 'supervisor', 'coordinator', 'manager', 'partner'] as const).some((r) => holds(a, r))
+    ? OK
+    : no('the meeting calendar is for partnership members');
 }
 
 /** The system's own actor for imports and exports: force-wide coordinator and manager, audited under `label`. */
-export const systemActor = (name: string, label: string): Actor => ({ userId: null, name, upn: null, roles: ['coordinator', 'manager'], districts: [FORCE_WIDE], label });
+export const systemActor = (name: string, label: string): Actor => ({
+  userId: null,
+  name,
+  upn: null,
+  roles: ['coordinator', 'manager'],
+  districts: [FORCE_WIDE],
+  label,
+});

@@ -35,8 +35,12 @@ export async function knownDistrict(db: Db, name: string): Promise<string> {
   const known = await knownDistricts(db);
   const hit = known.find((d) => d.toLowerCase() === name.trim().toLowerCase());
   if (hit) return hit;
-  const list = known.length ? `Known districts: ${known.join(', ')}.` : 'The bot knows no districts yet (none on occurrences or on the roster).';
-  throw new ValidationError(`I don't know the district "${name.trim()}". ${list}`, [{ path: 'district', message: `unknown district "${name.trim()}"` }]);
+  const list = known.length
+    ? `Known districts: ${known.join(', ')}.`
+    : 'The bot knows no districts yet (none on occurrences or on the roster).';
+  throw new ValidationError(`I don't know the district "${name.trim()}". ${list}`, [
+    { path: 'district', message: `unknown district "${name.trim()}"` },
+  ]);
 }
 
 /** What was refused, for the audit log: the verb and the entity it was about (ids only). */
@@ -57,12 +61,22 @@ export async function recordRefusal(db: Db, actor: Pick<Actor, 'label' | 'roles'
     action: 'access_refused',
     entityType: r.entityType ?? 'access',
     entityId: r.entityId ?? r.what,
-    details: { what: r.what, why: r.why, roles: [...actor.roles], districts: [...actor.districts], conversationId: r.conversationId ?? null },
+    details: {
+      what: r.what,
+      why: r.why,
+      roles: [...actor.roles],
+      districts: [...actor.districts],
+      conversationId: r.conversationId ?? null,
+    },
   });
 }
 
 /** What the rule needs of an occurrence, read by id; null when the bot does not hold it. */
 export async function occurrenceFacts(db: Db, occurrenceId: string): Promise<OccurrenceFacts | null> {
-  const r = await db.selectFrom('occurrences').select(['district', 'oic_upn', 'supervisor_upn']).where('id', '=', occurrenceId).executeTakeFirst();
+  const r = await db
+    .selectFrom('occurrences')
+    .select(['district', 'oic_upn', 'supervisor_upn'])
+    .where('id', '=', occurrenceId)
+    .executeTakeFirst();
   return r ? { district: r.district, oicUpn: r.oic_upn, supervisorUpn: r.supervisor_upn } : null;
 }

@@ -4,7 +4,14 @@
  */
 
 /** Pillars of the delivery plan: Action Against Hate's five, plus investigation quality (seed 001). */
-export const PILLARS = ['prevention', 'responding', 'increasing_reporting', 'supporting_victims', 'building_understanding', 'investigation_quality'] as const;
+export const PILLARS = [
+  'prevention',
+  'responding',
+  'increasing_reporting',
+  'supporting_victims',
+  'building_understanding',
+  'investigation_quality',
+] as const;
 export type Pillar = (typeof PILLARS)[number];
 
 /** Agenda wording of each pillar (seed 001, appendices A and B: "6 key actions"). */
@@ -30,13 +37,25 @@ export const isOverdue = (a: { dueDate: string | null; status: string }, today: 
 /** Statuses the meeting pack proposes for discharge (the tactical lead decides; seed 001 1.8). */
 export const DISCHARGE_CANDIDATES: readonly ActionStatus[] = ['completed', 'bau'];
 
-
-const norm = (s: string) => s.trim().toLowerCase().replace(/[\s-]+/g, '_');
+const norm = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 
 const PILLAR_ALIASES: Record<string, Pillar> = {
-  prevent: 'prevention', preventing: 'prevention', response: 'responding', respond: 'responding', reporting: 'increasing_reporting',
-  victims: 'supporting_victims', support: 'supporting_victims', victim_support: 'supporting_victims', understanding: 'building_understanding',
-  investigation: 'investigation_quality', investigations: 'investigation_quality', quality: 'investigation_quality',
+  prevent: 'prevention',
+  preventing: 'prevention',
+  response: 'responding',
+  respond: 'responding',
+  reporting: 'increasing_reporting',
+  victims: 'supporting_victims',
+  support: 'supporting_victims',
+  victim_support: 'supporting_victims',
+  understanding: 'building_understanding',
+  investigation: 'investigation_quality',
+  investigations: 'investigation_quality',
+  quality: 'investigation_quality',
 };
 
 /** Reads a pillar key, its agenda title, or a short alias (`victims`, `reporting`); null if none. */
@@ -47,7 +66,13 @@ export function parsePillar(text: string): Pillar | null {
   return byTitle ?? PILLAR_ALIASES[n] ?? null;
 }
 
-const STATUS_ALIASES: Record<string, ActionStatus> = { business_as_usual: 'bau', complete: 'completed', done: 'completed', started: 'in_progress', ongoing: 'in_progress' };
+const STATUS_ALIASES: Record<string, ActionStatus> = {
+  business_as_usual: 'bau',
+  complete: 'completed',
+  done: 'completed',
+  started: 'in_progress',
+  ongoing: 'in_progress',
+};
 
 /** Reads a status as written in plans ("In Progress", "BAU", "Not started", "complete"); null if none. */
 export function parseStatus(text: string): ActionStatus | null {

@@ -49,10 +49,32 @@ const toAction = (r: JoinedRow): Action => ({
 export function actionsQuery(db: Db) {
   return db
     .selectFrom('actions as a')
-    .leftJoin('users as u', (j) => j.on((eb) => eb.or([eb('u.id', '=', eb.ref('a.owner_user_id')), eb.and([eb('a.owner_user_id', 'is', null), eb('u.upn', '=', eb.ref('a.owner_upn'))])])))
+    .leftJoin('users as u', (j) =>
+      j.on((eb) =>
+        eb.or([
+          eb('u.id', '=', eb.ref('a.owner_user_id')),
+          eb.and([eb('a.owner_user_id', 'is', null), eb('u.upn', '=', eb.ref('a.owner_upn'))]),
+        ]),
+      ),
+    )
     .select([
-      'a.id', 'a.ref', 'a.objective', 'a.text', 'a.pillar', 'a.owner_kind', 'a.owner_upn', 'a.owner_user_id', 'a.owner_agency', 'a.status',
-      'a.district', 'a.raised_at_meeting_id', 'a.created_by', 'a.updated_at', 'u.name as holder_name', 'u.teams_id as holder_teams_id', 'u.id as holder_user_id',
+      'a.id',
+      'a.ref',
+      'a.objective',
+      'a.text',
+      'a.pillar',
+      'a.owner_kind',
+      'a.owner_upn',
+      'a.owner_user_id',
+      'a.owner_agency',
+      'a.status',
+      'a.district',
+      'a.raised_at_meeting_id',
+      'a.created_by',
+      'a.updated_at',
+      'u.name as holder_name',
+      'u.teams_id as holder_teams_id',
+      'u.id as holder_user_id',
       sql<string | null>`to_char(a.due_date, 'YYYY-MM-DD')`.as('due'),
     ]);
 }
@@ -86,13 +108,28 @@ export async function updatesFor(db: Db, ids: readonly string[]): Promise<Map<st
   if (ids.length === 0) return out;
   const rows = await db
     .selectFrom('action_updates')
-    .select(['action_id', 'text', 'status_from', 'status_to', 'author_name', 'created_at', sql<string>`to_char(update_date, 'YYYY-MM-DD')`.as('date')])
+    .select([
+      'action_id',
+      'text',
+      'status_from',
+      'status_to',
+      'author_name',
+      'created_at',
+      sql<string>`to_char(update_date, 'YYYY-MM-DD')`.as('date'),
+    ])
     .where('action_id', 'in', [...ids])
     .orderBy('update_date', 'desc')
     .orderBy('created_at', 'desc')
     .execute();
   for (const r of rows) {
-    const u: ActionUpdate = { date: r.date, text: r.text, statusFrom: r.status_from as ActionStatus | null, statusTo: r.status_to as ActionStatus | null, authorName: r.author_name, at: r.created_at };
+    const u: ActionUpdate = {
+      date: r.date,
+      text: r.text,
+      statusFrom: r.status_from as ActionStatus | null,
+      statusTo: r.status_to as ActionStatus | null,
+      authorName: r.author_name,
+      at: r.created_at,
+    };
     out.set(r.action_id, [...(out.get(r.action_id) ?? []), u]);
   }
   return out;
@@ -101,17 +138,41 @@ export async function updatesFor(db: Db, ids: readonly string[]): Promise<Map<st
 /** Appends a dated update (text and/or status change) to an action and touches it. */
 export async function insertUpdate(
   db: Db,
-  u: { actionId: string; date: string; text: string | null; statusFrom: string | null; statusTo: string | null; authorUserId: string | null; authorName: string; now: Date },
+  u: {
+    actionId: string;
+    date: string;
+    text: string | null;
+    statusFrom: string | null;
+    statusTo: string | null;
+    authorUserId: string | null;
+    authorName: string;
+    now: Date;
+  },
 ): Promise<void> {
   await db
     .insertInto('action_updates')
-    .values({ action_id: u.actionId, update_date: u.date, text: u.text, status_from: u.statusFrom, status_to: u.statusTo, author_user_id: u.authorUserId, author_name: u.authorName, created_at: u.now })
+    .values({
+      action_id: u.actionId,
+      update_date: u.date,
+      text: u.text,
+      status_from: u.statusFrom,
+      status_to: u.statusTo,
+      author_user_id: u.authorUserId,
+      author_name: u.authorName,
+      created_at: u.now,
+    })
     .execute();
-  await db.updateTable('actions').set({ updated_at: u.now, ...(u.statusTo ? { status: u.statusTo } : {}) }).where('id', '=', u.actionId).execute();
+  await db
+    .updateTable('actions')
+    .set({ updated_at: u.now, ...(u.statusTo ? { status: u.statusTo } : {}) })
+    .where('id', '=', u.actionId)
+    .execute();
 }
 
 /** The next free automatic reference `A<n>` for actions assigned without one. */
 export async function nextAutoRef(db: Db): Promise<string> {
-  const r = await sql<{ n: number | null }>`select max(cast(substring(ref from 2) as integer)) as n from actions where ref ~ '^A[0-9]{1,9}$'`.execute(db);
+  const r = await sql<{
+    n: number | null;
+  }>`select max(cast(substring(ref from 2) as integer)) as n from actions where ref ~ '^A[0-9]{1,9}$'`.execute(db);
   return `A${Number(r.rows[0]?.n ?? 0) + 1}`;
 }

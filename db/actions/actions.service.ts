@@ -1,12 +1,38 @@
 import { sql, type Kysely } from 'kysely';
-import { allow, canAssignActions, forceWide, canDischargeAction, canReorganiseAction, canSeeAction, canSeePlan, canUpdateAction } from '../access/access.policy.js';
+import {
+  allow,
+  canAssignActions,
+  forceWide,
+  canDischargeAction,
+  canReorganiseAction,
+  canSeeAction,
+  canSeePlan,
+  canUpdateAction,
+} from '../access/access.policy.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { enqueueMessages, type ActionPayload } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
-import { OVERDUE_STATUSES, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate, type PillarOrNone } from './actions.model.js';
-import { actionsQuery, fetchActions, findById, findByRef, insertUpdate, lockAction, nextAutoRef, updatesFor } from './actions.repository.js';
+import {
+  OVERDUE_STATUSES,
+  UNASSIGNED,
+  type Action,
+  type ActionActor,
+  type ActionStatus,
+  type ActionUpdate,
+  type PillarOrNone,
+} from './actions.model.js';
+import {
+  actionsQuery,
+  fetchActions,
+  findById,
+  findByRef,
+  insertUpdate,
+  lockAction,
+  nextAutoRef,
+  updatesFor,
+} from './actions.repository.js';
 import { holderDistrict } from './districts.js';
 import { likePattern, resolvePerson, type PersonSpec } from './owners.js';
 import { londonDate } from '../time/london-time.js';
@@ -69,8 +95,17 @@ export async function assignAction(conn: Kysely<Database>, input: AssignInput): 
       const district = person ? await holderDistrict(trx, person) : null;
       allow(canAssignActions(input.actor, district));
       const ref = input.ref ?? (await nextAutoRef(trx));
-      if (await findByRef(trx, ref)) throw new ValidationError(`ref ${ref} is taken`, [{ path: 'ref', message: `an action with ref ${ref} already exists; choose another ref or leave it out` }]);
-      const raisedAt = await trx.selectFrom('meetings').select('id').where('starts_at', '<=', input.now).where('starts_at', '>=', new Date(input.now.getTime() - 12 * 3_600_000)).orderBy('starts_at', 'desc').executeTakeFirst();
+      if (await findByRef(trx, ref))
+        throw new ValidationError(`ref ${ref} is taken`, [
+          { path: 'ref', message: `an action with ref ${ref} already exists; choose another ref or leave it out` },
+        ]);
+      const raisedAt = await trx
+        .selectFrom('meetings')
+        .select('id')
+        .where('starts_at', '<=', input.now)
+        .where('starts_at', '>=', new Date(input.now.getTime() - 12 * 3_600_000))
+        .orderBy('starts_at', 'desc')
+        .executeTakeFirst();
       const row = await trx
         .insertInto('actions')
         .values({
@@ -92,14 +127,44 @@ export async function assignAction(conn: Kysely<Database>, input: AssignInput): 
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await recordAudit(trx, { actor: input.actor.label, action: 'action.assigned', entityType: 'action', entityId: row.id, details: { ref, pillar: input.pillar ?? UNASSIGNED, owner: person?.upn ?? person?.name ?? null, agency: input.agency, due: input.due, district } });
+      await recordAudit(trx, {
+        actor: input.actor.label,
+        action: 'action.assigned',
+        entityType: 'action',
+        entityId: row.id,
+        details: {
+          ref,
+          pillar: input.pillar ?? UNASSIGNED,
+          owner: person?.upn ?? person?.name ?? null,
+          agency: input.agency,
+          due: input.due,
+          district,
+        },
+      });
       const action = (await findById(trx, row.id))!;
       const assigned = { action, updates: [], holderInTeams: Boolean(person?.inTeams) };
       const notify = Boolean(action.holderInTeams && action.holderUserId && action.holderUserId !== input.actor.userId);
       if (notify) {
-        const payload: ActionPayload = { type: 'action', actionId: action.id, mode: 'assigned', meeting: null, unreachable: false, reroute: { district: action.district ?? '*' } };
-        await enqueueMessages(trx, [{ dedupeKey: `action-assigned:${action.id}`, conversationId: `user:${action.holderUserId}`, payload }], input.now);
-        await recordAudit(trx, { actor: input.actor.label, action: 'action.reminder_queued', entityType: 'action', entityId: action.id, details: { key: `action-assigned:${action.id}` } });
+        const payload: ActionPayload = {
+          type: 'action',
+          actionId: action.id,
+          mode: 'assigned',
+          meeting: null,
+          unreachable: false,
+          reroute: { district: action.district ?? '*' },
+        };
+        await enqueueMessages(
+          trx,
+          [{ dedupeKey: `action-assigned:${action.id}`, conversationId: `user:${action.holderUserId}`, payload }],
+          input.now,
+        );
+        await recordAudit(trx, {
+          actor: input.actor.label,
+          action: 'action.reminder_queued',
+          entityType: 'action',
+          entityId: action.id,
+          details: { key: `action-assigned:${action.id}` },
+        });
       }
       return { ...assigned, holderNotified: notify };
     }),
@@ -107,7 +172,11 @@ export async function assignAction(conn: Kysely<Database>, input: AssignInput): 
 }
 
 /** A change to an existing action. */
-export type ActionChange = { kind: 'update'; text: string } | { kind: 'status'; status: ActionStatus } | { kind: 'pillar'; pillar: PillarOrNone } | { kind: 'discharge' };
+export type ActionChange =
+  | { kind: 'update'; text: string }
+  | { kind: 'status'; status: ActionStatus }
+  | { kind: 'pillar'; pillar: PillarOrNone }
+  | { kind: 'discharge' };
 
 function authorise(actor: ActionActor, action: Action, change: ActionChange): void {
   if (change.kind === 'discharge') allow(canDischargeAction(actor, action));
@@ -117,7 +186,9 @@ function authorise(actor: ActionActor, action: Action, change: ActionChange): vo
 
 function validateChange(action: Action, change: ActionChange): void {
   if (action.status === 'discharged' && change.kind !== 'pillar') {
-    throw new ValidationError(`${action.ref} was discharged`, [{ path: 'status', message: `${action.ref} has been discharged and is closed; assign a new action if more is needed` }]);
+    throw new ValidationError(`${action.ref} was discharged`, [
+      { path: 'status', message: `${action.ref} has been discharged and is closed; assign a new action if more is needed` },
+    ]);
   }
   if (change.kind === 'update') {
     check(change.text.trim().length >= 2, 'text', 'write the update (at least 2 characters)');
@@ -157,11 +228,25 @@ export async function changeAction(
         if (changed) await insertUpdate(trx, { ...base, text: null, statusFrom: action.status, statusTo: to });
       } else {
         changed = c.pillar !== action.pillar;
-        if (changed) await trx.updateTable('actions').set({ pillar: c.pillar, updated_at: input.now }).where('id', '=', action.id).execute();
+        if (changed)
+          await trx.updateTable('actions').set({ pillar: c.pillar, updated_at: input.now }).where('id', '=', action.id).execute();
       }
       if (changed) {
-        const kind = c.kind === 'update' ? 'action.updated' : c.kind === 'discharge' ? 'action.discharged' : c.kind === 'status' ? 'action.status_changed' : 'action.pillar_changed';
-        await recordAudit(trx, { actor: input.actor.label, action: kind, entityType: 'action', entityId: action.id, details: { ref: action.ref, from: c.kind === 'pillar' ? action.pillar : action.status, ...c } });
+        const kind =
+          c.kind === 'update'
+            ? 'action.updated'
+            : c.kind === 'discharge'
+              ? 'action.discharged'
+              : c.kind === 'status'
+                ? 'action.status_changed'
+                : 'action.pillar_changed';
+        await recordAudit(trx, {
+          actor: input.actor.label,
+          action: kind,
+          entityType: 'action',
+          entityId: action.id,
+          details: { ref: action.ref, from: c.kind === 'pillar' ? action.pillar : action.status, ...c },
+        });
       }
       const detail = { action: (await findById(trx, action.id))!, updates: (await updatesFor(trx, [action.id])).get(action.id) ?? [] };
       if (changed) await onChanged(trx, detail);
@@ -175,18 +260,28 @@ export async function changeAction(
  * disclosure is audited with where it went.
  * @throws NotFoundError, ForbiddenError
  */
-export async function showAction(conn: Kysely<Database>, input: { ref?: string; id?: string; actor: ActionActor; conversationId: string | null }): Promise<ActionDetail> {
+export async function showAction(
+  conn: Kysely<Database>,
+  input: { ref?: string; id?: string; actor: ActionActor; conversationId: string | null },
+): Promise<ActionDetail> {
   return conn.transaction().execute(async (trx) => {
     const action = input.id ? await findById(trx, input.id) : await findByRef(trx, input.ref ?? '');
     if (!action) throw new NotFoundError(`no action has the ref ${input.ref ?? '(from the card)'}; type \`actions\` for the plan`);
     allow(canSeeAction(input.actor, action));
-    await recordAudit(trx, { actor: input.actor.label, action: 'action.disclosed', entityType: 'action', entityId: action.id, details: { ref: action.ref, conversationId: input.conversationId } });
+    await recordAudit(trx, {
+      actor: input.actor.label,
+      action: 'action.disclosed',
+      entityType: 'action',
+      entityId: action.id,
+      details: { ref: action.ref, conversationId: input.conversationId },
+    });
     return { action, updates: (await updatesFor(trx, [action.id])).get(action.id) ?? [] };
   });
 }
 
 /** Which actions `actions …` lists. */
-export type ActionFilter = { kind: 'all' } | { kind: 'mine' } | { kind: 'overdue' } | { kind: 'pillar'; pillar: PillarOrNone } | { kind: 'owner'; owner: string };
+export type ActionFilter =
+  { kind: 'all' } | { kind: 'mine' } | { kind: 'overdue' } | { kind: 'pillar'; pillar: PillarOrNone } | { kind: 'owner'; owner: string };
 
 /**
  * Lists delivery-plan actions (discharged ones only when asked by owner/pillar), by pillar and
@@ -194,7 +289,10 @@ export type ActionFilter = { kind: 'all' } | { kind: 'mine' } | { kind: 'overdue
  * over the actions of their districts and force-wide ones (and any they hold).
  * Audited as a disclosure. @throws ForbiddenError
  */
-export async function listActions(conn: Kysely<Database>, input: { filter: ActionFilter; actor: ActionActor; now: Date; conversationId: string | null; limit?: number }): Promise<{ actions: ActionDetail[]; total: number }> {
+export async function listActions(
+  conn: Kysely<Database>,
+  input: { filter: ActionFilter; actor: ActionActor; now: Date; conversationId: string | null; limit?: number },
+): Promise<{ actions: ActionDetail[]; total: number }> {
   const f = input.filter;
   if (f.kind !== 'mine') allow(canSeePlan(input.actor));
   return conn.transaction().execute(async (trx) => {
@@ -203,24 +301,52 @@ export async function listActions(conn: Kysely<Database>, input: { filter: Actio
       const a = input.actor;
       // Matched by user id or UPN, whichever is known (a user whose UPN Teams did not give has only the id).
       q = q
-        .where((eb) => eb.or([...(a.userId ? [eb('a.owner_user_id', '=', a.userId)] : []), ...(a.upn ? [eb('a.owner_upn', '=', a.upn.toLowerCase())] : []), eb.val(false)]))
+        .where((eb) =>
+          eb.or([
+            ...(a.userId ? [eb('a.owner_user_id', '=', a.userId)] : []),
+            ...(a.upn ? [eb('a.owner_upn', '=', a.upn.toLowerCase())] : []),
+            eb.val(false),
+          ]),
+        )
         .where('a.status', '!=', 'discharged');
     } else if (f.kind === 'overdue') q = q.where('a.due_date', '<', londonDate(input.now)).where('a.status', 'in', OVERDUE_STATUSES);
     else if (f.kind === 'pillar') q = q.where('a.pillar', '=', f.pillar);
     else if (f.kind === 'owner') {
       const term = likePattern(f.owner);
-      q = q.where((eb) => eb.or([eb(sql`lower(u.name)`, 'like', term), eb(sql`lower(a.owner_upn)`, 'like', term), eb(sql`lower(a.owner_agency)`, 'like', term)]));
+      q = q.where((eb) =>
+        eb.or([
+          eb(sql`lower(u.name)`, 'like', term),
+          eb(sql`lower(a.owner_upn)`, 'like', term),
+          eb(sql`lower(a.owner_agency)`, 'like', term),
+        ]),
+      );
     } else q = q.where('a.status', '!=', 'discharged');
     // The plan as the actor may open it (canSeeAction): their districts' actions and force-wide ones; theirs always.
     const a = input.actor;
     if (f.kind !== 'mine' && !forceWide(a)) {
       const mine = a.districts.map((d) => d.toLowerCase());
-      q = q.where((eb) => eb.or([eb('a.district', 'is', null), ...(mine.length ? [eb(sql`lower(a.district)`, 'in', mine)] : []), ...(a.userId ? [eb('a.owner_user_id', '=', a.userId)] : []), ...(a.upn ? [eb('a.owner_upn', '=', a.upn.toLowerCase())] : [])]));
+      q = q.where((eb) =>
+        eb.or([
+          eb('a.district', 'is', null),
+          ...(mine.length ? [eb(sql`lower(a.district)`, 'in', mine)] : []),
+          ...(a.userId ? [eb('a.owner_user_id', '=', a.userId)] : []),
+          ...(a.upn ? [eb('a.owner_upn', '=', a.upn.toLowerCase())] : []),
+        ]),
+      );
     }
     const all = await fetchActions(q);
     const shown = all.slice(0, input.limit ?? 40);
-    const updates = await updatesFor(trx, shown.map((a) => a.id));
-    await recordAudit(trx, { actor: input.actor.label, action: 'actions.listed', entityType: 'action', entityId: '*', details: { filter: f, count: all.length, conversationId: input.conversationId } });
+    const updates = await updatesFor(
+      trx,
+      shown.map((a) => a.id),
+    );
+    await recordAudit(trx, {
+      actor: input.actor.label,
+      action: 'actions.listed',
+      entityType: 'action',
+      entityId: '*',
+      details: { filter: f, count: all.length, conversationId: input.conversationId },
+    });
     return { actions: shown.map((action) => ({ action, updates: updates.get(action.id) ?? [] })), total: all.length };
   });
 }

@@ -61,10 +61,22 @@ const readCell = <T>(read: (t: string) => T | null, ifEmpty: { value: T } | null
  * and the assign form. Unknown columns are ignored.
  */
 export const planRecordSchema = z.object({
-  ref: readCell(normaliseRef, null, (t) => (t ? `"${t.slice(0, 30)}" is not a reference (up to 20 letters, digits, . - / and spaces, e.g. 1.1 a)` : 'is required')),
-  action: cell.pipe(z.string().min(3, 'is required: what is to be done').max(TEXT_LIMITS.actionText, `is ${atMost('actionText')}`)),
+  ref: readCell(normaliseRef, null, (t) =>
+    t ? `"${t.slice(0, 30)}" is not a reference (up to 20 letters, digits, . - / and spaces, e.g. 1.1 a)` : 'is required',
+  ),
+  action: cell.pipe(
+    z
+      .string()
+      .min(3, 'is required: what is to be done')
+      .max(TEXT_LIMITS.actionText, `is ${atMost('actionText')}`),
+  ),
   objective: cell.pipe(z.string().max(TEXT_LIMITS.objective, `is ${atMost('objective')}`)).transform((t) => t || null),
-  pillar: readCell<PillarOrNone>(parsePillar, { value: UNASSIGNED }, (t) => `"${t.slice(0, 40)}" is not a pillar: prevention, responding, increasing_reporting, supporting_victims, building_understanding or investigation_quality`),
+  pillar: readCell<PillarOrNone>(
+    parsePillar,
+    { value: UNASSIGNED },
+    (t) =>
+      `"${t.slice(0, 40)}" is not a pillar: prevention, responding, increasing_reporting, supporting_victims, building_understanding or investigation_quality`,
+  ),
   owner: cell
     .superRefine((t, ctx) => {
       const bad = (message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, message });
@@ -73,8 +85,16 @@ export const planRecordSchema = z.object({
       if (t.includes('@') && !isUpn(t)) bad(`"${t.slice(0, 40)}" looks like an e-mail address but is not one`);
     })
     .transform((t): PlanRow['owner'] => (isUpn(t) ? { kind: 'person', upn: t.toLowerCase() } : { kind: 'agency', agency: t })),
-  status: readCell<ActionStatus>(parseStatus, { value: 'not_started' }, (t) => `"${t.slice(0, 30)}" is not a status: not_started, in_progress, bau, completed or discharged`),
-  due: readCell<string | null>(parsePlanDate, { value: null }, (t) => `"${t.slice(0, 30)}" is not a date: write 2026-12-01 (or 1/12/2026, 1 Dec 2026)`),
+  status: readCell<ActionStatus>(
+    parseStatus,
+    { value: 'not_started' },
+    (t) => `"${t.slice(0, 30)}" is not a status: not_started, in_progress, bau, completed or discharged`,
+  ),
+  due: readCell<string | null>(
+    parsePlanDate,
+    { value: null },
+    (t) => `"${t.slice(0, 30)}" is not a date: write 2026-12-01 (or 1/12/2026, 1 Dec 2026)`,
+  ),
   update: cell
     .transform((t) => (t ? splitDatedUpdate(t) : null))
     .refine((u) => !u || u.text.length <= TEXT_LIMITS.actionUpdate, `is ${atMost('actionUpdate')}`),
@@ -98,14 +118,24 @@ function row(rec: Record<string, string>, line: number, issues: Issue[]): PlanRo
 export function parsePlanCsv(text: string): { rows: PlanRow[]; issues: Issue[] } {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parse(text, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, bom: true, info: true, relax_column_count: false });
+    records = parse(text, {
+      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+      skip_empty_lines: true,
+      bom: true,
+      info: true,
+      relax_column_count: false,
+    });
   } catch (e) {
     return { rows: [], issues: [{ path: '(file)', message: `not valid CSV: ${(e as Error).message}` }] };
   }
   const issues: Issue[] = [];
   const header = records[0] ? Object.keys(records[0].record) : [];
   const missing = REQUIRED.filter((c) => records.length > 0 && !header.includes(c));
-  if (missing.length) return { rows: [], issues: [{ path: 'line 1', message: `missing column(s) ${missing.join(', ')}; the header is ${PLAN_COLUMNS.join(',')}` }] };
+  if (missing.length)
+    return {
+      rows: [],
+      issues: [{ path: 'line 1', message: `missing column(s) ${missing.join(', ')}; the header is ${PLAN_COLUMNS.join(',')}` }],
+    };
   if (records.length === 0) return { rows: [], issues: [{ path: '(file)', message: 'the file has no actions' }] };
   const rows: PlanRow[] = [];
   const seen = new Map<string, number>();
@@ -139,7 +169,16 @@ export interface PlanExportRow {
 export function writePlanCsv(rows: readonly PlanExportRow[]): string {
   const sorted = [...rows].sort((a, b) => a.ref.localeCompare(b.ref, 'en-GB', { numeric: true, sensitivity: 'base' }));
   return stringify(
-    sorted.map((r) => [r.ref, r.objective ?? '', r.text, r.pillar === UNASSIGNED ? '' : r.pillar, r.owner, r.status, r.due ?? '', r.update ? `${r.update.date}: ${r.update.text}` : '']),
+    sorted.map((r) => [
+      r.ref,
+      r.objective ?? '',
+      r.text,
+      r.pillar === UNASSIGNED ? '' : r.pillar,
+      r.owner,
+      r.status,
+      r.due ?? '',
+      r.update ? `${r.update.date}: ${r.update.text}` : '',
+    ]),
     { header: true, columns: [...PLAN_COLUMNS], quoted_match: /[\r\n",]/, record_delimiter: 'windows' },
   );
 }

@@ -29,20 +29,39 @@ function sameUnnamedPerson(r: PlanRow, before: Action | null): boolean {
   return r.owner.kind === 'agency' && before?.ownerKind === 'person' && !before.ownerUpn && before.holderName === r.owner.agency;
 }
 
-async function ownerIds(db: Db, r: PlanRow, before: Action | null): Promise<{ owner_kind: 'person' | 'agency'; owner_upn: string | null; owner_user_id: string | null; owner_agency: string | null }> {
-  if (sameUnnamedPerson(r, before)) return { owner_kind: 'person', owner_upn: null, owner_user_id: before!.ownerUserId, owner_agency: null };
+async function ownerIds(
+  db: Db,
+  r: PlanRow,
+  before: Action | null,
+): Promise<{ owner_kind: 'person' | 'agency'; owner_upn: string | null; owner_user_id: string | null; owner_agency: string | null }> {
+  if (sameUnnamedPerson(r, before))
+    return { owner_kind: 'person', owner_upn: null, owner_user_id: before!.ownerUserId, owner_agency: null };
   if (r.owner.kind === 'person') {
     const u = await db.selectFrom('users').select('id').where('upn', '=', r.owner.upn).executeTakeFirst();
     const same = before?.ownerKind === 'person' && before.ownerUpn === r.owner.upn;
-    return { owner_kind: 'person', owner_upn: r.owner.upn, owner_user_id: same ? before!.ownerUserId ?? u?.id ?? null : u?.id ?? null, owner_agency: null };
+    return {
+      owner_kind: 'person',
+      owner_upn: r.owner.upn,
+      owner_user_id: same ? (before!.ownerUserId ?? u?.id ?? null) : (u?.id ?? null),
+      owner_agency: null,
+    };
   }
   // The CSV names the agency only: a named contact set in Teams is kept while the agency is unchanged.
   const keep = before?.ownerKind === 'agency' && before.ownerAgency === r.owner.agency;
-  return { owner_kind: 'agency', owner_agency: r.owner.agency, owner_upn: keep ? before!.ownerUpn : null, owner_user_id: keep ? before!.ownerUserId : null };
+  return {
+    owner_kind: 'agency',
+    owner_agency: r.owner.agency,
+    owner_upn: keep ? before!.ownerUpn : null,
+    owner_user_id: keep ? before!.ownerUserId : null,
+  };
 }
 
 function changesOf(r: PlanRow, a: Action, latest: ActionUpdate | null): string[] {
-  const ownerSame = sameUnnamedPerson(r, a) || (r.owner.kind === 'person' ? a.ownerKind === 'person' && a.ownerUpn === r.owner.upn : a.ownerKind === 'agency' && a.ownerAgency === r.owner.agency);
+  const ownerSame =
+    sameUnnamedPerson(r, a) ||
+    (r.owner.kind === 'person'
+      ? a.ownerKind === 'person' && a.ownerUpn === r.owner.upn
+      : a.ownerKind === 'agency' && a.ownerAgency === r.owner.agency);
   // An undated update matches the latest update with the same text, whatever its date.
   const updateSame = !r.update || (latest?.text === r.update.text && (r.update.date === null || latest.date === r.update.date));
   return [
@@ -65,19 +84,45 @@ async function applyRow(trx: Db, r: PlanRow, actor: ActionActor, now: Date): Pro
   if (before && changes.length === 0) return { line: r.line, ref: r.ref, outcome: 'unchanged', changes };
   const owner = await ownerIds(trx, r, before);
   // A new action, or one whose holder changed, belongs to its holder's district (districts.ts).
-  const placed = !before || changes.includes('owner') ? { district: await holderDistrict(trx, { userId: owner.owner_user_id, upn: owner.owner_upn }) } : {};
-  const fields = { ref: r.ref, objective: r.objective, text: r.text, pillar: r.pillar, due_date: r.due, updated_at: now, ...owner, ...placed };
+  const placed =
+    !before || changes.includes('owner')
+      ? { district: await holderDistrict(trx, { userId: owner.owner_user_id, upn: owner.owner_upn }) }
+      : {};
+  const fields = {
+    ref: r.ref,
+    objective: r.objective,
+    text: r.text,
+    pillar: r.pillar,
+    due_date: r.due,
+    updated_at: now,
+    ...owner,
+    ...placed,
+  };
   let id: string;
   if (before) {
     id = before.id;
     await trx.updateTable('actions').set(fields).where('id', '=', id).execute();
   } else {
-    id = (await trx.insertInto('actions').values({ district: null, ...fields, status: r.status, raised_at_meeting_id: null, created_by: actor.userId, created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    id = (
+      await trx
+        .insertInto('actions')
+        .values({ district: null, ...fields, status: r.status, raised_at_meeting_id: null, created_by: actor.userId, created_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
   }
   const author = { actionId: id, authorUserId: actor.userId, authorName: actor.name, now };
-  if (before && before.status !== r.status) await insertUpdate(trx, { ...author, date: today, text: null, statusFrom: before.status, statusTo: r.status });
-  if (r.update && (!before || changes.includes('update'))) await insertUpdate(trx, { ...author, date: r.update.date ?? today, text: r.update.text, statusFrom: null, statusTo: null });
-  await recordAudit(trx, { actor: actor.label, action: before ? 'action.imported_update' : 'action.imported', entityType: 'action', entityId: id, details: { ref: r.ref, line: r.line, changes } });
+  if (before && before.status !== r.status)
+    await insertUpdate(trx, { ...author, date: today, text: null, statusFrom: before.status, statusTo: r.status });
+  if (r.update && (!before || changes.includes('update')))
+    await insertUpdate(trx, { ...author, date: r.update.date ?? today, text: r.update.text, statusFrom: null, statusTo: null });
+  await recordAudit(trx, {
+    actor: actor.label,
+    action: before ? 'action.imported_update' : 'action.imported',
+    entityType: 'action',
+    entityId: id,
+    details: { ref: r.ref, line: r.line, changes },
+  });
   return { line: r.line, ref: r.ref, outcome: before ? 'updated' : 'created', changes };
 }
 
@@ -95,7 +140,13 @@ export async function importPlan(conn: Kysely<Database>, csvText: string, actor:
     const results: PlanImportResult[] = [];
     for (const r of rows) results.push(await applyRow(trx, r, actor, now));
     const tally = (o: PlanImportResult['outcome']) => results.filter((x) => x.outcome === o).length;
-    await recordAudit(trx, { actor: actor.label, action: 'plan.imported', entityType: 'plan', entityId: 'delivery-plan', details: { rows: rows.length, created: tally('created'), updated: tally('updated'), unchanged: tally('unchanged') } });
+    await recordAudit(trx, {
+      actor: actor.label,
+      action: 'plan.imported',
+      entityType: 'plan',
+      entityId: 'delivery-plan',
+      details: { rows: rows.length, created: tally('created'), updated: tally('updated'), unchanged: tally('unchanged') },
+    });
     return results;
   });
 }
@@ -107,14 +158,32 @@ export async function importPlan(conn: Kysely<Database>, csvText: string, actor:
 export async function exportPlan(conn: Kysely<Database>, actor: ActionActor, reason: string): Promise<{ csv: string; count: number }> {
   return conn.transaction().execute(async (trx) => {
     const actions = await fetchActions(actionsQuery(trx));
-    const updates = await updatesFor(trx, actions.map((a) => a.id));
+    const updates = await updatesFor(
+      trx,
+      actions.map((a) => a.id),
+    );
     const csv = writePlanCsv(
       actions.map((a) => {
         const u = latestText(updates.get(a.id) ?? []);
-        return { ref: a.ref, objective: a.objective, text: a.text, pillar: a.pillar, owner: a.ownerKind === 'agency' ? a.ownerAgency ?? '' : a.ownerUpn ?? a.holderName ?? '', status: a.status, due: a.dueDate, update: u ? { date: u.date, text: u.text! } : null };
+        return {
+          ref: a.ref,
+          objective: a.objective,
+          text: a.text,
+          pillar: a.pillar,
+          owner: a.ownerKind === 'agency' ? (a.ownerAgency ?? '') : (a.ownerUpn ?? a.holderName ?? ''),
+          status: a.status,
+          due: a.dueDate,
+          update: u ? { date: u.date, text: u.text! } : null,
+        };
       }),
     );
-    await recordAudit(trx, { actor: actor.label, action: 'plan.exported', entityType: 'plan', entityId: 'delivery-plan', details: { count: actions.length, reason } });
+    await recordAudit(trx, {
+      actor: actor.label,
+      action: 'plan.exported',
+      entityType: 'plan',
+      entityId: 'delivery-plan',
+      details: { count: actions.length, reason },
+    });
     return { csv, count: actions.length };
   });
 }

@@ -21,7 +21,9 @@ const ident = (name: string) => sql.id(name);
  */
 export async function grantAppRole(owner: Db, role: string): Promise<void> {
   const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(owner)).rows[0]!.s;
-  const tables = (await sql<{ t: string }>`select tablename as t from pg_tables where schemaname = ${schema}`.execute(owner)).rows.map((r) => r.t);
+  const tables = (await sql<{ t: string }>`select tablename as t from pg_tables where schemaname = ${schema}`.execute(owner)).rows.map(
+    (r) => r.t,
+  );
   await sql`grant usage on schema ${ident(schema)} to ${ident(role)}`.execute(owner);
   for (const t of tables) {
     const table = sql`${ident(schema)}.${ident(t)}`;

@@ -37,7 +37,12 @@ interface Row {
  * @returns whole with the number of entries and the last hash, or the first broken entry (id, time, problem)
  */
 export async function verifyAuditChain(db: Db): Promise<ChainReport> {
-  const unchained = (await sql<{ id: string; at: Date }>`select id::text as id, at from audit_log where seq is null or hash is null or prev_hash is null order by id limit 1`.execute(db)).rows[0];
+  const unchained = (
+    await sql<{
+      id: string;
+      at: Date;
+    }>`select id::text as id, at from audit_log where seq is null or hash is null or prev_hash is null order by id limit 1`.execute(db)
+  ).rows[0];
   let count = 0;
   let prevHash = GENESIS;
   let prevSeq = 0n;
@@ -54,13 +59,19 @@ export async function verifyAuditChain(db: Db): Promise<ChainReport> {
       const broken = (problem: string): ChainReport => ({ ok: false, count, broken: { id: r.id, at: r.at, problem } });
       if (seq !== prevSeq + 1n) return broken(`entries are missing before it (chain position ${prevSeq + 1n} to ${seq - 1n})`);
       if (r.prev_hash !== prevHash) return broken('it does not follow the entry before it (previous hash differs)');
-      if (createHash('sha256').update(r.canonical, 'utf8').digest('hex') !== r.hash) return broken('its content has changed since it was written');
+      if (createHash('sha256').update(r.canonical, 'utf8').digest('hex') !== r.hash)
+        return broken('its content has changed since it was written');
       count++;
       prevHash = r.hash;
       prevSeq = seq;
     }
     if (rows.length < BATCH) break;
   }
-  if (unchained) return { ok: false, count, broken: { id: unchained.id, at: unchained.at, problem: 'it was written outside the chain (the chain trigger was off)' } };
+  if (unchained)
+    return {
+      ok: false,
+      count,
+      broken: { id: unchained.id, at: unchained.at, problem: 'it was written outside the chain (the chain trigger was off)' },
+    };
   return { ok: true, count, lastHash: prevHash };
 }

@@ -23,12 +23,26 @@ export interface StoredConversation {
  */
 export async function saveConversationReference(
   db: Db,
-  c: { id: string; conversationType: string; tenantId: string | null; name: string | null; reference: Record<string, unknown>; userTeamsId?: string | null },
+  c: {
+    id: string;
+    conversationType: string;
+    tenantId: string | null;
+    name: string | null;
+    reference: Record<string, unknown>;
+    userTeamsId?: string | null;
+  },
 ): Promise<void> {
   const userTeamsId = c.conversationType === 'personal' ? (c.userTeamsId ?? null) : null;
   await db
     .insertInto('conversations')
-    .values({ id: c.id, conversation_type: c.conversationType, tenant_id: c.tenantId, name: c.name, reference: JSON.stringify(c.reference), user_teams_id: userTeamsId })
+    .values({
+      id: c.id,
+      conversation_type: c.conversationType,
+      tenant_id: c.tenantId,
+      name: c.name,
+      reference: JSON.stringify(c.reference),
+      user_teams_id: userTeamsId,
+    })
     .onConflict((oc) =>
       oc.column('id').doUpdateSet({
         reference: JSON.stringify(c.reference),
@@ -47,14 +61,31 @@ export async function saveConversationReference(
 export async function getConversation(db: Db, id: string): Promise<StoredConversation | null> {
   const r = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
   return r
-    ? { id: r.id, conversationType: r.conversation_type, tenantId: r.tenant_id, name: r.name, reference: r.reference as Record<string, unknown>, active: r.active }
+    ? {
+        id: r.id,
+        conversationType: r.conversation_type,
+        tenantId: r.tenant_id,
+        name: r.name,
+        reference: r.reference as Record<string, unknown>,
+        active: r.active,
+      }
     : null;
 }
 
 /** Marks a conversation unreachable (Teams answered 403: the bot was removed or blocked). */
 export async function markConversationInactive(db: Db, id: string, reason: string): Promise<void> {
-  await db.updateTable('conversations').set({ active: false, updated_at: sql`now()` }).where('id', '=', id).execute();
-  await recordAudit(db, { actor: 'system:outbox', action: 'conversation.inactive', entityType: 'conversation', entityId: id, details: { reason } });
+  await db
+    .updateTable('conversations')
+    .set({ active: false, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
+  await recordAudit(db, {
+    actor: 'system:outbox',
+    action: 'conversation.inactive',
+    entityType: 'conversation',
+    entityId: id,
+    details: { reason },
+  });
 }
 
 /**
@@ -63,11 +94,19 @@ export async function markConversationInactive(db: Db, id: string, reason: strin
  * @throws ForbiddenError when the access rule does not let the actor subscribe to it
  * @returns the districts the conversation now receives ('*' meaning all)
  */
-export async function subscribe(db: Db, conversationId: string, district: string | null, actor: { id: string | null; label: string } & Pick<Actor, 'roles' | 'districts'>): Promise<string[]> {
+export async function subscribe(
+  db: Db,
+  conversationId: string,
+  district: string | null,
+  actor: { id: string | null; label: string } & Pick<Actor, 'roles' | 'districts'>,
+): Promise<string[]> {
   const key = district ?? '*';
   // Need to know (db/access): the district must be one the actor may subscribe to.
   const plan = subscriptionFor(actor, district);
-  if (!plan.ok || !plan.districts.includes(key)) throw new ForbiddenError(plan.ok ? `only a coordinator for ${district ?? 'every district'} can subscribe a conversation to it` : plan.why);
+  if (!plan.ok || !plan.districts.includes(key))
+    throw new ForbiddenError(
+      plan.ok ? `only a coordinator for ${district ?? 'every district'} can subscribe a conversation to it` : plan.why,
+    );
   if (key === '*') await db.deleteFrom('review_subscriptions').where('conversation_id', '=', conversationId).execute();
   else await db.deleteFrom('review_subscriptions').where('conversation_id', '=', conversationId).where('district', '=', '*').execute();
   await db
@@ -75,7 +114,13 @@ export async function subscribe(db: Db, conversationId: string, district: string
     .values({ conversation_id: conversationId, district: key, created_by: actor.id })
     .onConflict((oc) => oc.columns(['conversation_id', 'district']).doNothing())
     .execute();
-  await recordAudit(db, { actor: actor.label, action: 'channel.subscribed', entityType: 'conversation', entityId: conversationId, details: { district: key } });
+  await recordAudit(db, {
+    actor: actor.label,
+    action: 'channel.subscribed',
+    entityType: 'conversation',
+    entityId: conversationId,
+    details: { district: key },
+  });
   return listSubscriptions(db, conversationId);
 }
 
@@ -83,13 +128,19 @@ export async function subscribe(db: Db, conversationId: string, district: string
 export async function unsubscribe(db: Db, conversationId: string, actor: { label: string }): Promise<number> {
   const res = await db.deleteFrom('review_subscriptions').where('conversation_id', '=', conversationId).executeTakeFirst();
   const n = Number(res.numDeletedRows);
-  if (n > 0) await recordAudit(db, { actor: actor.label, action: 'channel.unsubscribed', entityType: 'conversation', entityId: conversationId });
+  if (n > 0)
+    await recordAudit(db, { actor: actor.label, action: 'channel.unsubscribed', entityType: 'conversation', entityId: conversationId });
   return n;
 }
 
 /** The districts a conversation is subscribed to ('*' for all), sorted. */
 export async function listSubscriptions(db: Db, conversationId: string): Promise<string[]> {
-  const rows = await db.selectFrom('review_subscriptions').select('district').where('conversation_id', '=', conversationId).orderBy('district').execute();
+  const rows = await db
+    .selectFrom('review_subscriptions')
+    .select('district')
+    .where('conversation_id', '=', conversationId)
+    .orderBy('district')
+    .execute();
   return rows.map((r) => r.district);
 }
 
@@ -115,7 +166,10 @@ export async function reviewChannelsByDistrict(db: Db, districts: readonly strin
  * (null when none exists yet: the sender creates one). Null altogether when the bot knows no
  * Teams account for the user.
  */
-export async function personalChatFor(db: Db, userId: string): Promise<{ teamsId: string; conversation: StoredConversation | null } | null> {
+export async function personalChatFor(
+  db: Db,
+  userId: string,
+): Promise<{ teamsId: string; conversation: StoredConversation | null } | null> {
   const user = await db.selectFrom('users').select(['teams_id']).where('id', '=', userId).executeTakeFirst();
   if (!user?.teams_id) return null;
   const conv = await db
@@ -133,7 +187,10 @@ export async function personalChatFor(db: Db, userId: string): Promise<{ teamsId
  * The most recently used conversation whose reference `accept`s (by its service URL); its service
  * URL, bot and tenant serve to open new chats. Looks at the 200 most recent conversations.
  */
-export async function latestConversation(db: Db, accept: (serviceUrl: unknown) => boolean = () => true): Promise<StoredConversation | null> {
+export async function latestConversation(
+  db: Db,
+  accept: (serviceUrl: unknown) => boolean = () => true,
+): Promise<StoredConversation | null> {
   const rows = await db.selectFrom('conversations').select(['id', 'reference']).orderBy('updated_at', 'desc').limit(200).execute();
   const hit = rows.find((r) => accept((r.reference as { serviceUrl?: unknown } | null)?.serviceUrl));
   return hit ? getConversation(db, hit.id) : null;
@@ -150,6 +207,10 @@ export async function recordCardPost(db: Db, occurrenceId: string, conversationI
 
 /** Every posted copy of an occurrence's review card. */
 export async function cardPostsFor(db: Db, occurrenceId: string): Promise<{ conversationId: string; activityId: string }[]> {
-  const rows = await db.selectFrom('card_posts').select(['conversation_id', 'activity_id']).where('occurrence_id', '=', occurrenceId).execute();
+  const rows = await db
+    .selectFrom('card_posts')
+    .select(['conversation_id', 'activity_id'])
+    .where('occurrence_id', '=', occurrenceId)
+    .execute();
   return rows.map((r) => ({ conversationId: r.conversation_id, activityId: r.activity_id }));
 }

@@ -60,9 +60,18 @@ export function parseServiceUrlPrefix(text: string): ServiceUrlPrefix | string {
  * production when listed explicitly (a local stand-in connector); NODE_ENV=production takes https only.
  * @returns the parsed prefixes, or a message listing what is wrong
  */
-export function parseServiceUrlAllowlist(setting: string | undefined, mode: { authenticated: boolean; production: boolean }): readonly ServiceUrlPrefix[] | string {
+export function parseServiceUrlAllowlist(
+  setting: string | undefined,
+  mode: { authenticated: boolean; production: boolean },
+): readonly ServiceUrlPrefix[] | string {
   const { authenticated, production } = mode;
-  const items = setting === undefined ? [...(authenticated ? PUBLIC_TEAMS_SERVICE_URLS : LOOPBACK_SERVICE_URLS)] : setting.split(',').map((s) => s.trim()).filter(Boolean);
+  const items =
+    setting === undefined
+      ? [...(authenticated ? PUBLIC_TEAMS_SERVICE_URLS : LOOPBACK_SERVICE_URLS)]
+      : setting
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   if (items.length === 0) return 'give at least one URL prefix, such as https://smba.trafficmanager.net/';
   const problems: string[] = [];
   const prefixes: ServiceUrlPrefix[] = [];
@@ -70,7 +79,9 @@ export function parseServiceUrlAllowlist(setting: string | undefined, mode: { au
     const p = parseServiceUrlPrefix(item);
     if (typeof p === 'string') problems.push(p);
     else if (p.protocol === 'http:' && (production || !LOOPBACK_HOSTS.has(p.hostname))) {
-      problems.push(`"${item}" must use https${production ? ' with NODE_ENV=production' : ' (http is allowed only on 127.0.0.1, localhost or [::1])'}`);
+      problems.push(
+        `"${item}" must use https${production ? ' with NODE_ENV=production' : ' (http is allowed only on 127.0.0.1, localhost or [::1])'}`,
+      );
     } else prefixes.push(Object.freeze(p));
   }
   return problems.length ? problems.join('; ') : Object.freeze(prefixes);
@@ -103,5 +114,7 @@ export function isTrustedServiceUrl(allowlist: readonly ServiceUrlPrefix[], url:
   if (u.username || u.password || (u.protocol !== 'https:' && u.protocol !== 'http:')) return false;
   const port = u.port ? Number(u.port) : DEFAULT_PORT[u.protocol];
   const path = u.pathname.endsWith('/') ? u.pathname : `${u.pathname}/`;
-  return allowlist.some((p) => p.protocol === u.protocol && p.hostname === u.hostname && (p.port === null || p.port === port) && path.startsWith(p.path));
+  return allowlist.some(
+    (p) => p.protocol === u.protocol && p.hostname === u.hostname && (p.port === null || p.port === port) && path.startsWith(p.path),
+  );
 }

@@ -8,7 +8,12 @@ export const MEETING_KINDS = ['tactical', 'strategic', 'case-management', 'scrut
 export type MeetingKind = (typeof MEETING_KINDS)[number];
 export const RECURRENCES = ['monthly', 'quarterly', 'once'] as const;
 export type Recurrence = (typeof RECURRENCES)[number];
-export const DEFAULT_RECURRENCE: Record<MeetingKind, Recurrence> = { tactical: 'monthly', strategic: 'quarterly', 'case-management': 'monthly', scrutiny: 'once' };
+export const DEFAULT_RECURRENCE: Record<MeetingKind, Recurrence> = {
+  tactical: 'monthly',
+  strategic: 'quarterly',
+  'case-management': 'monthly',
+  scrutiny: 'once',
+};
 export const MEETING_TITLES: Record<MeetingKind, string> = {
   tactical: 'Hate Crime Monthly Tactical Meeting',
   strategic: 'Hate Crime Strategic Group Meeting',

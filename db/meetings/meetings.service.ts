@@ -72,7 +72,12 @@ export async function extendSeries(db: Db, now: Date): Promise<void> {
     .selectFrom('meetings as m')
     .selectAll()
     .where('m.recurrence', 'in', ['monthly', 'quarterly'])
-    .where('m.starts_at', '=', (eb) => eb.selectFrom('meetings as x').select((x) => x.fn.max('x.starts_at').as('s')).whereRef('x.series_id', '=', 'm.series_id'))
+    .where('m.starts_at', '=', (eb) =>
+      eb
+        .selectFrom('meetings as x')
+        .select((x) => x.fn.max('x.starts_at').as('s'))
+        .whereRef('x.series_id', '=', 'm.series_id'),
+    )
     .where('m.starts_at', '<=', now)
     .execute();
   for (const m of latest) {
@@ -83,7 +88,16 @@ export async function extendSeries(db: Db, now: Date): Promise<void> {
       if (!at) break;
       await db
         .insertInto('meetings')
-        .values({ kind: m.kind, starts_at: at, recurrence: m.recurrence, series_id: m.series_id, conversation_id: m.conversation_id, created_by: m.created_by, pack_posted_at: null, prompts_sent_at: null })
+        .values({
+          kind: m.kind,
+          starts_at: at,
+          recurrence: m.recurrence,
+          series_id: m.series_id,
+          conversation_id: m.conversation_id,
+          created_by: m.created_by,
+          pack_posted_at: null,
+          prompts_sent_at: null,
+        })
         .onConflict((oc) => oc.columns(['series_id', 'starts_at']).doNothing())
         .execute();
     }
@@ -93,13 +107,25 @@ export async function extendSeries(db: Db, now: Date): Promise<void> {
 /** The next meeting of a kind after `now` (series extended first), or null. */
 export async function nextMeeting(db: Db, kind: MeetingKind, now: Date): Promise<Meeting | null> {
   await extendSeries(db, now);
-  const r = await db.selectFrom('meetings').selectAll().where('kind', '=', kind).where('starts_at', '>', now).orderBy('starts_at').executeTakeFirst();
+  const r = await db
+    .selectFrom('meetings')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('starts_at', '>', now)
+    .orderBy('starts_at')
+    .executeTakeFirst();
   return r ? toMeeting(r) : null;
 }
 
 /** The latest meeting of a kind that started before `before`, or null. */
 export async function previousMeeting(db: Db, kind: MeetingKind, before: Date): Promise<Meeting | null> {
-  const r = await db.selectFrom('meetings').selectAll().where('kind', '=', kind).where('starts_at', '<', before).orderBy('starts_at', 'desc').executeTakeFirst();
+  const r = await db
+    .selectFrom('meetings')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('starts_at', '<', before)
+    .orderBy('starts_at', 'desc')
+    .executeTakeFirst();
   return r ? toMeeting(r) : null;
 }
 
@@ -131,21 +157,59 @@ export interface ScheduleMeetingInput {
  * meeting a week ahead prompts at once. Audited.
  * @throws ForbiddenError unless a coordinator; ValidationError for a time already passed
  */
-export async function scheduleMeeting(conn: Kysely<Database>, input: ScheduleMeetingInput, afterCommit: () => Promise<number> = async () => 0): Promise<{ meeting: Meeting; replaced: number; remindersQueued: number }> {
+export async function scheduleMeeting(
+  conn: Kysely<Database>,
+  input: ScheduleMeetingInput,
+  afterCommit: () => Promise<number> = async () => 0,
+): Promise<{ meeting: Meeting; replaced: number; remindersQueued: number }> {
   allow(canScheduleMeetings(input.actor));
-  if (input.startsAt <= input.now) throw new ValidationError('the meeting time has passed', [{ path: 'startsAt', message: 'choose a time in the future' }]);
+  if (input.startsAt <= input.now)
+    throw new ValidationError('the meeting time has passed', [{ path: 'startsAt', message: 'choose a time in the future' }]);
   const recurrence = input.recurrence ?? DEFAULT_RECURRENCE[input.kind];
   const saved = await withRetry(() =>
     conn.transaction().execute(async (trx) => {
-      const removed = await trx.deleteFrom('meetings').where('kind', '=', input.kind).where('starts_at', '>', input.now).where('pack_posted_at', 'is', null).returning('id').execute();
+      const removed = await trx
+        .deleteFrom('meetings')
+        .where('kind', '=', input.kind)
+        .where('starts_at', '>', input.now)
+        .where('pack_posted_at', 'is', null)
+        .returning('id')
+        .execute();
       await trx.updateTable('meetings').set({ recurrence: 'once' }).where('kind', '=', input.kind).execute();
       const row = await trx
         .insertInto('meetings')
-        .values({ kind: input.kind, starts_at: input.startsAt, recurrence, series_id: null, conversation_id: input.conversationId, created_by: input.actor.userId, pack_posted_at: null, prompts_sent_at: null, created_at: input.now })
+        .values({
+          kind: input.kind,
+          starts_at: input.startsAt,
+          recurrence,
+          series_id: null,
+          conversation_id: input.conversationId,
+          created_by: input.actor.userId,
+          pack_posted_at: null,
+          prompts_sent_at: null,
+          created_at: input.now,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
-      const meeting = await trx.updateTable('meetings').set({ series_id: row.id }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
-      await recordAudit(trx, { actor: input.actor.label, action: 'meeting.scheduled', entityType: 'meeting', entityId: row.id, details: { kind: input.kind, startsAt: input.startsAt.toISOString(), recurrence, replaced: removed.map((r) => r.id), conversationId: input.conversationId } });
+      const meeting = await trx
+        .updateTable('meetings')
+        .set({ series_id: row.id })
+        .where('id', '=', row.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        actor: input.actor.label,
+        action: 'meeting.scheduled',
+        entityType: 'meeting',
+        entityId: row.id,
+        details: {
+          kind: input.kind,
+          startsAt: input.startsAt.toISOString(),
+          recurrence,
+          replaced: removed.map((r) => r.id),
+          conversationId: input.conversationId,
+        },
+      });
       return { meeting: toMeeting(meeting), replaced: removed.length };
     }),
   );

@@ -3,7 +3,20 @@ import { sql, type Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Database, Db } from '../schema.js';
-import { DISCHARGE_CANDIDATES, isOverdue, OPEN_STATUSES, ownerLabel, PILLAR_TITLES, PILLARS, type Pillar, UNASSIGNED, type Action, type ActionActor, type ActionStatus, type ActionUpdate } from '../actions/actions.model.js';
+import {
+  DISCHARGE_CANDIDATES,
+  isOverdue,
+  OPEN_STATUSES,
+  ownerLabel,
+  PILLAR_TITLES,
+  PILLARS,
+  type Pillar,
+  UNASSIGNED,
+  type Action,
+  type ActionActor,
+  type ActionStatus,
+  type ActionUpdate,
+} from '../actions/actions.model.js';
 import { actionsQuery, fetchActions, updatesFor } from '../actions/actions.repository.js';
 import { MEETING_TITLES } from './meetings.model.js';
 import { nextInSeries, nextMeeting, previousMeeting, RECURRENCE_MONTHS, seriesStart, type Meeting } from './meetings.service.js';
@@ -45,11 +58,25 @@ export interface MeetingPackData {
   };
 }
 
-async function sinceWhen(db: Db, kind: 'tactical' | 'strategic', meeting: Meeting | null, now: Date): Promise<{ since: Date; label: string; last: Meeting | null }> {
+async function sinceWhen(
+  db: Db,
+  kind: 'tactical' | 'strategic',
+  meeting: Meeting | null,
+  now: Date,
+): Promise<{ since: Date; label: string; last: Meeting | null }> {
   const last = await previousMeeting(db, kind, meeting?.startsAt ?? now);
-  if (last && last.startsAt <= now) return { since: last.startsAt, label: `the last ${kind} meeting (${DateTime.fromJSDate(last.startsAt).setZone(ZONE).toFormat('d LLL yyyy')})`, last };
+  if (last && last.startsAt <= now)
+    return {
+      since: last.startsAt,
+      label: `the last ${kind} meeting (${DateTime.fromJSDate(last.startsAt).setZone(ZONE).toFormat('d LLL yyyy')})`,
+      last,
+    };
   const months = RECURRENCE_MONTHS[kind === 'tactical' ? 'monthly' : 'quarterly'];
-  return { since: DateTime.fromJSDate(now).setZone(ZONE).minus({ months }).startOf('day').toJSDate(), label: kind === 'tactical' ? 'the last month (no earlier meeting held)' : 'the last quarter (no earlier meeting held)', last: null };
+  return {
+    since: DateTime.fromJSDate(now).setZone(ZONE).minus({ months }).startOf('day').toJSDate(),
+    label: kind === 'tactical' ? 'the last month (no earlier meeting held)' : 'the last quarter (no earlier meeting held)',
+    last: null,
+  };
 }
 
 async function figures(db: Db, since: Date, now: Date, actions: Action[]): Promise<MeetingPackData['figures']> {
@@ -85,7 +112,10 @@ async function figures(db: Db, since: Date, now: Date, actions: Action[]): Promi
  * Records the posting on the meeting and in the audit log.
  * @throws ForbiddenError unless a coordinator or manager
  */
-export async function meetingPack(conn: Kysely<Database>, input: { kind: 'tactical' | 'strategic'; actor: ActionActor; conversationId: string | null; now: Date }): Promise<MeetingPackData> {
+export async function meetingPack(
+  conn: Kysely<Database>,
+  input: { kind: 'tactical' | 'strategic'; actor: ActionActor; conversationId: string | null; now: Date },
+): Promise<MeetingPackData> {
   allow(canMeetingPack(input.actor));
   const { kind, now } = input;
   return conn.transaction().execute(async (trx) => {
@@ -93,17 +123,28 @@ export async function meetingPack(conn: Kysely<Database>, input: { kind: 'tactic
     const { since, label, last } = await sinceWhen(trx, kind, meeting, now);
     const sinceDate = londonDate(since);
     const all = await fetchActions(actionsQuery(trx).orderBy('a.ref'));
-    const updates = await updatesFor(trx, all.map((a) => a.id));
+    const updates = await updatesFor(
+      trx,
+      all.map((a) => a.id),
+    );
     const today = londonDate(now);
     const toPack = (a: Action): PackAction => ({
-      ref: a.ref, text: a.text, status: a.status, owner: ownerLabel(a), dueDate: a.dueDate,
+      ref: a.ref,
+      text: a.text,
+      status: a.status,
+      owner: ownerLabel(a),
+      dueDate: a.dueDate,
       overdue: isOverdue(a, today),
       updates: (updates.get(a.id) ?? []).filter((u) => u.date >= sinceDate),
     });
     const live = all.filter((a) => a.status !== 'discharged' || (updates.get(a.id) ?? []).some((u) => u.date >= sinceDate));
     // The six key actions are always listed (the agenda's numbering); actions without a pillar follow when there are any.
     const pillars = [...PILLARS, UNASSIGNED]
-      .map((p) => ({ key: p, title: p === UNASSIGNED ? 'Not yet assigned to a pillar' : PILLAR_TITLES[p as Pillar], actions: live.filter((a) => a.pillar === p).map(toPack) }))
+      .map((p) => ({
+        key: p,
+        title: p === UNASSIGNED ? 'Not yet assigned to a pillar' : PILLAR_TITLES[p as Pillar],
+        actions: live.filter((a) => a.pillar === p).map(toPack),
+      }))
       .filter((p) => p.key !== UNASSIGNED || p.actions.length > 0);
     const owners = new Map<string, string[]>();
     for (const a of all.filter((x) => OPEN_STATUSES.includes(x.status))) {
@@ -111,14 +152,33 @@ export async function meetingPack(conn: Kysely<Database>, input: { kind: 'tactic
       owners.set(ownerLabel(a), [...(owners.get(ownerLabel(a)) ?? []), a.ref]);
     }
     const pack: MeetingPackData = {
-      kind, title: MEETING_TITLES[kind], meeting: meeting && { startsAt: meeting.startsAt }, following: meeting ? nextInSeries(meeting.startsAt, meeting.recurrence, await seriesStart(trx, { series_id: meeting.seriesId, starts_at: meeting.startsAt })) : null, broughtForward: all.filter((a) => OPEN_STATUSES.includes(a.status)).length, since, sinceLabel: label, pillars,
+      kind,
+      title: MEETING_TITLES[kind],
+      meeting: meeting && { startsAt: meeting.startsAt },
+      following: meeting
+        ? nextInSeries(
+            meeting.startsAt,
+            meeting.recurrence,
+            await seriesStart(trx, { series_id: meeting.seriesId, starts_at: meeting.startsAt }),
+          )
+        : null,
+      broughtForward: all.filter((a) => OPEN_STATUSES.includes(a.status)).length,
+      since,
+      sinceLabel: label,
+      pillars,
       notUpdated: [...owners].map(([owner, refs]) => ({ owner, refs })).sort((a, b) => b.refs.length - a.refs.length),
       proposedDischarge: all.filter((a) => DISCHARGE_CANDIDATES.includes(a.status)).map(toPack),
       raisedAtLast: last ? all.filter((a) => a.raisedAtMeetingId === last.id).map(toPack) : [],
       figures: await figures(trx, since, now, all),
     };
     if (meeting) await trx.updateTable('meetings').set({ pack_posted_at: now }).where('id', '=', meeting.id).execute();
-    await recordAudit(trx, { actor: input.actor.label, action: 'meeting.pack_posted', entityType: 'meeting', entityId: meeting?.id ?? kind, details: { kind, conversationId: input.conversationId, since: since.toISOString(), actions: all.length } });
+    await recordAudit(trx, {
+      actor: input.actor.label,
+      action: 'meeting.pack_posted',
+      entityType: 'meeting',
+      entityId: meeting?.id ?? kind,
+      details: { kind, conversationId: input.conversationId, since: since.toISOString(), actions: all.length },
+    });
     return pack;
   });
 }

@@ -6,7 +6,9 @@ export const SOURCES = ['rms', 'third_party', 'online', 'manual'] as const;
 export const RECORDED_AS = ['crime', 'nchi'] as const;
 export const STATUSES = ['open', 'filed', 'closed'] as const;
 
-const isoDateTime = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-11-20T14:05:00+00:00' });
+const isoDateTime = z
+  .string()
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-11-20T14:05:00+00:00' });
 const ref = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 const officer = z.object({
   upn: z.string().trim().toLowerCase().email('must be a user principal name such as name@force.police.uk'),
@@ -58,7 +60,11 @@ export function occurrenceFeedSchema(strands: readonly string[]) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['offence'], message: 'required when recordedAs is crime' });
       }
       if (o.recordedAs === 'crime' && o.victims.length === 0) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['victims'], message: 'a crime needs at least one victim (only an NCHI may have none)' });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['victims'],
+          message: 'a crime needs at least one victim (only an NCHI may have none)',
+        });
       }
     });
 }
@@ -95,5 +101,7 @@ export function contentHash(o: FeedOccurrence): string {
     victims: [...o.victims].sort((a, b) => a.ref.localeCompare(b.ref)),
     suspects: [...(o.suspects ?? [])].sort((a, b) => a.ref.localeCompare(b.ref)),
   };
-  return createHash('sha256').update(JSON.stringify(canonical(normal))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(normal)))
+    .digest('hex');
 }

@@ -45,7 +45,13 @@ export function toPeopleRows(occurrenceId: string, o: FeedOccurrence) {
       vulnerable: v.vulnerable ?? null,
       enhanced: v.enhanced ?? null,
     })),
-    ...[...suspects].map((ref) => ({ occurrence_id: occurrenceId, role: 'suspect' as const, person_ref: ref, vulnerable: null, enhanced: null })),
+    ...[...suspects].map((ref) => ({
+      occurrence_id: occurrenceId,
+      role: 'suspect' as const,
+      person_ref: ref,
+      vulnerable: null,
+      enhanced: null,
+    })),
   ];
 }
 
@@ -61,7 +67,11 @@ export async function findExisting(db: Db, keys: readonly { source: string; refe
  * How many other occurrences share a victim, a suspect or the location with this one,
  * flagged since `since` (the repeat window). Matched on RMS refs only, never names (domain.md).
  */
-export async function repeatCounts(db: Db, occurrenceId: string, since: Date): Promise<{ victim: number; suspect: number; location: number }> {
+export async function repeatCounts(
+  db: Db,
+  occurrenceId: string,
+  since: Date,
+): Promise<{ victim: number; suspect: number; location: number }> {
   const people = await sql<{ role: string; n: string | number }>`
     select p.role, count(distinct o.id) as n
     from occurrence_people p

@@ -38,7 +38,11 @@ export interface IngestResult {
  * with `prefix` (e.g. `occurrences.3`).
  * @throws ValidationError with the `{ path, message }` list when any item is invalid
  */
-export function validateFeed(payloads: readonly unknown[], policy: IngestPolicy, prefix: (i: number) => (string | number)[]): FeedOccurrence[] {
+export function validateFeed(
+  payloads: readonly unknown[],
+  policy: IngestPolicy,
+  prefix: (i: number) => (string | number)[],
+): FeedOccurrence[] {
   const schema = occurrenceFeedSchema(policy.strands);
   const issues: { path: string; message: string }[] = [];
   const valid: FeedOccurrence[] = [];
@@ -66,7 +70,13 @@ const changedFields = (before: OccurrenceRow, after: ReturnType<typeof toRow>) =
  * review card for every review channel of the district of each newly flagged occurrence.
  * Identity is `source` + `reference` (contracts.md).
  */
-export async function ingestOccurrences(db: Kysely<Database>, items: readonly FeedOccurrence[], policy: IngestPolicy, actor: string, now: Date): Promise<IngestResult[]> {
+export async function ingestOccurrences(
+  db: Kysely<Database>,
+  items: readonly FeedOccurrence[],
+  policy: IngestPolicy,
+  actor: string,
+  now: Date,
+): Promise<IngestResult[]> {
   return withRetry(() =>
     db.transaction().execute(async (trx) => {
       const existing = await findExisting(trx, items);
@@ -78,21 +88,33 @@ export async function ingestOccurrences(db: Kysely<Database>, items: readonly Fe
       const seen = new Map<string, number>();
       for (const i of items) seen.set(keyOf(i), (seen.get(keyOf(i)) ?? 0) + 1);
       // New occurrences named once in the batch are inserted set-wise (the feed's common case).
-      const fresh = items.map((item, index) => ({ item, index })).filter(({ item }) => !existing.has(keyOf(item)) && seen.get(keyOf(item)) === 1);
+      const fresh = items
+        .map((item, index) => ({ item, index }))
+        .filter(({ item }) => !existing.has(keyOf(item)) && seen.get(keyOf(item)) === 1);
       for (let c = 0; c < fresh.length; c += 500) {
         const chunk = fresh.slice(c, c + 500);
         const rows = chunk.map(({ item }) => newOccurrenceRow(toRow(item, contentHash(item)), policy.schedule.backfillDays, now));
         const inserted = await trx.insertInto('occurrences').values(rows).returningAll().execute();
         const byKey = new Map(inserted.map((r) => [`${r.source}|${r.reference}`, r]));
         const people = chunk.flatMap(({ item }) => toPeopleRows(byKey.get(keyOf(item))!.id, item));
-        for (let p = 0; p < people.length; p += 1000) await trx.insertInto('occurrence_people').values(people.slice(p, p + 1000)).execute();
+        for (let p = 0; p < people.length; p += 1000)
+          await trx
+            .insertInto('occurrence_people')
+            .values(people.slice(p, p + 1000))
+            .execute();
         await scheduleNewOccurrences(trx, inserted, policy.schedule, now, actor);
         for (const { item, index } of chunk) {
           const ins = byKey.get(keyOf(item))!;
           existing.set(keyOf(item), ins);
           created.push({ id: ins.id, item });
           results.push({ index, id: ins.id, source: item.source, reference: item.reference, outcome: 'created' });
-          audits.push({ actor, action: 'occurrence.created', entityType: 'occurrence', entityId: ins.id, details: { source: item.source, reference: item.reference, contentHash: ins.content_hash } });
+          audits.push({
+            actor,
+            action: 'occurrence.created',
+            entityType: 'occurrence',
+            entityId: ins.id,
+            details: { source: item.source, reference: item.reference, contentHash: ins.content_hash },
+          });
         }
       }
       const freshIndexes = new Set(fresh.map((f) => f.index));
@@ -104,21 +126,36 @@ export async function ingestOccurrences(db: Kysely<Database>, items: readonly Fe
         const row = toRow(item, hash);
         const before = existing.get(key);
         if (!before) {
-          const ins = await trx.insertInto('occurrences').values(newOccurrenceRow(row, policy.schedule.backfillDays, now)).returningAll().executeTakeFirstOrThrow();
+          const ins = await trx
+            .insertInto('occurrences')
+            .values(newOccurrenceRow(row, policy.schedule.backfillDays, now))
+            .returningAll()
+            .executeTakeFirstOrThrow();
           await syncSchedule(trx, ins, policy.schedule, now, actor);
           const people = toPeopleRows(ins.id, item);
           if (people.length) await trx.insertInto('occurrence_people').values(people).execute();
           existing.set(key, ins);
           created.push({ id: ins.id, item });
           results.push({ index, id: ins.id, source: item.source, reference: item.reference, outcome: 'created' });
-          audits.push({ actor, action: 'occurrence.created', entityType: 'occurrence', entityId: ins.id, details: { source: item.source, reference: item.reference, contentHash: hash } });
+          audits.push({
+            actor,
+            action: 'occurrence.created',
+            entityType: 'occurrence',
+            entityId: ins.id,
+            details: { source: item.source, reference: item.reference, contentHash: hash },
+          });
         } else if (before.content_hash === hash) {
           results.push({ index, id: before.id, source: item.source, reference: item.reference, outcome: 'unchanged' });
         } else {
           const fields = changedFields(before, row);
           const previous = Object.fromEntries(fields.map((f) => [f, before[f]]));
           const closedAt = row.status === 'open' ? null : before.status === 'open' ? now : before.closed_at;
-          const upd = await trx.updateTable('occurrences').set({ ...row, closed_at: closedAt, updated_at: now }).where('id', '=', before.id).returningAll().executeTakeFirstOrThrow();
+          const upd = await trx
+            .updateTable('occurrences')
+            .set({ ...row, closed_at: closedAt, updated_at: now })
+            .where('id', '=', before.id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
           await syncSchedule(trx, upd, policy.schedule, now, actor);
           await trx.deleteFrom('occurrence_people').where('occurrence_id', '=', before.id).execute();
           const people = toPeopleRows(before.id, item);
@@ -126,7 +163,13 @@ export async function ingestOccurrences(db: Kysely<Database>, items: readonly Fe
           existing.set(key, upd);
           refreshed.push({ occurrenceId: before.id, cause: `feed:${hash}:${upd.updated_at.getTime()}` });
           results.push({ index, id: before.id, source: item.source, reference: item.reference, outcome: 'updated' });
-          audits.push({ actor, action: 'occurrence.updated', entityType: 'occurrence', entityId: before.id, details: { changed: fields, previous, peopleChanged: true, contentHash: hash } });
+          audits.push({
+            actor,
+            action: 'occurrence.updated',
+            entityType: 'occurrence',
+            entityId: before.id,
+            details: { changed: fields, previous, peopleChanged: true, contentHash: hash },
+          });
         }
       }
       results.sort((a, b) => a.index - b.index);
@@ -134,7 +177,11 @@ export async function ingestOccurrences(db: Kysely<Database>, items: readonly Fe
       // Loading history does not flood the review channels: a card is posted only for occurrences
       // flagged within REVIEW_BACKFILL_DAYS (older ones are held, summarised and open to `review`).
       const since = now.getTime() - policy.schedule.backfillDays * 86_400_000;
-      await queueNewCards(trx, created.filter((c) => (c.item.recordedAs === 'crime' || policy.nchiReview) && new Date(c.item.flaggedAt).getTime() >= since), now);
+      await queueNewCards(
+        trx,
+        created.filter((c) => (c.item.recordedAs === 'crime' || policy.nchiReview) && new Date(c.item.flaggedAt).getTime() >= since),
+        now,
+      );
       await queueCardRefresh(trx, refreshed, now);
       return results;
     }),
@@ -145,7 +192,11 @@ export async function ingestOccurrences(db: Kysely<Database>, items: readonly Fe
  * A new occurrence's row. First seen already filed or closed: its closure call is due (closed_at
  * now) only if it was flagged within the backfill window, so loading history prompts nobody.
  */
-function newOccurrenceRow<R extends { flagged_at: Date; status: string }>(row: R, backfillDays: number, now: Date): R & { closed_at: Date | null; created_at: Date; updated_at: Date } {
+function newOccurrenceRow<R extends { flagged_at: Date; status: string }>(
+  row: R,
+  backfillDays: number,
+  now: Date,
+): R & { closed_at: Date | null; created_at: Date; updated_at: Date } {
   const recent = row.flagged_at.getTime() >= now.getTime() - backfillDays * 86_400_000;
   return { ...row, closed_at: row.status !== 'open' && recent ? now : null, created_at: now, updated_at: now };
 }
@@ -169,7 +220,11 @@ async function queueNewCards(trx: Db, created: { id: string; item: FeedOccurrenc
 export async function queueCardRefresh(trx: Db, changes: readonly { occurrenceId: string; cause: string }[], now: Date): Promise<void> {
   if (changes.length === 0) return;
   const causes = new Map(changes.map((c) => [c.occurrenceId, c.cause]));
-  const posts = await trx.selectFrom('card_posts').select(['occurrence_id', 'conversation_id', 'activity_id']).where('occurrence_id', 'in', [...causes.keys()]).execute();
+  const posts = await trx
+    .selectFrom('card_posts')
+    .select(['occurrence_id', 'conversation_id', 'activity_id'])
+    .where('occurrence_id', 'in', [...causes.keys()])
+    .execute();
   await enqueueMessages(
     trx,
     posts.map((p) => ({
@@ -236,5 +291,10 @@ export async function getOccurrence(db: Db, id: string, rule: RepeatRule): Promi
 
 /** Finds occurrences by RMS reference (any source), newest flag first. */
 export async function findByReference(db: Db, reference: string): Promise<{ id: string; source: string; reference: string }[]> {
-  return db.selectFrom('occurrences').select(['id', 'source', 'reference']).where('reference', '=', reference.trim()).orderBy('flagged_at', 'desc').execute();
+  return db
+    .selectFrom('occurrences')
+    .select(['id', 'source', 'reference'])
+    .where('reference', '=', reference.trim())
+    .orderBy('flagged_at', 'desc')
+    .execute();
 }

@@ -10,7 +10,13 @@ const instant = z.string().datetime({ offset: true });
 const summaryScope = z.union([
   z.object({ kind: z.literal('force'), label: z.string(), aggregatesOnly: z.boolean() }),
   z.object({ kind: z.literal('districts'), label: z.string(), districts: z.array(z.string()), aggregatesOnly: z.boolean() }),
-  z.object({ kind: z.literal('own'), label: z.string(), upn: z.string(), districts: z.array(z.string()).nullable(), aggregatesOnly: z.literal(false) }),
+  z.object({
+    kind: z.literal('own'),
+    label: z.string(),
+    upn: z.string(),
+    districts: z.array(z.string()).nullable(),
+    aggregatesOnly: z.literal(false),
+  }),
 ]);
 
 /**
@@ -68,7 +74,10 @@ export type SummaryPayload = Extract<OutboxPayload, { type: 'summary' }>;
 /** What is wrong with a payload, told against the variant its `type` names (a union's own message is just "Invalid input"). */
 function describeProblem(error: z.ZodError): string {
   const union = error.issues.find((i) => i.code === 'invalid_union');
-  const closest = union?.unionErrors.map((e) => e.issues).filter((issues) => !issues.some((i) => i.path[0] === 'type')).sort((a, b) => a.length - b.length)[0];
+  const closest = union?.unionErrors
+    .map((e) => e.issues)
+    .filter((issues) => !issues.some((i) => i.path[0] === 'type'))
+    .sort((a, b) => a.length - b.length)[0];
   const issues = closest ?? error.issues;
   return issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
 }
@@ -118,7 +127,14 @@ export async function enqueueMessages(db: Db, messages: readonly OutboxMessage[]
  * processes never claim the same row. A claim held past `leaseSeconds` (a crashed worker)
  * becomes claimable again.
  */
-export async function claimDue(db: Db, worker: string, now: Date, limit: number, leaseSeconds = 120, perConversation = 8): Promise<ClaimedMessage[]> {
+export async function claimDue(
+  db: Db,
+  worker: string,
+  now: Date,
+  limit: number,
+  leaseSeconds = 120,
+  perConversation = 8,
+): Promise<ClaimedMessage[]> {
   const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
   // Fair shares: at most `perConversation` messages of one conversation per claim, so a busy
   // review channel (paced by Teams' per-conversation limits) cannot hold back everyone's prompts.
@@ -143,7 +159,13 @@ export async function claimDue(db: Db, worker: string, now: Date, limit: number,
   for (const r of rows.rows) {
     const payload = outboxPayloadSchema.safeParse(typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload);
     if (payload.success) {
-      claimed.push({ id: String(r.id), dedupeKey: r.dedupe_key, conversationId: r.conversation_id, payload: payload.data, attempts: r.attempts });
+      claimed.push({
+        id: String(r.id),
+        dedupeKey: r.dedupe_key,
+        conversationId: r.conversation_id,
+        payload: payload.data,
+        attempts: r.attempts,
+      });
       continue;
     }
     const problem = describeProblem(payload.error);
@@ -186,12 +208,21 @@ export async function markFailed(
     'retryAt' in outcome
       ? { status: 'pending' as const, next_attempt_at: outcome.retryAt, last_error: outcome.error, claimed_until: null }
       : { status: outcome.status, last_error: outcome.error, claimed_until: null };
-  await db.updateTable('outbox').set(set).where('id', '=', id as never).where('claimed_by', '=', worker).execute();
+  await db
+    .updateTable('outbox')
+    .set(set)
+    .where('id', '=', id as never)
+    .where('claimed_by', '=', worker)
+    .execute();
 }
 
 /** Counts of messages by status, for health and tests. */
 export async function outboxCounts(db: Db): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('outbox').select(['status', db.fn.countAll().as('n')]).groupBy('status').execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['status', db.fn.countAll().as('n')])
+    .groupBy('status')
+    .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 

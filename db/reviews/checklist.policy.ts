@@ -40,7 +40,10 @@ export const DEFAULT_CHECKLIST: readonly ChecklistItem[] = [
     label: 'Victim contacted by a supervisor within 24h of allocation',
     nchiLabel: 'Complainant contacted by a supervisor within 24h of allocation',
   },
-  { key: 'victims_code', label: "Victims' Code: needs assessment done, victim support referral offered (2 working days, enhanced service), VPS offered" },
+  {
+    key: 'victims_code',
+    label: "Victims' Code: needs assessment done, victim support referral offered (2 working days, enhanced service), VPS offered",
+  },
   { key: 'repeats_checked', label: 'Repeat victim, repeat offender and repeat location checked' },
   { key: 'partner_referrals', label: 'Partner referrals made where needed (housing, council, TPRC, MARAC)' },
   { key: 'rms_endorsed', label: "RMS endorsed with the coordinator's advice" },
@@ -75,7 +78,8 @@ export interface AnswersDraft {
 /** One problem with an answer: `path` is the card's field (`item_<key>`, `note_<key>`, `riskGrade`, `riskRationale`). */
 export type AnswerIssue = { path: string; message: string };
 
-const isOneOf = <T extends string>(v: string | null, allowed: readonly T[]): v is T => v !== null && (allowed as readonly string[]).includes(v);
+const isOneOf = <T extends string>(v: string | null, allowed: readonly T[]): v is T =>
+  v !== null && (allowed as readonly string[]).includes(v);
 
 /**
  * The one rule of a valid HCC review (issue 2, domain.md "The HCC review"): every checklist item
@@ -84,7 +88,10 @@ const isOneOf = <T extends string>(v: string | null, allowed: readonly T[]): v i
  * grade has a rationale, at most RATIONALE_MAX characters. Text is trimmed; empty text is none.
  * @returns the answers, or every `{ path, message }` problem at once
  */
-export function checkAnswers(checklist: readonly ChecklistItem[], a: AnswersDraft): { ok: true; answers: ReviewAnswers } | { ok: false; issues: AnswerIssue[] } {
+export function checkAnswers(
+  checklist: readonly ChecklistItem[],
+  a: AnswersDraft,
+): { ok: true; answers: ReviewAnswers } | { ok: false; issues: AnswerIssue[] } {
   const issues: AnswerIssue[] = [];
   const text = (v: string | null) => v?.trim() || null;
   const keys = new Set(checklist.map((i) => i.key));
@@ -97,17 +104,22 @@ export function checkAnswers(checklist: readonly ChecklistItem[], a: AnswersDraf
     const first = answers[0];
     const note = text(first?.note ?? null);
     if (note && note.length > NOTE_MAX) issues.push({ path: `note_${item.key}`, message: `must be at most ${NOTE_MAX} characters` });
-    if (!first || first.decision === null) issues.push({ path: `item_${item.key}`, message: `"${item.label}" needs an answer: yes, no or n/a` });
+    if (!first || first.decision === null)
+      issues.push({ path: `item_${item.key}`, message: `"${item.label}" needs an answer: yes, no or n/a` });
     else if (answers.length > 1) issues.push({ path: `item_${item.key}`, message: 'answered more than once' });
-    else if (!isOneOf(first.decision, DECISIONS)) issues.push({ path: `item_${item.key}`, message: `"${first.decision.slice(0, 40)}" is not an answer: use yes, no or n/a` });
-    else if (first.decision === 'no' && !note) issues.push({ path: `note_${item.key}`, message: `"${item.label}" is answered no: say what is needed, who and by when` });
+    else if (!isOneOf(first.decision, DECISIONS))
+      issues.push({ path: `item_${item.key}`, message: `"${first.decision.slice(0, 40)}" is not an answer: use yes, no or n/a` });
+    else if (first.decision === 'no' && !note)
+      issues.push({ path: `note_${item.key}`, message: `"${item.label}" is answered no: say what is needed, who and by when` });
     else decisions.push({ itemKey: item.key, decision: first.decision, note });
   }
   const grade = text(a.riskGrade);
   const rationale = text(a.riskRationale);
-  if (rationale && rationale.length > RATIONALE_MAX) issues.push({ path: 'riskRationale', message: `must be at most ${RATIONALE_MAX} characters` });
+  if (rationale && rationale.length > RATIONALE_MAX)
+    issues.push({ path: 'riskRationale', message: `must be at most ${RATIONALE_MAX} characters` });
   if (grade === null) issues.push({ path: 'riskGrade', message: 'choose standard, medium or high' });
-  else if (!isOneOf(grade, RISK_GRADES)) issues.push({ path: 'riskGrade', message: 'is not a risk grade: choose standard, medium or high' });
+  else if (!isOneOf(grade, RISK_GRADES))
+    issues.push({ path: 'riskGrade', message: 'is not a risk grade: choose standard, medium or high' });
   else if (grade !== 'standard' && !rationale) issues.push({ path: 'riskRationale', message: `a ${grade} risk grade needs a rationale` });
   if (issues.length || !isOneOf(grade, RISK_GRADES)) return { ok: false, issues };
   return { ok: true, answers: { decisions, riskGrade: grade, riskRationale: rationale } };

@@ -37,7 +37,15 @@ export type ReviewCardOutcome =
  */
 export async function submitReviewCard(
   conn: Kysely<Database>,
-  input: { occurrenceId: string; expectedVersion: number; answers: AnswersDraft; checklist: readonly ChecklistItem[]; repeat: RepeatRule; reviewer: Reviewer; now: Date },
+  input: {
+    occurrenceId: string;
+    expectedVersion: number;
+    answers: AnswersDraft;
+    checklist: readonly ChecklistItem[];
+    repeat: RepeatRule;
+    reviewer: Reviewer;
+    now: Date;
+  },
 ): Promise<ReviewCardOutcome> {
   const occurrence = await getOccurrence(conn, input.occurrenceId, input.repeat);
   if (!occurrence) throw new NotFoundError('that occurrence is no longer held by the bot');
@@ -50,7 +58,8 @@ export async function submitReviewCard(
     const [review, schedule] = await Promise.all([getCurrentReview(conn, input.occurrenceId), scheduleFor(conn, input.occurrenceId)]);
     return { status: 'invalid', issues: [...e.issues], card: { occurrence, review, schedule } };
   }
-  if (outcome.status === 'stale') return { status: 'stale', card: { occurrence, review: outcome.current, schedule: await scheduleFor(conn, input.occurrenceId) } };
+  if (outcome.status === 'stale')
+    return { status: 'stale', card: { occurrence, review: outcome.current, schedule: await scheduleFor(conn, input.occurrenceId) } };
   try {
     return { status: 'saved', card: { occurrence, review: outcome.review, schedule: await scheduleFor(conn, input.occurrenceId) } };
   } catch (scheduleError) {

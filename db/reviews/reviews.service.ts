@@ -39,7 +39,13 @@ export interface Review {
 
 /** Latest review of an occurrence, or null when none has been made. */
 export async function getCurrentReview(db: Db, occurrenceId: string): Promise<Review | null> {
-  const r = await db.selectFrom('reviews').selectAll().where('occurrence_id', '=', occurrenceId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  const r = await db
+    .selectFrom('reviews')
+    .selectAll()
+    .where('occurrence_id', '=', occurrenceId)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!r) return null;
   const decisions = await db.selectFrom('review_decisions').selectAll().where('review_id', '=', r.id).execute();
   return {
@@ -77,7 +83,14 @@ export type SubmitOutcome = { status: 'saved'; review: Review } | { status: 'sta
  */
 export async function submitReview(
   conn: Kysely<Database>,
-  input: { occurrenceId: string; expectedVersion: number; answers: AnswersDraft; checklist: readonly ChecklistItem[]; reviewer: Reviewer; now: Date },
+  input: {
+    occurrenceId: string;
+    expectedVersion: number;
+    answers: AnswersDraft;
+    checklist: readonly ChecklistItem[];
+    reviewer: Reviewer;
+    now: Date;
+  },
 ): Promise<SubmitOutcome> {
   const checked = checkAnswers(input.checklist, input.answers);
   if (!checked.ok) throw new ValidationError('the review is incomplete', checked.issues);
@@ -85,7 +98,12 @@ export async function submitReview(
   return withRetry(() =>
     conn.transaction().execute(async (trx) => {
       // Row lock: concurrent submits on one occurrence queue here, so exactly one sees each version.
-      const occ = await trx.selectFrom('occurrences').select(['id', 'reference', 'district', 'recorded_as']).where('id', '=', input.occurrenceId).forUpdate().executeTakeFirst();
+      const occ = await trx
+        .selectFrom('occurrences')
+        .select(['id', 'reference', 'district', 'recorded_as'])
+        .where('id', '=', input.occurrenceId)
+        .forUpdate()
+        .executeTakeFirst();
       if (!occ) throw new NotFoundError('that occurrence is no longer held by the bot');
       allow(canSubmitReview(input.reviewer, occ));
       const current = await getCurrentReview(trx, input.occurrenceId);
@@ -144,7 +162,12 @@ export async function submitReview(
         reviewerName: input.reviewer.name,
         reviewerUserId: input.reviewer.userId,
         reviewedAt: input.now,
-        decisions: answers.decisions.map((d) => ({ itemKey: d.itemKey, itemLabel: labels.get(d.itemKey) ?? d.itemKey, decision: d.decision, note: d.note })),
+        decisions: answers.decisions.map((d) => ({
+          itemKey: d.itemKey,
+          itemLabel: labels.get(d.itemKey) ?? d.itemKey,
+          decision: d.decision,
+          note: d.note,
+        })),
       };
       return { status: 'saved' as const, review: saved };
     }),

@@ -22,7 +22,9 @@ export interface DigestData {
 
 /** The summary scope of a channel's districts (null: all), for the figures the digest shares with the summary. */
 function channelScope(districts: readonly string[] | null): SummaryScope {
-  return districts ? { kind: 'districts', label: districts.join(', '), districts: districts.map((d) => d.toLowerCase()), aggregatesOnly: false } : { kind: 'force', label: 'all districts', aggregatesOnly: false };
+  return districts
+    ? { kind: 'districts', label: districts.join(', '), districts: districts.map((d) => d.toLowerCase()), aggregatesOnly: false }
+    : { kind: 'force', label: 'all districts', aggregatesOnly: false };
 }
 
 /**
@@ -32,8 +34,14 @@ function channelScope(districts: readonly string[] | null): SummaryScope {
 export async function digestFor(db: Db, districts: readonly string[] | null, since: Date, now: Date): Promise<DigestData> {
   const inDistrict = districts ? districts.map((d) => d.toLowerCase()) : null;
   const endOfDay = DateTime.fromJSDate(now).setZone(ZONE).endOf('day').toJSDate();
-  const flaggedQ = db.selectFrom('occurrences').select(['reference', 'recorded_as', 'strands', 'district']).where('created_at', '>=', since).where('created_at', '<=', now);
-  const flagged = await (inDistrict ? flaggedQ.where(sql`lower(district)`, 'in', inDistrict) : flaggedQ).orderBy('flagged_at', 'desc').execute();
+  const flaggedQ = db
+    .selectFrom('occurrences')
+    .select(['reference', 'recorded_as', 'strands', 'district'])
+    .where('created_at', '>=', since)
+    .where('created_at', '<=', now);
+  const flagged = await (inDistrict ? flaggedQ.where(sql`lower(district)`, 'in', inDistrict) : flaggedQ)
+    .orderBy('flagged_at', 'desc')
+    .execute();
   const pendingQ = db
     .selectFrom('scheduled_reviews as r')
     .innerJoin('occurrences as o', 'o.id', 'r.occurrence_id')
@@ -54,7 +62,9 @@ export async function digestFor(db: Db, districts: readonly string[] | null, sin
   const high = await highQ.execute(db);
   return {
     since,
-    flagged: flagged.slice(0, 15).map((f) => ({ reference: f.reference, recordedAs: f.recorded_as, strands: f.strands, district: f.district })),
+    flagged: flagged
+      .slice(0, 15)
+      .map((f) => ({ reference: f.reference, recordedAs: f.recorded_as, strands: f.strands, district: f.district })),
     flaggedTotal: flagged.length,
     dueToday: [...dueToday].map(([title, count]) => ({ title, count })),
     overdueByOwner: overdue.owners,

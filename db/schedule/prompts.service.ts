@@ -17,9 +17,22 @@ import { ESCALATED_STEP, toReview, type ScheduleConfig, type ScheduledReview } f
  * it reached the supervisor step, or when its OIC or supervisor cannot be reached in Teams (the
  * sweep then posts it to the review channel for the coordinators).
  */
-export async function promptFacts(db: Db, r: Pick<ScheduledReview, 'ownerRole' | 'step'>, occ: Pick<OccurrenceRow, 'district' | 'oic_upn' | 'supervisor_upn'>): Promise<PromptFacts> {
-  const unreachable = ownerUnreachable(r.ownerRole, r.ownerRole === 'coordinator' ? [] : await reachableUsers(db, { upn: ownerUpn(r.ownerRole, occ) }));
-  return { ownerRole: r.ownerRole as PromptFacts['ownerRole'], escalated: r.step >= ESCALATED_STEP || unreachable, district: occ.district, oicUpn: occ.oic_upn, supervisorUpn: occ.supervisor_upn };
+export async function promptFacts(
+  db: Db,
+  r: Pick<ScheduledReview, 'ownerRole' | 'step'>,
+  occ: Pick<OccurrenceRow, 'district' | 'oic_upn' | 'supervisor_upn'>,
+): Promise<PromptFacts> {
+  const unreachable = ownerUnreachable(
+    r.ownerRole,
+    r.ownerRole === 'coordinator' ? [] : await reachableUsers(db, { upn: ownerUpn(r.ownerRole, occ) }),
+  );
+  return {
+    ownerRole: r.ownerRole as PromptFacts['ownerRole'],
+    escalated: r.step >= ESCALATED_STEP || unreachable,
+    district: occ.district,
+    oicUpn: occ.oic_upn,
+    supervisorUpn: occ.supervisor_upn,
+  };
 }
 
 /** One scheduled review with its occurrence, or null. */
@@ -58,13 +71,21 @@ export async function answerScheduledReview(
       if (r.status !== 'pending') return { status: 'already' as const, review: toReview(r) };
       const ans = input.answer;
       if (ans.answer === 'done' && r.kind === 'victim_contact' && ans.outcome === 'done') {
-        throw new ValidationError('say how the victim contact went', [{ path: 'outcome', message: 'choose contacted, could not contact or declined' }]);
+        throw new ValidationError('say how the victim contact went', [
+          { path: 'outcome', message: 'choose contacted, could not contact or declined' },
+        ]);
       }
-      if (ans.answer === 'not_applicable' && !ans.reason.trim()) throw new ValidationError('a reason is needed', [{ path: 'reason', message: 'say why the review does not apply' }]);
-      if (ans.answer === 'snooze' && ans.until <= input.now) throw new ValidationError('a snooze must end in the future', [{ path: 'snooze', message: 'choose a later time' }]);
+      if (ans.answer === 'not_applicable' && !ans.reason.trim())
+        throw new ValidationError('a reason is needed', [{ path: 'reason', message: 'say why the review does not apply' }]);
+      if (ans.answer === 'snooze' && ans.until <= input.now)
+        throw new ValidationError('a snooze must end in the future', [{ path: 'snooze', message: 'choose a later time' }]);
       const set =
         ans.answer === 'snooze'
-          ? { snoozed_until: ans.until, snooze_count: r.snooze_count + 1, next_step_at: nextStepAt(r.due_at, r.step, ans.until, input.cfg.steps) }
+          ? {
+              snoozed_until: ans.until,
+              snooze_count: r.snooze_count + 1,
+              next_step_at: nextStepAt(r.due_at, r.step, ans.until, input.cfg.steps),
+            }
           : {
               status: ans.answer === 'done' ? ('done' as const) : ('not_applicable' as const),
               outcome: ans.answer === 'done' ? ans.outcome : null,
@@ -75,9 +96,24 @@ export async function answerScheduledReview(
               next_step_at: null,
               snoozed_until: null,
             };
-      const updated = await trx.updateTable('scheduled_reviews').set({ ...set, updated_at: input.now }).where('id', '=', r.id).returningAll().executeTakeFirstOrThrow();
-      await recordAudit(trx, { actor: a.label, action: `schedule.${ans.answer}`, entityType: 'occurrence', entityId: r.occurrence_id, details: { scheduledReviewId: r.id, kind: r.kind, seq: r.seq, ...ans } });
-      await queueCardRefresh(trx, [{ occurrenceId: r.occurrence_id, cause: `sr:${r.id}:${updated.updated_at.getTime()}:${updated.snooze_count}` }], input.now);
+      const updated = await trx
+        .updateTable('scheduled_reviews')
+        .set({ ...set, updated_at: input.now })
+        .where('id', '=', r.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        actor: a.label,
+        action: `schedule.${ans.answer}`,
+        entityType: 'occurrence',
+        entityId: r.occurrence_id,
+        details: { scheduledReviewId: r.id, kind: r.kind, seq: r.seq, ...ans },
+      });
+      await queueCardRefresh(
+        trx,
+        [{ occurrenceId: r.occurrence_id, cause: `sr:${r.id}:${updated.updated_at.getTime()}:${updated.snooze_count}` }],
+        input.now,
+      );
       await queuePromptRefresh(trx, r.id, `${ans.answer}:${updated.snooze_count}`, input.now);
       return { status: 'saved' as const, review: toReview(updated) };
     }),
@@ -106,10 +142,20 @@ export async function recordPromptDisclosure(
   db: Db,
   post: { scheduledReviewId: string; conversationId: string; activityId: string; actor: string; details?: Record<string, unknown> },
 ): Promise<void> {
-  await db.insertInto('prompt_posts').values({ scheduled_review_id: post.scheduledReviewId, conversation_id: post.conversationId, activity_id: post.activityId }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto('prompt_posts')
+    .values({ scheduled_review_id: post.scheduledReviewId, conversation_id: post.conversationId, activity_id: post.activityId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
   const sr = await db.selectFrom('scheduled_reviews').select('occurrence_id').where('id', '=', post.scheduledReviewId).executeTakeFirst();
   if (sr) {
-    await recordAudit(db, { actor: post.actor, action: 'prompt.disclosed', entityType: 'occurrence', entityId: sr.occurrence_id, details: { conversationId: post.conversationId, activityId: post.activityId, ...post.details } });
+    await recordAudit(db, {
+      actor: post.actor,
+      action: 'prompt.disclosed',
+      entityType: 'occurrence',
+      entityId: sr.occurrence_id,
+      details: { conversationId: post.conversationId, activityId: post.activityId, ...post.details },
+    });
   }
 }
 
@@ -119,7 +165,13 @@ export async function recordPromptDisclosure(
  * to them as supervisor, as coordinator those of their districts addressed to
  * coordinators or escalated.
  */
-export async function reviewsForUser(db: Db, user: Pick<Actor, 'upn' | 'roles' | 'districts'>, now: Date, withinHours = 24, limit = 10): Promise<ScheduledReview[]> {
+export async function reviewsForUser(
+  db: Db,
+  user: Pick<Actor, 'upn' | 'roles' | 'districts'>,
+  now: Date,
+  withinHours = 24,
+  limit = 10,
+): Promise<ScheduledReview[]> {
   const until = new Date(now.getTime() + withinHours * 3_600_000);
   const upn = user.upn?.toLowerCase() ?? '';
   const coordinator = holds(user, 'coordinator') && user.districts.length > 0;
@@ -155,4 +207,3 @@ export async function reviewsForUser(db: Db, user: Pick<Actor, 'upn' | 'roles' |
     .execute();
   return rows.map(toReview);
 }
-

@@ -4,7 +4,14 @@ import { ZONE } from '../time/london-time.js';
 import { addWorkingDays } from './working-days.js';
 
 /** Scheduled review kinds (domain.md "Review cadence"). */
-export const REVIEW_KINDS = ['victim_contact', 'task_review', 'victim_support_referral', 'coordinator_review', 'monthly_review', 'closure_call'] as const;
+export const REVIEW_KINDS = [
+  'victim_contact',
+  'task_review',
+  'victim_support_referral',
+  'coordinator_review',
+  'monthly_review',
+  'closure_call',
+] as const;
 export type ReviewKind = (typeof REVIEW_KINDS)[number];
 
 /** Who owns a kind of review. */

@@ -10,7 +10,12 @@ import { ownerUpn, promptTargets as fallback, type PromptTarget } from './owner.
 /** Users (with a Teams id) who hold `upn`, or who coordinate the district. */
 export async function reachableUsers(db: Db, who: { upn?: string | null; coordinatorsOf?: string }): Promise<string[]> {
   if (who.upn) {
-    const u = await db.selectFrom('users').select('id').where('upn', '=', who.upn.toLowerCase()).where('teams_id', 'is not', null).executeTakeFirst();
+    const u = await db
+      .selectFrom('users')
+      .select('id')
+      .where('upn', '=', who.upn.toLowerCase())
+      .where('teams_id', 'is not', null)
+      .executeTakeFirst();
     return u ? [u.id] : [];
   }
   if (who.coordinatorsOf) {
@@ -37,9 +42,15 @@ export async function promptTargets(trx: Db, r: ScheduledReviewRow, occ: Occurre
   if (event === 'escalate_channel') return (await channels()).map((c) => ({ conversationId: c, unreachable: false }));
   let users: string[];
   if (event === 'escalate_supervisor') {
-    users = r.owner_role === 'oic' ? await reachableUsers(trx, { upn: occ.supervisor_upn }) : await reachableUsers(trx, { coordinatorsOf: occ.district });
+    users =
+      r.owner_role === 'oic'
+        ? await reachableUsers(trx, { upn: occ.supervisor_upn })
+        : await reachableUsers(trx, { coordinatorsOf: occ.district });
   } else {
-    users = r.owner_role === 'coordinator' ? await reachableUsers(trx, { coordinatorsOf: occ.district }) : await reachableUsers(trx, { upn: ownerUpn(r.owner_role, occ) });
+    users =
+      r.owner_role === 'coordinator'
+        ? await reachableUsers(trx, { coordinatorsOf: occ.district })
+        : await reachableUsers(trx, { upn: ownerUpn(r.owner_role, occ) });
   }
   // The unreachable-owner fallback lives once, in owner.policy.ts.
   return fallback(users, users.length ? [] : await channels());

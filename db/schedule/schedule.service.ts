@@ -5,7 +5,14 @@ import { planReviews } from './schedule.policy.js';
 import { nextStepAt } from './schedule.steps.js';
 import { toReview, type ScheduleConfig, type ScheduledReview } from './schedule.types.js';
 
-export { DEFAULT_REVIEW_POLICY, REVIEW_KINDS, REVIEW_TITLES, reviewPolicySchema, type ReviewKind, type ReviewPolicy } from './schedule.policy.js';
+export {
+  DEFAULT_REVIEW_POLICY,
+  REVIEW_KINDS,
+  REVIEW_TITLES,
+  reviewPolicySchema,
+  type ReviewKind,
+  type ReviewPolicy,
+} from './schedule.policy.js';
 export { addWorkingDays, isWorkingDay } from './working-days.js';
 export { snoozeUntil, type SnoozeChoice } from './schedule.steps.js';
 export type { StepName, StepTiming } from './schedule.steps.js';
@@ -41,22 +48,63 @@ export async function syncSchedule(trx: Db, occ: OccurrenceRow, cfg: ScheduleCon
     if (!e) {
       await trx
         .insertInto('scheduled_reviews')
-        .values({ occurrence_id: occ.id, kind: p.kind, seq: p.seq, owner_role: p.ownerRole, due_at: p.dueAt, next_step_at: nextStepAt(p.dueAt, 0, null, cfg.steps), outcome: null, note: null, completed_by: null, completed_by_name: null, completed_at: null, snoozed_until: null })
+        .values({
+          occurrence_id: occ.id,
+          kind: p.kind,
+          seq: p.seq,
+          owner_role: p.ownerRole,
+          due_at: p.dueAt,
+          next_step_at: nextStepAt(p.dueAt, 0, null, cfg.steps),
+          outcome: null,
+          note: null,
+          completed_by: null,
+          completed_by_name: null,
+          completed_at: null,
+          snoozed_until: null,
+        })
         .execute();
-      audits.push({ actor, action: 'schedule.added', entityType: 'occurrence', entityId: occ.id, details: { kind: p.kind, seq: p.seq, dueAt: p.dueAt.toISOString() } });
+      audits.push({
+        actor,
+        action: 'schedule.added',
+        entityType: 'occurrence',
+        entityId: occ.id,
+        details: { kind: p.kind, seq: p.seq, dueAt: p.dueAt.toISOString() },
+      });
     } else if (e.status === 'cancelled' || (e.status === 'pending' && e.due_at.getTime() !== p.dueAt.getTime())) {
       await trx
         .updateTable('scheduled_reviews')
-        .set({ status: 'pending', due_at: p.dueAt, step: e.status === 'cancelled' ? 0 : e.step, next_step_at: nextStepAt(p.dueAt, e.status === 'cancelled' ? 0 : e.step, e.snoozed_until, cfg.steps), updated_at: now })
+        .set({
+          status: 'pending',
+          due_at: p.dueAt,
+          step: e.status === 'cancelled' ? 0 : e.step,
+          next_step_at: nextStepAt(p.dueAt, e.status === 'cancelled' ? 0 : e.step, e.snoozed_until, cfg.steps),
+          updated_at: now,
+        })
         .where('id', '=', e.id)
         .execute();
-      audits.push({ actor, action: e.status === 'cancelled' ? 'schedule.reinstated' : 'schedule.rescheduled', entityType: 'occurrence', entityId: occ.id, details: { kind: p.kind, seq: p.seq, from: e.due_at.toISOString(), to: p.dueAt.toISOString() } });
+      audits.push({
+        actor,
+        action: e.status === 'cancelled' ? 'schedule.reinstated' : 'schedule.rescheduled',
+        entityType: 'occurrence',
+        entityId: occ.id,
+        details: { kind: p.kind, seq: p.seq, from: e.due_at.toISOString(), to: p.dueAt.toISOString() },
+      });
     }
   }
   for (const e of existing) {
     if (e.status === 'pending' && !wanted.has(key(e.kind, e.seq))) {
-      await trx.updateTable('scheduled_reviews').set({ status: 'cancelled', next_step_at: null, updated_at: now }).where('id', '=', e.id).execute();
-      audits.push({ actor, action: 'schedule.cancelled', entityType: 'occurrence', entityId: occ.id, details: { kind: e.kind, seq: e.seq, reason: `occurrence is ${occ.status}` } });
+      await trx
+        .updateTable('scheduled_reviews')
+        .set({ status: 'cancelled', next_step_at: null, updated_at: now })
+        .where('id', '=', e.id)
+        .execute();
+      audits.push({
+        actor,
+        action: 'schedule.cancelled',
+        entityType: 'occurrence',
+        entityId: occ.id,
+        details: { kind: e.kind, seq: e.seq, reason: `occurrence is ${occ.status}` },
+      });
     }
   }
   await recordAudit(trx, ...audits);
@@ -66,36 +114,92 @@ export async function syncSchedule(trx: Db, occ: OccurrenceRow, cfg: ScheduleCon
  * Schedules newly created occurrences set-wise (one insert for all their reviews, one audit entry
  * per occurrence); the same rules as syncSchedule for an occurrence with no schedule yet.
  */
-export async function scheduleNewOccurrences(trx: Db, occs: readonly OccurrenceRow[], cfg: ScheduleConfig, now: Date, actor: string): Promise<void> {
+export async function scheduleNewOccurrences(
+  trx: Db,
+  occs: readonly OccurrenceRow[],
+  cfg: ScheduleConfig,
+  now: Date,
+  actor: string,
+): Promise<void> {
   const horizon = new Date(now.getTime() + 31 * 86_400_000);
   const rows = [];
   const audits: Parameters<typeof recordAudit>[1][] = [];
   for (const occ of occs) {
     const cutoff = new Date(occ.created_at.getTime() - cfg.backfillDays * 86_400_000);
     const planned = planReviews(
-      { recordedAs: occ.recorded_as as 'crime' | 'nchi', status: occ.status as 'open' | 'filed' | 'closed', flaggedAt: occ.flagged_at, allocatedAt: occ.allocated_at, closedAt: occ.closed_at },
+      {
+        recordedAs: occ.recorded_as as 'crime' | 'nchi',
+        status: occ.status as 'open' | 'filed' | 'closed',
+        flaggedAt: occ.flagged_at,
+        allocatedAt: occ.allocated_at,
+        closedAt: occ.closed_at,
+      },
       cfg.policy,
       horizon,
     ).filter((p) => p.dueAt >= cutoff);
     for (const p of planned) {
-      rows.push({ occurrence_id: occ.id, kind: p.kind, seq: p.seq, owner_role: p.ownerRole, due_at: p.dueAt, next_step_at: nextStepAt(p.dueAt, 0, null, cfg.steps), outcome: null, note: null, completed_by: null, completed_by_name: null, completed_at: null, snoozed_until: null });
+      rows.push({
+        occurrence_id: occ.id,
+        kind: p.kind,
+        seq: p.seq,
+        owner_role: p.ownerRole,
+        due_at: p.dueAt,
+        next_step_at: nextStepAt(p.dueAt, 0, null, cfg.steps),
+        outcome: null,
+        note: null,
+        completed_by: null,
+        completed_by_name: null,
+        completed_at: null,
+        snoozed_until: null,
+      });
     }
-    if (planned.length) audits.push({ actor, action: 'schedule.added', entityType: 'occurrence', entityId: occ.id, details: { reviews: planned.map((p) => ({ kind: p.kind, seq: p.seq, dueAt: p.dueAt.toISOString() })) } });
+    if (planned.length)
+      audits.push({
+        actor,
+        action: 'schedule.added',
+        entityType: 'occurrence',
+        entityId: occ.id,
+        details: { reviews: planned.map((p) => ({ kind: p.kind, seq: p.seq, dueAt: p.dueAt.toISOString() })) },
+      });
   }
-  for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('scheduled_reviews').values(rows.slice(i, i + 1000)).execute();
+  for (let i = 0; i < rows.length; i += 1000)
+    await trx
+      .insertInto('scheduled_reviews')
+      .values(rows.slice(i, i + 1000))
+      .execute();
   for (let i = 0; i < audits.length; i += 1000) await recordAudit(trx, ...audits.slice(i, i + 1000));
 }
 
 /** The review schedule of an occurrence, by deadline. */
 export async function scheduleFor(db: Db, occurrenceId: string): Promise<ScheduledReview[]> {
-  const rows = await db.selectFrom('scheduled_reviews').selectAll().where('occurrence_id', '=', occurrenceId).orderBy('due_at').orderBy('kind').execute();
+  const rows = await db
+    .selectFrom('scheduled_reviews')
+    .selectAll()
+    .where('occurrence_id', '=', occurrenceId)
+    .orderBy('due_at')
+    .orderBy('kind')
+    .execute();
   return rows.map(toReview);
 }
 /** Marks the pending coordinator review done when the HCC review is saved on the card. */
-export async function completeCoordinatorReview(trx: Db, occurrenceId: string, by: { userId: string | null; name: string }, now: Date): Promise<void> {
+export async function completeCoordinatorReview(
+  trx: Db,
+  occurrenceId: string,
+  by: { userId: string | null; name: string },
+  now: Date,
+): Promise<void> {
   await trx
     .updateTable('scheduled_reviews')
-    .set({ status: 'done', outcome: 'hcc_review', completed_by: by.userId, completed_by_name: by.name, completed_at: now, next_step_at: null, snoozed_until: null, updated_at: now })
+    .set({
+      status: 'done',
+      outcome: 'hcc_review',
+      completed_by: by.userId,
+      completed_by_name: by.name,
+      completed_at: now,
+      next_step_at: null,
+      snoozed_until: null,
+      updated_at: now,
+    })
     .where('occurrence_id', '=', occurrenceId)
     .where('kind', '=', 'coordinator_review')
     .where('status', '=', 'pending')

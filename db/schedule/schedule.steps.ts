@@ -37,7 +37,13 @@ export function nextStepAt(due: Date, step: number, snoozedUntil: Date | null, t
  * What the sweep does for a review whose `next_step_at` has come: the snoozed prompt comes back,
  * or the next step is sent (owner steps skipped while snoozed). Returns the event and the new step.
  */
-export function nextEvent(due: Date, step: number, snoozedUntil: Date | null, now: Date, t: StepTiming): { event: StepName; step: number; clearSnooze: boolean } | null {
+export function nextEvent(
+  due: Date,
+  step: number,
+  snoozedUntil: Date | null,
+  now: Date,
+  t: StepTiming,
+): { event: StepName; step: number; clearSnooze: boolean } | null {
   if (snoozedUntil && snoozedUntil <= now) return { event: 'snoozed', step: Math.max(step, 2), clearSnooze: true };
   let k = step + 1;
   if (snoozedUntil && k <= 2) k = 3;

@@ -28,7 +28,11 @@ export async function sweepDueReviews(conn: Kysely<Database>, cfg: ScheduleConfi
         .skipLocked()
         .execute();
       if (due.length === 0) return 0;
-      const occurrences = await trx.selectFrom('occurrences').selectAll().where('id', 'in', [...new Set(due.map((d) => d.occurrence_id))]).execute();
+      const occurrences = await trx
+        .selectFrom('occurrences')
+        .selectAll()
+        .where('id', 'in', [...new Set(due.map((d) => d.occurrence_id))])
+        .execute();
       const occById = new Map(occurrences.map((o) => [o.id, o]));
       const messages: OutboxMessage[] = [];
       for (const r of due) {
@@ -36,13 +40,28 @@ export async function sweepDueReviews(conn: Kysely<Database>, cfg: ScheduleConfi
         const ev = nextEvent(r.due_at, r.step, r.snoozed_until, now, cfg.steps);
         if (ev) {
           for (const t of await promptTargets(trx, r, occ, ev.event)) {
-            const payload: ReviewPromptPayload = { type: 'review_prompt', scheduledReviewId: r.id, step: ev.event, mode: 'post', unreachable: t.unreachable, district: occ.district };
-            messages.push({ dedupeKey: `sr:${r.id}:${ev.event}:${ev.event === 'snoozed' ? r.snooze_count : 0}:${t.conversationId}`, conversationId: t.conversationId, payload });
+            const payload: ReviewPromptPayload = {
+              type: 'review_prompt',
+              scheduledReviewId: r.id,
+              step: ev.event,
+              mode: 'post',
+              unreachable: t.unreachable,
+              district: occ.district,
+            };
+            messages.push({
+              dedupeKey: `sr:${r.id}:${ev.event}:${ev.event === 'snoozed' ? r.snooze_count : 0}:${t.conversationId}`,
+              conversationId: t.conversationId,
+              payload,
+            });
           }
         }
         const step = ev?.step ?? r.step;
         const snoozedUntil = ev?.clearSnooze ? null : r.snoozed_until;
-        await trx.updateTable('scheduled_reviews').set({ step, snoozed_until: snoozedUntil, next_step_at: nextStepAt(r.due_at, step, snoozedUntil, cfg.steps), updated_at: now }).where('id', '=', r.id).execute();
+        await trx
+          .updateTable('scheduled_reviews')
+          .set({ step, snoozed_until: snoozedUntil, next_step_at: nextStepAt(r.due_at, step, snoozedUntil, cfg.steps), updated_at: now })
+          .where('id', '=', r.id)
+          .execute();
         // A monthly review reaching its deadline plans the next month while the occurrence is open.
         if (r.kind === 'monthly_review' && step >= 2 && occ.status === 'open') await syncSchedule(trx, occ, cfg, now, 'system:sweep');
       }

@@ -16,7 +16,8 @@ export type SummaryScope =
   | { kind: 'districts'; label: string; districts: readonly string[]; aggregatesOnly: boolean }
   | { kind: 'own'; label: string; upn: string; districts: readonly string[] | null; aggregatesOnly: false };
 
-const outside = (actor: SummaryActor, requested: string) => `only a manager or coordinator for ${requested} can see its figures (your roster districts are ${actor.districts.join(', ')})`;
+const outside = (actor: SummaryActor, requested: string) =>
+  `only a manager or coordinator for ${requested} can see its figures (your roster districts are ${actor.districts.join(', ')})`;
 
 function pickDistrict(actor: SummaryActor, requested: string | null): string[] {
   if (!requested) return [...actor.districts];
@@ -31,7 +32,8 @@ function districtsScope(names: readonly string[], aggregatesOnly: boolean): Summ
 
 /** Districts scope for an actor with districts: force-wide (`*`) may ask for any district. */
 function rosterScope(actor: SummaryActor, requested: string | null, aggregatesOnly: boolean): SummaryScope {
-  if (forceWide(actor)) return requested ? districtsScope([requested], aggregatesOnly) : { kind: 'force', label: 'All districts', aggregatesOnly };
+  if (forceWide(actor))
+    return requested ? districtsScope([requested], aggregatesOnly) : { kind: 'force', label: 'All districts', aggregatesOnly };
   if (requested && !covers(actor, requested)) throw new ForbiddenError(outside(actor, requested));
   return districtsScope(pickDistrict(actor, requested), aggregatesOnly);
 }
@@ -48,13 +50,22 @@ export function resolveSummaryScope(actor: SummaryActor, requested: string | nul
   const districts = actor.districts.length > 0;
   if ((holds(actor, 'manager') || holds(actor, 'coordinator')) && districts) return rosterScope(actor, requested, false);
   if (holds(actor, 'officer') || holds(actor, 'supervisor')) {
-    if (!actor.upn) throw new ForbiddenError('the bot does not know your user principal name yet, so it cannot tell which occurrences are yours');
+    if (!actor.upn)
+      throw new ForbiddenError('the bot does not know your user principal name yet, so it cannot tell which occurrences are yours');
     const own = requested ? [requested.toLowerCase()] : null;
-    return { kind: 'own', label: `Your occurrences (as OIC or supervisor)${requested ? ` in ${requested}` : ''}`, upn: actor.upn.toLowerCase(), districts: own, aggregatesOnly: false };
+    return {
+      kind: 'own',
+      label: `Your occurrences (as OIC or supervisor)${requested ? ` in ${requested}` : ''}`,
+      upn: actor.upn.toLowerCase(),
+      districts: own,
+      aggregatesOnly: false,
+    };
   }
   if (holds(actor, 'partner') && districts) return rosterScope(actor, requested, true);
   if (holds(actor, 'manager') || holds(actor, 'coordinator') || holds(actor, 'partner')) {
-    throw new ForbiddenError('you have no districts on the roster, so there are no figures you may see; ask an admin to add your districts');
+    throw new ForbiddenError(
+      'you have no districts on the roster, so there are no figures you may see; ask an admin to add your districts',
+    );
   }
   throw new ForbiddenError('summaries are for managers, coordinators, officers, supervisors and partners on the roster');
 }
@@ -65,8 +76,12 @@ export function resolveSummaryScope(actor: SummaryActor, requested: string | nul
  * @throws ForbiddenError for any other role, or a district outside the roster districts
  */
 export function resolveScrutinyScope(actor: SummaryActor, requested: string | null): SummaryScope {
-  if (!holds(actor, 'coordinator') && !holds(actor, 'manager')) throw new ForbiddenError('scrutiny packs are prepared by coordinators and managers');
-  if (actor.districts.length === 0) throw new ForbiddenError('you have no districts on the roster, so there is no pack you may prepare; ask an admin to add your districts');
+  if (!holds(actor, 'coordinator') && !holds(actor, 'manager'))
+    throw new ForbiddenError('scrutiny packs are prepared by coordinators and managers');
+  if (actor.districts.length === 0)
+    throw new ForbiddenError(
+      'you have no districts on the roster, so there is no pack you may prepare; ask an admin to add your districts',
+    );
   const scope = rosterScope(actor, requested, true);
   return { ...scope, aggregatesOnly: true } as SummaryScope;
 }

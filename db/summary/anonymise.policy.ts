@@ -55,7 +55,6 @@ export interface AnonymisedCase {
   checklist: { yes: number; no: number; na: number; noItems: string[] };
 }
 
-
 /** "2026-10" → "Oct 2026". */
 export function monthLabel(key: string | null): string | null {
   if (!key) return null;

@@ -13,16 +13,58 @@ const shown = (c: Count, below: number | null) => (c === null ? `<${below ?? ''}
 const HIDDEN_NOTE = '"hidden" marks a count hidden so that a small number cannot be worked out from a total';
 
 const CASE_HEADER = [
-  'case', 'month_flagged', 'month_closed', 'recorded_as', 'offence', 'strands', 'source', 'district', 'location_type', 'status', 'outcome',
-  'victim_satisfied', 'risk_grade', 'victims', 'suspects', 'vulnerable_victim', 'repeat_victim', 'reviews_on_time', 'reviews_late',
-  'reviews_overdue', 'checklist_yes', 'checklist_no', 'checklist_na', 'checklist_no_items',
+  'case',
+  'month_flagged',
+  'month_closed',
+  'recorded_as',
+  'offence',
+  'strands',
+  'source',
+  'district',
+  'location_type',
+  'status',
+  'outcome',
+  'victim_satisfied',
+  'risk_grade',
+  'victims',
+  'suspects',
+  'vulnerable_victim',
+  'repeat_victim',
+  'reviews_on_time',
+  'reviews_late',
+  'reviews_overdue',
+  'checklist_yes',
+  'checklist_no',
+  'checklist_na',
+  'checklist_no_items',
 ];
 
 function caseRow(c: AnonymisedCase): (string | number | boolean | null)[] {
   return [
-    c.label, c.flaggedMonth, c.closedMonth, c.recordedAs, c.offence, c.strands.join('; '), c.source, c.district, c.locationType, c.status, c.outcome,
-    c.victimSatisfied, c.riskGrade, c.victims, c.suspects, c.vulnerableVictim, c.repeatVictim, c.reviewsOnTime, c.reviewsLate,
-    c.reviewsOverdue, c.checklist.yes, c.checklist.no, c.checklist.na, c.checklist.noItems.join('; '),
+    c.label,
+    c.flaggedMonth,
+    c.closedMonth,
+    c.recordedAs,
+    c.offence,
+    c.strands.join('; '),
+    c.source,
+    c.district,
+    c.locationType,
+    c.status,
+    c.outcome,
+    c.victimSatisfied,
+    c.riskGrade,
+    c.victims,
+    c.suspects,
+    c.vulnerableVictim,
+    c.repeatVictim,
+    c.reviewsOnTime,
+    c.reviewsLate,
+    c.reviewsOverdue,
+    c.checklist.yes,
+    c.checklist.no,
+    c.checklist.na,
+    c.checklist.noItems.join('; '),
   ];
 }
 
@@ -31,14 +73,27 @@ function aggregateRows(r: SummaryReport): (string | number | null)[][] {
   const rows: (string | number | null)[][] = [['table', 'category', 'this_period', 'previous_period']];
   rows.push(['occurrences', 'All (distinct)', shown(r.totals.current, b), shown(r.totals.previous, b)]);
   rows.push(['occurrences', 'With two or more strands', shown(r.totals.multiStrand, b), null]);
-  for (const [table, list] of [['type', r.byType], ['strand (an occurrence counts under each of its strands)', r.byStrand], ['source', r.bySource], ['district', r.byDistrict]] as const) {
+  for (const [table, list] of [
+    ['type', r.byType],
+    ['strand (an occurrence counts under each of its strands)', r.byStrand],
+    ['source', r.bySource],
+    ['district', r.byDistrict],
+  ] as const) {
     for (const x of list) rows.push([table, x.label, shown(x.current, b), shown(x.previous, b)]);
   }
   for (const x of r.risk) rows.push(['risk grade', x.label, shown(x.count, b), null]);
-  rows.push(['repeats', 'Victims', shown(r.repeats.victims, b), null], ['repeats', 'Suspects', shown(r.repeats.suspects, b), null], ['repeats', 'Locations', shown(r.repeats.locations, b), null]);
+  rows.push(
+    ['repeats', 'Victims', shown(r.repeats.victims, b), null],
+    ['repeats', 'Suspects', shown(r.repeats.suspects, b), null],
+    ['repeats', 'Locations', shown(r.repeats.locations, b), null],
+  );
   rows.push(['outcomes', 'Closed or filed', shown(r.outcomes.closed, b), null]);
   for (const o of r.outcomes.byOutcome) rows.push(['outcomes', o.outcome, shown(o.count, b), null]);
-  rows.push(['victim satisfaction', 'Satisfied', shown(r.outcomes.satisfied, b), null], ['victim satisfaction', 'Not satisfied', shown(r.outcomes.dissatisfied, b), null], ['victim satisfaction', 'Not recorded', shown(r.outcomes.notRecorded, b), null]);
+  rows.push(
+    ['victim satisfaction', 'Satisfied', shown(r.outcomes.satisfied, b), null],
+    ['victim satisfaction', 'Not satisfied', shown(r.outcomes.dissatisfied, b), null],
+    ['victim satisfaction', 'Not recorded', shown(r.outcomes.notRecorded, b), null],
+  );
   return rows;
 }
 
@@ -55,12 +110,23 @@ export function scrutinyCsv(report: SummaryReport, cases: readonly AnonymisedCas
     ['Compared with', report.period.previous.label],
     ['Closed occurrences in the period', shown(eligible, report.suppressBelow)],
     ['Sample size', cases.length],
-    ['Small numbers', report.suppressBelow ? `counts below ${report.suppressBelow} are shown as <${report.suppressBelow}; ${HIDDEN_NOTE}` : 'not suppressed'],
+    [
+      'Small numbers',
+      report.suppressBelow
+        ? `counts below ${report.suppressBelow} are shown as <${report.suppressBelow}; ${HIDDEN_NOTE}`
+        : 'not suppressed',
+    ],
     [],
     CASE_HEADER,
     ...cases.map(caseRow),
     [],
     ...aggregateRows(report),
   ];
-  return '\uFEFF' + stringify(rows.map((r) => r.map(safeCell)), { record_delimiter: '\r\n' });
+  return (
+    '\uFEFF' +
+    stringify(
+      rows.map((r) => r.map(safeCell)),
+      { record_delimiter: '\r\n' },
+    )
+  );
 }

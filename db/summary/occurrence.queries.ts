@@ -27,7 +27,8 @@ export interface OccurrenceCounts {
   byDistrict: Map<string, Pair & { name: string }>;
 }
 
-const inWindow = (w: Window) => sql<boolean>`o.flagged_at >= ${w.prevStart} and o.flagged_at < ${w.end} and (o.flagged_at >= ${w.start} or o.flagged_at < ${w.prevEnd})`;
+const inWindow = (w: Window) =>
+  sql<boolean>`o.flagged_at >= ${w.prevStart} and o.flagged_at < ${w.end} and (o.flagged_at >= ${w.start} or o.flagged_at < ${w.prevEnd})`;
 const cur = (w: Window) => sql<boolean>`o.flagged_at >= ${w.start}`;
 const prev = (w: Window) => sql<boolean>`o.flagged_at < ${w.prevEnd}`;
 
@@ -36,7 +37,18 @@ const prev = (w: Window) => sql<boolean>`o.flagged_at < ${w.prevEnd}`;
  * district and the total (index `occurrences_flagged_cover_idx`, or the district/UPN ones).
  */
 export async function occurrenceCounts(db: Db, scope: SummaryScope, w: Window): Promise<OccurrenceCounts> {
-  const rows = await sql<{ g_type: number; g_source: number; g_district: number; recorded_as: string | null; source: string | null; district_key: string | null; district: string | null; cur: unknown; prev: unknown; multi: unknown }>`
+  const rows = await sql<{
+    g_type: number;
+    g_source: number;
+    g_district: number;
+    recorded_as: string | null;
+    source: string | null;
+    district_key: string | null;
+    district: string | null;
+    cur: unknown;
+    prev: unknown;
+    multi: unknown;
+  }>`
     select grouping(o.recorded_as) as g_type, grouping(o.source) as g_source, grouping(lower(o.district)) as g_district,
       o.recorded_as, o.source, lower(o.district) as district_key, min(o.district) as district,
       count(*) filter (where ${cur(w)}) as cur,
@@ -45,7 +57,13 @@ export async function occurrenceCounts(db: Db, scope: SummaryScope, w: Window): 
     from occurrences o
     where ${inWindow(w)} and ${occurrenceScope(scope)}
     group by grouping sets ((o.recorded_as), (o.source), (lower(o.district)), ())`.execute(db);
-  const out: OccurrenceCounts = { total: { current: 0, previous: 0 }, multiStrand: 0, byType: new Map(), bySource: new Map(), byDistrict: new Map() };
+  const out: OccurrenceCounts = {
+    total: { current: 0, previous: 0 },
+    multiStrand: 0,
+    byType: new Map(),
+    bySource: new Map(),
+    byDistrict: new Map(),
+  };
   for (const r of rows.rows) {
     const pair = { current: num(r.cur), previous: num(r.prev) };
     if (num(r.g_type) === 0) out.byType.set(r.recorded_as!, pair);
@@ -75,7 +93,10 @@ export async function strandCounts(db: Db, scope: SummaryScope, w: Window): Prom
  * scan and no per-row time-zone conversion is needed. Exported so the benchmark can time it.
  * @returns rows of month index (0 = first), strand and count
  */
-export function strandMonthsQuery(scope: SummaryScope, months: readonly { start: Date; end: Date }[]): RawBuilder<{ i: number; strand: string; n: unknown }> {
+export function strandMonthsQuery(
+  scope: SummaryScope,
+  months: readonly { start: Date; end: Date }[],
+): RawBuilder<{ i: number; strand: string; n: unknown }> {
   const ranges = sql.join(months.map((m, i) => sql`(${i}::int, ${m.start}::timestamptz, ${m.end}::timestamptz)`));
   return sql<{ i: number; strand: string; n: unknown }>`
     select m.i, s.strand, count(*) as n
@@ -87,7 +108,11 @@ export function strandMonthsQuery(scope: SummaryScope, months: readonly { start:
 }
 
 /** Chart figures keyed `<month index>|strand`. */
-export async function strandMonths(db: Db, scope: SummaryScope, months: readonly { start: Date; end: Date }[]): Promise<Map<string, number>> {
+export async function strandMonths(
+  db: Db,
+  scope: SummaryScope,
+  months: readonly { start: Date; end: Date }[],
+): Promise<Map<string, number>> {
   const rows = await strandMonthsQuery(scope, months).execute(db);
   return new Map(rows.rows.map((r) => [`${num(r.i)}|${r.strand}`, num(r.n)]));
 }
@@ -127,7 +152,13 @@ const ONE_PASS_AFTER_MS = 45 * 86_400_000;
  * narrower summaries start from the period's own refs (indexes `occurrence_people_ref_idx`,
  * `occurrences_location_idx`): their cost follows the period, not the window.
  */
-export async function repeatCounts(db: Db, scope: SummaryScope, w: Window, windowStart: Date, min: number): Promise<{ victim: number; suspect: number; location: number }> {
+export async function repeatCounts(
+  db: Db,
+  scope: SummaryScope,
+  w: Window,
+  windowStart: Date,
+  min: number,
+): Promise<{ victim: number; suspect: number; location: number }> {
   const wide = scope.kind === 'force' && w.end.getTime() - w.start.getTime() > ONE_PASS_AFTER_MS;
   const rows = await (wide ? repeatsOnePass(w, windowStart, min) : repeatsFromPeriod(scope, w, windowStart, min)).execute(db);
   const by = new Map(rows.rows.map((r) => [r.kind, num(r.n)]));
@@ -169,7 +200,11 @@ function repeatsFromPeriod(scope: SummaryScope, w: Window, windowStart: Date, mi
 }
 
 /** Outcomes and satisfaction of occurrences closed or filed in the period (closure time, else flag time). */
-export async function outcomes(db: Db, scope: SummaryScope, w: Window): Promise<{ byOutcome: Map<string, number>; closed: number; satisfied: number; dissatisfied: number }> {
+export async function outcomes(
+  db: Db,
+  scope: SummaryScope,
+  w: Window,
+): Promise<{ byOutcome: Map<string, number>; closed: number; satisfied: number; dissatisfied: number }> {
   const rows = await sql<{ g: number; outcome: string | null; n: unknown; satisfied: unknown; dissatisfied: unknown }>`
     select grouping(coalesce(o.outcome, '')) as g, coalesce(o.outcome, '') as outcome, count(*) as n,
       count(*) filter (where o.victim_satisfied) as satisfied,

@@ -152,13 +152,18 @@ function named(kind: Named, now: DateTime): Period {
 function range(text: string, now: DateTime): Period {
   const parts = text.replace(/^(from|between)\s+/i, '').split(/\s+(?:to|until|and|-|–)\s+/i);
   const usage = `Use ${PERIOD_USAGE}.`;
-  if (parts.length !== 2) throw new ValidationError(`"${text.slice(0, 60)}" is not a period I know. ${usage}`, [{ path: 'period', message: 'not a period' }]);
+  if (parts.length !== 2)
+    throw new ValidationError(`"${text.slice(0, 60)}" is not a period I know. ${usage}`, [{ path: 'period', message: 'not a period' }]);
   const [from, to] = rangeDays(parts[0]!, parts[1]!, now);
-  if (!from || !to) throw new ValidationError(`I could not read the dates in "${text.slice(0, 60)}". ${usage}`, [{ path: 'period', message: 'not a date range' }]);
+  if (!from || !to)
+    throw new ValidationError(`I could not read the dates in "${text.slice(0, 60)}". ${usage}`, [
+      { path: 'period', message: 'not a date range' },
+    ]);
   if (to < from) throw new ValidationError('The range ends before it starts.', [{ path: 'period', message: 'end before start' }]);
   if (from > now) throw new ValidationError('The range starts in the future.', [{ path: 'period', message: 'starts in the future' }]);
   const days = Math.round(to.diff(from, 'days').days) + 1;
-  if (days > MAX_RANGE_DAYS) throw new ValidationError(`A range is at most ${MAX_RANGE_DAYS} days.`, [{ path: 'period', message: 'range too long' }]);
+  if (days > MAX_RANGE_DAYS)
+    throw new ValidationError(`A range is at most ${MAX_RANGE_DAYS} days.`, [{ path: 'period', message: 'range too long' }]);
   const naturalEnd = to.plus({ days: 1 });
   const end = min(naturalEnd, now);
   const prevStart = from.minus({ days });

@@ -19,8 +19,19 @@ export interface SummarySettings {
 }
 
 /** The summary settings of the bot's config (strands, REPEAT_*, SMALL_NUMBER_THRESHOLD, SCRUTINY_SAMPLE_SIZE, SCRUTINY_MIN_CLOSED). */
-export function summarySettingsOf(c: { strands: readonly string[]; repeat: SummarySettings['repeat']; summary: { suppressBelow: number; scrutinySampleSize: number }; scrutinyMinClosed: number }): SummarySettings {
-  return { strands: c.strands, repeat: c.repeat, suppressBelow: c.summary.suppressBelow, scrutinySampleSize: c.summary.scrutinySampleSize, scrutinyMinClosed: c.scrutinyMinClosed };
+export function summarySettingsOf(c: {
+  strands: readonly string[];
+  repeat: SummarySettings['repeat'];
+  summary: { suppressBelow: number; scrutinySampleSize: number };
+  scrutinyMinClosed: number;
+}): SummarySettings {
+  return {
+    strands: c.strands,
+    repeat: c.repeat,
+    suppressBelow: c.summary.suppressBelow,
+    scrutinySampleSize: c.summary.scrutinySampleSize,
+    scrutinyMinClosed: c.scrutinyMinClosed,
+  };
 }
 
 /** Raw figures from SQL, before labels and suppression. */
@@ -46,10 +57,21 @@ export const humanise = (key: string): string => {
 
 const TYPE_LABELS: Record<string, string> = { crime: 'Crimes', nchi: 'Non-crime hate incidents' };
 /** Occurrence sources as summaries and scrutiny packs name them. */
-export const SOURCE_LABELS: Record<string, string> = { rms: 'Records system (RMS)', third_party: 'Third party reporting centre', online: 'Online report', manual: 'Manual flag' };
+export const SOURCE_LABELS: Record<string, string> = {
+  rms: 'Records system (RMS)',
+  third_party: 'Third party reporting centre',
+  online: 'Online report',
+  manual: 'Manual flag',
+};
 const RISK_LABELS: Record<string, string> = { standard: 'Standard', medium: 'Medium', high: 'High', ungraded: 'Not yet graded' };
 const PILLAR_LABELS: Record<string, string> = { responding: 'Responding in communities', investigation_quality: 'Investigation quality' };
-const STATUS_LABELS: Record<string, string> = { not_started: 'not started', in_progress: 'in progress', bau: 'BAU', completed: 'completed', discharged: 'discharged' };
+const STATUS_LABELS: Record<string, string> = {
+  not_started: 'not started',
+  in_progress: 'in progress',
+  bau: 'BAU',
+  completed: 'completed',
+  discharged: 'discharged',
+};
 
 /** Keys in a fixed order first, then any others alphabetically (never by size). */
 function ordered(fixed: readonly string[], seen: Iterable<string>): string[] {
@@ -57,7 +79,13 @@ function ordered(fixed: readonly string[], seen: Iterable<string>): string[] {
   return [...fixed, ...extra];
 }
 
-function compared(keys: readonly string[], data: Map<string, Pair>, label: (k: string) => string, total: Pair | null, threshold: number | null): ComparedRow[] {
+function compared(
+  keys: readonly string[],
+  data: Map<string, Pair>,
+  label: (k: string) => string,
+  total: Pair | null,
+  threshold: number | null,
+): ComparedRow[] {
   const rows = keys.map((k) => ({ key: k, label: label(k), current: data.get(k)?.current ?? 0, previous: data.get(k)?.previous ?? 0 }));
   return threshold === null ? rows : suppressCompared(rows, total, threshold);
 }
@@ -74,11 +102,21 @@ function complianceRows(raw: RawFigures['compliance']): ComplianceRow[] {
 }
 
 function pillarRows(cells: RawFigures['actions']['cells']): PillarRow[] {
-  const pillars = ordered(PILLARS, cells.map((c) => c.pillar)).filter((p) => cells.some((c) => c.pillar === p));
+  const pillars = ordered(
+    PILLARS,
+    cells.map((c) => c.pillar),
+  ).filter((p) => cells.some((c) => c.pillar === p));
   return pillars.map((p) => {
     const mine = cells.filter((c) => c.pillar === p);
-    const statuses = ordered(STATUSES, mine.map((c) => c.status)).filter((s) => mine.some((c) => c.status === s));
-    const byStatus = statuses.map((s) => ({ status: s, label: STATUS_LABELS[s] ?? humanise(s), count: mine.find((c) => c.status === s)!.n }));
+    const statuses = ordered(
+      STATUSES,
+      mine.map((c) => c.status),
+    ).filter((s) => mine.some((c) => c.status === s));
+    const byStatus = statuses.map((s) => ({
+      status: s,
+      label: STATUS_LABELS[s] ?? humanise(s),
+      count: mine.find((c) => c.status === s)!.n,
+    }));
     return { pillar: p, label: PILLAR_LABELS[p] ?? humanise(p), byStatus, total: byStatus.reduce((a, b) => a + b.count, 0) };
   });
 }
@@ -102,7 +140,10 @@ function outcomeFigures(o: RawFigures['outcomes'], t: number | null): SummaryRep
   const values = keys.map((k) => o.byOutcome.get(k)!);
   const notRecorded = o.closed - o.satisfied - o.dissatisfied;
   const cells = t === null ? { cells: values, total: o.closed } : suppressTable(values, o.closed, t);
-  const sat = t === null ? { cells: [o.satisfied, o.dissatisfied, notRecorded] } : suppressTable([o.satisfied, o.dissatisfied, notRecorded], o.closed, t);
+  const sat =
+    t === null
+      ? { cells: [o.satisfied, o.dissatisfied, notRecorded] }
+      : suppressTable([o.satisfied, o.dissatisfied, notRecorded], o.closed, t);
   return {
     closed: cells.total,
     byOutcome: keys.map((k, i) => ({ outcome: k || 'Outcome not recorded', count: cells.cells[i] ?? null })),
@@ -130,16 +171,34 @@ export function buildReport(raw: RawFigures, scope: SummaryScope, period: Period
   return {
     generatedAt: now,
     scope: { kind: scope.kind, label: scope.label, aggregatesOnly: scope.aggregatesOnly },
-    period: { kind: period.kind, label: period.label, start: period.start, end: period.end, toDate: period.toDate, previous: period.previous },
+    period: {
+      kind: period.kind,
+      label: period.label,
+      start: period.start,
+      end: period.end,
+      toDate: period.toDate,
+      previous: period.previous,
+    },
     suppressBelow: t,
     totals,
     byType: compared(ordered(['crime', 'nchi'], c.byType.keys()), c.byType, (k) => TYPE_LABELS[k] ?? humanise(k), c.total, t),
     byStrand: compared(ordered(settings.strands, raw.strands.keys()), raw.strands, humanise, null, t),
-    bySource: compared(ordered(['rms', 'third_party', 'online', 'manual'], c.bySource.keys()), c.bySource, (k) => SOURCE_LABELS[k] ?? humanise(k), c.total, t),
+    bySource: compared(
+      ordered(['rms', 'third_party', 'online', 'manual'], c.bySource.keys()),
+      c.bySource,
+      (k) => SOURCE_LABELS[k] ?? humanise(k),
+      c.total,
+      t,
+    ),
     byDistrict: compared(districtKeys, byDistrictPairs, (k) => byDistrictPairs.get(k)!.name, c.total, t),
     risk: riskKeys.map((k, i) => ({ key: k, label: RISK_LABELS[k] ?? humanise(k), count: riskCells[i] ?? null })),
     openHighRisk: one(raw.openHighRisk),
-    repeats: { victims: one(raw.repeats.victim), suspects: one(raw.repeats.suspect), locations: one(raw.repeats.location), ...settings.repeat },
+    repeats: {
+      victims: one(raw.repeats.victim),
+      suspects: one(raw.repeats.suspect),
+      locations: one(raw.repeats.location),
+      ...settings.repeat,
+    },
     compliance: t === null ? complianceRows(raw.compliance) : null,
     overdueByOwner: t === null ? raw.overdue.owners : null,
     overdueReviews: t === null ? raw.overdue.total : null,

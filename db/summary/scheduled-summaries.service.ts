@@ -31,10 +31,24 @@ async function rosterUsers(db: Kysely<Database>, role: string) {
  * (bot/proactive/renderer.ts, summaryForCard).
  * @returns how many messages were newly queued
  */
-async function deliver(db: Kysely<Database>, deliveries: readonly Delivery[], periodText: SummaryPayload['period'], now: Date, reason: string): Promise<number> {
+async function deliver(
+  db: Kysely<Database>,
+  deliveries: readonly Delivery[],
+  periodText: SummaryPayload['period'],
+  now: Date,
+  reason: string,
+): Promise<number> {
   if (deliveries.length === 0) return 0;
   const period = parsePeriod(periodText, now);
-  const done = await db.selectFrom('outbox').select('dedupe_key').where('dedupe_key', 'in', deliveries.map((d) => d.dedupeKey)).execute();
+  const done = await db
+    .selectFrom('outbox')
+    .select('dedupe_key')
+    .where(
+      'dedupe_key',
+      'in',
+      deliveries.map((d) => d.dedupeKey),
+    )
+    .execute();
   const skip = new Set(done.map((d) => d.dedupe_key));
   let queued = 0;
   for (const d of deliveries.filter((x) => !skip.has(x.dedupeKey))) {
@@ -51,7 +65,11 @@ async function deliver(db: Kysely<Database>, deliveries: readonly Delivery[], pe
 
 /** A scope as the outbox stores it (plain arrays). */
 const toStored = (scope: SummaryScope): SummaryPayload['scope'] =>
-  scope.kind === 'force' ? scope : scope.kind === 'districts' ? { ...scope, districts: [...scope.districts] } : { ...scope, districts: scope.districts && [...scope.districts] };
+  scope.kind === 'force'
+    ? scope
+    : scope.kind === 'districts'
+      ? { ...scope, districts: [...scope.districts] }
+      : { ...scope, districts: scope.districts && [...scope.districts] };
 
 /**
  * The summary a queued message names, computed now for the scope and period it was queued with
@@ -92,7 +110,11 @@ export async function queueMonthlySummaries(db: Kysely<Database>, now: Date): Pr
   const deliveries = coordinators.flatMap((c) => {
     const actor = { label: `user:${c.id}`, upn: c.upn, roles: ['coordinator'], districts: c.districts };
     if (forceWide(c)) return [{ userId: c.id, dedupeKey: `summary-monthly:all:${month}:${c.id}`, scope: resolveSummaryScope(actor, null) }];
-    return c.districts.map((d) => ({ userId: c.id, dedupeKey: `summary-monthly:${d.toLowerCase()}:${month}:${c.id}`, scope: resolveSummaryScope(actor, d) }));
+    return c.districts.map((d) => ({
+      userId: c.id,
+      dedupeKey: `summary-monthly:${d.toLowerCase()}:${month}:${c.id}`,
+      scope: resolveSummaryScope(actor, d),
+    }));
   });
   return deliver(db, deliveries, 'last month', now, 'monthly summary');
 }

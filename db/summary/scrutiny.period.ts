@@ -11,7 +11,9 @@ export const SCRUTINY_PERIOD_USAGE =
   '`last month`, `last quarter`, `last 3 months` (up to 36), a month such as `October 2026`, or months such as `July 2026 to September 2026`';
 
 const refuse = (text: string, why: string): never => {
-  throw new ValidationError(`${why} Scrutiny packs cover whole calendar months only.`, [{ path: 'period', message: text ? 'not whole calendar months' : 'missing' }]);
+  throw new ValidationError(`${why} Scrutiny packs cover whole calendar months only.`, [
+    { path: 'period', message: text ? 'not whole calendar months' : 'missing' },
+  ]);
 };
 
 function month(text: string): DateTime | null {
@@ -62,5 +64,9 @@ export function parseScrutinyPeriod(text: string | null | undefined, now: Date):
   if (to >= thisMonth) refuse(t, `${to.toFormat(FORMATS.month)} has not ended yet.`);
   const count = Math.round(to.diff(from, 'months').months) + 1;
   if (count > MAX_MONTHS) refuse(t, `A pack covers 1 to ${MAX_MONTHS} months.`);
-  return monthsPeriod(from, count, count === 1 ? from.toFormat(FORMATS.month) : `${from.toFormat(FORMATS.month)} to ${to.toFormat(FORMATS.month)}`);
+  return monthsPeriod(
+    from,
+    count,
+    count === 1 ? from.toFormat(FORMATS.month) : `${from.toFormat(FORMATS.month)} to ${to.toFormat(FORMATS.month)}`,
+  );
 }

@@ -10,7 +10,9 @@ const closedIn = (start: Date, end: Date) =>
 
 /** How many closed or filed occurrences of the scope closed in [start, end) (index `occurrences_closed_idx`). */
 export async function countClosed(db: Db, scope: SummaryScope, start: Date, end: Date): Promise<number> {
-  const r = await sql<{ n: unknown }>`select count(*) as n from occurrences o where ${closedIn(start, end)} and ${occurrenceScope(scope)}`.execute(db);
+  const r = await sql<{
+    n: unknown;
+  }>`select count(*) as n from occurrences o where ${closedIn(start, end)} and ${occurrenceScope(scope)}`.execute(db);
   return num(r.rows[0]?.n);
 }
 
@@ -20,7 +22,15 @@ export async function countClosed(db: Db, scope: SummaryScope, start: Date, end:
  * plus the internal id for the audit log (never shown).
  * Repeat victim: a victim ref in at least `repeatMin` occurrences within `repeatMonths` up to the flag.
  */
-export async function sampleClosed(db: Db, scope: SummaryScope, start: Date, end: Date, positions: readonly number[], now: Date, repeat: { windowMonths: number; minOccurrences: number }): Promise<(ScrutinyRow & { id: string })[]> {
+export async function sampleClosed(
+  db: Db,
+  scope: SummaryScope,
+  start: Date,
+  end: Date,
+  positions: readonly number[],
+  now: Date,
+  repeat: { windowMonths: number; minOccurrences: number },
+): Promise<(ScrutinyRow & { id: string })[]> {
   if (positions.length === 0) return [];
   const rows = await sql<ScrutinyRow & { id: string }>`
     with eligible as (
@@ -52,6 +62,8 @@ export async function sampleClosed(db: Db, scope: SummaryScope, start: Date, end
     left join lateral (
       select json_agg(json_build_object('label', d.item_label, 'decision', d.decision) order by d.item_key) as checklist
       from review_decisions d
-      where d.review_id = (select r.id from reviews r where r.occurrence_id = o.id order by r.version desc limit 1)) ck on true`.execute(db);
+      where d.review_id = (select r.id from reviews r where r.occurrence_id = o.id order by r.version desc limit 1)) ck on true`.execute(
+    db,
+  );
   return rows.rows;
 }

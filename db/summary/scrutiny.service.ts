@@ -42,7 +42,13 @@ export interface ScrutinyPack {
   download: { url: string; expiresAt: Date };
 }
 
-const filenameOf = (scope: string, start: Date) => `scrutiny-pack-${scope.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase() || 'all'}-${londonDate(start)}.csv`;
+const filenameOf = (scope: string, start: Date) =>
+  `scrutiny-pack-${
+    scope
+      .replace(/[^a-z0-9]+/gi, '-')
+      .replace(/^-|-$/g, '')
+      .toLowerCase() || 'all'
+  }-${londonDate(start)}.csv`;
 
 /**
  * Builds a scrutiny pack (issue 5 item 3): a random sample (settings.scrutinySampleSize, drawn
@@ -56,7 +62,12 @@ const filenameOf = (scope: string, start: Date) => `scrutiny-pack-${scope.replac
  *   occurrences, or an unknown district (listing the known ones); ForbiddenError for roles other
  *   than coordinator or manager, or a district outside the user's
  */
-export async function scrutinyPackFor(db: Kysely<Database>, req: ScrutinyRequest, settings: SummarySettings, now: Date): Promise<ScrutinyPack> {
+export async function scrutinyPackFor(
+  db: Kysely<Database>,
+  req: ScrutinyRequest,
+  settings: SummarySettings,
+  now: Date,
+): Promise<ScrutinyPack> {
   const scope = resolveScrutinyScope(req.actor, req.district === null ? null : await knownDistrict(db, req.district));
   const period = parseScrutinyPeriod(req.periodText, now);
   const rows = await db
@@ -72,11 +83,24 @@ export async function scrutinyPackFor(db: Kysely<Database>, req: ScrutinyRequest
       }
       return sampleClosed(trx, scope, period.start, period.end, randomPositions(n, settings.scrutinySampleSize), now, settings.repeat);
     });
-  const cases = anonymiseCases(rows.map(({ id: _id, ...row }) => row), settings.strands);
+  const cases = anonymiseCases(
+    rows.map(({ id: _id, ...row }) => row),
+    settings.strands,
+  );
   const report = await computeSummary(db, scope, period, settings, now);
   const expiresAt = new Date(now.getTime() + EXPORT_TTL_MS);
   return db.transaction().execute(async (trx) => {
-    const file = await storeExport(trx, { kind: 'scrutiny_pack', filename: filenameOf(scope.label, period.start), content: scrutinyCsv(report, cases, report.outcomes.closed), createdBy: req.actor.label, expiresAt }, now);
+    const file = await storeExport(
+      trx,
+      {
+        kind: 'scrutiny_pack',
+        filename: filenameOf(scope.label, period.start),
+        content: scrutinyCsv(report, cases, report.outcomes.closed),
+        createdBy: req.actor.label,
+        expiresAt,
+      },
+      now,
+    );
     await recordAudit(trx, {
       actor: req.actor.label,
       action: 'scrutiny_pack.disclosed',
@@ -93,7 +117,12 @@ export async function scrutinyPackFor(db: Kysely<Database>, req: ScrutinyRequest
         destination: req.destination,
       },
     });
-    return { report, cases, eligible: report.outcomes.closed, download: { url: `${req.baseUrl}/api/exports/${file.token}.csv`, expiresAt } };
+    return {
+      report,
+      cases,
+      eligible: report.outcomes.closed,
+      download: { url: `${req.baseUrl}/api/exports/${file.token}.csv`, expiresAt },
+    };
   });
 }
 
@@ -101,11 +130,22 @@ export async function scrutinyPackFor(db: Kysely<Database>, req: ScrutinyRequest
  * The CSV behind a download link, if the token is valid and unexpired; the download is audited
  * (`export.downloaded`, with the requester's address). Null otherwise.
  */
-export async function downloadExport(db: Kysely<Database>, token: string, requester: { ip: string | null; userAgent: string | null }, now: Date): Promise<{ filename: string; content: string } | null> {
+export async function downloadExport(
+  db: Kysely<Database>,
+  token: string,
+  requester: { ip: string | null; userAgent: string | null },
+  now: Date,
+): Promise<{ filename: string; content: string } | null> {
   return db.transaction().execute(async (trx) => {
     const file = await takeExport(trx, token, now);
     if (!file) return null;
-    await recordAudit(trx, { actor: `link:${file.id}`, action: 'export.downloaded', entityType: 'summary_export', entityId: file.id, details: { kind: file.kind, download: file.downloads, ip: requester.ip, userAgent: requester.userAgent?.slice(0, 200) ?? null } });
+    await recordAudit(trx, {
+      actor: `link:${file.id}`,
+      action: 'export.downloaded',
+      entityType: 'summary_export',
+      entityId: file.id,
+      details: { kind: file.kind, download: file.downloads, ip: requester.ip, userAgent: requester.userAgent?.slice(0, 200) ?? null },
+    });
     return { filename: file.filename, content: file.content };
   });
 }

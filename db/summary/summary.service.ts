@@ -2,7 +2,16 @@ import { knownDistrict } from '../access/access.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../schema.js';
 import { resolveSummaryScope, scopeKey, type SummaryActor, type SummaryScope } from './access.policy.js';
-import { openHighRisk, occurrenceCounts, outcomes, repeatCounts, riskMix, strandCounts, strandMonths, type Window } from './occurrence.queries.js';
+import {
+  openHighRisk,
+  occurrenceCounts,
+  outcomes,
+  repeatCounts,
+  riskMix,
+  strandCounts,
+  strandMonths,
+  type Window,
+} from './occurrence.queries.js';
 import { londonDate } from '../time/london-time.js';
 import { chartMonths, parsePeriod, repeatWindowStart, type Period } from './period.policy.js';
 import { buildReport, type SummarySettings } from './report.policy.js';
@@ -32,7 +41,13 @@ export interface SummaryRequest {
  * Computes every figure of a summary in SQL for a resolved scope and period (no audit).
  * Queries run concurrently (a pooled PostgreSQL uses several connections).
  */
-export async function computeSummary(db: Db, scope: SummaryScope, period: Period, settings: SummarySettings, now: Date): Promise<SummaryReport> {
+export async function computeSummary(
+  db: Db,
+  scope: SummaryScope,
+  period: Period,
+  settings: SummarySettings,
+  now: Date,
+): Promise<SummaryReport> {
   const w: Window = { start: period.start, end: period.end, prevStart: period.previous.start, prevEnd: period.previous.end };
   const months = chartMonths(period);
   const today = londonDate(now);
@@ -50,7 +65,19 @@ export async function computeSummary(db: Db, scope: SummaryScope, period: Period
     outcomes(db, scope, w),
   ]);
   return buildReport(
-    { counts, strands, chart: { months: months.months, cells: chartCells }, risk, openHighRisk: high, repeats, compliance: comp, overdue, actions: { cells: actions.cells, overdue: actions.overdue }, overdueActions: overdueList, outcomes: closed },
+    {
+      counts,
+      strands,
+      chart: { months: months.months, cells: chartCells },
+      risk,
+      openHighRisk: high,
+      repeats,
+      compliance: comp,
+      overdue,
+      actions: { cells: actions.cells, overdue: actions.overdue },
+      overdueActions: overdueList,
+      outcomes: closed,
+    },
     scope,
     period,
     settings,

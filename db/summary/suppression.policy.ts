@@ -65,7 +65,7 @@ export function suppressGrid(
       });
     }
   }
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const line of lines) {
       // A suppressed total gives nothing to subtract from.
@@ -83,7 +83,11 @@ export function suppressGrid(
       changed = true;
     }
   }
-  return { cells: out, rowTotals: rows.map((t, i) => (rowTotals[i] === null ? null : t)), colTotals: cols && cols.map((t, j) => (colTotals![j] === null ? null : t)) };
+  return {
+    cells: out,
+    rowTotals: rows.map((t, i) => (rowTotals[i] === null ? null : t)),
+    colTotals: cols && cols.map((t, j) => (colTotals![j] === null ? null : t)),
+  };
 }
 
 /**
@@ -113,7 +117,15 @@ export function suppressCompared<T extends { current: number; previous: number }
   totals: { current: number; previous: number } | null,
   threshold: number,
 ): (Omit<T, 'current' | 'previous'> & { current: Count; previous: Count })[] {
-  const cur = suppressTable(rows.map((r) => r.current), totals?.current ?? null, threshold).cells;
-  const prev = suppressTable(rows.map((r) => r.previous), totals?.previous ?? null, threshold).cells;
+  const cur = suppressTable(
+    rows.map((r) => r.current),
+    totals?.current ?? null,
+    threshold,
+  ).cells;
+  const prev = suppressTable(
+    rows.map((r) => r.previous),
+    totals?.previous ?? null,
+    threshold,
+  ).cells;
   return rows.map((r, i) => ({ ...r, current: cur[i] ?? null, previous: prev[i] ?? null }));
 }

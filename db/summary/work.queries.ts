@@ -10,7 +10,12 @@ import { actionScope, num, reviewScope } from './scope.sql.js';
  * reviews are left out. Index `scheduled_reviews_due_cover_idx` (index-only at force level, where
  * no join to occurrences is needed).
  */
-export async function compliance(db: Db, scope: SummaryScope, start: Date, end: Date): Promise<{ kind: string; onTime: number; late: number; overdueOpen: number; notApplicable: number }[]> {
+export async function compliance(
+  db: Db,
+  scope: SummaryScope,
+  start: Date,
+  end: Date,
+): Promise<{ kind: string; onTime: number; late: number; overdueOpen: number; notApplicable: number }[]> {
   const rows = await sql<{ kind: string; on_time: unknown; late: unknown; overdue: unknown; na: unknown }>`
     select sr.kind,
       count(*) filter (where sr.status = 'done' and sr.completed_at <= sr.due_at) as on_time,
@@ -20,7 +25,13 @@ export async function compliance(db: Db, scope: SummaryScope, start: Date, end: 
     from scheduled_reviews sr ${scope.kind === 'force' ? sql`` : sql`join occurrences o on o.id = sr.occurrence_id`}
     where sr.due_at >= ${start} and sr.due_at < ${end} and sr.status <> 'cancelled' and ${reviewScope(scope)}
     group by sr.kind`.execute(db);
-  return rows.rows.map((r) => ({ kind: r.kind, onTime: num(r.on_time), late: num(r.late), overdueOpen: num(r.overdue), notApplicable: num(r.na) }));
+  return rows.rows.map((r) => ({
+    kind: r.kind,
+    onTime: num(r.on_time),
+    late: num(r.late),
+    overdueOpen: num(r.overdue),
+    notApplicable: num(r.na),
+  }));
 }
 
 /**
@@ -28,7 +39,12 @@ export async function compliance(db: Db, scope: SummaryScope, start: Date, end: 
  * it, or "Coordinator (<district>)"), most first, top `limit`; and the total. Partial index
  * `scheduled_reviews_due_idx`.
  */
-export async function overdueByOwner(db: Db, scope: SummaryScope, now: Date, limit = 10): Promise<{ total: number; owners: { owner: string; count: number }[] }> {
+export async function overdueByOwner(
+  db: Db,
+  scope: SummaryScope,
+  now: Date,
+  limit = 10,
+): Promise<{ total: number; owners: { owner: string; count: number }[] }> {
   const rows = await sql<{ owner: string; n: unknown; total: unknown }>`
     select owner, n, sum(n) over () as total from (
       select case sr.owner_role
@@ -49,7 +65,11 @@ export async function overdueByOwner(db: Db, scope: SummaryScope, now: Date, lim
  * A district summary counts that district's actions (their holder's district, db/actions/districts.ts)
  * and force-wide ones, which are every district's work; a force summary counts all (actionScope).
  */
-export async function actionProgress(db: Db, scope: SummaryScope, today: string): Promise<{ cells: { pillar: string; status: string; n: number }[]; overdue: number }> {
+export async function actionProgress(
+  db: Db,
+  scope: SummaryScope,
+  today: string,
+): Promise<{ cells: { pillar: string; status: string; n: number }[]; overdue: number }> {
   const rows = await sql<{ g: number; pillar: string | null; status: string | null; n: unknown; overdue: unknown }>`
     select grouping(a.pillar, a.status) as g, a.pillar, a.status, count(*) as n,
       count(*) filter (where a.due_date < ${today}::date and a.status in (${sql.join([...OVERDUE_STATUSES])})) as overdue
@@ -61,7 +81,12 @@ export async function actionProgress(db: Db, scope: SummaryScope, today: string)
 }
 
 /** The oldest overdue actions (ref, pillar, owner's name or agency, due date), at most `limit`. */
-export async function overdueActions(db: Db, scope: SummaryScope, today: string, limit = 5): Promise<{ ref: string; pillar: string; owner: string; dueDate: string }[]> {
+export async function overdueActions(
+  db: Db,
+  scope: SummaryScope,
+  today: string,
+  limit = 5,
+): Promise<{ ref: string; pillar: string; owner: string; dueDate: string }[]> {
   const rows = await sql<{ ref: string; pillar: string; owner: string; due: string }>`
     select a.ref, a.pillar, coalesce(a.owner_agency, u.name, a.owner_upn, 'no owner') as owner, to_char(a.due_date, 'YYYY-MM-DD') as due
     from actions a left join users u on u.id = a.owner_user_id

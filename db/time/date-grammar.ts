@@ -76,7 +76,8 @@ function numeric(t: string, anchor: DateTime, direction: Direction): ReadDate | 
   if (!time) return null;
   let at: DateTime | null;
   if (iso) at = DateTime.fromObject({ year: +iso[1]!, month: +iso[2]!, day: +iso[3]! }, { zone: ZONE });
-  else if (m![4]) at = DateTime.fromObject({ year: m![4].length === 2 ? 2000 + +m![4] : +m![4], month: +m![3]!, day: +m![1]! }, { zone: ZONE });
+  else if (m![4])
+    at = DateTime.fromObject({ year: m![4].length === 2 ? 2000 + +m![4] : +m![4], month: +m![3]!, day: +m![1]! }, { zone: ZONE });
   else at = placeYear(+m![3]!, +m![1]!, anchor, direction);
   if (!at?.isValid) return null;
   return { at: at.set(time), timeGiven: Boolean(tail) };
@@ -107,9 +108,10 @@ function words(t: string, now: Date, anchor: DateTime, direction: Direction): Re
     const step = direction === 'future' ? (target - anchor.weekday + 7) % 7 || 7 : -((anchor.weekday - target + 7) % 7 || 7);
     return { at: anchor.plus({ days: step }).set(time), timeGiven };
   }
-  const at = c.isCertain('month') && c.isCertain('day') && !c.isCertain('year')
-    ? placeYear(c.get('month')!, c.get('day')!, anchor, direction)
-    : DateTime.fromObject({ year: c.get('year')!, month: c.get('month')!, day: c.get('day')! }, { zone: ZONE });
+  const at =
+    c.isCertain('month') && c.isCertain('day') && !c.isCertain('year')
+      ? placeYear(c.get('month')!, c.get('day')!, anchor, direction)
+      : DateTime.fromObject({ year: c.get('year')!, month: c.get('month')!, day: c.get('day')! }, { zone: ZONE });
   return at?.isValid ? { at: at.set(timeGiven ? time : { hour: 0, minute: 0 }), timeGiven } : null;
 }
 
@@ -119,7 +121,10 @@ function words(t: string, now: Date, anchor: DateTime, direction: Direction): Re
  *   text is not exactly one date. Pure.
  */
 export function readDate(text: string, now: Date, opts: ReadOptions = {}): ReadDate | null {
-  const t = text.trim().replace(/\s+/g, ' ').replace(/^(on|by|from) /i, '');
+  const t = text
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/^(on|by|from) /i, '');
   if (!t) return null;
   const direction = opts.direction ?? 'future';
   const anchor = opts.anchor ?? inLondon(now).startOf('day');
@@ -147,7 +152,11 @@ export function parseUkDate(text: string, now: Date, opts: { allowPast?: boolean
  */
 export function parseUkDateTime(text: string, now: Date): DateTimeParse {
   const p = readDate(text, now);
-  if (!p) return { ok: false, message: `"${text.trim().slice(0, 40)}" is not a date and time I can read; write e.g. \`12/1 10:00\`, \`friday 14:00\` or \`2027-01-12 10:00\`` };
+  if (!p)
+    return {
+      ok: false,
+      message: `"${text.trim().slice(0, 40)}" is not a date and time I can read; write e.g. \`12/1 10:00\`, \`friday 14:00\` or \`2027-01-12 10:00\``,
+    };
   const at = p.timeGiven ? p.at : p.at.set({ hour: 10, minute: 0 });
   if (at.toJSDate() <= now) return { ok: false, message: `${at.toFormat(FORMATS.dateTimeNoZone)} has already passed` };
   return { ok: true, at: at.toJSDate(), timeGiven: p.timeGiven };

@@ -67,12 +67,15 @@ export async function rememberTeamsUser(db: Db, who: TeamsIdentity, options: Bin
   const candidates = await db
     .selectFrom('users')
     .selectAll()
-    .where((eb) => eb.or([eb('teams_id', '=', who.teamsId), ...(aad ? [eb('aad_object_id', '=', aad)] : []), ...(upn ? [eb('upn', '=', upn)] : [])]))
+    .where((eb) =>
+      eb.or([eb('teams_id', '=', who.teamsId), ...(aad ? [eb('aad_object_id', '=', aad)] : []), ...(upn ? [eb('upn', '=', upn)] : [])]),
+    )
     .execute();
   const byTeams = candidates.find((c) => c.teams_id === who.teamsId);
-  const claimed = [aad ? candidates.find((c) => c.aad_object_id === aad) : undefined, upn ? candidates.find((c) => c.upn === upn) : undefined].find(
-    (c): c is UserRow => c !== undefined && c.id !== byTeams?.id,
-  );
+  const claimed = [
+    aad ? candidates.find((c) => c.aad_object_id === aad) : undefined,
+    upn ? candidates.find((c) => c.upn === upn) : undefined,
+  ].find((c): c is UserRow => c !== undefined && c.id !== byTeams?.id);
   let target = byTeams;
   let released: UserRow | undefined;
   if (claimed && (claimed.teams_id === null || options.rebind) && !byTeams?.on_roster) {
@@ -92,7 +95,12 @@ export async function rememberTeamsUser(db: Db, who: TeamsIdentity, options: Bin
     return toUser(row);
   }
   // The unique Teams id and AAD object id move off the released row first.
-  if (released) await db.updateTable('users').set({ teams_id: null, aad_object_id: null, updated_at: sql`now()` }).where('id', '=', released.id).execute();
+  if (released)
+    await db
+      .updateTable('users')
+      .set({ teams_id: null, aad_object_id: null, updated_at: sql`now()` })
+      .where('id', '=', released.id)
+      .execute();
   const next = {
     teams_id: who.teamsId,
     aad_object_id: options.rebind && freeAad ? freeAad : (target.aad_object_id ?? freeAad ?? released?.aad_object_id ?? null),
@@ -102,7 +110,12 @@ export async function rememberTeamsUser(db: Db, who: TeamsIdentity, options: Bin
   };
   const changed = (Object.keys(next) as (keyof typeof next)[]).some((k) => next[k] !== target[k]);
   if (!changed) return toUser(target);
-  const row = await db.updateTable('users').set({ ...next, updated_at: sql`now()` }).where('id', '=', target.id).returningAll().executeTakeFirstOrThrow();
+  const row = await db
+    .updateTable('users')
+    .set({ ...next, updated_at: sql`now()` })
+    .where('id', '=', target.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   return toUser(row);
 }
 
@@ -123,7 +136,11 @@ export async function hasRoster(db: Db): Promise<boolean> {
  * or, in local mode with no roster imported (the Playground), a force-wide coordinator and
  * manager (`localForceWide` true, so the caller can log it). Need to know: domain.md.
  */
-export async function effectiveAccess(db: Db, user: User, localMode: boolean): Promise<{ roles: Role[]; districts: string[]; localForceWide: boolean }> {
+export async function effectiveAccess(
+  db: Db,
+  user: User,
+  localMode: boolean,
+): Promise<{ roles: Role[]; districts: string[]; localForceWide: boolean }> {
   if (localMode && !(await hasRoster(db))) return { roles: ['coordinator', 'manager'], districts: [FORCE_WIDE], localForceWide: true };
   return { roles: user.roles, districts: user.districts, localForceWide: false };
 }
@@ -133,12 +150,24 @@ const rosterRow = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200),
   roles: z
     .string()
-    .transform((s) => s.split(/[;|]/).map((x) => x.trim().toLowerCase()).filter(Boolean))
-    .pipe(z.array(z.enum(ROLES, { errorMap: () => ({ message: `each role must be one of ${ROLES.join(', ')}` }) })).min(1, 'at least one role')),
+    .transform((s) =>
+      s
+        .split(/[;|]/)
+        .map((x) => x.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.enum(ROLES, { errorMap: () => ({ message: `each role must be one of ${ROLES.join(', ')}` }) })).min(1, 'at least one role'),
+    ),
   districts: z
     .string()
     .optional()
-    .transform((s) => (s ?? '').split(/[;|]/).map((x) => x.trim()).filter(Boolean)),
+    .transform((s) =>
+      (s ?? '')
+        .split(/[;|]/)
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
 });
 
 /** One line of a roster import's report. */
@@ -156,7 +185,12 @@ export interface RosterResult {
 export async function importRoster(conn: Kysely<Database>, csvText: string, actor: string): Promise<RosterResult[]> {
   let records: Record<string, string>[];
   try {
-    records = parse(csvText, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, bom: true, trim: true });
+    records = parse(csvText, {
+      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+      skip_empty_lines: true,
+      bom: true,
+      trim: true,
+    });
   } catch (e) {
     throw new ValidationError('the roster is not valid CSV', [{ path: '(file)', message: (e as Error).message }]);
   }
@@ -171,32 +205,34 @@ export async function importRoster(conn: Kysely<Database>, csvText: string, acto
   if (dup) issues.push({ path: `line ${dup.line}.upn`, message: `${dup.upn} appears more than once` });
   if (issues.length) throw new ValidationError(`${issues.length} problem(s) in the roster; nothing was written`, issues);
   return conn.transaction().execute(async (db) => {
-  const results: RosterResult[] = [];
-  for (const r of rows) {
-    const before = await db.selectFrom('users').selectAll().where('upn', '=', r.upn).executeTakeFirst();
-    const same =
-      before?.on_roster &&
-      before.name === r.name &&
-      [...before.roles].sort().join() === [...r.roles].sort().join() &&
-      [...before.districts].sort().join() === [...r.districts].sort().join();
-    if (same) {
-      results.push({ line: r.line, upn: r.upn, outcome: 'unchanged' });
-      continue;
+    const results: RosterResult[] = [];
+    for (const r of rows) {
+      const before = await db.selectFrom('users').selectAll().where('upn', '=', r.upn).executeTakeFirst();
+      const same =
+        before?.on_roster &&
+        before.name === r.name &&
+        [...before.roles].sort().join() === [...r.roles].sort().join() &&
+        [...before.districts].sort().join() === [...r.districts].sort().join();
+      if (same) {
+        results.push({ line: r.line, upn: r.upn, outcome: 'unchanged' });
+        continue;
+      }
+      await db
+        .insertInto('users')
+        .values({ upn: r.upn, name: r.name, roles: r.roles, districts: r.districts, on_roster: true, teams_id: null, aad_object_id: null })
+        .onConflict((oc) =>
+          oc.column('upn').doUpdateSet({ name: r.name, roles: r.roles, districts: r.districts, on_roster: true, updated_at: sql`now()` }),
+        )
+        .execute();
+      await recordAudit(db, {
+        actor,
+        action: before ? 'user.roster_updated' : 'user.roster_created',
+        entityType: 'user',
+        entityId: r.upn,
+        details: { roles: r.roles, districts: r.districts, previous: before ? { roles: before.roles, districts: before.districts } : null },
+      });
+      results.push({ line: r.line, upn: r.upn, outcome: before ? 'updated' : 'created' });
     }
-    await db
-      .insertInto('users')
-      .values({ upn: r.upn, name: r.name, roles: r.roles, districts: r.districts, on_roster: true, teams_id: null, aad_object_id: null })
-      .onConflict((oc) => oc.column('upn').doUpdateSet({ name: r.name, roles: r.roles, districts: r.districts, on_roster: true, updated_at: sql`now()` }))
-      .execute();
-    await recordAudit(db, {
-      actor,
-      action: before ? 'user.roster_updated' : 'user.roster_created',
-      entityType: 'user',
-      entityId: r.upn,
-      details: { roles: r.roles, districts: r.districts, previous: before ? { roles: before.roles, districts: before.districts } : null },
-    });
-    results.push({ line: r.line, upn: r.upn, outcome: before ? 'updated' : 'created' });
-  }
-  return results;
+    return results;
   });
 }

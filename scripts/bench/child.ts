@@ -64,7 +64,10 @@ export class Child {
  * The child's end: answers each request with its handler's value (or error); `close` runs
  * `onClose` and exits, as does losing the parent.
  */
-export function serveParent(handlers: Record<string, (request: any) => unknown>, onClose: () => Promise<void> = async () => undefined): void {
+export function serveParent(
+  handlers: Record<string, (request: any) => unknown>,
+  onClose: () => Promise<void> = async () => undefined,
+): void {
   process.on('message', (m: Request) => {
     if (m.op === 'close') {
       void onClose().finally(() => process.exit(0));

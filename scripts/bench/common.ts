@@ -68,7 +68,12 @@ export interface BackendRun<F> {
  * Runs a part on every backend of the context (PostgreSQL shown as skipped when no server
  * answered), each with fresh figures from `init`; an error thrown by `run` itself is recorded too.
  */
-export async function perBackend<F>(ctx: BenchContext, part: string, init: () => F, run: (r: BackendRun<F>) => Promise<void>): Promise<Column<F>[]> {
+export async function perBackend<F>(
+  ctx: BenchContext,
+  part: string,
+  init: () => F,
+  run: (r: BackendRun<F>) => Promise<void>,
+): Promise<Column<F>[]> {
   const columns: Column<F>[] = [];
   for (const { name, backend } of ctx.backends) {
     const figures = init();
@@ -101,11 +106,16 @@ export type Row<F> = [string, (f: F) => string | undefined];
 
 /** A table as lines: a label column, then one column per backend (`failed` where a failure left a gap). */
 export function table<F>(columns: readonly Column<F>[], rows: readonly Row<F>[]): string[] {
-  const cell = (c: Column<F>, f: (f: F) => string | undefined): string => (c.figures ? (f(c.figures) ?? (c.errors.length ? 'failed' : '–')) : (c.skipped ?? '–'));
+  const cell = (c: Column<F>, f: (f: F) => string | undefined): string =>
+    c.figures ? (f(c.figures) ?? (c.errors.length ? 'failed' : '–')) : (c.skipped ?? '–');
   const header = ['benchmark', ...columns.map((c) => c.name)];
   const body = rows.map(([label, f]) => [label, ...columns.map((c) => cell(c, f))]);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((v, i) => v.padEnd(widths[i]!)).join('   ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('   ')
+      .trimEnd();
   return [line(header), ...body.map(line)];
 }
 
@@ -116,7 +126,8 @@ export interface PartResult {
 }
 
 /** The failures of a part's columns as `<backend>: <reason>`. */
-export const columnFailures = <F>(columns: readonly Column<F>[]): string[] => columns.flatMap((c) => c.errors.map((e) => `${c.name}: ${e}`));
+export const columnFailures = <F>(columns: readonly Column<F>[]): string[] =>
+  columns.flatMap((c) => c.errors.map((e) => `${c.name}: ${e}`));
 
 /** Runs `fn` `warmups` times unmeasured, then `runs` times; the measured durations, ms. */
 export async function sample(runs: number, warmups: number, fn: () => Promise<unknown>): Promise<number[]> {

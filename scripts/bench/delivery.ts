@@ -183,7 +183,15 @@ export async function deliveryBench(backend: Backend, connector: ConnectorProces
       const elapsedMs = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
       const statuses = await outboxCounts(db);
-      const rescheduled = Number((await db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).where('attempts', '>', 1).executeTakeFirstOrThrow()).n);
+      const rescheduled = Number(
+        (
+          await db
+            .selectFrom('outbox')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('attempts', '>', 1)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
       const { received, ...stats } = await connector.stats();
       return {
         spec,

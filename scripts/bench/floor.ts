@@ -18,8 +18,17 @@ export interface FloorServer {
 }
 
 export async function startFloor(staticCard: AdaptiveCard, maxBodySize: number): Promise<FloorServer> {
-  const adapter = new TeamsAdapter({} as ConfigurationBotFrameworkAuthenticationOptions, new ConfigurationServiceClientCredentialFactory({}));
-  const app = new Application<TurnState>({ adapter, botAppId: '', removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
+  const adapter = new TeamsAdapter(
+    {} as ConfigurationBotFrameworkAuthenticationOptions,
+    new ConfigurationServiceClientCredentialFactory({}),
+  );
+  const app = new Application<TurnState>({
+    adapter,
+    botAppId: '',
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+  });
   app.adaptiveCards.actionExecute(FLOOR_VERB, async () => staticCard);
   const server = restify.createServer({ name: 'bench-floor' });
   server.use(restify.plugins.bodyParser({ maxBodySize, mapParams: false }));

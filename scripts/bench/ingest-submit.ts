@@ -28,7 +28,20 @@ import { ingestOccurrences, validateFeed } from '../../db/occurrences/occurrence
 import type { Database } from '../../db/schema.js';
 import { FakeConnector } from '../../test/helpers/fake-connector.js';
 import { generateOccurrences, type FeedOccurrence } from '../sample-data.lib.js';
-import { columnFailures, fmtInt, fmtMs, fmtS, intEnv, perBackend, progress, silent, table, type BenchContext, type PartResult, type Row } from './common.js';
+import {
+  columnFailures,
+  fmtInt,
+  fmtMs,
+  fmtS,
+  intEnv,
+  perBackend,
+  progress,
+  silent,
+  table,
+  type BenchContext,
+  type PartResult,
+  type Row,
+} from './common.js';
 import { FLOOR_VERB, startFloor } from './floor.js';
 import { coordinator, type RunResult, type RunSpec, type SubmitOutcome } from './invokes.js';
 import { LoadClient } from './load.js';
@@ -51,7 +64,12 @@ interface IngestFigure {
   tally: Record<'created' | 'updated' | 'unchanged', number>;
 }
 
-type SubmitFigure = LatencyFigure & { outcomes: Record<SubmitOutcome, number>; firstProblem: string | null; reviewsInDb: number; expectedReviews: number };
+type SubmitFigure = LatencyFigure & {
+  outcomes: Record<SubmitOutcome, number>;
+  firstProblem: string | null;
+  reviewsInDb: number;
+  expectedReviews: number;
+};
 
 interface LatencyFigure {
   /** in-server time of each measured invoke, ms */
@@ -107,14 +125,20 @@ function botConfig(databaseUrl: string | undefined): Config {
 
 async function ingestViaEndpoint(bot: RunningBot, occurrences: readonly FeedOccurrence[]): Promise<IngestFigure> {
   const bodies: string[] = [];
-  for (let i = 0; i < occurrences.length; i += ENDPOINT_BATCH) bodies.push(JSON.stringify({ occurrences: occurrences.slice(i, i + ENDPOINT_BATCH) }));
+  for (let i = 0; i < occurrences.length; i += ENDPOINT_BATCH)
+    bodies.push(JSON.stringify({ occurrences: occurrences.slice(i, i + ENDPOINT_BATCH) }));
   const tally = newTally();
   const t0 = performance.now();
   // One feed client posting its batches in sequence, as an RMS connector would.
   for (const body of bodies) {
-    const res = await fetch(`${bot.url}/api/occurrences`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body });
+    const res = await fetch(`${bot.url}/api/occurrences`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body,
+    });
     const json = (await res.json()) as { results?: { outcome: keyof IngestFigure['tally'] }[] };
-    if (!json.results || (res.status !== 201 && res.status !== 200)) throw new Error(`POST /api/occurrences answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
+    if (!json.results || (res.status !== 201 && res.status !== 200))
+      throw new Error(`POST /api/occurrences answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
     for (const r of json.results) tally[r.outcome]++;
   }
   return { ms: performance.now() - t0, tally };
@@ -133,7 +157,12 @@ async function ingestViaImport(db: Kysely<Database>, config: Config, occurrences
 }
 
 /** Runs a warm-up and then the measured invokes through the load client; server samples of the measured ones only. */
-async function measureInvokes(rig: Rig, port: number, spec: Omit<RunSpec, 'count'>, warmup: number): Promise<{ measured: RunResult; server: number[]; serverCpuMs: number }> {
+async function measureInvokes(
+  rig: Rig,
+  port: number,
+  spec: Omit<RunSpec, 'count'>,
+  warmup: number,
+): Promise<{ measured: RunResult; server: number[]; serverCpuMs: number }> {
   const samples = rig.timer.watch(port, new URL(spec.url).pathname);
   try {
     const warm = await rig.load.run({ ...spec, count: warmup });
@@ -160,7 +189,10 @@ async function submitBench(bot: RunningBot, rig: Rig): Promise<{ figure: SubmitF
     { url: `${bot.url}/api/messages`, serviceUrl: rig.connector.url, verb: VERBS.reviewSubmit, ids, concurrency: CONCURRENCY },
     ids.length,
   );
-  const reviews = await bot.db.selectFrom('reviews').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const reviews = await bot.db
+    .selectFrom('reviews')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return {
     figure: {
       server,
@@ -198,33 +230,40 @@ async function floorBench(rig: Rig, card: AdaptiveCard, maxBodySize: number): Pr
 const MINIMAL_CARD: AdaptiveCard = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'ok' }] };
 
 async function runRig(ctx: BenchContext, occurrences: readonly FeedOccurrence[], rig: Rig) {
-  return perBackend<Figures>(ctx, 'issue 2', () => ({ stalls: {} }), async ({ backend, figures: col, step }) => {
-    // 1a + 2: the real bot on a fresh database: feed ingest, then review submits on it.
-    let card: AdaptiveCard | null = null;
-    let maxBody = 5 * 1024 * 1024;
-    await step('bot (ingest + submits)', () =>
-      withFreshDatabase(backend, async (db, target) => {
-        const config = botConfig(target.databaseUrl);
-        maxBody = config.ingestMaxBodyBytes;
-        const bot = await startBot(config, { db, logger: silent });
-        try {
-          const ingest = await withStallMonitor(() => ingestViaEndpoint(bot, occurrences));
-          col.endpoint = ingest.value;
-          col.stalls.ingest = ingest.maxStallMs;
-          const submits = await withStallMonitor(() => submitBench(bot, rig));
-          col.stalls.submits = submits.maxStallMs;
-          col.submit = submits.value.figure;
-          card = submits.value.card;
-        } finally {
-          await bot.stop();
-        }
-      }),
-    );
-    // 2 (floor): no database; the saved review card as the static card, so the reply is as large.
-    col.floor = await step('floor', () => floorBench(rig, card ?? MINIMAL_CARD, maxBody));
-    // 1b: the import path on another fresh database.
-    col.importPath = await step('import', () => withFreshDatabase(backend, (db, target) => ingestViaImport(db, botConfig(target.databaseUrl), occurrences)));
-  });
+  return perBackend<Figures>(
+    ctx,
+    'issue 2',
+    () => ({ stalls: {} }),
+    async ({ backend, figures: col, step }) => {
+      // 1a + 2: the real bot on a fresh database: feed ingest, then review submits on it.
+      let card: AdaptiveCard | null = null;
+      let maxBody = 5 * 1024 * 1024;
+      await step('bot (ingest + submits)', () =>
+        withFreshDatabase(backend, async (db, target) => {
+          const config = botConfig(target.databaseUrl);
+          maxBody = config.ingestMaxBodyBytes;
+          const bot = await startBot(config, { db, logger: silent });
+          try {
+            const ingest = await withStallMonitor(() => ingestViaEndpoint(bot, occurrences));
+            col.endpoint = ingest.value;
+            col.stalls.ingest = ingest.maxStallMs;
+            const submits = await withStallMonitor(() => submitBench(bot, rig));
+            col.stalls.submits = submits.maxStallMs;
+            col.submit = submits.value.figure;
+            card = submits.value.card;
+          } finally {
+            await bot.stop();
+          }
+        }),
+      );
+      // 2 (floor): no database; the saved review card as the static card, so the reply is as large.
+      col.floor = await step('floor', () => floorBench(rig, card ?? MINIMAL_CARD, maxBody));
+      // 1b: the import path on another fresh database.
+      col.importPath = await step('import', () =>
+        withFreshDatabase(backend, (db, target) => ingestViaImport(db, botConfig(target.databaseUrl), occurrences)),
+      );
+    },
+  );
 }
 
 function rows(): Row<Figures>[] {
@@ -238,7 +277,10 @@ function rows(): Row<Figures>[] {
     ['  same, round-trip from client process', (c) => p5095(c.submit?.client)],
     ['  throughput', (c) => c.submit && `${fmtInt((SUBMITS / c.submit.wallMs) * 1000)} submits/s`],
     ['  bot process CPU per submit', (c) => c.submit && `${fmtMs(c.submit.serverCpuMs / SUBMITS)} ms`],
-    ['  saved / stale / refused+error', (c) => c.submit && `${c.submit.outcomes.saved} / ${c.submit.outcomes.stale} / ${c.submit.outcomes.refused + c.submit.outcomes.error}`],
+    [
+      '  saved / stale / refused+error',
+      (c) => c.submit && `${c.submit.outcomes.saved} / ${c.submit.outcomes.stale} / ${c.submit.outcomes.refused + c.submit.outcomes.error}`,
+    ],
     ['bare teams-ai handler p50 / p95 (floor), in server', (c) => p5095(c.floor?.server)],
     ['  same, round-trip from client process', (c) => p5095(c.floor?.client)],
     ['  throughput', (c) => c.floor && `${fmtInt((SUBMITS / c.floor.wallMs) * 1000)} invokes/s`],
@@ -249,10 +291,19 @@ function rows(): Row<Figures>[] {
 function columnNote(name: string, phases: readonly string[], col: Figures): string {
   const s = col.submit;
   const parts = [`${name}: ${phases.join(', ')}`];
-  if (col.endpoint) parts.push(`endpoint ${col.endpoint.tally.created} created / ${col.endpoint.tally.updated} updated / ${col.endpoint.tally.unchanged} unchanged`);
-  if (col.stalls.ingest !== undefined) parts.push(`longest event-loop stall ${fmtMs(col.stalls.ingest)} ms during the endpoint ingest, ${fmtMs(col.stalls.submits ?? NaN)} ms during the submits`);
+  if (col.endpoint)
+    parts.push(
+      `endpoint ${col.endpoint.tally.created} created / ${col.endpoint.tally.updated} updated / ${col.endpoint.tally.unchanged} unchanged`,
+    );
+  if (col.stalls.ingest !== undefined)
+    parts.push(
+      `longest event-loop stall ${fmtMs(col.stalls.ingest)} ms during the endpoint ingest, ${fmtMs(col.stalls.submits ?? NaN)} ms during the submits`,
+    );
   if (s) parts.push(`reviews in db ${s.reviewsInDb} (expected ${s.expectedReviews})`);
-  if (s) parts.push(`client process CPU per invoke ${fmtMs(s.clientCpuMs / SUBMITS)} ms (submits), ${fmtMs((col.floor?.clientCpuMs ?? NaN) / SUBMITS)} ms (floor)`);
+  if (s)
+    parts.push(
+      `client process CPU per invoke ${fmtMs(s.clientCpuMs / SUBMITS)} ms (submits), ${fmtMs((col.floor?.clientCpuMs ?? NaN) / SUBMITS)} ms (floor)`,
+    );
   if (s?.firstProblem) parts.push(`first refused/failed submit: ${s.firstProblem}`);
   if (s && s.server.length !== SUBMITS) parts.push(`WARNING: ${s.server.length} server samples for ${SUBMITS} submits`);
   return parts.join('; ');
@@ -269,7 +320,12 @@ export async function ingestSubmit(ctx: BenchContext): Promise<PartResult> {
   try {
     await rig.connector.start();
     // Teams answers the member look-up the bot makes the first time it meets a user.
-    rig.connector.members.set(coordinator.id, { id: coordinator.id, name: coordinator.name, aadObjectId: coordinator.aadObjectId, userPrincipalName: 'alex.wilber@force.police.uk' });
+    rig.connector.members.set(coordinator.id, {
+      id: coordinator.id,
+      name: coordinator.name,
+      aadObjectId: coordinator.aadObjectId,
+      userPrincipalName: 'alex.wilber@force.police.uk',
+    });
     columns = await runRig(ctx, occurrences, rig);
   } finally {
     // A failed clean-up is reported below; it must not hide the figures.

@@ -66,7 +66,8 @@ export function cardVersion(node: unknown): number | null {
   }
   const o = node as Record<string, unknown>;
   const data = o.data as Record<string, unknown> | undefined;
-  if (o.type === 'Action.Execute' && o.verb === VERBS.reviewSubmit && data && data.expectedVersion !== undefined) return Number(data.expectedVersion);
+  if (o.type === 'Action.Execute' && o.verb === VERBS.reviewSubmit && data && data.expectedVersion !== undefined)
+    return Number(data.expectedVersion);
   for (const v of Object.values(o)) {
     const found = cardVersion(v);
     if (found !== null) return found;

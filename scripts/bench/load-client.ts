@@ -12,7 +12,14 @@ import { pool } from './timing.js';
 const versions = new Map<string, number>();
 
 async function run(spec: RunSpec): Promise<RunResult> {
-  const result: RunResult = { client: [], wallMs: 0, cpuMs: 0, outcomes: { saved: 0, stale: 0, refused: 0, error: 0 }, firstProblem: null, card: null };
+  const result: RunResult = {
+    client: [],
+    wallMs: 0,
+    cpuMs: 0,
+    outcomes: { saved: 0, stale: 0, refused: 0, error: 0 },
+    firstProblem: null,
+    card: null,
+  };
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   result.client = await pool(spec.count, spec.concurrency, async (i) => {
@@ -32,7 +39,8 @@ async function run(spec: RunSpec): Promise<RunResult> {
     const ms = performance.now() - start;
     const outcome = classify(status, json);
     result.outcomes[outcome]++;
-    if (outcome === 'error' || outcome === 'refused') result.firstProblem ??= `${outcome}: HTTP ${status} ${JSON.stringify(json).slice(0, 300)}`;
+    if (outcome === 'error' || outcome === 'refused')
+      result.firstProblem ??= `${outcome}: HTTP ${status} ${JSON.stringify(json).slice(0, 300)}`;
     else {
       const next = cardVersion(json.value);
       if (next !== null) versions.set(id, next);

@@ -52,7 +52,10 @@ export const userId = jsUuid('a000');
  * and the checks would double the load time. The measured work afterwards runs with them.
  * @returns the load's value and whether the checks were skipped
  */
-export async function bulkLoad<T>(db: Kysely<Database>, load: (conn: Kysely<Database>) => Promise<T>): Promise<{ value: T; fkSkipped: boolean }> {
+export async function bulkLoad<T>(
+  db: Kysely<Database>,
+  load: (conn: Kysely<Database>) => Promise<T>,
+): Promise<{ value: T; fkSkipped: boolean }> {
   return db.connection().execute(async (conn) => {
     const fkSkipped = await sql`set session_replication_role = replica`.execute(conn).then(
       () => true,
@@ -107,8 +110,23 @@ export async function seedUsers(db: Kysely<Database>, spec: UserSpec): Promise<v
 
 /** A review channel (in the bench tenant) subscribed to every district. */
 export async function seedReviewChannel(db: Kysely<Database>, id: string, serviceUrl: string): Promise<void> {
-  const reference = { channelId: 'msteams', serviceUrl, conversation: { id, conversationType: 'channel', tenantId: BENCH_TENANT }, bot: BENCH_BOT };
-  await db.insertInto('conversations').values({ id, conversation_type: 'channel', tenant_id: BENCH_TENANT, name: 'Hate crime reviews', user_teams_id: null, reference: JSON.stringify(reference) }).execute();
+  const reference = {
+    channelId: 'msteams',
+    serviceUrl,
+    conversation: { id, conversationType: 'channel', tenantId: BENCH_TENANT },
+    bot: BENCH_BOT,
+  };
+  await db
+    .insertInto('conversations')
+    .values({
+      id,
+      conversation_type: 'channel',
+      tenant_id: BENCH_TENANT,
+      name: 'Hate crime reviews',
+      user_teams_id: null,
+      reference: JSON.stringify(reference),
+    })
+    .execute();
   await db.insertInto('review_subscriptions').values({ conversation_id: id, district: '*', created_by: null }).execute();
 }
 
@@ -125,13 +143,23 @@ export interface Owners {
  * Adds scheduled reviews [from, to) and the open occurrences they belong to (occurrence n / 4,
  * flagged up to a year before `now`, in `District 0`-`11`), in statements of `chunk` reviews.
  */
-export async function seedSchedule(db: Kysely<Database>, range: { from: number; to: number }, now: Date, state: ReviewState, owners: Owners, chunk = 100_000): Promise<void> {
+export async function seedSchedule(
+  db: Kysely<Database>,
+  range: { from: number; to: number },
+  now: Date,
+  state: ReviewState,
+  owners: Owners,
+  chunk = 100_000,
+): Promise<void> {
   const kinds = sql.raw(`array[${KINDS.map((k) => `'${k.kind}'`).join(',')}]`);
   const roles = sql.raw(`array[${KINDS.map((k) => `'${k.owner}'`).join(',')}]`);
   const o = sql.ref('o');
   const i = sql.ref('i');
   // Future: due 180 min to 30 days ahead, next step the prompt 2 hours before. Chased: due 30 min ago, next step 24 hours after the deadline.
-  const due = state === 'future' ? sql`${now}::timestamptz + interval '1 minute' * (180 + (i::bigint * 7919) % 43020)` : sql`${now}::timestamptz - interval '30 minutes'`;
+  const due =
+    state === 'future'
+      ? sql`${now}::timestamptz + interval '1 minute' * (180 + (i::bigint * 7919) % 43020)`
+      : sql`${now}::timestamptz - interval '30 minutes'`;
   const [step, next] = state === 'future' ? [0, sql`interval '-2 hours'`] : [2, sql`interval '24 hours'`];
   for (let a = range.from; a < range.to; a += chunk) {
     const b = Math.min(range.to, a + chunk);

@@ -10,13 +10,32 @@
  * claim query alone, and times runReviewSweep (jobs/review-sweep.job.ts → sweepDueReviews, batches
  * of 200 as in production) over them: claim, owner look-ups, the step's update and outbox rows.
  */
-import { sql, type Kysely, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import {
+  sql,
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../bot/config.js';
 import type { ScheduleConfig } from '../../db/schedule/schedule.service.js';
 import type { Database } from '../../db/schema.js';
 import { runReviewSweep } from '../../jobs/review-sweep.job.js';
-import { analyze, bulkLoad, DISTRICTS, PER_OCCURRENCE, reviewUuidSql, seedReviewChannel, seedSchedule, seedUsers, type Sql } from './schedule-seed.js';
+import {
+  analyze,
+  bulkLoad,
+  DISTRICTS,
+  PER_OCCURRENCE,
+  reviewUuidSql,
+  seedReviewChannel,
+  seedSchedule,
+  seedUsers,
+  type Sql,
+} from './schedule-seed.js';
 import { withFreshDatabase, type Backend } from './targets.js';
 import { percentile } from './timing.js';
 
@@ -79,7 +98,8 @@ async function makeDue(db: Kysely<Database>, numbers: readonly number[], now: Da
         updated_at = ${now}
     from (select k, ${reviewUuidSql(sql`n`)} as id from unnest(${sql.raw(`array[${numbers.join(',')}]`)}::int[]) with ordinality as u(n, k)) d
     where r.id = d.id`.execute(db);
-  if (Number(res.numAffectedRows) !== numbers.length) throw new Error(`made ${String(res.numAffectedRows)} reviews due, expected ${numbers.length}`);
+  if (Number(res.numAffectedRows) !== numbers.length)
+    throw new Error(`made ${String(res.numAffectedRows)} reviews due, expected ${numbers.length}`);
 }
 
 /** The sweep's claim, as sweepDueReviews builds it, as bare SQL. */
@@ -103,7 +123,9 @@ async function planOf(db: Kysely<Database>, now: Date): Promise<string> {
   await db
     .transaction()
     .execute(async (trx) => {
-      const res = await sql<{ 'QUERY PLAN': string }>`explain (analyze, costs off, timing off, summary off) ${claimQuery(now)}`.execute(trx);
+      const res = await sql<{ 'QUERY PLAN': string }>`explain (analyze, costs off, timing off, summary off) ${claimQuery(now)}`.execute(
+        trx,
+      );
       lines.push(...res.rows.map((r) => r['QUERY PLAN']));
       throw new RolledBack();
     })
@@ -111,8 +133,16 @@ async function planOf(db: Kysely<Database>, now: Date): Promise<string> {
       if (!(e instanceof RolledBack)) throw e;
     });
   return lines
-    .filter((l) => !/^\s*(Filter|Index Cond|Sort Key|Recheck Cond|Output|Sort Method|Heap Blocks|Index Searches|Buffers|Planning|Execution):/.test(l))
-    .map((l) => l.replace(/^\s*(->\s*)?/, '').replace(/\(actual rows=([\d.]+) loops=\d+\)/, (_, n: string) => `(rows=${Number(n)})`).trim())
+    .filter(
+      (l) =>
+        !/^\s*(Filter|Index Cond|Sort Key|Recheck Cond|Output|Sort Method|Heap Blocks|Index Searches|Buffers|Planning|Execution):/.test(l),
+    )
+    .map((l) =>
+      l
+        .replace(/^\s*(->\s*)?/, '')
+        .replace(/\(actual rows=([\d.]+) loops=\d+\)/, (_, n: string) => `(rows=${Number(n)})`)
+        .trim(),
+    )
     .join(' > ');
 }
 
@@ -130,7 +160,15 @@ class StatementCounter implements KyselyPlugin {
   }
 }
 
-const outboxCount = async (db: Kysely<Database>) => Number((await db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const outboxCount = async (db: Kysely<Database>) =>
+  Number(
+    (
+      await db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /** Roster users who own the seeded reviews: OICs (the last 300 unknown in Teams), supervisors, coordinators per district. */
 async function seedOwners(db: Kysely<Database>): Promise<void> {
@@ -138,7 +176,13 @@ async function seedOwners(db: Kysely<Database>): Promise<void> {
   await seedUsers(db, { from: 0, count: KNOWN_OICS, upn: upn('oic'), roles: ['officer'] });
   await seedUsers(db, { from: OICS, count: SUPERVISORS, upn: upn('sup'), roles: ['supervisor'] });
   const districts = (k: Sql) => sql`array['District ' || (${k} % ${DISTRICTS})]`;
-  await seedUsers(db, { from: OICS + SUPERVISORS, count: DISTRICTS * COORDINATORS_PER_DISTRICT, upn: upn('coord'), roles: ['coordinator'], districts });
+  await seedUsers(db, {
+    from: OICS + SUPERVISORS,
+    count: DISTRICTS * COORDINATORS_PER_DISTRICT,
+    upn: upn('coord'),
+    roles: ['coordinator'],
+    districts,
+  });
 }
 
 /** Owners of occurrence o: OIC `oic<o % 3000>`, supervisor `sup<o % 400>`. */
@@ -148,11 +192,29 @@ const OWNERS = {
 };
 
 /** Grows the schedule to `total`, then runs `rounds` rounds of DUE due reviews through the sweep. */
-async function stageAt(db: Kysely<Database>, from: number, total: number, rounds: number, used: Set<number>, schedule: ScheduleConfig, now: Date): Promise<SweepStage> {
+async function stageAt(
+  db: Kysely<Database>,
+  from: number,
+  total: number,
+  rounds: number,
+  used: Set<number>,
+  schedule: ScheduleConfig,
+  now: Date,
+): Promise<SweepStage> {
   const t0 = performance.now();
   const { fkSkipped } = await bulkLoad(db, (conn) => seedSchedule(conn, { from, to: total }, now, 'future', OWNERS));
   await analyze(db, ['occurrences', 'scheduled_reviews']);
-  const stage: SweepStage = { total, seedMs: performance.now() - t0, fkSkipped, sweepMs: [], claimMs: [], processed: 0, queued: 0, statements: 0, plan: '' };
+  const stage: SweepStage = {
+    total,
+    seedMs: performance.now() - t0,
+    fkSkipped,
+    sweepMs: [],
+    claimMs: [],
+    processed: 0,
+    queued: 0,
+    statements: 0,
+    plan: '',
+  };
   const counter = new StatementCounter();
   const counted = db.withPlugin(counter);
   for (let round = 0; round < rounds; round++) {
@@ -176,7 +238,12 @@ async function stageAt(db: Kysely<Database>, from: number, total: number, rounds
  * Runs the sweep figures on one fresh database of the backend: for each size (ascending,
  * multiples of DUE), grows the table and runs `rounds` rounds; `onStage` sees each size as it ends.
  */
-export async function scheduleBench(backend: Backend, sizes: readonly number[], rounds: number, onStage: (s: SweepStage) => void): Promise<void> {
+export async function scheduleBench(
+  backend: Backend,
+  sizes: readonly number[],
+  rounds: number,
+  onStage: (s: SweepStage) => void,
+): Promise<void> {
   const schedule: ScheduleConfig = loadConfig({ LOG_LEVEL: 'silent', PGLITE_DIR: ':memory:' }).schedule;
   const now = new Date();
   await withFreshDatabase(backend, async (db) => {
@@ -187,7 +254,8 @@ export async function scheduleBench(backend: Backend, sizes: readonly number[], 
     const used = new Set<number>();
     let seeded = 0;
     for (const total of sizes) {
-      if (total % DUE !== 0 || total <= seeded || (rounds * DUE) / total > 0.5) throw new Error(`bad sweep size ${total} (rounds ${rounds})`);
+      if (total % DUE !== 0 || total <= seeded || (rounds * DUE) / total > 0.5)
+        throw new Error(`bad sweep size ${total} (rounds ${rounds})`);
       onStage(await stageAt(db, seeded, total, rounds, used, schedule, now));
       seeded = total;
     }

@@ -91,7 +91,16 @@ export class StrictConnector {
   constructor(private limits: Limits) {}
 
   private static empty(): ConnectorStats {
-    return { accepted: 0, throttled: 0, throttledBy: { conversation: 0, tenant: 0 }, throttledMessages: 0, created: 0, received: {}, peakTenantPerSecond: 0, spanMs: 0 };
+    return {
+      accepted: 0,
+      throttled: 0,
+      throttledBy: { conversation: 0, tenant: 0 },
+      throttledMessages: 0,
+      created: 0,
+      received: {},
+      peakTenantPerSecond: 0,
+      spanMs: 0,
+    };
   }
 
   /** Listens on a free loopback port; `url` is then its service URL. */
@@ -143,7 +152,12 @@ export class StrictConnector {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    const body = (text ? JSON.parse(text) : {}) as { text?: string; conversation?: { tenantId?: string }; channelData?: { tenant?: { id?: string } }; tenantId?: string };
+    const body = (text ? JSON.parse(text) : {}) as {
+      text?: string;
+      conversation?: { tenantId?: string };
+      channelData?: { tenant?: { id?: string } };
+      tenantId?: string;
+    };
     const prompt = /"scheduledReviewId":"([0-9a-f-]{36})"/.exec(text)?.[1];
     const parts = (req.url ?? '').split('?')[0]!.split('/').filter(Boolean).map(decodeURIComponent);
     const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
@@ -168,7 +182,11 @@ export class StrictConnector {
         this.throttledSeen.add(key);
         this.stats.throttledMessages++;
       }
-      return json(429, { error: { code: 'Throttled', message: 'too many requests' } }, { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) });
+      return json(
+        429,
+        { error: { code: 'Throttled', message: 'too many requests' } },
+        { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) },
+      );
     }
     const longest = (rates: readonly Rate[]) => Math.max(1000, ...rates.map((r) => r.windowMs));
     const tw = this.window(`t:${tenant}`);

@@ -18,12 +18,45 @@ import { sql, type Kysely } from 'kysely';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../bot/config.js';
 import type { Database } from '../../db/schema.js';
-import { openHighRisk, occurrenceCounts, outcomes, repeatCounts, riskMix, strandCounts, strandMonths, type Window } from '../../db/summary/occurrence.queries.js';
+import {
+  openHighRisk,
+  occurrenceCounts,
+  outcomes,
+  repeatCounts,
+  riskMix,
+  strandCounts,
+  strandMonths,
+  type Window,
+} from '../../db/summary/occurrence.queries.js';
 import { repeatWindowStart } from '../../db/summary/period.policy.js';
 import { londonDate } from '../../db/time/london-time.js';
-import { chartMonths, parsePeriod, resolveSummaryScope, strandMonthsQuery, summaryFor, summarySettingsOf, type SummaryActor, type SummaryScope } from '../../db/summary/summary.service.js';
+import {
+  chartMonths,
+  parsePeriod,
+  resolveSummaryScope,
+  strandMonthsQuery,
+  summaryFor,
+  summarySettingsOf,
+  type SummaryActor,
+  type SummaryScope,
+} from '../../db/summary/summary.service.js';
 import { actionProgress, compliance, overdueActions, overdueByOwner } from '../../db/summary/work.queries.js';
-import { columnFailures, fmtInt, fmtMs, fmtS, intEnv, perBackend, progress, sample, table, type BackendRun, type BenchContext, type Column, type PartResult, type Row } from './common.js';
+import {
+  columnFailures,
+  fmtInt,
+  fmtMs,
+  fmtS,
+  intEnv,
+  perBackend,
+  progress,
+  sample,
+  table,
+  type BackendRun,
+  type BenchContext,
+  type Column,
+  type PartResult,
+  type Row,
+} from './common.js';
 import { seedSummaryData } from './summary-seed.js';
 import { withFreshDatabase } from './targets.js';
 import { percentile } from './timing.js';
@@ -36,7 +69,12 @@ const BREAKDOWN_RUNS = 5;
 const NOW = new Date('2026-11-20T10:00:00Z');
 const SETTINGS = summarySettingsOf(loadConfig({ LOG_LEVEL: 'silent', PGLITE_DIR: ':memory:' }));
 const FORCE_MANAGER: SummaryActor = { label: 'system:bench', upn: 'supt@force.police.uk', roles: ['manager'], districts: ['*'] };
-const DISTRICT_MANAGER: SummaryActor = { label: 'system:bench', upn: 'insp@force.police.uk', roles: ['manager'], districts: ['District 07'] };
+const DISTRICT_MANAGER: SummaryActor = {
+  label: 'system:bench',
+  upn: 'insp@force.police.uk',
+  roles: ['manager'],
+  districts: ['District 07'],
+};
 
 /** The summaries timed: who asks, for which period. */
 const CASES: { label: string; actor: SummaryActor; period: string }[] = [
@@ -59,7 +97,16 @@ interface Figures {
 }
 
 const count = async (db: Kysely<Database>, t: 'occurrences' | 'scheduled_reviews' | 'occurrence_people' | 'reviews') =>
-  fmtInt(Number((await db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n));
+  fmtInt(
+    Number(
+      (
+        await db
+          .selectFrom(t)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
+  );
 
 /** The chart query of a force-level year-to-date summary (12 months), as computeSummary runs it. */
 function chartQuery() {
@@ -85,7 +132,10 @@ function summaryQueries(db: Kysely<Database>): [string, () => Promise<unknown>][
     ['strandMonths (chart)', () => strandMonths(db, scope, chartMonths(period).ranges)],
     ['riskMix', () => riskMix(db, scope, w)],
     ['openHighRisk', () => openHighRisk(db, scope)],
-    ['repeatCounts', () => repeatCounts(db, scope, w, repeatWindowStart(period, SETTINGS.repeat.windowMonths), SETTINGS.repeat.minOccurrences)],
+    [
+      'repeatCounts',
+      () => repeatCounts(db, scope, w, repeatWindowStart(period, SETTINGS.repeat.windowMonths), SETTINGS.repeat.minOccurrences),
+    ],
     ['compliance', () => compliance(db, scope, period.start, period.end)],
     ['overdueByOwner', () => overdueByOwner(db, scope, NOW)],
     ['actionProgress', () => actionProgress(db, scope, today)],
@@ -107,7 +157,8 @@ async function runBackend({ backend, name, figures, step }: BackendRun<Figures>)
     progress(`issue 5 on ${name}: ${figures.sizes} in ${fmtS(figures.loadMs)}`);
     await step('summaries', async () => {
       for (const c of CASES) {
-        const ask = () => summaryFor(db, { actor: c.actor, periodText: c.period, district: null, reason: 'benchmark', destination: null }, SETTINGS, NOW);
+        const ask = () =>
+          summaryFor(db, { actor: c.actor, periodText: c.period, district: null, reason: 'benchmark', destination: null }, SETTINGS, NOW);
         figures.cases.set(c.label, await sample(RUNS, WARMUPS, ask));
       }
     });
@@ -127,10 +178,16 @@ const p5095 = (ms: number[] | undefined) => ms && `${fmtMs(percentile(ms, 50))} 
 
 function rows(): Row<Figures>[] {
   return [
-    ['occurrences loaded (set-wise SQL + VACUUM ANALYZE)', (f) => (f.loadMs === undefined ? undefined : `${fmtInt(f.count)} in ${fmtS(f.loadMs)}`)],
+    [
+      'occurrences loaded (set-wise SQL + VACUUM ANALYZE)',
+      (f) => (f.loadMs === undefined ? undefined : `${fmtInt(f.count)} in ${fmtS(f.loadMs)}`),
+    ],
     ...CASES.map((c): Row<Figures> => [`summary, ${c.label}: p50 / p95 of ${RUNS}`, (f) => p5095(f.cases.get(c.label))]),
     [`bare SQL of the largest query, the chart (strand × month, 12 months, force): p50 / p95 of ${RUNS}`, (f) => p5095(f.bare)],
-    [`slowest of its 11 queries alone (force, year to date): p50 of ${BREAKDOWN_RUNS}`, (f) => f.breakdown?.[0] && `${f.breakdown[0].name} ${fmtMs(f.breakdown[0].ms)} ms`],
+    [
+      `slowest of its 11 queries alone (force, year to date): p50 of ${BREAKDOWN_RUNS}`,
+      (f) => f.breakdown?.[0] && `${f.breakdown[0].name} ${fmtMs(f.breakdown[0].ms)} ms`,
+    ],
   ];
 }
 
@@ -140,16 +197,24 @@ function columnNote(col: Column<Figures>): string | null {
   const parts = [`${col.name} (issue 5): ${col.phases.join(', ')}`];
   if (f.sizes) parts.push(f.sizes);
   if (f.plan) parts.push(`chart query plan: ${f.plan}`);
-  if (f.breakdown) parts.push(`queries of a force-level year-to-date summary alone, p50 of ${BREAKDOWN_RUNS}: ${f.breakdown.map((b) => `${b.name} ${fmtMs(b.ms)} ms`).join(', ')}`);
+  if (f.breakdown)
+    parts.push(
+      `queries of a force-level year-to-date summary alone, p50 of ${BREAKDOWN_RUNS}: ${f.breakdown.map((b) => `${b.name} ${fmtMs(b.ms)} ms`).join(', ')}`,
+    );
   return parts.join('; ');
 }
 
 /** Issue 5: the `summary` computation at force and district level, beside its largest query alone, per backend. */
 export async function summary(ctx: BenchContext): Promise<PartResult> {
-  const columns = await perBackend<Figures>(ctx, 'issue 5', () => ({ count: 0, cases: new Map() }), (run) => {
-    run.figures.count = COUNTS[run.backend.kind];
-    return runBackend(run);
-  });
+  const columns = await perBackend<Figures>(
+    ctx,
+    'issue 5',
+    () => ({ count: 0, cases: new Map() }),
+    (run) => {
+      run.figures.count = COUNTS[run.backend.kind];
+      return runBackend(run);
+    },
+  );
   const notes = columns.map(columnNote).filter((n): n is string => n !== null);
   if (ctx.postgresSkipped) notes.push(ctx.postgresSkipped);
   notes.push(

@@ -11,7 +11,21 @@
  *   BENCH_DELIVERY_PGLITE_MESSAGES  the same on PGlite (default 2,000)
  *   BENCH_DELIVERY_PGLITE_USERS     (default 400)
  */
-import { columnFailures, fmtInt, fmtMs, fmtS, intEnv, perBackend, progress, table, type BackendRun, type BenchContext, type Column, type PartResult, type Row } from './common.js';
+import {
+  columnFailures,
+  fmtInt,
+  fmtMs,
+  fmtS,
+  intEnv,
+  perBackend,
+  progress,
+  table,
+  type BackendRun,
+  type BenchContext,
+  type Column,
+  type PartResult,
+  type Row,
+} from './common.js';
 import { ConnectorProcess, deliveryBench, TEAMS_LIMITS, type DeliveryFigure, type DeliverySpec } from './delivery.js';
 import { KINDS_TEXT } from './schedule-seed.js';
 import { CLAIM_LIMIT, CLAIMS_PER_ROUND, DUE, scheduleBench, sweepP50, type SweepStage } from './schedule.js';
@@ -48,7 +62,9 @@ async function runBackend(connector: ConnectorProcess, { backend, name, figures,
   await step('sweep', () =>
     scheduleBench(backend, figures.sizes, ROUNDS, (stage) => {
       figures.stages.push(stage);
-      progress(`issue 3 on ${name}: ${fmtInt(stage.total)} scheduled reviews loaded in ${fmtS(stage.seedMs)}, sweep p50 ${fmtMs(sweepP50(stage).ms)} ms`);
+      progress(
+        `issue 3 on ${name}: ${fmtInt(stage.total)} scheduled reviews loaded in ${fmtS(stage.seedMs)}, sweep p50 ${fmtMs(sweepP50(stage).ms)} ms`,
+      );
     }),
   );
   const size = DELIVERY[backend.kind];
@@ -59,7 +75,9 @@ async function runBackend(connector: ConnectorProcess, { backend, name, figures,
     const notSent = f.spec.messages - (f.statuses.sent ?? 0);
     // Not a timing: every queued prompt must arrive exactly once, in its user's chat.
     if (notSent || f.missing || f.duplicates || f.unexpected) {
-      throw new Error(`prompts lost or doubled: ${notSent} not sent, ${f.missing} never arrived, ${f.duplicates} doubled, ${f.unexpected} stray`);
+      throw new Error(
+        `prompts lost or doubled: ${notSent} not sent, ${f.missing} never arrived, ${f.duplicates} doubled, ${f.unexpected} stray`,
+      );
     }
   });
 }
@@ -86,19 +104,43 @@ function rows(): Row<Figures>[] {
     const t = fmtInt(total);
     out.push(
       [`schedule of ${t} reviews: set-wise load + VACUUM ANALYZE`, atSize(total, (s) => fmtS(s.seedMs))],
-      [`review sweep, ${fmtInt(DUE)} due among ${t}: p50 of ${ROUNDS} rounds`, atSize(total, (s) => `${fmtMs(sweepP50(s).ms)} ms (${sweepP50(s).perReviewMs.toFixed(2)} ms/review)`)],
-      ['  slowest round / SQL statements per due review', atSize(total, (s) => `${fmtMs(Math.max(...s.sweepMs))} ms / ${(s.statements / Math.max(1, s.processed)).toFixed(2)}`)],
+      [
+        `review sweep, ${fmtInt(DUE)} due among ${t}: p50 of ${ROUNDS} rounds`,
+        atSize(total, (s) => `${fmtMs(sweepP50(s).ms)} ms (${sweepP50(s).perReviewMs.toFixed(2)} ms/review)`),
+      ],
+      [
+        '  slowest round / SQL statements per due review',
+        atSize(total, (s) => `${fmtMs(Math.max(...s.sweepMs))} ms / ${(s.statements / Math.max(1, s.processed)).toFixed(2)}`),
+      ],
       ['  processed / messages queued, all rounds', atSize(total, (s) => `${fmtInt(s.processed)} / ${fmtInt(s.queued)}`)],
-      [`  bare claim query (${CLAIM_LIMIT} rows, index), p50 / p95`, atSize(total, (s) => `${fmtMs(percentile(s.claimMs, 50))} / ${fmtMs(percentile(s.claimMs, 95))} ms`)],
+      [
+        `  bare claim query (${CLAIM_LIMIT} rows, index), p50 / p95`,
+        atSize(total, (s) => `${fmtMs(percentile(s.claimMs, 50))} / ${fmtMs(percentile(s.claimMs, 95))} ms`),
+      ],
     );
   }
-  const d = (f: (d: DeliveryFigure) => string): Cell => (c) => (c.delivery ? f(c.delivery) : undefined);
+  const d =
+    (f: (d: DeliveryFigure) => string): Cell =>
+    (c) =>
+      c.delivery ? f(c.delivery) : undefined;
   out.push(
     ['delivery: prompts / users', d((f) => `${fmtInt(f.spec.messages)} / ${fmtInt(f.spec.users)}`)],
     ['  elapsed (least the limits allow)', d((f) => `${fmtS(f.elapsedMs)} (${fmtS(idealMs(f.spec.messages))})`)],
-    [`  achieved rate / allowed (${LIMITS.tenantPerSecond}/s per tenant)`, d((f) => `${achieved(f).toFixed(1)}/s = ${Math.round((achieved(f) / LIMITS.tenantPerSecond) * 100)} %`)],
-    ['  429s answered (prompts hit / rescheduled by outbox)', d((f) => `${fmtInt(f.connector.throttled)} (${fmtInt(f.connector.throttledMessages)} / ${fmtInt(f.rescheduled)})`)],
-    ['  lost (not sent / never arrived) / doubled / stray', d((f) => `${fmtInt(f.spec.messages - (f.statuses.sent ?? 0))} / ${fmtInt(f.missing)} / ${fmtInt(f.duplicates)} / ${fmtInt(f.unexpected)}`)],
+    [
+      `  achieved rate / allowed (${LIMITS.tenantPerSecond}/s per tenant)`,
+      d((f) => `${achieved(f).toFixed(1)}/s = ${Math.round((achieved(f) / LIMITS.tenantPerSecond) * 100)} %`),
+    ],
+    [
+      '  429s answered (prompts hit / rescheduled by outbox)',
+      d((f) => `${fmtInt(f.connector.throttled)} (${fmtInt(f.connector.throttledMessages)} / ${fmtInt(f.rescheduled)})`),
+    ],
+    [
+      '  lost (not sent / never arrived) / doubled / stray',
+      d(
+        (f) =>
+          `${fmtInt(f.spec.messages - (f.statuses.sent ?? 0))} / ${fmtInt(f.missing)} / ${fmtInt(f.duplicates)} / ${fmtInt(f.unexpected)}`,
+      ),
+    ],
     ['  most accepted in any 1 s (tenant)', d((f) => fmtInt(f.connector.peakTenantPerSecond))],
     ['  bot process CPU per prompt', d((f) => `${fmtMs(f.cpuMs / f.spec.messages)} ms`)],
   );
@@ -112,7 +154,9 @@ function columnNote(col: Column<Figures>): string | null {
   for (const s of f.stages) parts.push(`claim plan at ${fmtInt(s.total)} (EXPLAIN ANALYZE): ${s.plan}`);
   if (f.stages.length > 1) {
     const [a, b] = [f.stages[0]!, f.stages[f.stages.length - 1]!];
-    parts.push(`sweep p50 at ${fmtInt(b.total)} / at ${fmtInt(a.total)} = ${(sweepP50(b).ms / sweepP50(a).ms).toFixed(2)} for ${fmtInt(b.total / a.total)} times the rows`);
+    parts.push(
+      `sweep p50 at ${fmtInt(b.total)} / at ${fmtInt(a.total)} = ${(sweepP50(b).ms / sweepP50(a).ms).toFixed(2)} for ${fmtInt(b.total / a.total)} times the rows`,
+    );
   }
   if (f.stages.some((s) => !s.fkSkipped)) parts.push('loaded with foreign-key checks (the role may not set session_replication_role)');
   const d = f.delivery;
@@ -132,7 +176,12 @@ export async function sweepDelivery(ctx: BenchContext): Promise<PartResult> {
   const connector = await ConnectorProcess.start(LIMITS);
   let columns: Column<Figures>[] = [];
   try {
-    columns = await perBackend<Figures>(ctx, 'issue 3', (): Figures => ({ sizes: [], stages: [] }), (run) => runBackend(connector, run));
+    columns = await perBackend<Figures>(
+      ctx,
+      'issue 3',
+      (): Figures => ({ sizes: [], stages: [] }),
+      (run) => runBackend(connector, run),
+    );
   } finally {
     await connector.close().catch((e: Error) => notes.push(`clean-up of the rate-limited connector failed: ${e.message}`));
   }
@@ -153,7 +202,7 @@ export async function sweepDelivery(ctx: BenchContext): Promise<PartResult> {
       `The bot's pacing is set to the limits the connector enforces (per chat ${LIMITS.conversationPerSecond}/s and ${LIMITS.conversationPer30s}/30 s, per tenant ${LIMITS.tenantPerSecond}/s) with OUTBOX_CONCURRENCY at its default; dispatcher.drain() runs until no row is pending, in real time. ` +
       `The connector (a child process) keeps sliding windows of accepted sends by arrival time and answers 429 with Retry-After in whole seconds (at least 1) past them; botbuilder retries a 429 itself up to 3 times, honouring Retry-After, before the outbox sees a failure. ` +
       '"achieved" is sent rows over the wall time from the first drain() to the last; "least the limits allow" sends the first second\'s quota at once, then the tenant rate. ' +
-      'Lost: outbox rows not sent, and prompts that never arrived in their user\'s chat; doubled: extra copies accepted; stray: arrivals no queued prompt accounts for (e.g. in the wrong chat).',
+      "Lost: outbox rows not sent, and prompts that never arrived in their user's chat; doubled: extra copies accepted; stray: arrivals no queued prompt accounts for (e.g. in the wrong chat).",
   );
   return { lines: [...table(columns, rows()), '', ...notes], failures: columnFailures(columns) };
 }

@@ -19,12 +19,12 @@ describe('need to know: district lists', () => {
     await seed(h);
   });
 
-
-  it("an empty district list means none: a coordinator and manager without districts sees and does nothing", async () => {
+  it('an empty district list means none: a coordinator and manager without districts sees and does nothing', async () => {
     const u = users.noDistricts;
     const before = await footprint(h);
     const replies: string[] = [];
-    for (const cmd of ['review 13/700001/26', 'summary', 'scrutiny pack', 'subscribe', 'assign Something to do to me']) replies.push((await say(h, cmd, u)).text);
+    for (const cmd of ['review 13/700001/26', 'summary', 'scrutiny pack', 'subscribe', 'assign Something to do to me'])
+      replies.push((await say(h, cmd, u)).text);
     const text = replies.join('\n');
     expect(text.match(/Sorry, /g)).toHaveLength(5);
     expect(text).toContain('you have no districts on the roster');
@@ -75,7 +75,11 @@ describe('need to know: district lists', () => {
       const reply = await say(h, 'my reviews', u);
       const label = await labelOf(h, u);
       const disclosed = (await auditSince(h, since)).filter((a) => a.actor === label && a.action === 'prompt.disclosed');
-      return { text: sentSince(h, from), cards: reply.replies.filter((c) => JSON.stringify(c.body).includes('scheduledReviewId')).length, disclosed: disclosed.length };
+      return {
+        text: sentSince(h, from),
+        cards: reply.replies.filter((c) => JSON.stringify(c.body).includes('scheduledReviewId')).length,
+        disclosed: disclosed.length,
+      };
     };
     const officer = await shown(users.officer);
     expect(officer.cards).toBeGreaterThan(0);

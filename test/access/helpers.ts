@@ -43,7 +43,20 @@ const LEEDS_SUMMARY = 'Leeds victim abused outside the mosque on Sample Road';
 const BRADFORD_SUMMARY = 'Bradford victim abused at the bus station';
 
 /** Occurrence data (and the partner's action text): none may appear in anything a refusal sends. */
-export const SECRETS = [LEEDS_REF, BRADFORD_REF, LEEDS_SUMMARY, BRADFORD_SUMMARY, 'pc.leeds@force.police.uk', 'ds.leeds@force.police.uk', 'pc.brad@force.police.uk', 'ds.brad@force.police.uk', 'P-VLEEDS', 'P-VBRAD', 'L-LEEDS', 'Deliver the schools hate crime assembly'];
+export const SECRETS = [
+  LEEDS_REF,
+  BRADFORD_REF,
+  LEEDS_SUMMARY,
+  BRADFORD_SUMMARY,
+  'pc.leeds@force.police.uk',
+  'ds.leeds@force.police.uk',
+  'pc.brad@force.police.uk',
+  'ds.brad@force.police.uk',
+  'P-VLEEDS',
+  'P-VBRAD',
+  'L-LEEDS',
+  'Deliver the schools hate crime assembly',
+];
 
 export interface Seeded {
   leeds: string;
@@ -53,34 +66,95 @@ export interface Seeded {
 
 /** Imports the roster, ingests the two occurrences (not yet in the backfill window's channels) and assigns action 1.1 a to the partner. */
 export async function seed(h: Harness): Promise<Seeded> {
-  for (const u of Object.values(users)) h.connector.members.set(u.id, { id: u.id, name: u.name, userPrincipalName: u.upn, aadObjectId: u.aadObjectId });
+  for (const u of Object.values(users))
+    h.connector.members.set(u.id, { id: u.id, name: u.name, userPrincipalName: u.upn, aadObjectId: u.aadObjectId });
   await importRoster(h.db, ROSTER, 'test');
   // Every test user is known in Teams from the start, so who a prompt can reach never depends on case order.
-  for (const u of Object.values(users)) await h.db.updateTable('users').set({ teams_id: u.id, aad_object_id: u.aadObjectId }).where('upn', '=', u.upn).execute();
+  for (const u of Object.values(users))
+    await h.db.updateTable('users').set({ teams_id: u.id, aad_object_id: u.aadObjectId }).where('upn', '=', u.upn).execute();
   const base = { flaggedAt: '2026-11-18T09:00:00+00:00', allocatedAt: '2026-11-18T10:00:00+00:00' };
-  const leeds = occurrence({ ...base, reference: LEEDS_REF, district: 'Leeds', summary: LEEDS_SUMMARY, victims: [{ ref: 'P-VLEEDS', enhanced: true }], location: { ref: 'L-LEEDS', type: 'street' }, oic: { upn: 'pc.leeds@force.police.uk', name: 'PC Leeds' }, supervisor: { upn: 'ds.leeds@force.police.uk', name: 'DS Leeds' } });
-  const bradford = occurrence({ ...base, reference: BRADFORD_REF, district: 'Bradford', summary: BRADFORD_SUMMARY, victims: [{ ref: 'P-VBRAD', enhanced: true }], oic: { upn: 'pc.brad@force.police.uk', name: 'PC Bradford' }, supervisor: { upn: 'ds.brad@force.police.uk', name: 'DS Bradford' } });
+  const leeds = occurrence({
+    ...base,
+    reference: LEEDS_REF,
+    district: 'Leeds',
+    summary: LEEDS_SUMMARY,
+    victims: [{ ref: 'P-VLEEDS', enhanced: true }],
+    location: { ref: 'L-LEEDS', type: 'street' },
+    oic: { upn: 'pc.leeds@force.police.uk', name: 'PC Leeds' },
+    supervisor: { upn: 'ds.leeds@force.police.uk', name: 'DS Leeds' },
+  });
+  const bradford = occurrence({
+    ...base,
+    reference: BRADFORD_REF,
+    district: 'Bradford',
+    summary: BRADFORD_SUMMARY,
+    victims: [{ ref: 'P-VBRAD', enhanced: true }],
+    oic: { upn: 'pc.brad@force.police.uk', name: 'PC Bradford' },
+    supervisor: { upn: 'ds.brad@force.police.uk', name: 'DS Bradford' },
+  });
   // Closed last quarter, so a scrutiny pack of Leeds has a case (the role matrix boots with SCRUTINY_MIN_CLOSED=1).
-  const closed = occurrence({ reference: '13/700003/26', district: 'Leeds', flaggedAt: '2026-08-05T09:00:00+00:00', status: 'closed', outcome: 'charge_summons', victims: [{ ref: 'P-VCLOSED' }] });
+  const closed = occurrence({
+    reference: '13/700003/26',
+    district: 'Leeds',
+    flaggedAt: '2026-08-05T09:00:00+00:00',
+    status: 'closed',
+    outcome: 'charge_summons',
+    victims: [{ ref: 'P-VCLOSED' }],
+  });
   const res = await h.ingest({ occurrences: [leeds, bradford, closed] });
   if (res.status !== 201) throw new Error(`ingest failed: ${JSON.stringify(res.body)}`);
   const ids = res.body.results.map((r: { id: string }) => r.id) as string[];
   const now = h.clock.now();
-  const action = await assignAction(h.db, { text: 'Deliver the schools hate crime assembly', person: { kind: 'upn', upn: 'cs@council.gov.uk' }, agency: null, pillar: null, due: null, ref: '1.1 a', objective: null, actor: systemActor('Plan import', 'system:test'), now });
+  const action = await assignAction(h.db, {
+    text: 'Deliver the schools hate crime assembly',
+    person: { kind: 'upn', upn: 'cs@council.gov.uk' },
+    agency: null,
+    pillar: null,
+    due: null,
+    ref: '1.1 a',
+    objective: null,
+    actor: systemActor('Plan import', 'system:test'),
+    now,
+  });
   return { leeds: ids[0]!, bradford: ids[1]!, actionId: action.action.id };
 }
 
 /** Everything a case could change (besides the audit log), to show a refusal wrote nothing. */
 export async function footprint(h: Harness): Promise<Record<string, unknown>> {
-  const count = async (t: 'reviews' | 'review_subscriptions' | 'actions' | 'action_updates' | 'meetings' | 'summary_exports') => Number((await h.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (t: 'reviews' | 'review_subscriptions' | 'actions' | 'action_updates' | 'meetings' | 'summary_exports') =>
+    Number(
+      (
+        await h.db
+          .selectFrom(t)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const open = await h.db.selectFrom('scheduled_reviews').select(['id', 'status', 'snooze_count']).orderBy('id').execute();
   const actions = await h.db.selectFrom('actions').select(['id', 'status', 'pillar', 'owner_upn']).orderBy('id').execute();
-  return { reviews: await count('reviews'), subs: await count('review_subscriptions'), actions: await count('actions'), updates: await count('action_updates'), meetings: await count('meetings'), exports: await count('summary_exports'), open, plan: actions };
+  return {
+    reviews: await count('reviews'),
+    subs: await count('review_subscriptions'),
+    actions: await count('actions'),
+    updates: await count('action_updates'),
+    meetings: await count('meetings'),
+    exports: await count('summary_exports'),
+    open,
+    plan: actions,
+  };
 }
 
 /** Audit entries since `fromId` (exclusive), oldest first. */
-export async function auditSince(h: Harness, fromId: number): Promise<{ actor: string; action: string; entity_id: string; details: any }[]> {
-  return h.db.selectFrom('audit_log').select(['actor', 'action', 'entity_id', 'details']).where('id', '>', String(fromId)).orderBy('id').execute();
+export async function auditSince(
+  h: Harness,
+  fromId: number,
+): Promise<{ actor: string; action: string; entity_id: string; details: any }[]> {
+  return h.db
+    .selectFrom('audit_log')
+    .select(['actor', 'action', 'entity_id', 'details'])
+    .where('id', '>', String(fromId))
+    .orderBy('id')
+    .execute();
 }
 
 /** The id of the newest audit entry (0 when none). */
@@ -96,4 +170,8 @@ export async function labelOf(h: Harness, u: TestUser): Promise<string> {
 }
 
 /** Text of every connector call from `from` on (messages, cards, updates). */
-export const sentSince = (h: Harness, from: number): string => h.connector.calls.slice(from).map((c: ConnectorCall) => `${c.body?.text ?? ''} ${JSON.stringify(FakeConnector.card(c) ?? c.body ?? '')}`).join('\n');
+export const sentSince = (h: Harness, from: number): string =>
+  h.connector.calls
+    .slice(from)
+    .map((c: ConnectorCall) => `${c.body?.text ?? ''} ${JSON.stringify(FakeConnector.card(c) ?? c.body ?? '')}`)
+    .join('\n');

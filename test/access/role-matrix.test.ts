@@ -10,13 +10,33 @@ import { ACTION_VERBS } from '../../cards/actions.verbs.js';
 import { VERBS } from '../../cards/verbs.js';
 import { bootHarness, executeInvoke, personal, resetDatabase, type Harness } from '../helpers/harness.js';
 import { say } from '../helpers/teams.js';
-import { auditSince, footprint, labelOf, lastAuditId, ROLE_NAMES, SECRETS, seed, sentSince, users, type RoleName, type Seeded, type TestUser } from './helpers.js';
+import {
+  auditSince,
+  footprint,
+  labelOf,
+  lastAuditId,
+  ROLE_NAMES,
+  SECRETS,
+  seed,
+  sentSince,
+  users,
+  type RoleName,
+  type Seeded,
+  type TestUser,
+} from './helpers.js';
 
 type Where = 'in' | 'out';
 
 const allYes = {
-  item_flag_strands: 'yes', item_recording_decision: 'yes', item_investigation_plan: 'yes', item_victim_contact_24h: 'yes',
-  item_victims_code: 'yes', item_repeats_checked: 'yes', item_partner_referrals: 'na', item_rms_endorsed: 'yes', riskGrade: 'standard',
+  item_flag_strands: 'yes',
+  item_recording_decision: 'yes',
+  item_investigation_plan: 'yes',
+  item_victim_contact_24h: 'yes',
+  item_victims_code: 'yes',
+  item_repeats_checked: 'yes',
+  item_partner_referrals: 'na',
+  item_rms_endorsed: 'yes',
+  riskGrade: 'standard',
 };
 
 interface Ctx {
@@ -52,9 +72,25 @@ const command = async (c: Ctx, text: string) => {
   return '';
 };
 const reviewId = async (c: Ctx, kind: string) =>
-  (await c.h.db.selectFrom('scheduled_reviews').select('id').where('occurrence_id', '=', c.occ).where('kind', '=', kind).orderBy('due_at').executeTakeFirstOrThrow()).id;
-const audited = async (c: Ctx, action: string) => (await auditSince(c.h, c.since)).filter((a) => a.actor === c.label && a.action === action);
-const promptStatus = async (c: Ctx, kind: string) => (await c.h.db.selectFrom('scheduled_reviews').select('status').where('id', '=', await reviewId(c, kind)).executeTakeFirstOrThrow()).status;
+  (
+    await c.h.db
+      .selectFrom('scheduled_reviews')
+      .select('id')
+      .where('occurrence_id', '=', c.occ)
+      .where('kind', '=', kind)
+      .orderBy('due_at')
+      .executeTakeFirstOrThrow()
+  ).id;
+const audited = async (c: Ctx, action: string) =>
+  (await auditSince(c.h, c.since)).filter((a) => a.actor === c.label && a.action === action);
+const promptStatus = async (c: Ctx, kind: string) =>
+  (
+    await c.h.db
+      .selectFrom('scheduled_reviews')
+      .select('status')
+      .where('id', '=', await reviewId(c, kind))
+      .executeTakeFirstOrThrow()
+  ).status;
 
 const CASES: Case[] = [
   {
@@ -77,7 +113,11 @@ const CASES: Case[] = [
   {
     name: 'prompt: coordinator review, not applicable',
     allowed: { coordinator: [true, false] },
-    run: async (c) => invoke(c, VERBS.promptNotApplicable, { scheduledReviewId: await reviewId(c, 'coordinator_review'), reason: 'Reviewed at the HCC meeting' }),
+    run: async (c) =>
+      invoke(c, VERBS.promptNotApplicable, {
+        scheduledReviewId: await reviewId(c, 'coordinator_review'),
+        reason: 'Reviewed at the HCC meeting',
+      }),
     async effect(c) {
       expect(await promptStatus(c, 'coordinator_review')).toBe('not_applicable');
     },
@@ -85,7 +125,11 @@ const CASES: Case[] = [
   {
     name: 'prompt addressed to the OIC, not escalated',
     allowed: { officer: [true, false] },
-    run: async (c) => invoke(c, VERBS.promptNotApplicable, { scheduledReviewId: await reviewId(c, 'victim_support_referral'), reason: 'Victim declined a referral' }),
+    run: async (c) =>
+      invoke(c, VERBS.promptNotApplicable, {
+        scheduledReviewId: await reviewId(c, 'victim_support_referral'),
+        reason: 'Victim declined a referral',
+      }),
     async effect(c) {
       expect(await promptStatus(c, 'victim_support_referral')).toBe('not_applicable');
     },
@@ -96,7 +140,11 @@ const CASES: Case[] = [
     async prepare(c) {
       await c.h.db.updateTable('scheduled_reviews').set({ step: 3 }).where('kind', '=', 'victim_support_referral').execute();
     },
-    run: async (c) => invoke(c, VERBS.promptNotApplicable, { scheduledReviewId: await reviewId(c, 'victim_support_referral'), reason: 'Victim declined a referral' }),
+    run: async (c) =>
+      invoke(c, VERBS.promptNotApplicable, {
+        scheduledReviewId: await reviewId(c, 'victim_support_referral'),
+        reason: 'Victim declined a referral',
+      }),
     async effect(c) {
       expect(await promptStatus(c, 'victim_support_referral')).toBe('not_applicable');
     },
@@ -111,7 +159,13 @@ const CASES: Case[] = [
   },
   {
     name: '`summary district <district>`',
-    allowed: { officer: [true, true], supervisor: [true, true], coordinator: [true, false], manager: [true, false], partner: [true, false] },
+    allowed: {
+      officer: [true, true],
+      supervisor: [true, true],
+      coordinator: [true, false],
+      manager: [true, false],
+      partner: [true, false],
+    },
     run: (c) => command(c, `summary district ${c.district}`),
     async effect(c, text) {
       expect(text).toContain('Hate crime summary');
@@ -138,7 +192,8 @@ const CASES: Case[] = [
   {
     name: 'assign form: submit',
     allowed: { coordinator: true },
-    run: (c) => invoke(c, ACTION_VERBS.assign, { verb: ACTION_VERBS.assign, text: 'Refresh the reporting posters', holder: 'me', ref: '2.1 b' }),
+    run: (c) =>
+      invoke(c, ACTION_VERBS.assign, { verb: ACTION_VERBS.assign, text: 'Refresh the reporting posters', holder: 'me', ref: '2.1 b' }),
     async effect(c) {
       expect(await c.h.db.selectFrom('actions').select('ref').where('ref', '=', '2.1 b').execute()).toHaveLength(1);
     },
@@ -148,15 +203,20 @@ const CASES: Case[] = [
     allowed: { partner: true, coordinator: true },
     run: (c) => command(c, 'action 1.1 a update Assembly booked for March'),
     async effect(c) {
-      expect(await c.h.db.selectFrom('action_updates').select('text').execute()).toEqual([expect.objectContaining({ text: 'Assembly booked for March' })]);
+      expect(await c.h.db.selectFrom('action_updates').select('text').execute()).toEqual([
+        expect.objectContaining({ text: 'Assembly booked for March' }),
+      ]);
     },
   },
   {
     name: 'action card: save update',
     allowed: { partner: true, coordinator: true },
-    run: (c) => invoke(c, ACTION_VERBS.update, { verb: ACTION_VERBS.update, actionId: c.s.actionId, updateText: 'Assembly booked for March' }),
+    run: (c) =>
+      invoke(c, ACTION_VERBS.update, { verb: ACTION_VERBS.update, actionId: c.s.actionId, updateText: 'Assembly booked for March' }),
     async effect(c) {
-      expect(await c.h.db.selectFrom('action_updates').select('text').execute()).toEqual([expect.objectContaining({ text: 'Assembly booked for March' })]);
+      expect(await c.h.db.selectFrom('action_updates').select('text').execute()).toEqual([
+        expect.objectContaining({ text: 'Assembly booked for March' }),
+      ]);
     },
   },
   {
@@ -182,7 +242,9 @@ const CASES: Case[] = [
     allowed: { manager: true },
     run: (c) => command(c, 'action 1.1 a discharge'),
     async effect(c) {
-      expect((await c.h.db.selectFrom('actions').select('status').where('id', '=', c.s.actionId).executeTakeFirstOrThrow()).status).toBe('discharged');
+      expect((await c.h.db.selectFrom('actions').select('status').where('id', '=', c.s.actionId).executeTakeFirstOrThrow()).status).toBe(
+        'discharged',
+      );
     },
   },
   {
@@ -224,15 +286,33 @@ describe('need to know: the role matrix over Teams', () => {
     const districted = Object.values(k.allowed).some((v) => Array.isArray(v));
     return ROLE_NAMES.flatMap((role) => {
       const a = k.allowed[role] ?? (districted ? [false, false] : false);
-      const per: [Where, boolean][] = Array.isArray(a) ? [['in', a[0]], ['out', a[1]]] : [['in', a]];
+      const per: [Where, boolean][] = Array.isArray(a)
+        ? [
+            ['in', a[0]],
+            ['out', a[1]],
+          ]
+        : [['in', a]];
       return per.map(([where, ok]) => ({ k, role, where, ok }));
     });
   });
 
-  it.each(rows.map((r) => [`${r.k.name} · ${r.role} · ${r.where === 'in' ? 'in district' : 'outside'} → ${r.ok ? 'allowed' : 'refused'}`, r] as const))('%s', async (_title, { k, role, where, ok }) => {
+  it.each(
+    rows.map(
+      (r) => [`${r.k.name} · ${r.role} · ${r.where === 'in' ? 'in district' : 'outside'} → ${r.ok ? 'allowed' : 'refused'}`, r] as const,
+    ),
+  )('%s', async (_title, { k, role, where, ok }) => {
     const u = users[role];
     await say(h, 'help', u); // the bot learns the user (and their UPN) first
-    const c: Ctx = { h, s, u, where, occ: where === 'in' ? s.leeds : s.bradford, district: where === 'in' ? 'Leeds' : 'Bradford', label: await labelOf(h, u), since: 0 };
+    const c: Ctx = {
+      h,
+      s,
+      u,
+      where,
+      occ: where === 'in' ? s.leeds : s.bradford,
+      district: where === 'in' ? 'Leeds' : 'Bradford',
+      label: await labelOf(h, u),
+      since: 0,
+    };
     if (k.prepare) {
       await k.prepare(c);
       dirty = true;

@@ -10,7 +10,14 @@ import { DEFAULT_CHECKLIST, submitReview } from '../../db/reviews/reviews.servic
 import { bootHarness, type Harness } from '../helpers/harness.js';
 import { seed, type Seeded } from './helpers.js';
 
-const leedsCoordinator = { userId: null, name: 'HCC Leeds', upn: 'hcc.leeds@force.police.uk', label: 'user:test', roles: ['coordinator'], districts: ['Leeds'] };
+const leedsCoordinator = {
+  userId: null,
+  name: 'HCC Leeds',
+  upn: 'hcc.leeds@force.police.uk',
+  label: 'user:test',
+  roles: ['coordinator'],
+  districts: ['Leeds'],
+};
 
 describe('need to know inside the services', () => {
   let h: Harness;
@@ -22,8 +29,20 @@ describe('need to know inside the services', () => {
   afterAll(async () => h.close());
 
   it('submitReview refuses a coordinator of another district and writes nothing', async () => {
-    const answers = { decisions: DEFAULT_CHECKLIST.map((i) => ({ itemKey: i.key, decision: 'yes' as const, note: null })), riskGrade: 'standard' as const, riskRationale: null };
-    const input = { occurrenceId: s.bradford, expectedVersion: 0, answers, checklist: DEFAULT_CHECKLIST, nchi: false, reviewer: { ...leedsCoordinator }, now: h.clock.now() };
+    const answers = {
+      decisions: DEFAULT_CHECKLIST.map((i) => ({ itemKey: i.key, decision: 'yes' as const, note: null })),
+      riskGrade: 'standard' as const,
+      riskRationale: null,
+    };
+    const input = {
+      occurrenceId: s.bradford,
+      expectedVersion: 0,
+      answers,
+      checklist: DEFAULT_CHECKLIST,
+      nchi: false,
+      reviewer: { ...leedsCoordinator },
+      now: h.clock.now(),
+    };
     await expect(submitReview(h.db, input)).rejects.toThrow(ForbiddenError);
     await expect(submitReview(h.db, input)).rejects.toThrow('only a coordinator for Bradford can submit the HCC review');
     expect(await h.db.selectFrom('reviews').selectAll().execute()).toHaveLength(0);
@@ -43,17 +62,33 @@ describe('need to know inside the services', () => {
   it('unsubscribe needs a coordinator covering every district the conversation receives (or an admin)', () => {
     const a = { ...leedsCoordinator };
     expect(canUnsubscribe(a, ['Leeds']).ok).toBe(true);
-    expect(canUnsubscribe(a, ['Leeds', 'Bradford'])).toEqual({ ok: false, why: 'this conversation also receives Bradford, which only a coordinator for it can stop' });
+    expect(canUnsubscribe(a, ['Leeds', 'Bradford'])).toEqual({
+      ok: false,
+      why: 'this conversation also receives Bradford, which only a coordinator for it can stop',
+    });
     expect(canUnsubscribe(a, ['*']).ok).toBe(false);
     expect(canUnsubscribe({ ...a, roles: ['admin'], districts: [] }, ['*']).ok).toBe(true);
     expect(canUnsubscribe({ ...a, roles: ['manager'] }, ['Leeds']).ok).toBe(false);
   });
 
   it('known districts come from occurrences and the roster, without `*`, one spelling each', async () => {
-    await h.db.insertInto('users').values({ upn: 'x@force.police.uk', name: 'X', roles: ['manager'], districts: ['Kirklees', 'LEEDS'], on_roster: true, teams_id: null, aad_object_id: null }).execute();
+    await h.db
+      .insertInto('users')
+      .values({
+        upn: 'x@force.police.uk',
+        name: 'X',
+        roles: ['manager'],
+        districts: ['Kirklees', 'LEEDS'],
+        on_roster: true,
+        teams_id: null,
+        aad_object_id: null,
+      })
+      .execute();
     expect(await knownDistricts(h.db)).toEqual(['Bradford', 'Kirklees', 'Leeds']);
     expect(await knownDistrict(h.db, ' kirklees ')).toBe('Kirklees');
     await expect(knownDistrict(h.db, 'Leds')).rejects.toThrow(ValidationError);
-    await expect(knownDistrict(h.db, 'Leds')).rejects.toThrow('I don\'t know the district "Leds". Known districts: Bradford, Kirklees, Leeds.');
+    await expect(knownDistrict(h.db, 'Leds')).rejects.toThrow(
+      'I don\'t know the district "Leds". Known districts: Bradford, Kirklees, Leeds.',
+    );
   });
 });

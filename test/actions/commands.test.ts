@@ -30,7 +30,10 @@ describe('delivery-plan commands in Teams (local mode: everyone is a coordinator
   it('assign to an @mentioned colleague: they get the card in their personal chat and update it from there', async () => {
     h.connector.members.delete(users.holder.id);
     const text = 'assign Write to every school about reporting to <at>Megan Bowen</at> pillar prevention ref 1.4 c';
-    const res = await h.send({ ...message(text, people.coordinator, { id: 'a:personal-29:coord', conversationType: 'personal', tenantId: 'tenant-1' }), entities: [{ type: 'mention', text: '<at>Megan Bowen</at>', mentioned: { id: users.holder.id, name: 'Megan Bowen' } }] });
+    const res = await h.send({
+      ...message(text, people.coordinator, { id: 'a:personal-29:coord', conversationType: 'personal', tenantId: 'tenant-1' }),
+      entities: [{ type: 'mention', text: '<at>Megan Bowen</at>', mentioned: { id: users.holder.id, name: 'Megan Bowen' } }],
+    });
     expect(res.status).toBe(200);
     await h.bot.dispatcher.drain();
     const [posted] = cardsTo(h, users.holder);
@@ -49,12 +52,17 @@ describe('delivery-plan commands in Teams (local mode: everyone is a coordinator
   });
 
   it('a name matching several people lists the candidates and writes nothing', async () => {
-    await h.db.insertInto('users').values([
-      { teams_id: null, aad_object_id: null, upn: 'megan.bowen@force.police.uk', name: 'Megan Bowen', roles: [], districts: [] },
-      { teams_id: null, aad_object_id: null, upn: 'megan.smith@force.police.uk', name: 'Megan Smith', roles: [], districts: [] },
-    ]).execute();
+    await h.db
+      .insertInto('users')
+      .values([
+        { teams_id: null, aad_object_id: null, upn: 'megan.bowen@force.police.uk', name: 'Megan Bowen', roles: [], districts: [] },
+        { teams_id: null, aad_object_id: null, upn: 'megan.smith@force.police.uk', name: 'Megan Smith', roles: [], districts: [] },
+      ])
+      .execute();
     const r = await say(h, 'assign Audit NFA decisions to Megan due friday');
-    expect(r.text).toContain('"Megan" matches 2 people: Megan Bowen (megan.bowen@force.police.uk), Megan Smith (megan.smith@force.police.uk)');
+    expect(r.text).toContain(
+      '"Megan" matches 2 people: Megan Bowen (megan.bowen@force.police.uk), Megan Smith (megan.smith@force.police.uk)',
+    );
     expect(r.text).toContain('Use `assign WHAT to @person');
     expect((await counts(h)).actions).toBe(0);
     const ok = await say(h, 'assign Audit NFA decisions to Megan Smith due friday');
@@ -65,11 +73,23 @@ describe('delivery-plan commands in Teams (local mode: everyone is a coordinator
   it('the assign form: refused input keeps what was typed; a valid submit creates the action', async () => {
     const form = await say(h, 'assign');
     expect(JSON.stringify(FakeConnector.card(form.replies[0]))).toContain('Assign a delivery-plan action');
-    const bad = await press(h, 'action.assign', { text: 'Publicise TPRC locations', holder: 'me', pillar: 'prevention', due: '2020-01-01' });
+    const bad = await press(h, 'action.assign', {
+      text: 'Publicise TPRC locations',
+      holder: 'me',
+      pillar: 'prevention',
+      due: '2020-01-01',
+    });
     expect(bad.text).toContain('Not assigned: due date: Wed 1 Jan 2020 is in the past');
     expect(bad.text).toContain('Publicise TPRC locations');
     expect((await counts(h)).actions).toBe(0);
-    const good = await press(h, 'action.assign', { text: 'Publicise TPRC locations', holder: 'me', pillar: 'increasing_reporting', due: '2026-12-18', ref: '1.2 c', agency: 'OCC' });
+    const good = await press(h, 'action.assign', {
+      text: 'Publicise TPRC locations',
+      holder: 'me',
+      pillar: 'increasing_reporting',
+      due: '2026-12-18',
+      ref: '1.2 c',
+      agency: 'OCC',
+    });
     expect(good.text).toContain('Assigned 1.2 c to you');
     expect(good.text).toContain('OCC (contact: Alex Wilber)');
     expect(good.text).toContain('Fri 18 Dec 2026');
@@ -118,7 +138,9 @@ describe('role refusals (roster imported)', () => {
 
   it('only coordinators assign and schedule; partners see only their own actions', async () => {
     expect((await say(h, 'assign Something to do to me', users.holder)).text).toContain('only a coordinator can assign');
-    expect((await say(h, 'meeting schedule tactical 1/12 10:00', users.partner)).text).toContain('only a coordinator can schedule meetings');
+    expect((await say(h, 'meeting schedule tactical 1/12 10:00', users.partner)).text).toContain(
+      'only a coordinator can schedule meetings',
+    );
     expect((await say(h, 'actions', users.partner)).text).toContain('`actions mine` lists yours');
     const mine = await say(h, 'actions mine', users.partner);
     expect(mine.text).toContain('3.5 a');
@@ -127,19 +149,28 @@ describe('role refusals (roster imported)', () => {
   });
 
   it('a refusal names the command to use instead, but the audited reason is the access rule alone', async () => {
-    expect((await say(h, 'actions', users.partner)).text).toContain('Sorry, the whole plan is for coordinators and managers; `actions mine` lists yours. Nothing was shown or changed.');
+    expect((await say(h, 'actions', users.partner)).text).toContain(
+      'Sorry, the whole plan is for coordinators and managers; `actions mine` lists yours. Nothing was shown or changed.',
+    );
     const refused = await h.db.selectFrom('audit_log').select('details').where('action', '=', 'access_refused').execute();
     expect(refused.map((r) => (r.details as { why: string }).why)).toEqual(['the whole plan is for coordinators and managers']);
   });
 
   it('the holder (agency contact) updates; someone else may not; the manager discharges', async () => {
-    expect((await say(h, 'action 3.5 a update Cleared 4 sites on Cowley Road', users.holder)).text).toContain('only the holder of 3.5 a or a coordinator can update it');
+    expect((await say(h, 'action 3.5 a update Cleared 4 sites on Cowley Road', users.holder)).text).toContain(
+      'only the holder of 3.5 a or a coordinator can update it',
+    );
     expect((await say(h, 'action 3.5 a update Cleared 4 sites on Cowley Road', users.partner)).text).toContain('Update recorded on 3.5 a');
     expect((await say(h, 'action 3.5 a status completed', users.partner)).text).toContain('3.5 a is now Completed');
     expect((await say(h, 'action 3.5 a discharge', users.partner)).text).toContain('only the tactical lead (a manager) can discharge');
     expect((await say(h, 'action 3.5 a discharge', users.manager)).text).toContain('3.5 a is discharged');
     expect((await say(h, 'action 3.5 a update More', users.partner)).text).toContain('has been discharged and is closed');
     const a = await h.db.selectFrom('actions').select('id').executeTakeFirstOrThrow();
-    expect((await listAudit(h.db, 'action', a.id)).map((x) => x.action)).toEqual(['action.assigned', 'action.updated', 'action.status_changed', 'action.discharged']);
+    expect((await listAudit(h.db, 'action', a.id)).map((x) => x.action)).toEqual([
+      'action.assigned',
+      'action.updated',
+      'action.status_changed',
+      'action.discharged',
+    ]);
   });
 });

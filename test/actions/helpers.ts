@@ -15,7 +15,8 @@ type TestUser = (typeof users)[keyof typeof users];
 
 /** Lets the fake connector's member API return each test user's UPN (as Teams does). */
 export function registerMembers(h: Harness): void {
-  for (const u of Object.values(users)) h.connector.members.set(u.id, { id: u.id, name: u.name, userPrincipalName: u.upn, aadObjectId: u.aadObjectId });
+  for (const u of Object.values(users))
+    h.connector.members.set(u.id, { id: u.id, name: u.name, userPrincipalName: u.upn, aadObjectId: u.aadObjectId });
 }
 
 /** Imports a roster giving each test user their role (ending local mode's "everyone is a coordinator"). */
@@ -23,7 +24,13 @@ export async function withRoster(h: Harness): Promise<void> {
   registerMembers(h);
   await importRoster(
     h.db,
-    ['upn,name,roles,districts', 'alexw@example.com,Alex Wilber,coordinator,Leeds', 'meganb@example.com,Megan Bowen,officer,Leeds', 'adelev@example.com,DI Adele Vance,manager,Leeds', 'leeg@occ.example.gov.uk,Lee Gu,partner,Leeds'].join('\n'),
+    [
+      'upn,name,roles,districts',
+      'alexw@example.com,Alex Wilber,coordinator,Leeds',
+      'meganb@example.com,Megan Bowen,officer,Leeds',
+      'adelev@example.com,DI Adele Vance,manager,Leeds',
+      'leeg@occ.example.gov.uk,Lee Gu,partner,Leeds',
+    ].join('\n'),
     'test',
   );
 }
@@ -31,7 +38,12 @@ export async function withRoster(h: Harness): Promise<void> {
 const chat = (u: TestUser) => personal(u);
 
 /** Presses an Action.Execute button on a card as `from`; returns the card (or message) that replaces it. */
-export async function press(h: Harness, verb: string, data: Record<string, unknown>, from: TestUser = users.coordinator): Promise<{ status: number; value: any; text: string }> {
+export async function press(
+  h: Harness,
+  verb: string,
+  data: Record<string, unknown>,
+  from: TestUser = users.coordinator,
+): Promise<{ status: number; value: any; text: string }> {
   const res = await h.send(executeInvoke(verb, data, 'card-activity', from, chat(from)));
   return { status: res.status, value: res.body?.value, text: JSON.stringify(res.body?.value ?? '') };
 }
@@ -46,7 +58,9 @@ export async function remind(h: Harness): Promise<number> {
 /** Cards posted proactively (not as replies) to a user's personal chat, the one they used or one the bot created. */
 export function cardsTo(h: Harness, u: TestUser): ConnectorCall[] {
   const ids = [chat(u).id, personalChatOf(h, u.id)];
-  return h.connector.calls.filter((c) => c.method === 'POST' && !/\/activities\/msg-\d+$/.test(c.path) && ids.includes(c.conversationId) && FakeConnector.card(c));
+  return h.connector.calls.filter(
+    (c) => c.method === 'POST' && !/\/activities\/msg-\d+$/.test(c.path) && ids.includes(c.conversationId) && FakeConnector.card(c),
+  );
 }
 
 /** The `actionId` a posted action card answers. */
@@ -54,17 +68,71 @@ export const actionIdOf = (call: ConnectorCall | undefined): string => idIn(call
 
 /** How many actions and updates are stored. */
 export async function counts(h: Harness): Promise<{ actions: number; updates: number; meetings: number }> {
-  const n = async (t: 'actions' | 'action_updates' | 'meetings') => Number((await h.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const n = async (t: 'actions' | 'action_updates' | 'meetings') =>
+    Number(
+      (
+        await h.db
+          .selectFrom(t)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { actions: await n('actions'), updates: await n('action_updates'), meetings: await n('meetings') };
 }
 
 /** A deterministic generator of malformed commands: fragments of valid ones, shuffled, cut and garbled. */
 export function malformedCorpus(n: number, seed = 42): string[] {
   let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
-  const words = ['assign', 'action', 'actions', 'meeting', 'to', 'me', '@', '<at>', '</at>', '<at>Megan', 'pillar', 'due', 'ref', 'agency', 'update', 'status', 'discharge', 'schedule', 'pack', 'tactical', 'strategic', '31/2', '12/13', '00/00', 'yesterday', 'banana', 'x@', '@@', '1.1', 'a', ';DROP TABLE actions;--', '${x}', '"quoted', '\u202e', '🙂', '\n', '', '  ', 'in_progress', 'discharged', 'nonsense', '9999999999999999999999', 'to to to', 'A'.repeat(30)];
+  const rnd = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const words = [
+    'assign',
+    'action',
+    'actions',
+    'meeting',
+    'to',
+    'me',
+    '@',
+    '<at>',
+    '</at>',
+    '<at>Megan',
+    'pillar',
+    'due',
+    'ref',
+    'agency',
+    'update',
+    'status',
+    'discharge',
+    'schedule',
+    'pack',
+    'tactical',
+    'strategic',
+    '31/2',
+    '12/13',
+    '00/00',
+    'yesterday',
+    'banana',
+    'x@',
+    '@@',
+    '1.1',
+    'a',
+    ';DROP TABLE actions;--',
+    '${x}',
+    '"quoted',
+    '\u202e',
+    '🙂',
+    '\n',
+    '',
+    '  ',
+    'in_progress',
+    'discharged',
+    'nonsense',
+    '9999999999999999999999',
+    'to to to',
+    'A'.repeat(30),
+  ];
   const starts = ['assign', 'action', 'actions', 'meeting', 'meetings'];
-  return Array.from({ length: n }, () => [pick(starts), ...Array.from({ length: Math.floor(rnd() * 8) }, () => pick(words))].join(rnd() < 0.2 ? '' : ' '));
+  return Array.from({ length: n }, () =>
+    [pick(starts), ...Array.from({ length: Math.floor(rnd() * 8) }, () => pick(words))].join(rnd() < 0.2 ? '' : ' '),
+  );
 }
-

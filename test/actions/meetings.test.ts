@@ -23,10 +23,30 @@ describe('meetings and the meeting pack', () => {
 
   it('the tactical pack fills appendix B with updates since the last meeting, who has not updated, discharge proposals and figures', async () => {
     // The last tactical meeting was held on 20 October, and raised action 2.1 b.
-    const last = await h.db.insertInto('meetings').values({ kind: 'tactical', starts_at: new Date('2026-10-20T09:00:00Z'), recurrence: 'once', series_id: null, conversation_id: null, created_by: null, pack_posted_at: null, prompts_sent_at: null }).returning('id').executeTakeFirstOrThrow();
+    const last = await h.db
+      .insertInto('meetings')
+      .values({
+        kind: 'tactical',
+        starts_at: new Date('2026-10-20T09:00:00Z'),
+        recurrence: 'once',
+        series_id: null,
+        conversation_id: null,
+        created_by: null,
+        pack_posted_at: null,
+        prompts_sent_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await h.db.updateTable('actions').set({ raised_at_meeting_id: last.id }).where('ref', '=', '2.1 b').execute();
     // Figures: two crimes and an NCHI flagged since then; one crime before it does not count.
-    await h.ingest({ occurrences: [occurrence({ flaggedAt: '2026-11-02T10:00:00+00:00' }), occurrence({ flaggedAt: '2026-11-03T10:00:00+00:00', district: 'Bradford' }), occurrence({ recordedAs: 'nchi', offence: undefined, flaggedAt: '2026-11-04T10:00:00+00:00' }), occurrence({ flaggedAt: '2026-10-01T10:00:00+00:00' })] });
+    await h.ingest({
+      occurrences: [
+        occurrence({ flaggedAt: '2026-11-02T10:00:00+00:00' }),
+        occurrence({ flaggedAt: '2026-11-03T10:00:00+00:00', district: 'Bradford' }),
+        occurrence({ recordedAs: 'nchi', offence: undefined, flaggedAt: '2026-11-04T10:00:00+00:00' }),
+        occurrence({ flaggedAt: '2026-10-01T10:00:00+00:00' }),
+      ],
+    });
     expect((await say(h, 'meeting schedule tactical 8/12 10:00')).text).toContain('Tue 8 Dec 2026, 10:00 GMT');
     await say(h, 'action 1.2 a update Web pages rewritten and live; TruVision links added');
     await say(h, 'action 2.1 b status completed');
@@ -37,8 +57,23 @@ describe('meetings and the meeting pack', () => {
     expect(text).toContain('Date and time: Tue 8 Dec 2026, 10:00 GMT');
     expect(text).toContain('11. Date of next meeting: Fri 8 Jan 2027, 10:00 GMT'); // monthly series
     expect(text).toContain('changes since the last tactical meeting (20 Oct 2026)');
-    for (const heading of ['1. Introductions and apologies', '2. Summary of last meeting', '3. Promoting the key strands of the National Hate Crime Plan', '4. District updates', '5. Delivery plan updates', '7. Third party reporting', '8. Funding opportunities', '11. Date of next meeting']) expect(text).toContain(heading);
-    for (const strand of ['1 Preventing hate crime', '3 Increasing the reporting of hate crime', '6 Improve the quality of our investigations']) expect(text).toContain(strand);
+    for (const heading of [
+      '1. Introductions and apologies',
+      '2. Summary of last meeting',
+      '3. Promoting the key strands of the National Hate Crime Plan',
+      '4. District updates',
+      '5. Delivery plan updates',
+      '7. Third party reporting',
+      '8. Funding opportunities',
+      '11. Date of next meeting',
+    ])
+      expect(text).toContain(heading);
+    for (const strand of [
+      '1 Preventing hate crime',
+      '3 Increasing the reporting of hate crime',
+      '6 Improve the quality of our investigations',
+    ])
+      expect(text).toContain(strand);
     expect(text).toContain('Alex Wilber: Web pages rewritten and live; TruVision links added');
     expect(text).toMatch(/• 2\.1 b Neighbourhood policing teams[^"]*— TVP · Completed/); // raised at the last meeting
     expect(text).toMatch(/Not updated since the last meeting.*• TVP \/ OCC: 3\.3 a, 3\.3 e/);
@@ -48,7 +83,11 @@ describe('meetings and the meeting pack', () => {
     expect(text).toContain('• Bradford: 1 crime, 0 NCHI');
     expect(text).not.toContain('P-V'); // no victim references
     expect(text.length).toBeLessThanOrEqual(TEAMS_CARD_LIMIT);
-    const meeting = await h.db.selectFrom('meetings').select(['id', 'pack_posted_at']).where('starts_at', '>', new Date('2026-11-21T00:00:00Z')).executeTakeFirstOrThrow();
+    const meeting = await h.db
+      .selectFrom('meetings')
+      .select(['id', 'pack_posted_at'])
+      .where('starts_at', '>', new Date('2026-11-21T00:00:00Z'))
+      .executeTakeFirstOrThrow();
     expect(meeting.pack_posted_at).not.toBeNull();
     expect((await listAudit(h.db, 'meeting', meeting.id)).map((a) => a.action)).toEqual(['meeting.scheduled', 'meeting.pack_posted']);
   });
@@ -62,7 +101,7 @@ describe('meetings and the meeting pack', () => {
     expect(text).toContain('the last quarter (no earlier meeting held)');
   });
 
-  it('scheduling replaces the kind\'s series, defaults to monthly tactical and quarterly strategic, and lists what is next', async () => {
+  it("scheduling replaces the kind's series, defaults to monthly tactical and quarterly strategic, and lists what is next", async () => {
     await say(h, 'meeting schedule tactical 8/12 10:00');
     const again = await say(h, 'meeting schedule tactical 10/12 14:00');
     expect(again.text).toContain('It replaces 1 meeting of that kind not yet held');

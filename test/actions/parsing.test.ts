@@ -34,7 +34,8 @@ describe('dates read the UK way (Europe/London)', () => {
     expect(date('tomorrow', new Date('2026-06-19T23:30:00Z'))).toBe('2026-06-21');
   });
   it('impossible, ambiguous and past dates are refused with the accepted forms', () => {
-    for (const bad of ['31/2', '12/13', '29/2', 'banana', '12', '', '12/1 - 14/1']) expect(date(bad)).toMatch(/refused: .*(12\/1|is in the past)/);
+    for (const bad of ['31/2', '12/13', '29/2', 'banana', '12', '', '12/1 - 14/1'])
+      expect(date(bad)).toMatch(/refused: .*(12\/1|is in the past)/);
     expect(date('1/1/2020')).toBe('refused: Wed 1 Jan 2020 is in the past');
     expect(date('last friday')).toMatch(/refused: .* is in the past/);
   });
@@ -76,17 +77,42 @@ describe('command parsing', () => {
   const p = (t: string) => parseActionCommand(t, now);
   it('assign: the holder follows the last "to"; options in any order', () => {
     expect(p('assign Write to schools to <at>Megan Bowen</at> due 12/1 pillar prevention ref 3.3h')).toEqual({
-      name: 'assign', text: 'Write to schools', person: { kind: 'mention', name: 'Megan Bowen' }, pillar: 'prevention', due: '2027-01-12', ref: '3.3 h', agency: null,
+      name: 'assign',
+      text: 'Write to schools',
+      person: { kind: 'mention', name: 'Megan Bowen' },
+      pillar: 'prevention',
+      due: '2027-01-12',
+      ref: '3.3 h',
+      agency: null,
     });
-    expect(p('assign Review due process to Megan Bowen due friday')).toMatchObject({ text: 'Review due process', person: { kind: 'name', name: 'Megan Bowen' }, due: '2026-11-27' });
-    expect(p('assign Call the mosque to @Megan due friday')).toMatchObject({ text: 'Call the mosque', person: { kind: 'name', name: 'Megan' } });
+    expect(p('assign Review due process to Megan Bowen due friday')).toMatchObject({
+      text: 'Review due process',
+      person: { kind: 'name', name: 'Megan Bowen' },
+      due: '2026-11-27',
+    });
+    expect(p('assign Call the mosque to @Megan due friday')).toMatchObject({
+      text: 'Call the mosque',
+      person: { kind: 'name', name: 'Megan' },
+    });
     expect(p('assign Talk to to me')).toMatchObject({ text: 'Talk to', person: { kind: 'me' } });
-    expect(p('assign Remove graffiti to lee.gu@occ.gov.uk agency OCC due 2 days')).toMatchObject({ person: { kind: 'upn', upn: 'lee.gu@occ.gov.uk' }, agency: 'OCC', due: '2026-11-22' });
+    expect(p('assign Remove graffiti to lee.gu@occ.gov.uk agency OCC due 2 days')).toMatchObject({
+      person: { kind: 'upn', upn: 'lee.gu@occ.gov.uk' },
+      agency: 'OCC',
+      due: '2026-11-22',
+    });
     expect(p('assign')).toEqual({ name: 'assignForm' });
   });
   it('action and actions', () => {
-    expect(p('action 1.1a update Posters up in all community centres\nNext: libraries')).toEqual({ name: 'change', ref: '1.1 a', change: { kind: 'update', text: 'Posters up in all community centres\nNext: libraries' } });
-    expect(p('action 1.1 a status In Progress')).toEqual({ name: 'change', ref: '1.1 a', change: { kind: 'status', status: 'in_progress' } });
+    expect(p('action 1.1a update Posters up in all community centres\nNext: libraries')).toEqual({
+      name: 'change',
+      ref: '1.1 a',
+      change: { kind: 'update', text: 'Posters up in all community centres\nNext: libraries' },
+    });
+    expect(p('action 1.1 a status In Progress')).toEqual({
+      name: 'change',
+      ref: '1.1 a',
+      change: { kind: 'status', status: 'in_progress' },
+    });
     expect(p('action A3 discharge')).toEqual({ name: 'change', ref: 'A3', change: { kind: 'discharge' } });
     expect(p('action A3')).toEqual({ name: 'show', ref: 'A3' });
     expect(p('actions overdue')).toEqual({ name: 'list', filter: { kind: 'overdue' } });
@@ -94,8 +120,17 @@ describe('command parsing', () => {
     expect(p('actions owner <at>Megan</at>')).toEqual({ name: 'list', filter: { kind: 'owner', owner: 'Megan' } });
   });
   it('meetings', () => {
-    expect(p('meeting schedule tactical 27/11 10:00')).toMatchObject({ name: 'schedule', kind: 'tactical', recurrence: null, timeGiven: true });
-    expect(p('meeting schedule case management friday 2pm once')).toMatchObject({ name: 'schedule', kind: 'case-management', recurrence: 'once' });
+    expect(p('meeting schedule tactical 27/11 10:00')).toMatchObject({
+      name: 'schedule',
+      kind: 'tactical',
+      recurrence: null,
+      timeGiven: true,
+    });
+    expect(p('meeting schedule case management friday 2pm once')).toMatchObject({
+      name: 'schedule',
+      kind: 'case-management',
+      recurrence: 'once',
+    });
     expect(p('meeting pack strategic')).toEqual({ name: 'pack', kind: 'strategic' });
   });
   it('each malformed form names its problem and the right form', () => {

@@ -5,7 +5,13 @@ import { say } from '../helpers/teams.js';
 import { actionIdOf, cardsTo, press, registerMembers, remind, users } from './helpers.js';
 
 const at = (iso: string) => new Date(iso);
-const headings = (h: Harness, u: typeof users.holder) => cardsTo(h, u).map((c) => JSON.stringify(FakeConnector.card(c)).match(/"text":"((?:New action|Update needed|Reminder: update still needed|Overdue action)[^"]*)"/)?.[1]);
+const headings = (h: Harness, u: typeof users.holder) =>
+  cardsTo(h, u).map(
+    (c) =>
+      JSON.stringify(FakeConnector.card(c)).match(
+        /"text":"((?:New action|Update needed|Reminder: update still needed|Overdue action)[^"]*)"/,
+      )?.[1],
+  );
 const coordChat = personal(users.coordinator).id;
 const inCoordChat = (h: Harness, match: string) => h.connector.posted(coordChat).filter((c) => JSON.stringify(c.body).includes(match));
 
@@ -19,7 +25,23 @@ describe('reminders before the tactical meeting and overdue chases (injected clo
     await say(h, 'assign Remove offensive graffiti within one working day to Megan Bowen agency OCC ref 3.5 a');
     await say(h, 'assign Publish the TPRC list to meganb@example.com ref 1.2 b');
     await say(h, 'action 1.2 b status completed');
-    await h.db.insertInto('actions').values({ ref: '3.1 b', text: 'Quarterly analysis of repeat victims', pillar: 'building_understanding', owner_kind: 'agency', owner_agency: 'TVP', owner_upn: null, owner_user_id: null, due_date: null, district: null, raised_at_meeting_id: null, created_by: null, objective: null }).execute();
+    await h.db
+      .insertInto('actions')
+      .values({
+        ref: '3.1 b',
+        text: 'Quarterly analysis of repeat victims',
+        pillar: 'building_understanding',
+        owner_kind: 'agency',
+        owner_agency: 'TVP',
+        owner_upn: null,
+        owner_user_id: null,
+        due_date: null,
+        district: null,
+        raised_at_meeting_id: null,
+        created_by: null,
+        objective: null,
+      })
+      .execute();
     await h.bot.dispatcher.drain();
   });
   afterEach(async () => h.close());
@@ -42,7 +64,12 @@ describe('reminders before the tactical meeting and overdue chases (injected clo
 
     h.clock.current = at('2026-12-02T15:00:00Z');
     const prompt = cardsTo(h, users.holder).find((c) => JSON.stringify(c.body).includes('Update needed · 1.2 a'))!;
-    const saved = await press(h, 'action.update', { actionId: actionIdOf(prompt), updateText: 'Pages rewritten with the TruVision links' }, users.holder);
+    const saved = await press(
+      h,
+      'action.update',
+      { actionId: actionIdOf(prompt), updateText: 'Pages rewritten with the TruVision links' },
+      users.holder,
+    );
     expect(saved.text).toContain('Update saved');
 
     h.clock.current = at('2026-12-05T09:00:00Z'); // 3 days before: no nudge yet

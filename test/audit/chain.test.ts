@@ -53,8 +53,14 @@ describe('audit log hash chain', () => {
   });
 
   it('hashes, positions and times set by the writer are ignored: the database sets them', async () => {
-    await sql`insert into audit_log (at, actor, action, entity_type, entity_id, seq, prev_hash, hash) values ('2020-01-01T00:00:00Z', 'x', 'forged', 't', '1', 999, 'f', 'f')`.execute(h.db);
-    const forged = await h.db.selectFrom('audit_log').select(['seq', 'hash', 'at']).where('action', '=', 'forged').executeTakeFirstOrThrow();
+    await sql`insert into audit_log (at, actor, action, entity_type, entity_id, seq, prev_hash, hash) values ('2020-01-01T00:00:00Z', 'x', 'forged', 't', '1', 999, 'f', 'f')`.execute(
+      h.db,
+    );
+    const forged = await h.db
+      .selectFrom('audit_log')
+      .select(['seq', 'hash', 'at'])
+      .where('action', '=', 'forged')
+      .executeTakeFirstOrThrow();
     expect(forged.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(Number(forged.seq)).not.toBe(999);
     expect(forged.at.getUTCFullYear()).toBeGreaterThan(2020);
@@ -113,10 +119,25 @@ describe('upgrading a database with an audit log', () => {
       target = { kind: 'pglite', dir: join(mkdtempSync(join(tmpdir(), 'hcc-audit-up-')), 'pglite'), lockWaitSeconds: 5 };
     }
     try {
-      const old = new Kysely<any>({ dialect: target.kind === 'postgres' ? new PostgresDialect({ pool: new pg.Pool({ connectionString: target.url, max: 1 }) }) : new PGliteDialect(new PGlite(target.dir!)) });
+      const old = new Kysely<any>({
+        dialect:
+          target.kind === 'postgres'
+            ? new PostgresDialect({ pool: new pg.Pool({ connectionString: target.url, max: 1 }) })
+            : new PGliteDialect(new PGlite(target.dir!)),
+      });
       const before = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < '2026-11-29T01-audit-chain'));
       expect((await new Migrator({ db: old, provider: { getMigrations: async () => before } }).migrateToLatest()).error).toBeUndefined();
-      for (let i = 0; i < 12; i++) await old.insertInto('audit_log').values({ actor: 'user:old', action: 'card.disclosed', entity_type: 'occurrence', entity_id: String(i), details: JSON.stringify({ i }) }).execute();
+      for (let i = 0; i < 12; i++)
+        await old
+          .insertInto('audit_log')
+          .values({
+            actor: 'user:old',
+            action: 'card.disclosed',
+            entity_type: 'occurrence',
+            entity_id: String(i),
+            details: JSON.stringify({ i }),
+          })
+          .execute();
       await old.destroy();
 
       const db = await openDatabase(target);
@@ -139,8 +160,14 @@ describe('DATABASE_MIGRATION_URL', () => {
   it('is refused without DATABASE_URL (the embedded database has no roles)', async () => {
     const { loadConfig, ConfigError } = await import('../../bot/config.js');
     expect(() => loadConfig({ DATABASE_MIGRATION_URL: 'postgres://owner@db/hcc' })).toThrow(ConfigError);
-    expect(() => loadConfig({ DATABASE_MIGRATION_URL: 'postgres://owner@db/hcc' })).toThrow(/DATABASE_MIGRATION_URL: only with DATABASE_URL/);
-    const c = loadConfig({ ...PRODUCTION_SETTINGS, DATABASE_URL: 'postgres://app@db/hcc', DATABASE_MIGRATION_URL: 'postgres://owner@db/hcc' });
+    expect(() => loadConfig({ DATABASE_MIGRATION_URL: 'postgres://owner@db/hcc' })).toThrow(
+      /DATABASE_MIGRATION_URL: only with DATABASE_URL/,
+    );
+    const c = loadConfig({
+      ...PRODUCTION_SETTINGS,
+      DATABASE_URL: 'postgres://app@db/hcc',
+      DATABASE_MIGRATION_URL: 'postgres://owner@db/hcc',
+    });
     expect(c.database).toMatchObject({ kind: 'postgres', url: 'postgres://app@db/hcc', migrationUrl: 'postgres://owner@db/hcc' });
     expect([c.production, c.scrutinyMinClosed]).toEqual([true, 10]);
   });
@@ -168,9 +195,15 @@ describe('npm run audit -- verify', () => {
     let db = await open();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      await recordAudit(db, { actor: 'user:alex', action: 'card.disclosed', entityType: 'occurrence', entityId: `occ-${i}`, details: { reason: 'review', n: i } });
+      await recordAudit(db, {
+        actor: 'user:alex',
+        action: 'card.disclosed',
+        entityType: 'occurrence',
+        entityId: `occ-${i}`,
+        details: { reason: 'review', n: i },
+      });
     }
-    for (const r of await db.selectFrom("audit_log").select(["id"]).orderBy("seq").execute()) ids.push(String(r.id));
+    for (const r of await db.selectFrom('audit_log').select(['id']).orderBy('seq').execute()) ids.push(String(r.id));
     await db.destroy();
 
     const whole = await auditVerify(target);

@@ -43,7 +43,14 @@ describe.skipIf(dbKind !== 'postgres')('the bot as a limited database role (Post
       await c.query(`create role ${names.app} login`);
       await c.query(`create database ${names.db} owner ${names.owner}`);
     });
-    const config = loadConfig({ ...PRODUCTION_SETTINGS, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: urlAs(names.app), DATABASE_MIGRATION_URL: urlAs(names.owner) });
+    const config = loadConfig({
+      ...PRODUCTION_SETTINGS,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: urlAs(names.app),
+      DATABASE_MIGRATION_URL: urlAs(names.owner),
+    });
     bot = await startBot(config, { clock: new TestClock().now, dispatcher: false, jobs: false, logger: pino({ level: 'silent' }) });
     app = new pg.Client({ connectionString: urlAs(names.app) });
     await app.connect();
@@ -60,11 +67,17 @@ describe.skipIf(dbKind !== 'postgres')('the bot as a limited database role (Post
 
   it('works end to end: an occurrence posted to the feed is stored and audited, and the chain verifies', async () => {
     const occ = occurrence();
-    const res = await fetch(`${bot.url}/api/occurrences`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${PRODUCTION_SETTINGS.INGEST_API_KEY}` }, body: JSON.stringify(occ) });
+    const res = await fetch(`${bot.url}/api/occurrences`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${PRODUCTION_SETTINGS.INGEST_API_KEY}` },
+      body: JSON.stringify(occ),
+    });
     expect(res.status).toBe(201);
     const id = ((await res.json()) as { results: { id: string }[] }).results[0]!.id;
     const audit = await app.query(`select actor, action, hash from audit_log where entity_type = 'occurrence' and entity_id = $1`, [id]);
-    expect(audit.rows).toContainEqual(expect.objectContaining({ action: 'occurrence.created', hash: expect.stringMatching(/^[0-9a-f]{64}$/) }));
+    expect(audit.rows).toContainEqual(
+      expect.objectContaining({ action: 'occurrence.created', hash: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+    );
     expect(await verifyAuditChain(bot.db)).toMatchObject({ ok: true });
   });
 
@@ -82,14 +95,20 @@ describe.skipIf(dbKind !== 'postgres')('the bot as a limited database role (Post
     ['delete an entry', 'delete from audit_log', /permission denied/],
     ['truncate it', 'truncate audit_log', /permission denied/],
     ['drop the chain trigger', 'drop trigger audit_log_chain on audit_log', /must be owner/],
-    ['replace the chain trigger', `create or replace function audit_log_chain() returns trigger language plpgsql as $$ begin return new; end $$`, /must be owner|permission denied/],
+    [
+      'replace the chain trigger',
+      `create or replace function audit_log_chain() returns trigger language plpgsql as $$ begin return new; end $$`,
+      /must be owner|permission denied/,
+    ],
   ])('may not %s', async (_what, statement, error) => {
     await expect(app.query(statement)).rejects.toThrow(error);
     expect((await app.query(`select count(*)::int as n from audit_log`)).rows[0].n).toBeGreaterThan(0);
   });
 
   it('may run npm run audit -- verify (it only reads)', async () => {
-    const { stdout } = await promisify(execFile)(join('node_modules', '.bin', 'tsx'), ['scripts/audit.ts', 'verify'], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', DATABASE_URL: urlAs(names.app) } });
+    const { stdout } = await promisify(execFile)(join('node_modules', '.bin', 'tsx'), ['scripts/audit.ts', 'verify'], {
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', DATABASE_URL: urlAs(names.app) },
+    });
     expect(stdout).toMatch(/Audit log intact: \d+ entries, hash chain verified/);
   });
 

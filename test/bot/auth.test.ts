@@ -61,7 +61,14 @@ describe('Teams authentication with a correctly signed token', () => {
   const keys = new OpenIdFake();
   const lines: Record<string, unknown>[] = [];
   let h: Harness;
-  const claims = (over: Claims = {}): Claims => ({ iss: ISSUER, aud: APP_ID, serviceurl: h.connector.url, nbf: nowSeconds() - 60, exp: nowSeconds() + 3600, ...over });
+  const claims = (over: Claims = {}): Claims => ({
+    iss: ISSUER,
+    aud: APP_ID,
+    serviceurl: h.connector.url,
+    nbf: nowSeconds() - 60,
+    exp: nowSeconds() + 3600,
+    ...over,
+  });
 
   beforeAll(async () => {
     await keys.start();
@@ -119,7 +126,11 @@ describe('Teams authentication with a correctly signed token', () => {
   });
 
   it('an activity without a token is refused before its body is read', async () => {
-    const res = await fetch(`${h.bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'not gzip at all' });
+    const res = await fetch(`${h.bot.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: 'not gzip at all',
+    });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: 'unauthorized' });
   });
@@ -158,7 +169,11 @@ describe('Teams authentication when the key endpoint fails', () => {
     const h = await bootAuthenticated({ metadataUrl }, lines);
     try {
       const signer = new OpenIdFake();
-      const res = await deliver(h, message('help'), signer.sign({ iss: ISSUER, aud: APP_ID, serviceurl: h.connector.url, nbf: nowSeconds() - 60, exp: nowSeconds() + 3600 }));
+      const res = await deliver(
+        h,
+        message('help'),
+        signer.sign({ iss: ISSUER, aud: APP_ID, serviceurl: h.connector.url, nbf: nowSeconds() - 60, exp: nowSeconds() + 3600 }),
+      );
       expect(res.status).toBe(503);
       expect(res.text).toBe('{"error":"unavailable"}');
       expect(h.connector.calls).toHaveLength(0);

@@ -59,12 +59,17 @@ export async function waitFor(admin: pg.Client, n: number, not: readonly number[
     if (pids.length === n && !pids.some((p) => not.includes(p))) return pids;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`never saw ${n} of the bot's connections waiting on a lock (last: ${seen.length}, ${seen.filter((p) => not.includes(p)).length} of them old)`);
+  throw new Error(
+    `never saw ${n} of the bot's connections waiting on a lock (last: ${seen.length}, ${seen.filter((p) => not.includes(p)).length} of them old)`,
+  );
 }
 
 /** Terminates every connection the bot has to its database (busy or idle), as a restart or failover would. */
 export async function dropConnections(admin: pg.Client): Promise<void> {
-  const r = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name <> $1 and pid <> pg_backend_pid()`, [ADMIN]);
+  const r = await admin.query(
+    `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name <> $1 and pid <> pg_backend_pid()`,
+    [ADMIN],
+  );
   if (!r.rowCount) throw new Error('no connection of the bot to terminate');
 }
 

@@ -45,7 +45,10 @@ describe('a lost database connection fails only that request', () => {
            return new; end $$`,
       )
       .execute(h.db);
-    if (atCommit) await sql`create constraint trigger hcc_fault_commit after insert on reviews deferrable initially deferred for each row execute function hcc_fault()`.execute(h.db);
+    if (atCommit)
+      await sql`create constraint trigger hcc_fault_commit after insert on reviews deferrable initially deferred for each row execute function hcc_fault()`.execute(
+        h.db,
+      );
     else await sql`create trigger hcc_fault before insert on review_decisions for each row execute function hcc_fault()`.execute(h.db);
   }
 
@@ -96,12 +99,20 @@ describe('a lost connection after the save was committed', () => {
     // The connection drops at the first read of the review schedule after the review row went in
     // (that read comes after COMMIT): simulated in the query path, as nothing can time a real drop there.
     let armed = false;
-    const tableOf = (n: RootOperationNode) => /"TableNode","table":\{"kind":"SchemableIdentifierNode","identifier":\{"kind":"IdentifierNode","name":"(\w+)"/.exec(JSON.stringify(n))?.[1];
+    const tableOf = (n: RootOperationNode) =>
+      /"TableNode","table":\{"kind":"SchemableIdentifierNode","identifier":\{"kind":"IdentifierNode","name":"(\w+)"/.exec(
+        JSON.stringify(n),
+      )?.[1];
     const dropAfterSave: KyselyPlugin = {
       transformQuery: ({ node }) => {
         if (node.kind === 'InsertQueryNode' && tableOf(node) === 'reviews') armed = true;
         // scheduleFor's read (ordered by due date, then kind): the card's schedule, read after the commit
-        else if (armed && node.kind === 'SelectQueryNode' && tableOf(node) === 'scheduled_reviews' && /"orderBy".*"due_at".*"kind"/.test(JSON.stringify(node))) {
+        else if (
+          armed &&
+          node.kind === 'SelectQueryNode' &&
+          tableOf(node) === 'scheduled_reviews' &&
+          /"orderBy".*"due_at".*"kind"/.test(JSON.stringify(node))
+        ) {
           armed = false;
           throw new Error('Connection terminated unexpectedly');
         }
@@ -119,7 +130,9 @@ describe('a lost connection after the save was committed', () => {
       expect(notSaved(res.body)).toBe(false);
       expect(savedBy(res.body, coordinator(1).name)).toBe(true);
       expect(JSON.stringify(res.body)).toContain('Review saved.');
-      expect(await base.db.selectFrom('reviews').select('reviewer_name').where('occurrence_id', '=', id!).execute()).toEqual([{ reviewer_name: coordinator(1).name }]);
+      expect(await base.db.selectFrom('reviews').select('reviewer_name').where('occurrence_id', '=', id!).execute()).toEqual([
+        { reviewer_name: coordinator(1).name },
+      ]);
     } finally {
       await h.close();
     }
@@ -145,7 +158,7 @@ describe('a connection lost during COMMIT of a review that did commit', () => {
   });
 });
 
-describe.skipIf(dbKind !== 'postgres')('PostgreSQL terminating the bot\'s connections mid-transaction', () => {
+describe.skipIf(dbKind !== 'postgres')("PostgreSQL terminating the bot's connections mid-transaction", () => {
   let h: Harness;
   beforeEach(async () => {
     h = await bootHarness();
@@ -184,7 +197,10 @@ describe.skipIf(dbKind !== 'postgres')('PostgreSQL terminating the bot\'s connec
         const saved = savedBy(r.body, users[i]!.name);
         expect(saved || notSaved(r.body), `user ${i} was told neither`).toBe(true);
         const held = await h.db.selectFrom('reviews').select('reviewer_name').where('occurrence_id', '=', ids[i]!).execute();
-        expect(held.map((x) => x.reviewer_name), `user ${i}: the database disagrees with what they were told`).toEqual(saved ? [users[i]!.name] : []);
+        expect(
+          held.map((x) => x.reviewer_name),
+          `user ${i}: the database disagrees with what they were told`,
+        ).toEqual(saved ? [users[i]!.name] : []);
       }
       expect(told.map((r, i) => savedBy(r.body, users[i]!.name))).toEqual([true, true, true, true, true, true, true, false, false, false]);
       expect(stillWaiting.length).toBe(3);
@@ -196,10 +212,26 @@ describe.skipIf(dbKind !== 'postgres')('PostgreSQL terminating the bot\'s connec
 
   it('review prompt answers: one retried and saved, one lost and told so; answering again works', async () => {
     const [id] = (await h.ingest(occurrence())).body.results.map((r: { id: string }) => r.id) as string[];
-    const prompts = await h.db.selectFrom('scheduled_reviews').select('id').where('occurrence_id', '=', id!).where('status', '=', 'pending').orderBy('due_at').limit(2).execute();
+    const prompts = await h.db
+      .selectFrom('scheduled_reviews')
+      .select('id')
+      .where('occurrence_id', '=', id!)
+      .where('status', '=', 'pending')
+      .orderBy('due_at')
+      .limit(2)
+      .execute();
     expect(prompts).toHaveLength(2);
     const [p1, p2] = prompts.map((p) => p.id);
-    const answer = (pid: string, n: number) => h.send(executeInvoke('prompt.na', { scheduledReviewId: pid, reason: 'Victim moved out of the force area' }, 'x', coordinator(n), personal(coordinator(n))));
+    const answer = (pid: string, n: number) =>
+      h.send(
+        executeInvoke(
+          'prompt.na',
+          { scheduledReviewId: pid, reason: 'Victim moved out of the force area' },
+          'x',
+          coordinator(n),
+          personal(coordinator(n)),
+        ),
+      );
     await withAdmin(h, async (retried, lost, admin) => {
       await retried.query('begin');
       await retried.query('select id from scheduled_reviews where id = $1 for update', [p1]);
@@ -220,7 +252,8 @@ describe.skipIf(dbKind !== 'postgres')('PostgreSQL terminating the bot\'s connec
       expect(notSaved(r1.body)).toBe(false);
       expect(notSaved(r2.body)).toBe(true);
     });
-    const status = async (pid: string) => (await h.db.selectFrom('scheduled_reviews').select('status').where('id', '=', pid).executeTakeFirstOrThrow()).status;
+    const status = async (pid: string) =>
+      (await h.db.selectFrom('scheduled_reviews').select('status').where('id', '=', pid).executeTakeFirstOrThrow()).status;
     expect(await status(p1!)).toBe('not_applicable');
     expect(await status(p2!)).toBe('pending');
     const again = await answer(p2!, 2);
@@ -233,7 +266,10 @@ describe.skipIf(dbKind !== 'postgres')('PostgreSQL refusing connections for a wh
   it('the outbox and the jobs log the outage once, keep polling, and the outbox delivers a message queued during it once the database is back', async () => {
     const lines: { msg: string; failedPolls?: number }[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString())), done()) });
-    const h = await bootHarness({ OUTBOX_POLL_SECONDS: '0.1', SWEEP_CRON: '* * * * * *' }, { dispatcher: true, jobs: true, logger: pino({ level: 'info' }, sink) });
+    const h = await bootHarness(
+      { OUTBOX_POLL_SECONDS: '0.1', SWEEP_CRON: '* * * * * *' },
+      { dispatcher: true, jobs: true, logger: pino({ level: 'info' }, sink) },
+    );
     try {
       expect((await h.send(message('subscribe'))).status).toBe(200);
       const [id] = (await h.ingest(occurrence())).body.results.map((r: { id: string }) => r.id) as string[];
@@ -249,10 +285,14 @@ describe.skipIf(dbKind !== 'postgres')('PostgreSQL refusing connections for a wh
           [channel.id, JSON.stringify({ type: 'text', text: 'Queued while the database was away' })],
         );
         // several polls fail meanwhile (bounded wait)
-        for (let i = 0; i < 100 && lines.filter((l) => l.msg.startsWith('outbox: database unavailable')).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+        for (let i = 0; i < 100 && lines.filter((l) => l.msg.startsWith('outbox: database unavailable')).length === 0; i++)
+          await new Promise((r) => setTimeout(r, 50));
         await new Promise((r) => setTimeout(r, 2500)); // the review sweep runs every second here
       });
-      const back = () => h.connector.posted(channel.id).some((c) => c.body.text === 'Queued while the database was away') && lines.some((l) => l.msg.startsWith('outbox: database connection back')) && lines.some((l) => l.msg.startsWith('job review-sweep: database connection back'));
+      const back = () =>
+        h.connector.posted(channel.id).some((c) => c.body.text === 'Queued while the database was away') &&
+        lines.some((l) => l.msg.startsWith('outbox: database connection back')) &&
+        lines.some((l) => l.msg.startsWith('job review-sweep: database connection back'));
       for (let i = 0; i < 200 && !back(); i++) await new Promise((r) => setTimeout(r, 50));
       expect(h.connector.posted(channel.id).map((c) => c.body.text)).toContain('Queued while the database was away');
       expect(lines.filter((l) => l.msg.startsWith('outbox: database unavailable'))).toHaveLength(1);

@@ -6,14 +6,18 @@ import { bootHarness, message, occurrence, TEST_KEY, type Harness } from '../hel
 /** A POST over a raw socket (fetch would refuse some of these headers), tolerant of the server closing early. */
 function post(h: Harness, path: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; json: any }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${h.bot.url}${path}`, { method: 'POST', headers: { 'content-length': String(body.length), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null });
-      });
-    });
+    const req = request(
+      `${h.bot.url}${path}`,
+      { method: 'POST', headers: { 'content-length': String(body.length), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -74,7 +78,12 @@ describe('hostile HTTP bodies on every POST route', () => {
       ['gzip', gzipSync],
       ['deflate', deflateSync],
     ] as const) {
-      const res = await post(h, '/api/occurrences', { 'content-type': 'application/json', 'content-encoding': encoding, ...feed }, pack(Buffer.from(JSON.stringify(occurrence()))));
+      const res = await post(
+        h,
+        '/api/occurrences',
+        { 'content-type': 'application/json', 'content-encoding': encoding, ...feed },
+        pack(Buffer.from(JSON.stringify(occurrence()))),
+      );
       expect(res.status).toBe(201);
       expect(res.json.results[0].outcome).toBe('created');
     }
@@ -83,13 +92,20 @@ describe('hostile HTTP bodies on every POST route', () => {
 
   it('a gzip activity runs its turn in local mode', async () => {
     const before = h.connector.calls.length;
-    const res = await post(h, '/api/messages', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipSync(Buffer.from(JSON.stringify({ serviceUrl: h.connector.url, channelId: 'msteams', ...message('help') }))));
+    const res = await post(
+      h,
+      '/api/messages',
+      { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      gzipSync(Buffer.from(JSON.stringify({ serviceUrl: h.connector.url, channelId: 'msteams', ...message('help') }))),
+    );
     expect(res.status).toBe(200);
     expect(h.connector.calls.length).toBeGreaterThan(before);
   });
 
   it('bad JSON gets 400 with a clear message; nothing is stored', async () => {
-    const stored = async () => (await h.db.selectFrom('conversations').selectAll().execute()).length + (await h.db.selectFrom('occurrences').selectAll().execute()).length;
+    const stored = async () =>
+      (await h.db.selectFrom('conversations').selectAll().execute()).length +
+      (await h.db.selectFrom('occurrences').selectAll().execute()).length;
     const before = await stored();
     for (const path of ['/api/occurrences', '/api/messages']) {
       const res = await post(h, path, { 'content-type': 'application/json', ...feed }, Buffer.from('{"reference": "13/1/26",'));
@@ -101,7 +117,12 @@ describe('hostile HTTP bodies on every POST route', () => {
   });
 
   it('a body declared larger than the limit gets 413 before it is read', async () => {
-    const res = await post(h, '/api/occurrences', { 'content-type': 'application/json', ...feed, 'content-length': String(h.config.ingestMaxBodyBytes + 1) }, Buffer.from('{}'));
+    const res = await post(
+      h,
+      '/api/occurrences',
+      { 'content-type': 'application/json', ...feed, 'content-length': String(h.config.ingestMaxBodyBytes + 1) },
+      Buffer.from('{}'),
+    );
     expect(res.status).toBe(413);
     await healthy();
   });
@@ -109,7 +130,12 @@ describe('hostile HTTP bodies on every POST route', () => {
   it('without the feed key a hostile body is not read: 401, never 400 or 413', async () => {
     for (const path of ['/api/occurrences', '/api/imports/users']) {
       for (const body of [corrupt, bomb]) {
-        const res = await post(h, path, { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: 'Bearer wrong-key-wrong-key' }, body);
+        const res = await post(
+          h,
+          path,
+          { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: 'Bearer wrong-key-wrong-key' },
+          body,
+        );
         expect(res.status).toBe(401);
       }
     }
@@ -118,7 +144,12 @@ describe('hostile HTTP bodies on every POST route', () => {
 });
 
 describe('hostile bodies on /api/messages in authenticated mode', () => {
-  const app = { MicrosoftAppId: '6f1d0a5e-1c2b-4d3e-8f40-5a6b7c8d9e0f', MicrosoftAppPassword: 'client-secret-value', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9' };
+  const app = {
+    MicrosoftAppId: '6f1d0a5e-1c2b-4d3e-8f40-5a6b7c8d9e0f',
+    MicrosoftAppPassword: 'client-secret-value',
+    MicrosoftAppType: 'SingleTenant',
+    MicrosoftAppTenantId: '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9',
+  };
   // Shaped like a JWT, so it passes the header check; the body is read before botbuilder validates it.
   const bearer = { 'content-type': 'application/json', authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2ln' };
 
@@ -151,7 +182,9 @@ describe('slow clients', () => {
           socket.resume();
         });
       await stalled('POST /api/occurrences HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n');
-      await stalled(`POST /api/occurrences HTTP/1.1\r\nHost: bot\r\nAuthorization: Bearer ${TEST_KEY}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"refer`);
+      await stalled(
+        `POST /api/occurrences HTTP/1.1\r\nHost: bot\r\nAuthorization: Bearer ${TEST_KEY}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"refer`,
+      );
       expect((await fetch(`${h.bot.url}/healthz`)).status).toBe(200);
     } finally {
       await h.close();

@@ -41,7 +41,10 @@ describe('occurrence feed POST /api/occurrences', () => {
   });
 
   it('accepts a batch and reports each occurrence', async () => {
-    const batch = [occurrence(), occurrence({ recordedAs: 'nchi', offence: undefined, victims: [], strands: ['transgender', 'disability'] })];
+    const batch = [
+      occurrence(),
+      occurrence({ recordedAs: 'nchi', offence: undefined, victims: [], strands: ['transgender', 'disability'] }),
+    ];
     const res = await h.ingest({ occurrences: batch });
     expect(res.status).toBe(201);
     expect(res.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['created', 'created']);
@@ -70,7 +73,14 @@ describe('occurrence feed POST /api/occurrences', () => {
     expect(res.status).toBe(400);
     const paths = res.body.errors.map((e: { path: string }) => e.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['occurrences.1.offence', 'occurrences.1.strands.1', 'occurrences.1.flaggedAt', 'occurrences.1.victims', 'occurrences.2.source', 'occurrences.2.district']),
+      expect.arrayContaining([
+        'occurrences.1.offence',
+        'occurrences.1.strands.1',
+        'occurrences.1.flaggedAt',
+        'occurrences.1.victims',
+        'occurrences.2.source',
+        'occurrences.2.district',
+      ]),
     );
     expect(res.body.errors.every((e: { message: string }) => e.message.length > 3)).toBe(true);
     expect(await count()).toBe(before);
@@ -86,7 +96,11 @@ describe('occurrence feed POST /api/occurrences', () => {
   it('refuses a missing or wrong key with 401 and writes nothing', async () => {
     const before = await count();
     expect((await h.ingest(occurrence(), 'wrong-key-wrong-key')).status).toBe(401);
-    const res = await fetch(`${h.bot.url}/api/occurrences`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(occurrence()) });
+    const res = await fetch(`${h.bot.url}/api/occurrences`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(occurrence()),
+    });
     expect(res.status).toBe(401);
     expect(await count()).toBe(before);
   });

@@ -26,7 +26,11 @@ describe('modes, restarts and roles', () => {
   });
 
   it('authenticated mode refuses an activity without a valid token and does not act on it', async () => {
-    const h = await bootHarness({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'secret-value', MicrosoftAppType: 'MultiTenant' });
+    const h = await bootHarness({
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppPassword: 'secret-value',
+      MicrosoftAppType: 'MultiTenant',
+    });
     try {
       const res = await h.send(message('subscribe'));
       expect(res.status).toBe(401);
@@ -44,7 +48,18 @@ describe('modes, restarts and roles', () => {
     try {
       expect((await h.send(message('subscribe'))).status).toBe(200);
       expect(await h.db.selectFrom('review_subscriptions').selectAll().execute()).toHaveLength(1);
-      await h.db.insertInto('users').values({ upn: 'someone@force.police.uk', name: 'Someone', roles: ['officer'], districts: [], on_roster: true, teams_id: null, aad_object_id: null }).execute();
+      await h.db
+        .insertInto('users')
+        .values({
+          upn: 'someone@force.police.uk',
+          name: 'Someone',
+          roles: ['officer'],
+          districts: [],
+          on_roster: true,
+          teams_id: null,
+          aad_object_id: null,
+        })
+        .execute();
       await h.send(message('unsubscribe', people.officer));
       expect(h.connector.posted(channel.id).at(-1)?.body.text).toContain('only a coordinator (or an admin) can stop review cards');
       expect(await h.db.selectFrom('review_subscriptions').selectAll().execute()).toHaveLength(1);
@@ -72,8 +87,23 @@ describe('modes, restarts and roles', () => {
   it('learns the UPN from Teams and applies roster roles to that user', async () => {
     const h = await bootHarness();
     try {
-      h.connector.members.set(people.officer.id, { id: people.officer.id, name: 'Megan Bowen', userPrincipalName: 'meganb@force.police.uk' });
-      await h.db.insertInto('users').values({ upn: 'meganb@force.police.uk', name: 'Megan Bowen', roles: ['coordinator'], districts: ['Leeds'], on_roster: true, teams_id: null, aad_object_id: null }).execute();
+      h.connector.members.set(people.officer.id, {
+        id: people.officer.id,
+        name: 'Megan Bowen',
+        userPrincipalName: 'meganb@force.police.uk',
+      });
+      await h.db
+        .insertInto('users')
+        .values({
+          upn: 'meganb@force.police.uk',
+          name: 'Megan Bowen',
+          roles: ['coordinator'],
+          districts: ['Leeds'],
+          on_roster: true,
+          teams_id: null,
+          aad_object_id: null,
+        })
+        .execute();
       await h.send(message('subscribe Leeds', people.officer));
       expect(h.connector.posted(channel.id).at(-1)?.body.text).toContain('review channel for Leeds');
       const users = await h.db.selectFrom('users').selectAll().where('upn', '=', 'meganb@force.police.uk').execute();
@@ -122,7 +152,9 @@ describe('upgrades', () => {
   it('landed migrations are unchanged (a database that ran one would never see an edit)', async () => {
     const { readFileSync } = await import('node:fs');
     const { createHash } = await import('node:crypto');
-    const fixture = JSON.parse(readFileSync(new URL('../fixtures/landed-migrations.json', import.meta.url), 'utf8')) as { landed: Record<string, string> };
+    const fixture = JSON.parse(readFileSync(new URL('../fixtures/landed-migrations.json', import.meta.url), 'utf8')) as {
+      landed: Record<string, string>;
+    };
     for (const [name, hash] of Object.entries(fixture.landed)) {
       const text = readFileSync(new URL(`../../db/migrations/${name}.ts`, import.meta.url));
       expect(`${name} ${createHash('sha256').update(text).digest('hex')}`).toBe(`${name} ${hash}`);
@@ -149,7 +181,16 @@ describe('upgrades', () => {
     try {
       const meeting = await db
         .insertInto('meetings')
-        .values({ kind: 'tactical', starts_at: new Date('2026-12-08T10:00:00Z'), recurrence: 'monthly', series_id: null, conversation_id: null, created_by: null, pack_posted_at: null, prompts_sent_at: new Date() })
+        .values({
+          kind: 'tactical',
+          starts_at: new Date('2026-12-08T10:00:00Z'),
+          recurrence: 'monthly',
+          series_id: null,
+          conversation_id: null,
+          created_by: null,
+          pack_posted_at: null,
+          prompts_sent_at: new Date(),
+        })
         .returning(['prompts_sent_at'])
         .executeTakeFirstOrThrow();
       expect(meeting.prompts_sent_at).toBeInstanceOf(Date);
@@ -170,7 +211,10 @@ describe.skipIf(dbKind !== 'postgres')('a PostgreSQL server that drops connectio
       const { current_database: name } = (await sql<{ current_database: string }>`select current_database()`.execute(h.db)).rows[0]!;
       const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
       await admin.connect();
-      const killed = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+      const killed = await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [name],
+      );
       await admin.end();
       expect(killed.rowCount).toBeGreaterThan(0);
       await new Promise((r) => setTimeout(r, 200)); // let the pool see the closed sockets
@@ -184,7 +228,13 @@ describe.skipIf(dbKind !== 'postgres')('a PostgreSQL server that drops connectio
 
 describe('settings fail closed', () => {
   const key32 = 'k'.repeat(32);
-  const single = { MicrosoftAppId: '6f1d0a5e-1c2b-4d3e-8f40-5a6b7c8d9e0f', MicrosoftAppPassword: 'client-secret-value', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9', INGEST_API_KEY: key32 };
+  const single = {
+    MicrosoftAppId: '6f1d0a5e-1c2b-4d3e-8f40-5a6b7c8d9e0f',
+    MicrosoftAppPassword: 'client-secret-value',
+    MicrosoftAppType: 'SingleTenant',
+    MicrosoftAppTenantId: '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9',
+    INGEST_API_KEY: key32,
+  };
   const production = { ...single, NODE_ENV: 'production', DATABASE_URL: 'postgres://bot@db.internal/hcc' };
 
   it('without credentials the bot listens on loopback only and refuses any other HOST', () => {
@@ -197,12 +247,16 @@ describe('settings fail closed', () => {
 
   it('NODE_ENV=production refuses to start without credentials, with the development key, a short key or the embedded database', () => {
     expect(loadConfig(production).production).toBe(true);
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', INGEST_API_KEY: key32 })).toThrow(/Microsoft app credentials are required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', INGEST_API_KEY: key32 })).toThrow(
+      /Microsoft app credentials are required/,
+    );
     expect(() => loadConfig({ ...production, INGEST_API_KEY: 'local-dev-ingest-key' })).toThrow(/local development key is public/);
     expect(() => loadConfig({ ...production, INGEST_API_KEY: 'k'.repeat(31) })).toThrow(/at least 32 characters in production/);
     expect(() => loadConfig({ ...production, DATABASE_URL: undefined })).toThrow(/DATABASE_URL: required in production/);
     // every problem at once, one per line
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/credentials are required[\s\S]*INGEST_API_KEY: required in production[\s\S]*DATABASE_URL/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /credentials are required[\s\S]*INGEST_API_KEY: required in production[\s\S]*DATABASE_URL/,
+    );
   });
 
   it('authenticated mode refuses the development feed key even when set explicitly', () => {
@@ -211,7 +265,11 @@ describe('settings fail closed', () => {
   });
 
   it('checks each app type: SingleTenant, UserAssignedMSI and (existing registrations only) MultiTenant', () => {
-    expect(loadConfig(single).microsoftApp).toMatchObject({ appType: 'SingleTenant', tenantId: single.MicrosoftAppTenantId, appPassword: 'client-secret-value' });
+    expect(loadConfig(single).microsoftApp).toMatchObject({
+      appType: 'SingleTenant',
+      tenantId: single.MicrosoftAppTenantId,
+      appPassword: 'client-secret-value',
+    });
     expect(() => loadConfig({ ...single, MicrosoftAppTenantId: undefined })).toThrow(/MicrosoftAppTenantId: required for SingleTenant/);
     expect(() => loadConfig({ ...single, MicrosoftAppPassword: undefined })).toThrow(/MicrosoftAppPassword: required for SingleTenant/);
     const msi = { ...single, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppPassword: undefined };
@@ -224,15 +282,24 @@ describe('settings fail closed', () => {
     expect(multi.microsoftApp?.appType).toBe('MultiTenant');
     expect(multi.warnings.join('\n')).toMatch(/no longer creates MultiTenant bots/);
     expect(loadConfig(single).warnings).toEqual([]);
-    expect(() => loadConfig({ ...single, MicrosoftAppType: undefined })).toThrow(/MicrosoftAppType: required when MicrosoftAppTenantId is set/);
-    expect(() => loadConfig({ ...single, MicrosoftAppType: 'Personal' })).toThrow(/MicrosoftAppType must be SingleTenant, UserAssignedMSI or MultiTenant/);
+    expect(() => loadConfig({ ...single, MicrosoftAppType: undefined })).toThrow(
+      /MicrosoftAppType: required when MicrosoftAppTenantId is set/,
+    );
+    expect(() => loadConfig({ ...single, MicrosoftAppType: 'Personal' })).toThrow(
+      /MicrosoftAppType must be SingleTenant, UserAssignedMSI or MultiTenant/,
+    );
     expect(() => loadConfig({ ...single, MicrosoftAppId: 'my-bot' })).toThrow(/MicrosoftAppId: must be a GUID/);
     expect(() => loadConfig({ MicrosoftAppPassword: 'secret', INGEST_API_KEY: key32 })).toThrow(/MicrosoftAppId: required/);
   });
 
-  it('passes botbuilder\'s endpoint settings through, filling the rest from the cloud\'s defaults', async () => {
+  it("passes botbuilder's endpoint settings through, filling the rest from the cloud's defaults", async () => {
     const { authOptions, createAdapter } = await import('../../bot/teams-auth.js');
-    const custom = loadConfig({ ...single, ToBotFromChannelOpenIdMetadataUrl: 'https://keys.example.org/openid', ToChannelFromBotLoginUrl: 'https://login.example.org/tenant', OAuthUrl: 'https://token.example.org' });
+    const custom = loadConfig({
+      ...single,
+      ToBotFromChannelOpenIdMetadataUrl: 'https://keys.example.org/openid',
+      ToChannelFromBotLoginUrl: 'https://login.example.org/tenant',
+      OAuthUrl: 'https://token.example.org',
+    });
     expect(authOptions(custom.microsoftApp!)).toMatchObject({
       MicrosoftAppId: single.MicrosoftAppId,
       MicrosoftAppTenantId: single.MicrosoftAppTenantId,
@@ -243,12 +310,25 @@ describe('settings fail closed', () => {
       ToChannelFromBotOAuthScope: 'https://api.botframework.com',
       ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
     });
-    const gov = loadConfig({ ...single, ChannelService: 'https://botframework.azure.us', ToBotFromChannelTokenIssuer: 'https://api.botframework.us' });
-    expect(authOptions(gov.microsoftApp!)).toMatchObject({ ChannelService: 'https://botframework.azure.us', ToChannelFromBotLoginUrl: 'https://login.microsoftonline.us/MicrosoftServices.onmicrosoft.us' });
-    expect(() => loadConfig({ ...single, ChannelService: 'https://bots.sovereign.example' })).toThrow(/not a built-in cloud.*ToBotFromChannelOpenIdMetadataUrl/);
+    const gov = loadConfig({
+      ...single,
+      ChannelService: 'https://botframework.azure.us',
+      ToBotFromChannelTokenIssuer: 'https://api.botframework.us',
+    });
+    expect(authOptions(gov.microsoftApp!)).toMatchObject({
+      ChannelService: 'https://botframework.azure.us',
+      ToChannelFromBotLoginUrl: 'https://login.microsoftonline.us/MicrosoftServices.onmicrosoft.us',
+    });
+    expect(() => loadConfig({ ...single, ChannelService: 'https://bots.sovereign.example' })).toThrow(
+      /not a built-in cloud.*ToBotFromChannelOpenIdMetadataUrl/,
+    );
     expect(() => loadConfig({ ...single, ToChannelFromBotLoginUrl: 'login' })).toThrow(/ToChannelFromBotLoginUrl must be a URL/);
     // every app type builds an adapter (botbuilder checks the combination again)
-    for (const env of [single, { ...single, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppPassword: undefined }, { ...single, MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: undefined }]) {
+    for (const env of [
+      single,
+      { ...single, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppPassword: undefined },
+      { ...single, MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: undefined },
+    ]) {
       expect(() => createAdapter(loadConfig(env))).not.toThrow();
     }
   });
@@ -257,7 +337,11 @@ describe('settings fail closed', () => {
     const { spawn } = await import('node:child_process');
     const { fileURLToPath } = await import('node:url');
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

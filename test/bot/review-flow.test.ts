@@ -91,7 +91,20 @@ describe('review loop: flagged occurrence → card → review', () => {
     await h.ingest(occurrence({ suspects: [{ ref: 'P-REPEAT' }], flaggedAt: '2026-06-01T10:00:00+01:00' }));
     const activityId = post.body.id ?? (await h.db.selectFrom('card_posts').select('activity_id').executeTakeFirstOrThrow()).activity_id;
     const res = await h.send(
-      executeInvoke('review.submit', { occurrenceId: id, expectedVersion: 0, ...allYes({ item_victims_code: 'no', note_victims_code: 'VPS not offered: OIC to offer by Friday', riskGrade: 'high', riskRationale: 'Repeat suspect, escalating' }) }, activityId),
+      executeInvoke(
+        'review.submit',
+        {
+          occurrenceId: id,
+          expectedVersion: 0,
+          ...allYes({
+            item_victims_code: 'no',
+            note_victims_code: 'VPS not offered: OIC to offer by Friday',
+            riskGrade: 'high',
+            riskRationale: 'Repeat suspect, escalating',
+          }),
+        },
+        activityId,
+      ),
     );
     expect(res.status).toBe(200);
     expect(res.body.statusCode).toBe(200);
@@ -113,7 +126,13 @@ describe('review loop: flagged occurrence → card → review', () => {
 
   it('medium risk without a rationale, or a "no" without a note, is refused on the card and nothing is saved', async () => {
     const { id } = await subscribedChannelWithCard();
-    const res = await h.send(executeInvoke('review.submit', { occurrenceId: id, expectedVersion: 0, ...allYes({ riskGrade: 'medium', item_rms_endorsed: 'no' }) }, 'x'));
+    const res = await h.send(
+      executeInvoke(
+        'review.submit',
+        { occurrenceId: id, expectedVersion: 0, ...allYes({ riskGrade: 'medium', item_rms_endorsed: 'no' }) },
+        'x',
+      ),
+    );
     const text = textOf(res.body.value);
     expect(text).toContain('was not saved');
     expect(text).toContain('a medium risk grade needs a rationale');
@@ -124,7 +143,17 @@ describe('review loop: flagged occurrence → card → review', () => {
 
   it('one rule judges the answers: a missing risk grade, a tampered answer and a "no" without a note are all listed at once, with the answers kept', async () => {
     const { id } = await subscribedChannelWithCard();
-    const res = await h.send(executeInvoke('review.submit', { occurrenceId: id, expectedVersion: 0, ...allYes({ riskGrade: '', item_flag_strands: 'maybe', item_rms_endorsed: 'no', riskRationale: 'my own words' }) }, 'x'));
+    const res = await h.send(
+      executeInvoke(
+        'review.submit',
+        {
+          occurrenceId: id,
+          expectedVersion: 0,
+          ...allYes({ riskGrade: '', item_flag_strands: 'maybe', item_rms_endorsed: 'no', riskRationale: 'my own words' }),
+        },
+        'x',
+      ),
+    );
     const text = textOf(res.body.value);
     expect(text).toContain('The review was not saved');
     expect(text).toContain('Risk grade: choose standard, medium or high');
@@ -136,7 +165,13 @@ describe('review loop: flagged occurrence → card → review', () => {
 
   it('tampered values (unknown answer, unknown item, bad grade, missing occurrence) write nothing', async () => {
     const { id } = await subscribedChannelWithCard();
-    const bad = await h.send(executeInvoke('review.submit', { occurrenceId: id, expectedVersion: 0, ...allYes({ item_flag_strands: 'maybe', item_bogus: 'yes', riskGrade: 'extreme' }) }, 'x'));
+    const bad = await h.send(
+      executeInvoke(
+        'review.submit',
+        { occurrenceId: id, expectedVersion: 0, ...allYes({ item_flag_strands: 'maybe', item_bogus: 'yes', riskGrade: 'extreme' }) },
+        'x',
+      ),
+    );
     const text = textOf(bad.body.value);
     expect(text).toContain('not an answer');
     expect(text).toContain('is not an item of the current checklist');
@@ -151,13 +186,25 @@ describe('review loop: flagged occurrence → card → review', () => {
     const first = await h.send(executeInvoke('review.submit', { occurrenceId: id, expectedVersion: 0, ...allYes() }, 'x'));
     expect(textOf(first.body.value)).toContain('Risk grade: STANDARD');
     const stale = await h.send(
-      executeInvoke('review.submit', { occurrenceId: id, expectedVersion: 0, ...allYes({ riskGrade: 'high', riskRationale: 'my view' }) }, 'x', people.officer),
+      executeInvoke(
+        'review.submit',
+        { occurrenceId: id, expectedVersion: 0, ...allYes({ riskGrade: 'high', riskRationale: 'my view' }) },
+        'x',
+        people.officer,
+      ),
     );
     const text = textOf(stale.body.value);
     expect(text).toContain('saved a review first');
     expect(text).toContain('Risk grade: STANDARD');
     expect(text).toContain('my view'); // their answers are kept in the form
-    const regrade = await h.send(executeInvoke('review.submit', { occurrenceId: id, expectedVersion: 1, ...allYes({ riskGrade: 'high', riskRationale: 'my view' }) }, 'x', people.officer));
+    const regrade = await h.send(
+      executeInvoke(
+        'review.submit',
+        { occurrenceId: id, expectedVersion: 1, ...allYes({ riskGrade: 'high', riskRationale: 'my view' }) },
+        'x',
+        people.officer,
+      ),
+    );
     expect(textOf(regrade.body.value)).toContain('Risk grade: HIGH');
     expect(textOf(regrade.body.value)).toContain('re-grade 1');
     const actions = (await listAudit(h.db, 'occurrence', id)).map((a) => a.action);
@@ -168,7 +215,13 @@ describe('review loop: flagged occurrence → card → review', () => {
     const { id } = await subscribedChannelWithCard();
     const submits = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        h.send(executeInvoke('review.submit', { occurrenceId: id, expectedVersion: 0, ...allYes({ riskGrade: 'medium', riskRationale: `view ${i}` }) }, 'x')),
+        h.send(
+          executeInvoke(
+            'review.submit',
+            { occurrenceId: id, expectedVersion: 0, ...allYes({ riskGrade: 'medium', riskRationale: `view ${i}` }) },
+            'x',
+          ),
+        ),
       ),
     );
     const saved = submits.filter((s) => !textOf(s.body.value).includes('saved a review first'));
@@ -194,7 +247,12 @@ describe('review loop: flagged occurrence → card → review', () => {
 
   it('the Action.Submit fallback saves the review and replaces the card', async () => {
     const { id, activityId } = await subscribedChannelWithCard();
-    await h.send({ ...message(''), text: undefined, replyToId: activityId, value: { verb: 'review.submit', occurrenceId: id, expectedVersion: 0, ...allYes() } });
+    await h.send({
+      ...message(''),
+      text: undefined,
+      replyToId: activityId,
+      value: { verb: 'review.submit', occurrenceId: id, expectedVersion: 0, ...allYes() },
+    });
     const update = h.connector.updated(channel.id).at(-1);
     expect(textOf(FakeConnector.card(update))).toContain('Risk grade: STANDARD');
     expect(await h.db.selectFrom('reviews').selectAll().execute()).toHaveLength(1);

@@ -11,7 +11,19 @@ import { expandCard } from '../../cards/summary.card.js';
 
 /** Issue 10 item 9: every card the bot sends stands on one skeleton, so Teams shows them alike. */
 const now = new Date('2026-11-20T10:00:00Z');
-const action = { id: 'a-1', ref: '1.1 a', objective: null, text: 'Deliver the schools assembly', pillar: 'prevention', status: 'in_progress', dueDate: null, ownerKind: 'person' as const, ownerAgency: null, ownerUpn: 'pc@force.police.uk', holderName: 'PC Leeds' };
+const action = {
+  id: 'a-1',
+  ref: '1.1 a',
+  objective: null,
+  text: 'Deliver the schools assembly',
+  pillar: 'prevention',
+  status: 'in_progress',
+  dueDate: null,
+  ownerKind: 'person' as const,
+  ownerAgency: null,
+  ownerUpn: 'pc@force.police.uk',
+  holderName: 'PC Leeds',
+};
 const occurrence = { reference: '13/700001/26', district: 'Leeds', recordedAs: 'crime' as const, strands: ['race'] };
 
 const cards: Record<string, () => AdaptiveCard> = {
@@ -19,23 +31,85 @@ const cards: Record<string, () => AdaptiveCard> = {
   'action (read only)': () => renderActionCard({ detail: { action, updates: [] }, mode: 'view', now, editable: false }),
   'actions list': () => renderActionsListCard({ title: 'Delivery plan', items: [{ action, updates: [] }], total: 1, now }),
   'assign form': () => renderAssignForm({ people: [], actorUserId: null }),
-  digest: () => renderDigestCard({ scope: 'Leeds', since: now, now, flagged: [], flaggedTotal: 0, dueToday: [], overdueByOwner: [], overdueTotal: 0, highRiskOpen: [] }),
+  digest: () =>
+    renderDigestCard({
+      scope: 'Leeds',
+      since: now,
+      now,
+      flagged: [],
+      flaggedTotal: 0,
+      dueToday: [],
+      overdueByOwner: [],
+      overdueTotal: 0,
+      highRiskOpen: [],
+    }),
   'meeting pack': () =>
-    renderMeetingPackCard({ kind: 'tactical', title: 'Hate Crime Monthly Tactical Meeting', meeting: null, following: null, broughtForward: 0, since: now, sinceLabel: 'the last month', pillars: [], notUpdated: [], proposedDischarge: [], raisedAtLast: [], figures: { crime: 0, nchi: 0, byDistrict: [], actionsByStatus: [], overdueActions: 0 } }),
+    renderMeetingPackCard({
+      kind: 'tactical',
+      title: 'Hate Crime Monthly Tactical Meeting',
+      meeting: null,
+      following: null,
+      broughtForward: 0,
+      since: now,
+      sinceLabel: 'the last month',
+      pillars: [],
+      notUpdated: [],
+      proposedDischarge: [],
+      raisedAtLast: [],
+      figures: { crime: 0, nchi: 0, byDistrict: [], actionsByStatus: [], overdueActions: 0 },
+    }),
   prompt: () =>
-    renderPromptCard({ scheduledReviewId: 's-1', title: 'Victim contact', ...occurrence, summary: null, dueAt: now, now, step: 'prompt', owner: 'PC Leeds', unreachable: false, isVictimContact: true, status: 'pending', outcome: null, note: null, completedByName: null, completedAt: null, snoozedUntil: null }),
+    renderPromptCard({
+      scheduledReviewId: 's-1',
+      title: 'Victim contact',
+      ...occurrence,
+      summary: null,
+      dueAt: now,
+      now,
+      step: 'prompt',
+      owner: 'PC Leeds',
+      unreachable: false,
+      isVictimContact: true,
+      status: 'pending',
+      outcome: null,
+      note: null,
+      completedByName: null,
+      completedAt: null,
+      snoozedUntil: null,
+    }),
   review: () =>
-    renderReviewCard({ occurrenceId: 'o-1', ...occurrence, source: 'rms', offence: 'Public order', locationType: null, flaggedAt: now, oic: null, supervisor: null, status: 'open', repeats: { victim: 0, suspect: 0, location: 0, windowMonths: 12, minOccurrences: 2 }, checklist: [{ key: 'flag', label: 'Flag correct' }], review: null }),
+    renderReviewCard({
+      occurrenceId: 'o-1',
+      ...occurrence,
+      source: 'rms',
+      offence: 'Public order',
+      locationType: null,
+      flaggedAt: now,
+      oic: null,
+      supervisor: null,
+      status: 'open',
+      repeats: { victim: 0, suspect: 0, location: 0, windowMonths: 12, minOccurrences: 2 },
+      checklist: [{ key: 'flag', label: 'Flag correct' }],
+      review: null,
+    }),
   summary: () => expandCard({ heading: 'Hate crime summary', sub: 'This month', notice: '', attention: [], sections: [], buttons: [] }),
 };
 
 describe('one card skeleton', () => {
-  it.each(Object.keys(cards))('%s: Adaptive Cards 1.5 with its schema, full width in Teams, a body, and actions only when it has buttons', (name) => {
-    const card = cards[name]!();
-    expect(card).toMatchObject({ type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', msteams: { width: 'Full' } });
-    expect(Array.isArray(card.body) && card.body.length > 0).toBe(true);
-    if ('actions' in card) expect((card.actions as unknown[]).length).toBeGreaterThan(0);
-  });
+  it.each(Object.keys(cards))(
+    '%s: Adaptive Cards 1.5 with its schema, full width in Teams, a body, and actions only when it has buttons',
+    (name) => {
+      const card = cards[name]!();
+      expect(card).toMatchObject({
+        type: 'AdaptiveCard',
+        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+        version: '1.5',
+        msteams: { width: 'Full' },
+      });
+      expect(Array.isArray(card.body) && card.body.length > 0).toBe(true);
+      if ('actions' in card) expect((card.actions as unknown[]).length).toBeGreaterThan(0);
+    },
+  );
 
   it('cards without buttons carry no empty actions list; those with buttons keep them', () => {
     expect(cards['action (read only)']!()).not.toHaveProperty('actions');

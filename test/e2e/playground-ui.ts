@@ -68,7 +68,11 @@ export class PlaygroundUi {
 
   /** Opens a chat or channel from the left rail by its visible name ("Personal Chat", "General"). */
   async openConversation(name: string): Promise<void> {
-    await this.page.getByRole('treeitem', { name }).or(this.page.getByText(name, { exact: true })).first().click();
+    await this.page
+      .getByRole('treeitem', { name })
+      .or(this.page.getByText(name, { exact: true }))
+      .first()
+      .click();
   }
 
   /**

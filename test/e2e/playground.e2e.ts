@@ -100,7 +100,12 @@ describe('Agents Playground in headless Chromium', () => {
     expect(text).toContain('High risk: the coordinator keeps the task.');
     expect(await same.getByRole('button', { name: 'Submit review' }).count()).toBe(0);
     // updated in place: still one message for this occurrence in the channel
-    expect(await ui.messages().filter({ hasText: `Hate crime review · ${REF_NEW}` }).count()).toBe(1);
+    expect(
+      await ui
+        .messages()
+        .filter({ hasText: `Hate crime review · ${REF_NEW}` })
+        .count(),
+    ).toBe(1);
   });
 
   it("3. a due review's prompt arrives in Alex's personal chat and Done updates it", async () => {
@@ -164,7 +169,11 @@ describe('Agents Playground in headless Chromium', () => {
     await chart.waitFor();
     // The project compiles without the DOM library: the page's <img> is read through the fields used here.
     type Img = { complete: boolean; naturalWidth: number; naturalHeight: number };
-    await ui.page.waitForFunction((img) => Boolean(img) && (img as unknown as Img).complete && (img as unknown as Img).naturalWidth > 0, await chart.elementHandle(), { timeout: WAIT_MS });
+    await ui.page.waitForFunction(
+      (img) => Boolean(img) && (img as unknown as Img).complete && (img as unknown as Img).naturalWidth > 0,
+      await chart.elementHandle(),
+      { timeout: WAIT_MS },
+    );
     const size = await chart.evaluate((img) => ({ w: (img as unknown as Img).naturalWidth, h: (img as unknown as Img).naturalHeight }));
     expect(size.w).toBeGreaterThan(100);
     expect(size.h).toBeGreaterThan(50);

@@ -91,7 +91,8 @@ function startScript(name: string, script: string, env: Record<string, string>):
 async function waitForHttp(url: string, child: ChildProcess, name: string, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before answering; see test/e2e/artifacts/${name}.log`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before answering; see test/e2e/artifacts/${name}.log`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (res.ok) return;

@@ -50,7 +50,10 @@ export class FakeConnector {
 
   /** New messages posted (sent or replied), optionally to one conversation. */
   posted(conversationId?: string): ConnectorCall[] {
-    return this.calls.filter((c) => c.method === 'POST' && !c.body.failedWith && c.conversationId !== '' && (!conversationId || c.conversationId === conversationId));
+    return this.calls.filter(
+      (c) =>
+        c.method === 'POST' && !c.body.failedWith && c.conversationId !== '' && (!conversationId || c.conversationId === conversationId),
+    );
   }
 
   /** In-place updates (PUT), optionally to one conversation. */
@@ -72,7 +75,14 @@ export class FakeConnector {
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     // v3 / conversations / :id / (activities | members) / :sub
     const conversationId = parts[2] ?? '';
-    const call: ConnectorCall = { method: req.method ?? 'GET', path, conversationId, activityId: parts[4], body, authorization: req.headers.authorization };
+    const call: ConnectorCall = {
+      method: req.method ?? 'GET',
+      path,
+      conversationId,
+      activityId: parts[4],
+      body,
+      authorization: req.headers.authorization,
+    };
     const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(payload));
@@ -85,7 +95,11 @@ export class FakeConnector {
     if (failIdx >= 0) {
       const f = this.failures.splice(failIdx, 1)[0]!;
       this.calls.push({ ...call, body: { ...body, failedWith: f.status } });
-      return json(f.status, { error: { code: 'Fail', message: `fake failure ${f.status}` } }, f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {});
+      return json(
+        f.status,
+        { error: { code: 'Fail', message: `fake failure ${f.status}` } },
+        f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {},
+      );
     }
     if (parts[1] === 'conversations' && parts.length === 2 && req.method === 'POST') {
       const id = `a:created-${++this.seq}`;

@@ -45,7 +45,9 @@ export async function freshDatabase(): Promise<{ db: Kysely<Database>; target: D
 
 /** Empties every table (the audit log's append-only trigger is bypassed for the test reset only). */
 export async function resetDatabase(db: Kysely<Database>): Promise<void> {
-  const tables = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = current_schema() and tablename not like 'kysely%'`.execute(db);
+  const tables = await sql<{
+    tablename: string;
+  }>`select tablename from pg_tables where schemaname = current_schema() and tablename not like 'kysely%'`.execute(db);
   const list = tables.rows.map((t) => `"${t.tablename}"`).join(', ');
   await db.connection().execute(async (c) => {
     await sql`set session_replication_role = replica`.execute(c);
@@ -104,15 +106,29 @@ export interface Harness {
  * Boots the real restify server and Teams adapter on a free port with an empty database and a
  * fake Bot Connector. The outbox poller is off: tests call `bot.dispatcher.drain()`.
  */
-export async function bootHarness(env: Record<string, string> = {}, options: BotOptions & { shared?: { db: Kysely<Database>; connector: FakeConnector } } = {}): Promise<Harness> {
+export async function bootHarness(
+  env: Record<string, string> = {},
+  options: BotOptions & { shared?: { db: Kysely<Database>; connector: FakeConnector } } = {},
+): Promise<Harness> {
   const db = options.shared?.db ?? (await sharedDatabase());
   const connector = options.shared?.connector ?? new FakeConnector();
   if (!options.shared) await connector.start();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', INGEST_API_KEY: TEST_KEY, LOG_LEVEL: 'silent', ...env });
   const clock = new TestClock();
-  const bot = await startBot(config, { db, clock: clock.now, dispatcher: false, jobs: false, logger: pino({ level: 'silent' }), ...options });
+  const bot = await startBot(config, {
+    db,
+    clock: clock.now,
+    dispatcher: false,
+    jobs: false,
+    logger: pino({ level: 'silent' }),
+    ...options,
+  });
   const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${bot.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const res = await fetch(`${bot.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };

@@ -38,7 +38,12 @@ export class OpenIdFake {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (req.url === '/v1/.well-known/openidconfiguration') return json(200, { issuer: 'https://api.botframework.com', jwks_uri: `${this.url}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] });
+      if (req.url === '/v1/.well-known/openidconfiguration')
+        return json(200, {
+          issuer: 'https://api.botframework.com',
+          jwks_uri: `${this.url}/v1/.well-known/keys`,
+          id_token_signing_alg_values_supported: ['RS256'],
+        });
       if (req.url === '/v1/.well-known/keys') {
         const jwk = this.keys.publicKey.export({ format: 'jwk' });
         return json(200, { keys: [{ ...jwk, kid: this.kid, use: 'sig', endorsements: ['msteams'] }] });

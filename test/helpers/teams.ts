@@ -28,12 +28,22 @@ let seq = 0;
 export const nextSeq = (): number => ++seq;
 
 /** A message activity with text from a user in a conversation. */
-export function message(text: string, from: Participant = people.coordinator, conversation: Record<string, unknown> = channel): Record<string, unknown> {
+export function message(
+  text: string,
+  from: Participant = people.coordinator,
+  conversation: Record<string, unknown> = channel,
+): Record<string, unknown> {
   return { type: 'message', id: `msg-${nextSeq()}`, timestamp: new Date().toISOString(), text, from, recipient: people.bot, conversation };
 }
 
 /** An Action.Execute invoke from a card posted as `replyToId`. */
-export function executeInvoke(verb: string, data: Record<string, unknown>, replyToId: string, from: Participant = people.coordinator, conversation: Record<string, unknown> = channel): Record<string, unknown> {
+export function executeInvoke(
+  verb: string,
+  data: Record<string, unknown>,
+  replyToId: string,
+  from: Participant = people.coordinator,
+  conversation: Record<string, unknown> = channel,
+): Record<string, unknown> {
   return {
     type: 'invoke',
     name: 'adaptiveCard/action',
@@ -50,7 +60,12 @@ export function executeInvoke(verb: string, data: Record<string, unknown>, reply
 export const textOf = (c: ConnectorCall | undefined): string => `${c?.body?.text ?? ''} ${JSON.stringify(FakeConnector.card(c) ?? '')}`;
 
 /** Sends a message as `from` in their personal chat (or `conversation`) and returns what the bot posted in reply. */
-export async function say(h: Harness, text: string, from: Participant = people.coordinator, conversation: Record<string, unknown> = personal(from)): Promise<{ status: number; replies: ConnectorCall[]; text: string }> {
+export async function say(
+  h: Harness,
+  text: string,
+  from: Participant = people.coordinator,
+  conversation: Record<string, unknown> = personal(from),
+): Promise<{ status: number; replies: ConnectorCall[]; text: string }> {
   const before = h.connector.calls.length;
   const res = await h.send(message(text, from, conversation));
   const replies = h.connector.calls.slice(before).filter((c) => c.method === 'POST' && /\/activities(\/|$)/.test(c.path));
@@ -58,7 +73,8 @@ export async function say(h: Harness, text: string, from: Participant = people.c
 }
 
 /** The personal chat the bot created for a Teams user (proactive messages). */
-export const personalChatOf = (h: Harness, teamsId: string): string | undefined => h.connector.creations.find((c) => c.body.members?.[0]?.id === teamsId)?.id;
+export const personalChatOf = (h: Harness, teamsId: string): string | undefined =>
+  h.connector.creations.find((c) => c.body.members?.[0]?.id === teamsId)?.id;
 
 /** The id under `key` (e.g. `scheduledReviewId`, `actionId`) in the card of a posted call. */
 export function idIn(call: ConnectorCall | undefined, key: string): string {

@@ -9,7 +9,9 @@ import { knownUser, say } from '../helpers/teams.js';
 
 const noKick = { kickOutbox: () => undefined };
 const payloadTypes = async (h: Awaited<ReturnType<typeof bootHarness>>) =>
-  (await h.db.selectFrom('outbox').select('payload').execute()).map((r) => (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as { type: string; card?: unknown });
+  (await h.db.selectFrom('outbox').select('payload').execute()).map(
+    (r) => (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as { type: string; card?: unknown },
+  );
 
 describe('the outbox holds typed payloads, rendered when sent', () => {
   it('a meeting update request shows the update the holder gave after it was queued; no queued message holds a card', async () => {
@@ -63,7 +65,9 @@ describe('the outbox holds typed payloads, rendered when sent', () => {
       await runDigest({ db: h.db, clock: h.clock.now, ...noKick });
       await h.bot.dispatcher.drain();
       const digest = h.connector.posted(channel.id).find((c) => JSON.stringify(c.body).includes('Hate crime review digest'));
-      const digestLines = [...JSON.stringify(FakeConnector.card(digest!)).matchAll(/• ([^":]+): (\d+)/g)].map((m) => [m[1], Number(m[2])] as const);
+      const digestLines = [...JSON.stringify(FakeConnector.card(digest!)).matchAll(/• ([^":]+): (\d+)/g)].map(
+        (m) => [m[1], Number(m[2])] as const,
+      );
       const summary = (await say(h, 'summary')).replies.map((r) => FakeConnector.card(r)).find(Boolean) as { body: unknown[] };
       const section = JSON.stringify(summary).match(/Overdue reviews now, by owner \((\d+)\)".*?"facts":(\[[^\]]*\])/);
       const facts = (JSON.parse(section![2]!) as { title: string; value: string }[]).map((f) => [f.title, Number(f.value)] as const);
@@ -79,14 +83,22 @@ describe('the outbox holds typed payloads, rendered when sent', () => {
     const h = await bootHarness();
     try {
       await h.send(message('help', { ...users.coordinator }, personal(users.coordinator)));
-      await knownUser(h, { id: '29:mgr', aadObjectId: 'aad-mgr', name: 'Insp Leeds', upn: 'insp.leeds@force.police.uk' }, { roles: ['manager'], districts: ['Leeds'], onRoster: true });
+      await knownUser(
+        h,
+        { id: '29:mgr', aadObjectId: 'aad-mgr', name: 'Insp Leeds', upn: 'insp.leeds@force.police.uk' },
+        { roles: ['manager'], districts: ['Leeds'], onRoster: true },
+      );
       h.clock.current = new Date('2026-11-23T08:00:00Z');
       expect(await runWeeklySummaries({ db: h.db, clock: h.clock.now, ...noKick })).toBe(1);
       // Flagged last week, but reported by the feed after the summary was queued.
       expect((await h.ingest({ occurrences: [occurrence({ flaggedAt: '2026-11-18T09:00:00+00:00' })] })).status).toBe(201);
       await h.bot.dispatcher.drain();
       const stored = await payloadTypes(h);
-      expect(stored.find((p) => p.type === 'summary')).toMatchObject({ type: 'summary', period: 'last week', scope: { kind: 'districts', districts: ['leeds'] } });
+      expect(stored.find((p) => p.type === 'summary')).toMatchObject({
+        type: 'summary',
+        period: 'last week',
+        scope: { kind: 'districts', districts: ['leeds'] },
+      });
       const sent = h.connector.calls.filter((c) => JSON.stringify(c.body).includes('Hate crime summary · Leeds'));
       expect(sent).toHaveLength(1);
       expect(JSON.stringify(FakeConnector.card(sent[0]!))).toContain('{"title":"All (distinct)","value":"1 (previous 0');

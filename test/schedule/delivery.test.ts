@@ -9,7 +9,11 @@ import { officer, prompts, reviewIdOf } from './helpers.js';
 
 const dueFeed = (n: number) =>
   Array.from({ length: n }, () =>
-    occurrence({ flaggedAt: '2026-11-18T09:00:00+00:00', oic: { upn: officer.upn, name: officer.name }, supervisor: { upn: 'nobody@force.police.uk' } }),
+    occurrence({
+      flaggedAt: '2026-11-18T09:00:00+00:00',
+      oic: { upn: officer.upn, name: officer.name },
+      supervisor: { upn: 'nobody@force.police.uk' },
+    }),
   );
 
 describe('delivery across replicas and crashes', () => {
@@ -87,7 +91,11 @@ describe('delivery across replicas and crashes', () => {
       expect(chat).toBeDefined();
       expect(prompts(h, 'Referral to victim support', chat)).toHaveLength(4);
       expect(h.connector.posted(channel.id)).toHaveLength(replies + 4);
-      const waiting = await h.db.selectFrom('outbox').select(['status', 'attempts', 'next_attempt_at']).where('status', '<>', 'sent').execute();
+      const waiting = await h.db
+        .selectFrom('outbox')
+        .select(['status', 'attempts', 'next_attempt_at'])
+        .where('status', '<>', 'sent')
+        .execute();
       expect(waiting.length).toBe(30 + 30 + 30 - 8); // cards, channel prompts (supervisor unknown), referrals
       expect(waiting.every((w) => w.status === 'pending' && w.attempts === 0 && w.next_attempt_at > h.clock.now())).toBe(true);
     } finally {
@@ -100,11 +108,37 @@ describe('delivery across replicas and crashes', () => {
     try {
       await h.send(message('subscribe'));
       const before = h.connector.posted(channel.id).length;
-      const row = (payload: unknown, key: string) => ({ dedupe_key: key, kind: 'text', conversation_id: channel.id, payload: JSON.stringify(payload), claimed_by: null, claimed_until: null, last_error: null, result_activity_id: null, sent_at: null, next_attempt_at: h.clock.now() });
-      await h.db.insertInto('outbox').values([row({ type: 'review_prompt', scheduledReviewId: 'x', step: 'prompt', mode: 'post' }, 'old-build'), row({ type: 'text', text: 'Hello from the outbox' }, 'good')]).execute();
+      const row = (payload: unknown, key: string) => ({
+        dedupe_key: key,
+        kind: 'text',
+        conversation_id: channel.id,
+        payload: JSON.stringify(payload),
+        claimed_by: null,
+        claimed_until: null,
+        last_error: null,
+        result_activity_id: null,
+        sent_at: null,
+        next_attempt_at: h.clock.now(),
+      });
+      await h.db
+        .insertInto('outbox')
+        .values([
+          row({ type: 'review_prompt', scheduledReviewId: 'x', step: 'prompt', mode: 'post' }, 'old-build'),
+          row({ type: 'text', text: 'Hello from the outbox' }, 'good'),
+        ])
+        .execute();
       await h.bot.dispatcher.drain();
-      expect(h.connector.posted(channel.id).slice(before).map((c) => c.body.text)).toEqual(['Hello from the outbox']);
-      const bad = await h.db.selectFrom('outbox').select(['status', 'last_error']).where('dedupe_key', '=', 'old-build').executeTakeFirstOrThrow();
+      expect(
+        h.connector
+          .posted(channel.id)
+          .slice(before)
+          .map((c) => c.body.text),
+      ).toEqual(['Hello from the outbox']);
+      const bad = await h.db
+        .selectFrom('outbox')
+        .select(['status', 'last_error'])
+        .where('dedupe_key', '=', 'old-build')
+        .executeTakeFirstOrThrow();
       expect(bad.status).toBe('dead');
       expect(bad.last_error).toMatch(/unreadable payload, not sent: .*unreachable/);
     } finally {
@@ -117,12 +151,20 @@ describe('delivery across replicas and crashes', () => {
     try {
       await h.send(message('subscribe'));
       const [old] = dueFeed(1);
-      const res = await h.ingest({ occurrences: [old, occurrence({ flaggedAt: '2026-11-19T15:00:00+00:00', strands: ['religion', 'race'] })] });
+      const res = await h.ingest({
+        occurrences: [old, occurrence({ flaggedAt: '2026-11-19T15:00:00+00:00', strands: ['religion', 'race'] })],
+      });
       const [first, second] = res.body.results;
       // grade the first high
       const { executeInvoke } = await import('../helpers/harness.js');
       const answers = Object.fromEntries(h.config.checklist.map((i) => [`item_${i.key}`, 'yes']));
-      await h.send(executeInvoke('review.submit', { occurrenceId: first.id, expectedVersion: 0, ...answers, riskGrade: 'high', riskRationale: 'repeat' }, 'x'));
+      await h.send(
+        executeInvoke(
+          'review.submit',
+          { occurrenceId: first.id, expectedVersion: 0, ...answers, riskGrade: 'high', riskRationale: 'repeat' },
+          'x',
+        ),
+      );
       await runDigest({ db: h.db, clock: h.clock.now, kickOutbox: () => undefined });
       await runDigest({ db: h.db, clock: h.clock.now, kickOutbox: () => undefined }); // once a day only
       await h.bot.dispatcher.drain();

@@ -17,7 +17,9 @@ const text = (c: ConnectorCall) => JSON.stringify(FakeConnector.card(c) ?? c.bod
 
 /** Prompt cards posted (not updates) whose text matches, optionally in one conversation. */
 export function prompts(h: Harness, match: RegExp | string, conversationId?: string): ConnectorCall[] {
-  return h.connector.posted(conversationId).filter((c) => text(c).includes('"scheduledReviewId"') && (typeof match === 'string' ? text(c).includes(match) : match.test(text(c))));
+  return h.connector
+    .posted(conversationId)
+    .filter((c) => text(c).includes('"scheduledReviewId"') && (typeof match === 'string' ? text(c).includes(match) : match.test(text(c))));
 }
 
 /** The scheduled review id a prompt card answers. */

@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { ownerLabel, ownerUnreachable, ownerUpn, promptTargets } from '../../db/schedule/owner.policy.js';
 
-const occ = { oic_upn: 'pc.1234@force.police.uk', oic_name: 'PC 1234 Officer', supervisor_upn: 'ps.5678@force.police.uk', supervisor_name: null, district: 'Leeds' };
+const occ = {
+  oic_upn: 'pc.1234@force.police.uk',
+  oic_name: 'PC 1234 Officer',
+  supervisor_upn: 'ps.5678@force.police.uk',
+  supervisor_name: null,
+  district: 'Leeds',
+};
 
 describe('a prompt owner', () => {
   it('is named as the prompt shows them, by UPN when the feed gave no name', () => {

@@ -4,9 +4,14 @@ import { Pacer, WINDOW_MARGIN_MS } from '../../bot/proactive/pacing.js';
 /** A pacer on a fake clock: sleeping moves the clock; returns when each send went. */
 function paced(perConversation: { max: number; windowMs: number }[], perTenant: { max: number; windowMs: number }[]) {
   let now = 0;
-  const pacer = new Pacer(perConversation, perTenant, () => now, async (ms) => {
-    now += ms;
-  });
+  const pacer = new Pacer(
+    perConversation,
+    perTenant,
+    () => now,
+    async (ms) => {
+      now += ms;
+    },
+  );
   const sent: number[] = [];
   return {
     pacer,
@@ -20,7 +25,13 @@ function paced(perConversation: { max: number; windowMs: number }[], perTenant: 
 
 describe('pacing within Teams limits (per conversation 7/s and 60/30 s, per tenant 50/s)', () => {
   it('never lets more than 7 go to one conversation in any second (with a margin for jitter), nor 60 in 30 seconds', async () => {
-    const p = paced([{ max: 7, windowMs: 1000 }, { max: 60, windowMs: 30_000 }], [{ max: 50, windowMs: 1000 }]);
+    const p = paced(
+      [
+        { max: 7, windowMs: 1000 },
+        { max: 60, windowMs: 30_000 },
+      ],
+      [{ max: 50, windowMs: 1000 }],
+    );
     for (let i = 0; i < 70; i++) await p.send('c1');
     for (let i = 0; i < p.sent.length; i++) {
       expect(p.sent.filter((t) => t >= p.sent[i]! && t < p.sent[i]! + 1000 + WINDOW_MARGIN_MS).length).toBeLessThanOrEqual(7);

@@ -5,7 +5,11 @@ import { nextEvent, nextStepAt } from '../../db/schedule/schedule.steps.js';
 
 const iso = (d: Date) => d.toISOString();
 const plan = (o: Partial<Parameters<typeof planReviews>[0]>, horizon = new Date('2026-04-30T00:00:00Z')) =>
-  planReviews({ recordedAs: 'crime', status: 'open', flaggedAt: new Date('2026-03-25T10:00:00Z'), allocatedAt: null, closedAt: null, ...o }, DEFAULT_REVIEW_POLICY, horizon);
+  planReviews(
+    { recordedAs: 'crime', status: 'open', flaggedAt: new Date('2026-03-25T10:00:00Z'), allocatedAt: null, closedAt: null, ...o },
+    DEFAULT_REVIEW_POLICY,
+    horizon,
+  );
 
 describe('review cadence (domain.md defaults)', () => {
   it('counts working days past weekends and the Christmas bank holidays of England and Wales (Boxing Day substitute)', () => {
@@ -23,14 +27,22 @@ describe('review cadence (domain.md defaults)', () => {
     expect(iso(task.dueAt)).toBe('2026-03-29T10:00:00.000Z'); // 24 elapsed hours: 11:00 BST
     const spoc = plan({ flaggedAt: new Date('2026-03-25T10:00:00Z') }).find((p) => p.kind === 'coordinator_review')!;
     expect(iso(spoc.dueAt)).toBe('2026-04-04T09:00:00.000Z'); // 10 days later, still 10:00 local (BST)
-    const autumn = plan({ flaggedAt: new Date('2026-10-24T11:00:00Z') }, new Date('2026-11-30T00:00:00Z')).find((p) => p.kind === 'coordinator_review')!;
+    const autumn = plan({ flaggedAt: new Date('2026-10-24T11:00:00Z') }, new Date('2026-11-30T00:00:00Z')).find(
+      (p) => p.kind === 'coordinator_review',
+    )!;
     expect(iso(autumn.dueAt)).toBe('2026-11-03T12:00:00.000Z'); // 12:00 BST → 12:00 GMT
   });
 
   it('plans victim contact only once allocated, the referral for crimes only, monthly reviews while open and the closure call once closed', () => {
     const open = plan({});
     // monthly reviews up to the first one beyond the horizon (25 Apr, 25 May)
-    expect(open.map((p) => p.kind).sort()).toEqual(['coordinator_review', 'monthly_review', 'monthly_review', 'task_review', 'victim_support_referral']);
+    expect(open.map((p) => p.kind).sort()).toEqual([
+      'coordinator_review',
+      'monthly_review',
+      'monthly_review',
+      'task_review',
+      'victim_support_referral',
+    ]);
     const allocated = plan({ allocatedAt: new Date('2026-03-25T12:00:00Z') });
     expect(allocated.find((p) => p.kind === 'victim_contact')?.ownerRole).toBe('supervisor');
     expect(plan({ recordedAs: 'nchi' }).some((p) => p.kind === 'victim_support_referral')).toBe(false);

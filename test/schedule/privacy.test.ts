@@ -18,20 +18,35 @@ describe('what prompts disclose, and where', () => {
   it('an answer given on a channel copy of a prompt updates it without the free-text note or the summary; the note is kept on the review', async () => {
     await knownUser(h, officer);
     // the supervisor is not in Teams: their overdue task review is prompted in the review channel
-    await h.ingest(occurrence({ flaggedAt: '2026-11-18T09:00:00+00:00', summary: SUMMARY, oic: { upn: officer.upn, name: officer.name }, supervisor: { upn: supervisor.upn, name: supervisor.name } }));
+    await h.ingest(
+      occurrence({
+        flaggedAt: '2026-11-18T09:00:00+00:00',
+        summary: SUMMARY,
+        oic: { upn: officer.upn, name: officer.name },
+        supervisor: { upn: supervisor.upn, name: supervisor.name },
+      }),
+    );
     await h.bot.dispatcher.drain();
     await sweepAndSend(h);
     const [inChannel] = prompts(h, 'could not be reached', channel.id);
     expect(inChannel).toBeDefined();
-    const answer = await h.send(executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(inChannel!), note: NOTE }, inChannel!.body.id ?? 'x'));
+    const answer = await h.send(
+      executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(inChannel!), note: NOTE }, inChannel!.body.id ?? 'x'),
+    );
     expect(answer.status).toBe(200);
     expect(JSON.stringify(answer.body.value)).toContain('Done by Alex Wilber');
     await h.bot.dispatcher.drain();
-    const channelText = [...h.connector.posted(channel.id), ...h.connector.updated(channel.id)].map((c) => JSON.stringify(c.body)).join('\n');
+    const channelText = [...h.connector.posted(channel.id), ...h.connector.updated(channel.id)]
+      .map((c) => JSON.stringify(c.body))
+      .join('\n');
     expect(channelText).toContain('Done by Alex Wilber'); // the copy was refreshed with the answer…
     expect(channelText).not.toContain(NOTE); // …but not with the note
     expect(channelText).not.toContain(SUMMARY);
-    const row = await h.db.selectFrom('scheduled_reviews').select(['note', 'status']).where('id', '=', reviewIdOf(inChannel!)).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('scheduled_reviews')
+      .select(['note', 'status'])
+      .where('id', '=', reviewIdOf(inChannel!))
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ note: NOTE, status: 'done' });
   });
 

@@ -50,13 +50,24 @@ describe('review prompts in chat', () => {
     expect(JSON.stringify(FakeConnector.card(unreachable[0]))).not.toContain('Victim subjected to racist abuse');
 
     const id = reviewIdOf(prompt!);
-    const answer = await h.send(executeInvoke('prompt.done', { scheduledReviewId: id, note: 'Referred to Victim Support, accepted' }, prompt!.body.id ?? 'x', { id: officer.id, aadObjectId: officer.aadObjectId, name: officer.name }, { id: chat!, conversationType: 'personal', tenantId: 'tenant-1' }));
+    const answer = await h.send(
+      executeInvoke(
+        'prompt.done',
+        { scheduledReviewId: id, note: 'Referred to Victim Support, accepted' },
+        prompt!.body.id ?? 'x',
+        { id: officer.id, aadObjectId: officer.aadObjectId, name: officer.name },
+        { id: chat!, conversationType: 'personal', tenantId: 'tenant-1' },
+      ),
+    );
     expect(answer.status).toBe(200);
     expect(JSON.stringify(answer.body.value)).toContain('Done by PC Megan Bowen');
     const row = await h.db.selectFrom('scheduled_reviews').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'done', note: 'Referred to Victim Support, accepted' });
     await h.bot.dispatcher.drain();
-    const cardUpdate = h.connector.updated(channel.id).map((c) => JSON.stringify(FakeConnector.card(c))).find((t) => t.includes(`✓ ${REFERRAL}`));
+    const cardUpdate = h.connector
+      .updated(channel.id)
+      .map((c) => JSON.stringify(FakeConnector.card(c)))
+      .find((t) => t.includes(`✓ ${REFERRAL}`));
     expect(cardUpdate).toBeDefined();
     expect((await listAudit(h.db, 'occurrence', row.occurrence_id)).map((a) => a.action)).toContain('schedule.done');
 
@@ -69,7 +80,18 @@ describe('review prompts in chat', () => {
 
   it('victim contact needs its outcome; a user who is not the owner, a supervisor or a coordinator is refused', async () => {
     await knownUser(h, supervisor, { roles: ['supervisor'], districts: ['Leeds'], onRoster: true });
-    await h.db.insertInto('users').values({ upn: 'someone@force.police.uk', name: 'Someone', roles: ['officer'], districts: [], on_roster: true, teams_id: null, aad_object_id: null }).execute();
+    await h.db
+      .insertInto('users')
+      .values({
+        upn: 'someone@force.police.uk',
+        name: 'Someone',
+        roles: ['officer'],
+        districts: [],
+        on_roster: true,
+        teams_id: null,
+        aad_object_id: null,
+      })
+      .execute();
     await dueOccurrence();
     await sweepAndSend(h);
     const chat = personalChatOf(h, supervisor.id)!;
@@ -78,10 +100,14 @@ describe('review prompts in chat', () => {
     const conv = { id: chat, conversationType: 'personal', tenantId: 'tenant-1' };
     const noOutcome = await h.send(executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(contact) }, 'x', from, conv));
     expect(JSON.stringify(noOutcome.body.value)).toContain('choose contacted, could not contact or declined');
-    const stranger = await h.send(executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(contact), outcome: 'contacted' }, 'x', people.officer, conv));
+    const stranger = await h.send(
+      executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(contact), outcome: 'contacted' }, 'x', people.officer, conv),
+    );
     expect(JSON.stringify(stranger.body.value)).toContain('only the person this review is addressed to can answer it');
     expect(JSON.stringify(stranger.body.value)).not.toContain('Victim subjected'); // a refusal shows no occurrence data
-    const ok = await h.send(executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(contact), outcome: 'could_not_contact' }, 'x', from, conv));
+    const ok = await h.send(
+      executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(contact), outcome: 'could_not_contact' }, 'x', from, conv),
+    );
     expect(JSON.stringify(ok.body.value)).toContain('Done (Could not contact)');
   });
 
@@ -91,7 +117,15 @@ describe('review prompts in chat', () => {
     await sweepAndSend(h);
     const chat = personalChatOf(h, officer.id)!;
     const id = reviewIdOf(prompts(h, REFERRAL, chat)[0]!);
-    const res = await h.send(executeInvoke('prompt.snooze', { scheduledReviewId: id, snooze: '1h' }, 'x', { id: officer.id, aadObjectId: officer.aadObjectId, name: officer.name }, { id: chat, conversationType: 'personal' }));
+    const res = await h.send(
+      executeInvoke(
+        'prompt.snooze',
+        { scheduledReviewId: id, snooze: '1h' },
+        'x',
+        { id: officer.id, aadObjectId: officer.aadObjectId, name: officer.name },
+        { id: chat, conversationType: 'personal' },
+      ),
+    );
     expect(JSON.stringify(res.body.value)).toContain('Snoozed until');
     h.clock.advance(30 * 60_000);
     await sweepAndSend(h);
@@ -122,7 +156,8 @@ describe('review prompts in chat', () => {
     }
     const officerChat = personalChatOf(h, officer.id)!;
     const supervisorChat = personalChatOf(h, supervisor.id)!;
-    const referral = (where: string, heading: string) => prompts(h, REFERRAL, where).filter((c) => JSON.stringify(FakeConnector.card(c)).includes(heading));
+    const referral = (where: string, heading: string) =>
+      prompts(h, REFERRAL, where).filter((c) => JSON.stringify(FakeConnector.card(c)).includes(heading));
     expect(referral(officerChat, 'Review due ·')).toHaveLength(1);
     expect(referral(officerChat, 'Review deadline reached')).toHaveLength(1);
     expect(referral(supervisorChat, 'Escalated: review overdue')).toHaveLength(1);

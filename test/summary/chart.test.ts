@@ -5,7 +5,10 @@ import { CHART_SIZE, renderStrandChartPng, strandChartSpec } from '../../cards/c
 const months = Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`);
 const data = {
   months,
-  series: ['Race', 'Religion', 'Sexual orientation', 'Disability', 'Transgender'].map((label, j) => ({ label, values: months.map((_, i) => (j === 4 && i === 2 ? null : 3 + ((i * (j + 2)) % 40))) })),
+  series: ['Race', 'Religion', 'Sexual orientation', 'Disability', 'Transgender'].map((label, j) => ({
+    label,
+    values: months.map((_, i) => (j === 4 && i === 2 ? null : 3 + ((i * (j + 2)) % 40))),
+  })),
 };
 
 function ihdr(png: Buffer) {
@@ -23,7 +26,9 @@ describe('strand chart (vega → SVG → resvg → indexed PNG)', () => {
     const seen = new Set<string>();
     for (let i = 0; i < pixels.length; i += 3) seen.add(`${pixels[i]},${pixels[i + 1]},${pixels[i + 2]}`);
     // the first series (Okabe-Ito blue #0072B2) is drawn, within palette rounding
-    const blue = [...seen].map((s) => s.split(',').map(Number)).some(([r, g, b]) => Math.abs(r! - 0x00) < 24 && Math.abs(g! - 0x72) < 24 && Math.abs(b! - 0xb2) < 24);
+    const blue = [...seen]
+      .map((s) => s.split(',').map(Number))
+      .some(([r, g, b]) => Math.abs(r! - 0x00) < 24 && Math.abs(g! - 0x72) < 24 && Math.abs(b! - 0xb2) < 24);
     expect(blue).toBe(true);
   });
 

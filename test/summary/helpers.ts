@@ -55,31 +55,88 @@ export async function addOccurrence(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const people = [...(o.victims ?? []).map((p) => ({ role: 'victim' as const, p })), ...(o.suspects ?? []).map((p) => ({ role: 'suspect' as const, p }))];
-  if (people.length) await db.insertInto('occurrence_people').values(people.map((x) => ({ occurrence_id: row.id, role: x.role, person_ref: x.p, vulnerable: null, enhanced: null }))).execute();
+  const people = [
+    ...(o.victims ?? []).map((p) => ({ role: 'victim' as const, p })),
+    ...(o.suspects ?? []).map((p) => ({ role: 'suspect' as const, p })),
+  ];
+  if (people.length)
+    await db
+      .insertInto('occurrence_people')
+      .values(people.map((x) => ({ occurrence_id: row.id, role: x.role, person_ref: x.p, vulnerable: null, enhanced: null })))
+      .execute();
   return row.id;
 }
 
 /** Adds review versions with these grades (v1, v2, ...). */
 export async function addReviews(db: Kysely<Database>, occurrenceId: string, ...grades: string[]): Promise<void> {
   for (const [i, g] of grades.entries()) {
-    await db.insertInto('reviews').values({ occurrence_id: occurrenceId, version: i + 1, risk_grade: g, risk_rationale: g === 'standard' ? null : 'Secret rationale text', reviewer_user_id: null, reviewer_name: 'Alex', reviewed_at: new Date('2026-10-20T10:00:00Z') }).execute();
+    await db
+      .insertInto('reviews')
+      .values({
+        occurrence_id: occurrenceId,
+        version: i + 1,
+        risk_grade: g,
+        risk_rationale: g === 'standard' ? null : 'Secret rationale text',
+        reviewer_user_id: null,
+        reviewer_name: 'Alex',
+        reviewed_at: new Date('2026-10-20T10:00:00Z'),
+      })
+      .execute();
   }
 }
 
 /** Adds a scheduled review. */
-export async function addScheduled(db: Kysely<Database>, occurrenceId: string, kind: string, dueAt: string, status: 'pending' | 'done' | 'not_applicable' | 'cancelled', completedAt: string | null = null, owner = 'supervisor'): Promise<void> {
+export async function addScheduled(
+  db: Kysely<Database>,
+  occurrenceId: string,
+  kind: string,
+  dueAt: string,
+  status: 'pending' | 'done' | 'not_applicable' | 'cancelled',
+  completedAt: string | null = null,
+  owner = 'supervisor',
+): Promise<void> {
   await db
     .insertInto('scheduled_reviews')
-    .values({ occurrence_id: occurrenceId, kind, seq: 0, owner_role: owner, due_at: new Date(dueAt), status, outcome: null, note: null, completed_by: null, completed_by_name: null, completed_at: completedAt ? new Date(completedAt) : null, next_step_at: null, snoozed_until: null })
+    .values({
+      occurrence_id: occurrenceId,
+      kind,
+      seq: 0,
+      owner_role: owner,
+      due_at: new Date(dueAt),
+      status,
+      outcome: null,
+      note: null,
+      completed_by: null,
+      completed_by_name: null,
+      completed_at: completedAt ? new Date(completedAt) : null,
+      next_step_at: null,
+      snoozed_until: null,
+    })
     .execute();
 }
 
 /** Adds a delivery-plan action. */
-export async function addAction(db: Kysely<Database>, a: { ref: string; pillar: string; status: string; due: string | null; district: string | null; agency?: string }): Promise<void> {
+export async function addAction(
+  db: Kysely<Database>,
+  a: { ref: string; pillar: string; status: string; due: string | null; district: string | null; agency?: string },
+): Promise<void> {
   await db
     .insertInto('actions')
-    .values({ ref: a.ref, objective: null, text: 'Secret action text', pillar: a.pillar, owner_kind: 'agency', owner_upn: null, owner_user_id: null, owner_agency: a.agency ?? 'City council', status: a.status, due_date: a.due, district: a.district, raised_at_meeting_id: null, created_by: null })
+    .values({
+      ref: a.ref,
+      objective: null,
+      text: 'Secret action text',
+      pillar: a.pillar,
+      owner_kind: 'agency',
+      owner_upn: null,
+      owner_user_id: null,
+      owner_agency: a.agency ?? 'City council',
+      status: a.status,
+      due_date: a.due,
+      district: a.district,
+      raised_at_meeting_id: null,
+      created_by: null,
+    })
     .execute();
 }
 
@@ -97,15 +154,75 @@ export const actors = {
  */
 export async function seedFixedDataset(db: Kysely<Database>): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
-  ids.A = await addOccurrence(db, { ref: 'REF-A-001', strands: ['race'], flaggedAt: '2026-09-30T23:00:00Z', oic: 'pc.one@force.police.uk', supervisor: 'ds.one@force.police.uk', location: 'LOC-1', victims: ['PER-V1'], suspects: ['PER-S1'] });
-  ids.B = await addOccurrence(db, { ref: 'REF-B-002', strands: ['race', 'religion'], source: 'online', flaggedAt: '2026-10-15T12:00:00Z', oic: 'pc.one@force.police.uk', supervisor: 'ds.one@force.police.uk', location: 'LOC-2', victims: ['PER-V2'] });
-  ids.C = await addOccurrence(db, { ref: 'REF-C-003', recordedAs: 'nchi', strands: ['sexual_orientation', 'transgender'], source: 'third_party', flaggedAt: '2026-10-25T00:30:00Z', oic: 'pc.two@force.police.uk', supervisor: 'ds.one@force.police.uk', status: 'filed', victims: ['PER-V2'] });
-  ids.D = await addOccurrence(db, { ref: 'REF-D-004', strands: ['disability'], flaggedAt: '2026-10-31T23:59:59Z', supervisor: 'ds.one@force.police.uk', location: 'LOC-1', status: 'closed', closedAt: '2026-10-31T23:59:59.500Z', outcome: 'Charge/summons', satisfied: true, victims: ['PER-V3'] });
+  ids.A = await addOccurrence(db, {
+    ref: 'REF-A-001',
+    strands: ['race'],
+    flaggedAt: '2026-09-30T23:00:00Z',
+    oic: 'pc.one@force.police.uk',
+    supervisor: 'ds.one@force.police.uk',
+    location: 'LOC-1',
+    victims: ['PER-V1'],
+    suspects: ['PER-S1'],
+  });
+  ids.B = await addOccurrence(db, {
+    ref: 'REF-B-002',
+    strands: ['race', 'religion'],
+    source: 'online',
+    flaggedAt: '2026-10-15T12:00:00Z',
+    oic: 'pc.one@force.police.uk',
+    supervisor: 'ds.one@force.police.uk',
+    location: 'LOC-2',
+    victims: ['PER-V2'],
+  });
+  ids.C = await addOccurrence(db, {
+    ref: 'REF-C-003',
+    recordedAs: 'nchi',
+    strands: ['sexual_orientation', 'transgender'],
+    source: 'third_party',
+    flaggedAt: '2026-10-25T00:30:00Z',
+    oic: 'pc.two@force.police.uk',
+    supervisor: 'ds.one@force.police.uk',
+    status: 'filed',
+    victims: ['PER-V2'],
+  });
+  ids.D = await addOccurrence(db, {
+    ref: 'REF-D-004',
+    strands: ['disability'],
+    flaggedAt: '2026-10-31T23:59:59Z',
+    supervisor: 'ds.one@force.police.uk',
+    location: 'LOC-1',
+    status: 'closed',
+    closedAt: '2026-10-31T23:59:59.500Z',
+    outcome: 'Charge/summons',
+    satisfied: true,
+    victims: ['PER-V3'],
+  });
   ids.E = await addOccurrence(db, { ref: 'REF-E-005', strands: ['race'], flaggedAt: '2026-11-01T00:00:00Z' });
-  ids.F = await addOccurrence(db, { ref: 'REF-F-006', strands: ['race'], flaggedAt: '2026-09-30T22:59:59Z', status: 'closed', closedAt: '2026-10-05T10:00:00Z', outcome: 'Evidential difficulties', satisfied: false });
+  ids.F = await addOccurrence(db, {
+    ref: 'REF-F-006',
+    strands: ['race'],
+    flaggedAt: '2026-09-30T22:59:59Z',
+    status: 'closed',
+    closedAt: '2026-10-05T10:00:00Z',
+    outcome: 'Evidential difficulties',
+    satisfied: false,
+  });
   ids.G = await addOccurrence(db, { ref: 'REF-G-007', strands: ['religion'], source: 'manual', flaggedAt: '2026-09-10T10:00:00Z' });
-  ids.H = await addOccurrence(db, { ref: 'REF-H-008', strands: ['race'], district: 'Bradford', flaggedAt: '2026-10-10T10:00:00Z', suspects: ['PER-S1'] });
-  ids.R = await addOccurrence(db, { ref: 'REF-R-009', strands: ['race'], flaggedAt: '2026-03-01T10:00:00Z', status: 'closed', outcome: 'Charge/summons', victims: ['PER-V1'] });
+  ids.H = await addOccurrence(db, {
+    ref: 'REF-H-008',
+    strands: ['race'],
+    district: 'Bradford',
+    flaggedAt: '2026-10-10T10:00:00Z',
+    suspects: ['PER-S1'],
+  });
+  ids.R = await addOccurrence(db, {
+    ref: 'REF-R-009',
+    strands: ['race'],
+    flaggedAt: '2026-03-01T10:00:00Z',
+    status: 'closed',
+    outcome: 'Charge/summons',
+    victims: ['PER-V1'],
+  });
   ids.Q = await addOccurrence(db, { ref: 'REF-Q-010', strands: ['race'], flaggedAt: '2025-06-01T10:00:00Z', victims: ['PER-V3'] });
   await addReviews(db, ids.A, 'standard', 'high');
   await addReviews(db, ids.B, 'medium');

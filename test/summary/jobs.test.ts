@@ -21,18 +21,49 @@ describe('scheduled summaries', () => {
     h = await bootHarness();
     await h.send(message('help', people.coordinator, personal(people.coordinator))); // the bot learns the service URL
     await seedFixedDataset(h.db);
-    ids[managerLeeds.name] = await knownUser(h, { ...managerLeeds, upn: 'insp.leeds@force.police.uk' }, { roles: ['manager'], districts: ['Leeds'], onRoster: true });
-    ids[superintendent.name] = await knownUser(h, { ...superintendent, upn: 'supt@force.police.uk' }, { roles: ['manager'], districts: ['*'], onRoster: true });
-    ids[coordinator.name] = await knownUser(h, { ...coordinator, upn: 'hcc@force.police.uk' }, { roles: ['coordinator'], districts: ['Leeds', 'Bradford'], onRoster: true });
+    ids[managerLeeds.name] = await knownUser(
+      h,
+      { ...managerLeeds, upn: 'insp.leeds@force.police.uk' },
+      { roles: ['manager'], districts: ['Leeds'], onRoster: true },
+    );
+    ids[superintendent.name] = await knownUser(
+      h,
+      { ...superintendent, upn: 'supt@force.police.uk' },
+      { roles: ['manager'], districts: ['*'], onRoster: true },
+    );
+    ids[coordinator.name] = await knownUser(
+      h,
+      { ...coordinator, upn: 'hcc@force.police.uk' },
+      { roles: ['coordinator'], districts: ['Leeds', 'Bradford'], onRoster: true },
+    );
     // in Teams but with no roster districts: need to know gives them no figures (empty is none, not the force)
-    await knownUser(h, { id: '29:nodistricts', aadObjectId: 'aad-nodistricts', name: 'Insp No Districts', upn: 'insp.none@force.police.uk' }, { roles: ['manager', 'coordinator'], onRoster: true });
+    await knownUser(
+      h,
+      { id: '29:nodistricts', aadObjectId: 'aad-nodistricts', name: 'Insp No Districts', upn: 'insp.none@force.police.uk' },
+      { roles: ['manager', 'coordinator'], onRoster: true },
+    );
     // on the roster but not (yet) known in Teams
-    await h.db.insertInto('users').values({ teams_id: null, aad_object_id: null, upn: 'not.in.teams@force.police.uk', name: 'No Teams', roles: ['manager'], districts: [], on_roster: true }).execute();
+    await h.db
+      .insertInto('users')
+      .values({
+        teams_id: null,
+        aad_object_id: null,
+        upn: 'not.in.teams@force.police.uk',
+        name: 'No Teams',
+        roles: ['manager'],
+        districts: [],
+        on_roster: true,
+      })
+      .execute();
   });
   afterEach(async () => h.close());
 
   it('registers the weekly and monthly crons from the settings', () => {
-    expect(jobList(deps(), jobSettingsOf(h.config)).filter((j) => j.name.startsWith('summary-')).map((j) => [j.name, j.cron])).toEqual([
+    expect(
+      jobList(deps(), jobSettingsOf(h.config))
+        .filter((j) => j.name.startsWith('summary-'))
+        .map((j) => [j.name, j.cron]),
+    ).toEqual([
       ['summary-weekly', '0 8 * * 1'],
       ['summary-monthly', '0 8 1 * *'],
     ]);
@@ -42,8 +73,17 @@ describe('scheduled summaries', () => {
     h.clock.current = new Date('2026-11-02T08:00:00Z'); // Monday 08:00 GMT: last week is 26 Oct to 1 Nov
     expect(await runWeeklySummaries(deps())).toBe(2);
     expect(await runWeeklySummaries(deps())).toBe(0); // a second run (or replica) queues nothing
-    const keys = (await h.db.selectFrom('outbox').select(['dedupe_key', 'conversation_id']).where('dedupe_key', 'like', 'summary-weekly:%').execute()).map((r) => `${r.dedupe_key}>${r.conversation_id}`).sort();
-    expect(keys).toEqual([`summary-weekly:${ids[managerLeeds.name]}:2026-W44>user:${ids[managerLeeds.name]}`, `summary-weekly:${ids[superintendent.name]}:2026-W44>user:${ids[superintendent.name]}`].sort());
+    const keys = (
+      await h.db.selectFrom('outbox').select(['dedupe_key', 'conversation_id']).where('dedupe_key', 'like', 'summary-weekly:%').execute()
+    )
+      .map((r) => `${r.dedupe_key}>${r.conversation_id}`)
+      .sort();
+    expect(keys).toEqual(
+      [
+        `summary-weekly:${ids[managerLeeds.name]}:2026-W44>user:${ids[managerLeeds.name]}`,
+        `summary-weekly:${ids[superintendent.name]}:2026-W44>user:${ids[superintendent.name]}`,
+      ].sort(),
+    );
     await h.bot.dispatcher.drain();
     const chat = personalChatOf(h, managerLeeds.id)!;
     const card = FakeConnector.card(h.connector.posted(chat).at(-1));
@@ -61,8 +101,13 @@ describe('scheduled summaries', () => {
     h.clock.current = new Date('2026-11-01T08:00:00Z');
     expect(await runMonthlySummaries(deps())).toBe(2);
     expect(await runMonthlySummaries(deps())).toBe(0);
-    const keys = (await h.db.selectFrom('outbox').select('dedupe_key').where('dedupe_key', 'like', 'summary-monthly:%').execute()).map((r) => r.dedupe_key).sort();
-    expect(keys).toEqual([`summary-monthly:bradford:2026-10:${ids[coordinator.name]}`, `summary-monthly:leeds:2026-10:${ids[coordinator.name]}`]);
+    const keys = (await h.db.selectFrom('outbox').select('dedupe_key').where('dedupe_key', 'like', 'summary-monthly:%').execute())
+      .map((r) => r.dedupe_key)
+      .sort();
+    expect(keys).toEqual([
+      `summary-monthly:bradford:2026-10:${ids[coordinator.name]}`,
+      `summary-monthly:leeds:2026-10:${ids[coordinator.name]}`,
+    ]);
     await h.bot.dispatcher.drain();
     const cards = h.connector.posted(personalChatOf(h, coordinator.id)).map((c) => FakeConnector.card(c)!);
     expect(cards.map((c) => c.body[0].text).sort()).toEqual(['Hate crime summary · Bradford', 'Hate crime summary · Leeds']);

@@ -54,13 +54,32 @@ describe('period policy (Europe/London)', () => {
   });
 
   it('refuses what it cannot read, reversed and future ranges, and very long ranges', () => {
-    for (const bad of ['next year', '31/10/2026 to 1/10/2026', '1/12/2026 to 2/12/2026', '1/1/2020 to 1/1/2026', '1/13/2026 to 2/13/2026']) {
+    for (const bad of [
+      'next year',
+      '31/10/2026 to 1/10/2026',
+      '1/12/2026 to 2/12/2026',
+      '1/1/2020 to 1/1/2026',
+      '1/13/2026 to 2/13/2026',
+    ]) {
       expect(() => parsePeriod(bad, NOW)).toThrow(ValidationError);
     }
   });
 
   it('chart months and ISO week keys', () => {
-    expect(chartMonths(parsePeriod('last month', NOW)).months).toEqual(['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10']);
+    expect(chartMonths(parsePeriod('last month', NOW)).months).toEqual([
+      '2025-11',
+      '2025-12',
+      '2026-01',
+      '2026-02',
+      '2026-03',
+      '2026-04',
+      '2026-05',
+      '2026-06',
+      '2026-07',
+      '2026-08',
+      '2026-09',
+      '2026-10',
+    ]);
     expect(isoWeekKey(new Date('2026-11-16T00:30:00Z'))).toBe('2026-W47');
     expect(isoWeekKey(new Date('2027-01-01T12:00:00Z'))).toBe('2026-W53');
   });
@@ -68,7 +87,11 @@ describe('period policy (Europe/London)', () => {
 
 describe('command arguments', () => {
   it('splits period and district', () => {
-    expect(parseSummaryArgs('last quarter district West Yorkshire (South)')).toEqual({ ok: true, period: 'last quarter', district: 'West Yorkshire (South)' });
+    expect(parseSummaryArgs('last quarter district West Yorkshire (South)')).toEqual({
+      ok: true,
+      period: 'last quarter',
+      district: 'West Yorkshire (South)',
+    });
     expect(parseSummaryArgs('')).toEqual({ ok: true, period: null, district: null });
     expect(parseSummaryArgs('district Leeds')).toEqual({ ok: true, period: null, district: 'Leeds' });
     expect(parseSummaryArgs('this month in Bradford')).toEqual({ ok: true, period: 'this month', district: 'Bradford' });
@@ -109,13 +132,25 @@ describe('small-number suppression', () => {
     expect(g.rowTotals).toEqual([43, 57]);
     expect(g.colTotals).toEqual([23, 22, 55]);
     // every row and column with a shown total has none or at least two hidden cells
-    for (const line of [...g.cells, ...[0, 1, 2].map((j) => g.cells.map((r) => r[j]))]) expect(line.filter((c) => typeof c !== 'number').length).not.toBe(1);
+    for (const line of [...g.cells, ...[0, 1, 2].map((j) => g.cells.map((r) => r[j]))])
+      expect(line.filter((c) => typeof c !== 'number').length).not.toBe(1);
   });
 
   it('hides a total that would give away the only hidden cell of its column', () => {
     // Column 0 holds a hidden 19 next to a 0: its total (19) would tell it, so the total is hidden.
-    const g = suppressGrid([[2, 19, 30], [0, 0, 8]], [51, 8], [2, 19, 38], 5);
-    expect(g.cells).toEqual([[null, 'hidden', 30], [0, 0, 8]]);
+    const g = suppressGrid(
+      [
+        [2, 19, 30],
+        [0, 0, 8],
+      ],
+      [51, 8],
+      [2, 19, 38],
+      5,
+    );
+    expect(g.cells).toEqual([
+      [null, 'hidden', 30],
+      [0, 0, 8],
+    ]);
     expect(g.colTotals).toEqual([null, 'hidden', 38]);
   });
 
@@ -133,16 +168,30 @@ describe('who sees what', () => {
     expect(() => resolveSummaryScope({ ...base, roles: ['coordinator'] }, null)).toThrow(/no districts/);
     expect(() => resolveSummaryScope({ ...base, roles: ['manager'] }, 'Leeds')).toThrow(ForbiddenError);
     expect(() => resolveSummaryScope({ ...base, roles: ['partner'] }, null)).toThrow(ForbiddenError);
-    expect(resolveSummaryScope({ ...base, roles: ['manager'], districts: ['Leeds', 'Bradford'] }, null)).toMatchObject({ kind: 'districts', districts: ['leeds', 'bradford'], aggregatesOnly: false });
+    expect(resolveSummaryScope({ ...base, roles: ['manager'], districts: ['Leeds', 'Bradford'] }, null)).toMatchObject({
+      kind: 'districts',
+      districts: ['leeds', 'bradford'],
+      aggregatesOnly: false,
+    });
     expect(resolveSummaryScope({ ...base, roles: ['manager'], districts: ['Leeds'] }, 'LEEDS')).toMatchObject({ districts: ['leeds'] });
     expect(() => resolveSummaryScope({ ...base, roles: ['manager'], districts: ['Leeds'] }, 'Bradford')).toThrow(ForbiddenError);
     expect(resolveSummaryScope({ ...base, roles: ['officer', 'partner'], upn: 'PC@X' }, null)).toMatchObject({ kind: 'own', upn: 'pc@x' });
-    expect(resolveSummaryScope({ ...base, roles: ['partner'], districts: ['Leeds'] }, null)).toMatchObject({ kind: 'districts', aggregatesOnly: true });
+    expect(resolveSummaryScope({ ...base, roles: ['partner'], districts: ['Leeds'] }, null)).toMatchObject({
+      kind: 'districts',
+      aggregatesOnly: true,
+    });
     expect(() => resolveSummaryScope({ ...base, roles: [] }, null)).toThrow(ForbiddenError);
   });
   it('scrutiny packs are for coordinators and managers and always aggregates-only', () => {
-    expect(resolveScrutinyScope({ ...base, roles: ['coordinator'], districts: ['*'] }, null)).toMatchObject({ kind: 'force', aggregatesOnly: true });
-    expect(resolveScrutinyScope({ ...base, roles: ['manager'], districts: ['Leeds'] }, null)).toMatchObject({ kind: 'districts', districts: ['leeds'], aggregatesOnly: true });
+    expect(resolveScrutinyScope({ ...base, roles: ['coordinator'], districts: ['*'] }, null)).toMatchObject({
+      kind: 'force',
+      aggregatesOnly: true,
+    });
+    expect(resolveScrutinyScope({ ...base, roles: ['manager'], districts: ['Leeds'] }, null)).toMatchObject({
+      kind: 'districts',
+      districts: ['leeds'],
+      aggregatesOnly: true,
+    });
     expect(() => resolveScrutinyScope({ ...base, roles: ['coordinator'] }, null)).toThrow(ForbiddenError);
     expect(() => resolveScrutinyScope({ ...base, roles: ['admin'], districts: ['*'] }, null)).toThrow(ForbiddenError);
     expect(() => resolveScrutinyScope({ ...base, roles: ['officer'] }, null)).toThrow(ForbiddenError);
@@ -152,18 +201,53 @@ describe('who sees what', () => {
 
 describe('anonymisation', () => {
   const row: ScrutinyRow = {
-    flagged_month: '2026-08', closed_month: null, recorded_as: 'crime', offence: 'Harassment ref 13/204518/26', strands: ['transgender', 'race'], source: 'rms',
-    district: 'Leeds', location_type: 'Flat 3, 12 High St', status: 'closed', outcome: '=HYPERLINK("x")', victim_satisfied: null, risk_grade: 'high', victims: 1, suspects: 2,
-    vulnerable: true, repeat_victim: false, reviews_on_time: 2, reviews_late: 1, reviews_overdue: 0, checklist: [{ label: 'Victim contacted by a supervisor within 24h', decision: 'no' }, { label: 'x', decision: 'yes' }],
+    flagged_month: '2026-08',
+    closed_month: null,
+    recorded_as: 'crime',
+    offence: 'Harassment ref 13/204518/26',
+    strands: ['transgender', 'race'],
+    source: 'rms',
+    district: 'Leeds',
+    location_type: 'Flat 3, 12 High St',
+    status: 'closed',
+    outcome: '=HYPERLINK("x")',
+    victim_satisfied: null,
+    risk_grade: 'high',
+    victims: 1,
+    suspects: 2,
+    vulnerable: true,
+    repeat_victim: false,
+    reviews_on_time: 2,
+    reviews_late: 1,
+    reviews_overdue: 0,
+    checklist: [
+      { label: 'Victim contacted by a supervisor within 24h', decision: 'no' },
+      { label: 'x', decision: 'yes' },
+    ],
   };
   it('keeps months, classifications and counts; drops anything that looks like a reference or free text', () => {
     const [c] = anonymiseCases([row], ['race', 'religion', 'sexual_orientation', 'disability', 'transgender']);
-    expect(c).toMatchObject({ label: 'Case 1', flaggedMonth: 'Aug 2026', closedMonth: null, offence: 'Offence not recorded', strands: ['Race', 'Transgender'], locationType: 'Other', outcome: 'Outcome not recorded', riskGrade: 'High' });
+    expect(c).toMatchObject({
+      label: 'Case 1',
+      flaggedMonth: 'Aug 2026',
+      closedMonth: null,
+      offence: 'Offence not recorded',
+      strands: ['Race', 'Transgender'],
+      locationType: 'Other',
+      outcome: 'Outcome not recorded',
+      riskGrade: 'High',
+    });
     expect(c!.checklist).toEqual({ yes: 1, no: 1, na: 0, noItems: ['Victim contacted by a supervisor within 24h'] });
-    for (const ok of ['Racially or religiously aggravated public fear, alarm or distress', 'Intentional harassment, alarm or distress (s4A Public Order Act 1986)', 'Investigation complete – no suspect identified', 'Charge/summons']) {
+    for (const ok of [
+      'Racially or religiously aggravated public fear, alarm or distress',
+      'Intentional harassment, alarm or distress (s4A Public Order Act 1986)',
+      'Investigation complete – no suspect identified',
+      'Charge/summons',
+    ]) {
       expect(cleanClassification(ok, 'x')).toBe(ok);
     }
-    for (const bad of ['Harassment 13/204518/26', 'Victim P-0001234', 'Location L-004512', 'Crime 123456', 'Case 4521']) expect(cleanClassification(bad, 'x')).toBe('x');
+    for (const bad of ['Harassment 13/204518/26', 'Victim P-0001234', 'Location L-004512', 'Crime 123456', 'Case 4521'])
+      expect(cleanClassification(bad, 'x')).toBe('x');
   });
   it('CSV cells cannot start a formula', () => {
     expect(['=1+1', '+44', '-3', '@x', 'ok', null, true].map(safeCell)).toEqual(["'=1+1", "'+44", "'-3", "'@x", 'ok', '', 'yes']);

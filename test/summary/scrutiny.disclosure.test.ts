@@ -17,13 +17,25 @@ describe('scrutiny pack disclosure control', () => {
   async function pack(text: string): Promise<{ card: any; text: string; calls: ConnectorCall[] }> {
     const { status, replies } = await say(h, text, people.coordinator);
     expect(status).toBe(200);
-    return { card: FakeConnector.card(replies.find((c) => FakeConnector.card(c))), text: replies.map((c) => c.body.text ?? '').join('\n'), calls: replies };
+    return {
+      card: FakeConnector.card(replies.find((c) => FakeConnector.card(c))),
+      text: replies.map((c) => c.body.text ?? '').join('\n'),
+      calls: replies,
+    };
   }
 
   const closedIn = (district: string, n: number, o: { recordedAs?: 'crime' | 'nchi'; day?: number } = {}) =>
     Promise.all(
       Array.from({ length: n }, (_, i) =>
-        addOccurrence(h.db, { strands: ['race'], recordedAs: o.recordedAs ?? 'crime', district, flaggedAt: `2026-10-${String(o.day ?? 2 + (i % 20)).padStart(2, '0')}T10:00:00Z`, status: 'closed', closedAt: '2026-10-25T10:00:00Z', outcome: 'Charge/summons' }),
+        addOccurrence(h.db, {
+          strands: ['race'],
+          recordedAs: o.recordedAs ?? 'crime',
+          district,
+          flaggedAt: `2026-10-${String(o.day ?? 2 + (i % 20)).padStart(2, '0')}T10:00:00Z`,
+          status: 'closed',
+          closedAt: '2026-10-25T10:00:00Z',
+          outcome: 'Charge/summons',
+        }),
       ),
     );
 
@@ -65,13 +77,17 @@ describe('scrutiny pack disclosure control', () => {
     expect(facts).toContainEqual({ title: 'All (distinct)', value: '22 (previous 0, +22)' });
     expect(facts).toContainEqual({ title: 'Non-crime hate incidents', value: '<5 (previous 0)' });
     expect(facts).toContainEqual({ title: 'Crimes', value: 'hidden (previous 0)' });
-    expect(card.body[2].text).toContain('Counts below 5 show as <5; "hidden" marks a count hidden so that a small number cannot be worked out from a total.');
+    expect(card.body[2].text).toContain(
+      'Counts below 5 show as <5; "hidden" marks a count hidden so that a small number cannot be worked out from a total.',
+    );
 
     const url = (card.actions as { type: string; url: string }[]).find((a) => a.type === 'Action.OpenUrl')!.url;
     const csv = await (await fetch(`${h.bot.url}${new URL(url).pathname}`)).text();
     expect(csv).toContain('\r\ntype,Crimes,hidden,0\r\n');
     expect(csv).toContain('\r\ntype,Non-crime hate incidents,<5,0\r\n');
-    expect(csv).toContain('counts below 5 are shown as <5; ""hidden"" marks a count hidden so that a small number cannot be worked out from a total');
+    expect(csv).toContain(
+      'counts below 5 are shown as <5; ""hidden"" marks a count hidden so that a small number cannot be worked out from a total',
+    );
   });
 
   // Last: a roster user ends local mode's "everyone is a coordinator" for the tests after it.
@@ -90,12 +106,17 @@ describe('scrutiny periods (whole calendar months, Europe/London)', () => {
   const NOW = new Date('2026-11-20T10:00:00Z');
   it('reads the accepted forms as whole months, compared with as many months before', () => {
     const oct = parseScrutinyPeriod('October 2026', NOW);
-    expect([oct.start.toISOString(), oct.end.toISOString(), oct.previous.start.toISOString()]).toEqual(['2026-09-30T23:00:00.000Z', '2026-11-01T00:00:00.000Z', '2026-08-31T23:00:00.000Z']);
+    expect([oct.start.toISOString(), oct.end.toISOString(), oct.previous.start.toISOString()]).toEqual([
+      '2026-09-30T23:00:00.000Z',
+      '2026-11-01T00:00:00.000Z',
+      '2026-08-31T23:00:00.000Z',
+    ]);
     const last3 = parseScrutinyPeriod('last 3 months', NOW);
     expect([last3.start.toISOString(), last3.end.toISOString()]).toEqual(['2026-07-31T23:00:00.000Z', '2026-11-01T00:00:00.000Z']);
     expect(parseScrutinyPeriod('July 2026 to September 2026', NOW).label).toBe('July 2026 to September 2026 · 1 Jul – 30 Sep 2026');
     expect(parseScrutinyPeriod(null, NOW).kind).toBe('last_quarter');
     expect(parseScrutinyPeriod('last month', NOW).kind).toBe('last_month');
-    for (const bad of ['today', '1/10/2026', 'last 37 months', 'October 2026 to July 2026', 'year to date']) expect(() => parseScrutinyPeriod(bad, NOW)).toThrow(ValidationError);
+    for (const bad of ['today', '1/10/2026', 'last 37 months', 'October 2026 to July 2026', 'year to date'])
+      expect(() => parseScrutinyPeriod(bad, NOW)).toThrow(ValidationError);
   });
 });

@@ -25,7 +25,11 @@ describe('scrutiny pack', () => {
     const conv = personal(people.coordinator);
     const before = h.connector.posted(conv.id).length;
     await h.send(message(text, people.coordinator, conv));
-    const card = h.connector.posted(conv.id).slice(before).map((c) => FakeConnector.card(c)).find(Boolean)!;
+    const card = h.connector
+      .posted(conv.id)
+      .slice(before)
+      .map((c) => FakeConnector.card(c))
+      .find(Boolean)!;
     const url = (card.actions as { type: string; url: string }[]).find((a) => a.type === 'Action.OpenUrl')!.url;
     const csv = await (await fetch(`${h.bot.url}${new URL(url).pathname}`)).text();
     return { card, url, csv };

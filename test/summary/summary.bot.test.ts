@@ -36,7 +36,18 @@ describe('summary command in Teams (sample data)', () => {
     const json = JSON.stringify(card);
     expect(card!.body[0].text).toBe('Hate crime summary · All districts'); // local mode: everyone is a force-level coordinator
     expect(json).toContain('This month (November 2026)');
-    for (const heading of ['Needs attention', 'By strand', 'By source', 'By district', 'Risk (latest grade', 'Repeats (counts only)', 'Review compliance', 'Overdue reviews now', 'Delivery plan', 'Outcomes of occurrences']) {
+    for (const heading of [
+      'Needs attention',
+      'By strand',
+      'By source',
+      'By district',
+      'Risk (latest grade',
+      'Repeats (counts only)',
+      'Review compliance',
+      'Overdue reviews now',
+      'Delivery plan',
+      'Outcomes of occurrences',
+    ]) {
       expect(json).toContain(heading);
     }
     expect(json).toContain('counts under each');
@@ -75,9 +86,21 @@ describe('summary command in Teams (sample data)', () => {
 
   describe('with a roster', () => {
     beforeAll(async () => {
-      await knownUser(h, { ...people.officer, upn: 'pc.nobody@force.police.uk', name: 'PC Nobody' }, { roles: ['officer'], onRoster: true });
-      await knownUser(h, { id: '29:partner', aadObjectId: 'aad-partner', upn: 'cs@council.gov.uk', name: 'Community Safety' }, { roles: ['partner'], districts: ['Leeds'], onRoster: true });
-      await knownUser(h, { id: '29:mgr', aadObjectId: 'aad-mgr', upn: 'insp@force.police.uk', name: 'Insp Leeds' }, { roles: ['manager'], districts: ['Leeds'], onRoster: true });
+      await knownUser(
+        h,
+        { ...people.officer, upn: 'pc.nobody@force.police.uk', name: 'PC Nobody' },
+        { roles: ['officer'], onRoster: true },
+      );
+      await knownUser(
+        h,
+        { id: '29:partner', aadObjectId: 'aad-partner', upn: 'cs@council.gov.uk', name: 'Community Safety' },
+        { roles: ['partner'], districts: ['Leeds'], onRoster: true },
+      );
+      await knownUser(
+        h,
+        { id: '29:mgr', aadObjectId: 'aad-mgr', upn: 'insp@force.police.uk', name: 'Insp Leeds' },
+        { roles: ['manager'], districts: ['Leeds'], onRoster: true },
+      );
     });
 
     it('an officer sees only their own items', async () => {

@@ -31,7 +31,13 @@ describe('summary figures on a fixed dataset (hand-computed)', () => {
     expect(r.totals).toEqual({ current: 4, previous: 2, multiStrand: 2 });
     expect(rows(r.byType)).toEqual({ crime: [3, 2], nchi: [1, 0] });
     expect(r.byStrand.map((s) => s.key)).toEqual(settings.strands); // configured order, never by size
-    expect(rows(r.byStrand)).toEqual({ race: [2, 1], religion: [1, 1], sexual_orientation: [1, 0], disability: [1, 0], transgender: [1, 0] });
+    expect(rows(r.byStrand)).toEqual({
+      race: [2, 1],
+      religion: [1, 1],
+      sexual_orientation: [1, 0],
+      disability: [1, 0],
+      transgender: [1, 0],
+    });
     expect(rows(r.bySource)).toEqual({ rms: [2, 1], third_party: [1, 0], online: [1, 0], manual: [0, 1] });
     expect(r.byDistrict.map((d) => [d.label, d.current, d.previous])).toEqual([['Leeds', 4, 2]]);
   });
@@ -83,7 +89,10 @@ describe('summary figures on a fixed dataset (hand-computed)', () => {
   it('force level sees every district; a district manager cannot ask for another district', async () => {
     const r = await ask(actors.force, 'last month');
     expect(r.totals).toMatchObject({ current: 5, previous: 2 });
-    expect(r.byDistrict.map((d) => [d.label, d.current])).toEqual([['Bradford', 1], ['Leeds', 4]]);
+    expect(r.byDistrict.map((d) => [d.label, d.current])).toEqual([
+      ['Bradford', 1],
+      ['Leeds', 4],
+    ]);
     expect(r.plan.overdue).toBe(2);
     const leeds = await ask(actors.force, 'last month', 'leeds');
     expect(leeds.totals.current).toBe(4);
@@ -105,7 +114,10 @@ describe('summary figures on a fixed dataset (hand-computed)', () => {
     expect(officer.plan.pillars).toEqual([]);
     const supervisor = await ask({ label: 'user:ds', upn: 'ds.one@force.police.uk', roles: ['supervisor'], districts: [] }, 'last month');
     expect(supervisor.totals.current).toBe(4);
-    expect(supervisor.compliance!.map((c) => [c.kind, c.onTime, c.overdueOpen, c.notApplicable])).toEqual([['victim_contact', 0, 0, 1], ['task_review', 1, 1, 0]]); // the coordinator review is not theirs
+    expect(supervisor.compliance!.map((c) => [c.kind, c.onTime, c.overdueOpen, c.notApplicable])).toEqual([
+      ['victim_contact', 0, 0, 1],
+      ['task_review', 1, 1, 0],
+    ]); // the coordinator review is not theirs
     await expect(ask({ label: 'user:x', upn: null, roles: ['officer'], districts: [] }, null)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(ask({ label: 'user:y', upn: 'y@x', roles: [], districts: [] }, null)).rejects.toBeInstanceOf(ForbiddenError);
   });
@@ -141,6 +153,11 @@ describe('summary figures on a fixed dataset (hand-computed)', () => {
     const last = audit.at(-1)!;
     expect(last.action).toBe('summary.disclosed');
     expect(last.actor).toBe('user:mgr');
-    expect(last.details).toMatchObject({ reason: 'test', destination: 'conv-1', scope: { kind: 'districts', label: 'Leeds' }, period: { kind: 'this_month', start: '2026-11-01T00:00:00.000Z' } });
+    expect(last.details).toMatchObject({
+      reason: 'test',
+      destination: 'conv-1',
+      scope: { kind: 'districts', label: 'Leeds' },
+      period: { kind: 'this_month', start: '2026-11-01T00:00:00.000Z' },
+    });
   });
 });

@@ -19,18 +19,39 @@ const back = (t: string, now: Date) => readDate(t, now, { direction: 'past' })?.
 describe('one date grammar, in GMT (Friday 20 November 2026, 10:00 GMT)', () => {
   const now = new Date('2026-11-20T10:00:00Z');
   it('due dates: every form, day first, forward from today', () => {
-    expect(FORMS.map((f) => due(f, now))).toEqual(['2027-01-12', '2027-01-12', '2026-12-01', '2026-12-01', '2026-11-27', '2026-11-21', '2026-12-11']);
+    expect(FORMS.map((f) => due(f, now))).toEqual([
+      '2027-01-12',
+      '2027-01-12',
+      '2026-12-01',
+      '2026-12-01',
+      '2026-11-27',
+      '2026-11-21',
+      '2026-12-11',
+    ]);
   });
   it('meeting dates: every form, 10:00 London when no time is given, GMT in winter', () => {
     expect(FORMS.map((f) => meeting(f, now))).toEqual([
-      '2027-01-12T10:00:00.000Z', '2027-01-12T10:00:00.000Z', '2026-12-01T10:00:00.000Z', '2026-12-01T10:00:00.000Z',
-      '2026-11-27T10:00:00.000Z', '2026-11-21T10:00:00.000Z', '2026-12-11T10:00:00.000Z',
+      '2027-01-12T10:00:00.000Z',
+      '2027-01-12T10:00:00.000Z',
+      '2026-12-01T10:00:00.000Z',
+      '2026-12-01T10:00:00.000Z',
+      '2026-11-27T10:00:00.000Z',
+      '2026-11-21T10:00:00.000Z',
+      '2026-12-11T10:00:00.000Z',
     ]);
     expect(meeting('1 Dec 2026 14:30', now)).toBe('2026-12-01T14:30:00.000Z');
     expect(meeting('2026-12-01 9am', now)).toBe('2026-12-01T09:00:00.000Z');
   });
   it('a summary range reads its start backward: the last 12 January, last Friday, three weeks ago', () => {
-    expect(FORMS.map((f) => back(f, now))).toEqual(['2026-01-12', '2027-01-12', '2026-12-01', '2026-12-01', '2026-11-13', '2026-11-21', '2026-10-30']);
+    expect(FORMS.map((f) => back(f, now))).toEqual([
+      '2026-01-12',
+      '2027-01-12',
+      '2026-12-01',
+      '2026-12-01',
+      '2026-11-13',
+      '2026-11-21',
+      '2026-10-30',
+    ]);
     expect(back('3 weeks ago', now)).toBe('2026-10-30');
     expect(back('yesterday', now)).toBe('2026-11-19');
   });
@@ -44,23 +65,41 @@ describe('one date grammar, in GMT (Friday 20 November 2026, 10:00 GMT)', () => 
     expect(() => parsePeriod('31/2 to 1/3', now)).toThrow(/could not read the dates/);
   });
   it('plan files take dates that name their year, and nothing relative to the day of the import', () => {
-    expect(['2026-12-01', '1/12/2026', '1/12/26', '1 Dec 2026', '1st December 2026'].map(parsePlanDate)).toEqual(Array(5).fill('2026-12-01'));
-    expect(['tomorrow', 'friday', '3 weeks', '1/12', '1 Dec', '2026-12-01 10:00', '31/2/2026'].map(parsePlanDate)).toEqual(Array(7).fill(null));
+    expect(['2026-12-01', '1/12/2026', '1/12/26', '1 Dec 2026', '1st December 2026'].map(parsePlanDate)).toEqual(
+      Array(5).fill('2026-12-01'),
+    );
+    expect(['tomorrow', 'friday', '3 weeks', '1/12', '1 Dec', '2026-12-01 10:00', '31/2/2026'].map(parsePlanDate)).toEqual(
+      Array(7).fill(null),
+    );
   });
   it('what is not one date is refused with the forms to write', () => {
-    for (const bad of ['31/2', '29/2', '12/13', '1 Smarch 2026', 'soon', '12/1 - 14/1', '12/1 25:00']) expect(due(bad, now), bad).toMatch(/refused: .*`1 Dec 2026`/);
+    for (const bad of ['31/2', '29/2', '12/13', '1 Smarch 2026', 'soon', '12/1 - 14/1', '12/1 25:00'])
+      expect(due(bad, now), bad).toMatch(/refused: .*`1 Dec 2026`/);
   });
 });
 
 describe('one date grammar, in BST (Friday 19 June 2026, 11:00 BST)', () => {
   const now = new Date('2026-06-19T10:00:00Z');
   it('due dates: every form', () => {
-    expect(FORMS.map((f) => due(f, now))).toEqual(['2027-01-12', '2027-01-12', '2026-12-01', '2026-12-01', '2026-06-26', '2026-06-20', '2026-07-10']);
+    expect(FORMS.map((f) => due(f, now))).toEqual([
+      '2027-01-12',
+      '2027-01-12',
+      '2026-12-01',
+      '2026-12-01',
+      '2026-06-26',
+      '2026-06-20',
+      '2026-07-10',
+    ]);
   });
   it('meeting dates: a summer day at 10:00 BST is 09:00 UTC; a winter one stays 10:00', () => {
     expect(FORMS.map((f) => meeting(f, now))).toEqual([
-      '2027-01-12T10:00:00.000Z', '2027-01-12T10:00:00.000Z', '2026-12-01T10:00:00.000Z', '2026-12-01T10:00:00.000Z',
-      '2026-06-26T09:00:00.000Z', '2026-06-20T09:00:00.000Z', '2026-07-10T09:00:00.000Z',
+      '2027-01-12T10:00:00.000Z',
+      '2027-01-12T10:00:00.000Z',
+      '2026-12-01T10:00:00.000Z',
+      '2026-12-01T10:00:00.000Z',
+      '2026-06-26T09:00:00.000Z',
+      '2026-06-20T09:00:00.000Z',
+      '2026-07-10T09:00:00.000Z',
     ]);
     expect(meeting('friday 2pm', now)).toBe('2026-06-26T13:00:00.000Z');
   });
@@ -74,12 +113,24 @@ describe('at London midnight', () => {
   it('00:30 BST on Saturday (23:30 UTC Friday) is Saturday: today, tomorrow and friday count from it', () => {
     const now = new Date('2026-06-19T23:30:00Z');
     expect(londonDate(now)).toBe('2026-06-20');
-    expect(['today', 'tomorrow', 'friday', '20/6', '19/6', '3 weeks'].map((f) => due(f, now))).toEqual(['2026-06-20', '2026-06-21', '2026-06-26', '2026-06-20', '2027-06-19', '2026-07-11']);
+    expect(['today', 'tomorrow', 'friday', '20/6', '19/6', '3 weeks'].map((f) => due(f, now))).toEqual([
+      '2026-06-20',
+      '2026-06-21',
+      '2026-06-26',
+      '2026-06-20',
+      '2027-06-19',
+      '2026-07-11',
+    ]);
     expect(meeting('tomorrow 00:15', now)).toBe('2026-06-20T23:15:00.000Z');
   });
   it('23:59 BST on Friday is still Friday: `friday` is a week away and yesterday is Thursday', () => {
     const now = new Date('2026-06-19T22:59:00Z');
-    expect(['today', 'tomorrow', 'friday', '19/6'].map((f) => due(f, now))).toEqual(['2026-06-19', '2026-06-20', '2026-06-26', '2026-06-19']);
+    expect(['today', 'tomorrow', 'friday', '19/6'].map((f) => due(f, now))).toEqual([
+      '2026-06-19',
+      '2026-06-20',
+      '2026-06-26',
+      '2026-06-19',
+    ]);
     expect(due('yesterday', now)).toMatch(/refused: Thu 18 Jun 2026 is in the past/);
   });
   it('in GMT, midnight UTC is midnight London: 23:59 is Friday, 00:00 is Saturday', () => {

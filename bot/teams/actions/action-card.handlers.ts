@@ -1,9 +1,25 @@
 import type { TurnContext } from 'botbuilder';
 import { renderActionCard } from '../../../cards/action.card.js';
-import { actionStatusSubmitSchema, actionUpdateSubmitSchema, assignSubmitSchema, type AssignSubmitData } from '../../../cards/actions.verbs.js';
+import {
+  actionStatusSubmitSchema,
+  actionUpdateSubmitSchema,
+  assignSubmitSchema,
+  type AssignSubmitData,
+} from '../../../cards/actions.verbs.js';
 import { renderAssignForm } from '../../../cards/assign-form.card.js';
 import type { AdaptiveCard } from '../../../cards/card.js';
-import { assignableUsers, assignAction, changeAction, isUpn, normaliseRef, parsePillar, parseUkDate, showAction, type ActionChange, type PersonSpec } from '../../../db/actions/actions.service.js';
+import {
+  assignableUsers,
+  assignAction,
+  changeAction,
+  isUpn,
+  normaliseRef,
+  parsePillar,
+  parseUkDate,
+  showAction,
+  type ActionChange,
+  type PersonSpec,
+} from '../../../db/actions/actions.service.js';
 import type { BotDeps } from '../context.js';
 import { answeringLostConnection, CONNECTION_LOST_REASON, lostSave, SAVE_UNCONFIRMED } from '../lost-connection.js';
 import { actorOf, canEdit, conversationOf } from './actions.shared.js';
@@ -25,7 +41,12 @@ function changeFromCard(deps: BotDeps, ctx: TurnContext, raw: Record<string, unk
   return answeringLostConnection(deps.logger, 'action card', () => changeOnCard(deps, ctx, raw, toChange));
 }
 
-async function changeOnCard(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>, toChange: ToChange): Promise<AdaptiveCard | string> {
+async function changeOnCard(
+  deps: BotDeps,
+  ctx: TurnContext,
+  raw: Record<string, unknown>,
+  toChange: ToChange,
+): Promise<AdaptiveCard | string> {
   const id = typeof raw.actionId === 'string' && ID.test(raw.actionId) ? raw.actionId : null;
   if (!id) return 'This card does not name an action the bot holds. Type `actions mine` for yours.';
   const actor = actorOf(ctx);
@@ -36,13 +57,26 @@ async function changeOnCard(deps: BotDeps, ctx: TurnContext, raw: Record<string,
       if (isRefusedOrGone(e)) return null;
       throw e;
     });
-    return d ? renderActionCard({ detail: d, mode: 'view', now, editable: canEdit(actor, d.action), banner: { kind: 'error', text: `Not saved: ${text}` } }) : `Not saved: ${text}`;
+    return d
+      ? renderActionCard({
+          detail: d,
+          mode: 'view',
+          now,
+          editable: canEdit(actor, d.action),
+          banner: { kind: 'error', text: `Not saved: ${text}` },
+        })
+      : `Not saved: ${text}`;
   };
   const parsed = toChange(raw);
   if (!parsed.ok) return refused(parsed.problem);
   try {
     const res = await changeAction(deps.db, { id, change: parsed.change, actor, now });
-    const text = parsed.change.kind === 'update' ? 'Update saved. Thank you.' : res.changed ? 'Status saved.' : 'The status was already that; nothing changed.';
+    const text =
+      parsed.change.kind === 'update'
+        ? 'Update saved. Thank you.'
+        : res.changed
+          ? 'Status saved.'
+          : 'The status was already that; nothing changed.';
     return renderActionCard({ detail: res, mode: 'view', now, editable: canEdit(actor, res.action), banner: { kind: 'success', text } });
   } catch (e) {
     const lost = lostSave(e);
@@ -56,7 +90,16 @@ async function changeOnCard(deps: BotDeps, ctx: TurnContext, raw: Record<string,
     // Dropped during COMMIT: show what is saved now rather than guess.
     const d = await showAction(deps.db, { id, actor, conversationId: conversationOf(ctx) }).catch(() => null);
     if (!d) return SAVE_UNCONFIRMED;
-    return renderActionCard({ detail: d, mode: 'view', now, editable: canEdit(actor, d.action), banner: { kind: 'warning', text: 'The database connection dropped while saving. This is what is saved now: check whether your change is here before trying again.' } });
+    return renderActionCard({
+      detail: d,
+      mode: 'view',
+      now,
+      editable: canEdit(actor, d.action),
+      banner: {
+        kind: 'warning',
+        text: 'The database connection dropped while saving. This is what is saved now: check whether your change is here before trying again.',
+      },
+    });
   }
 }
 
@@ -64,7 +107,9 @@ async function changeOnCard(deps: BotDeps, ctx: TurnContext, raw: Record<string,
 export function handleUpdateSubmit(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>): Promise<AdaptiveCard | string> {
   return changeFromCard(deps, ctx, raw, (r) => {
     const p = actionUpdateSubmitSchema.safeParse(r);
-    return p.success ? { ok: true, change: { kind: 'update', text: p.data.updateText } } : { ok: false, problem: p.error.issues.map((i) => i.message).join('; ') };
+    return p.success
+      ? { ok: true, change: { kind: 'update', text: p.data.updateText } }
+      : { ok: false, problem: p.error.issues.map((i) => i.message).join('; ') };
   });
 }
 
@@ -72,7 +117,9 @@ export function handleUpdateSubmit(deps: BotDeps, ctx: TurnContext, raw: Record<
 export function handleStatusSubmit(deps: BotDeps, ctx: TurnContext, raw: Record<string, unknown>): Promise<AdaptiveCard | string> {
   return changeFromCard(deps, ctx, raw, (r) => {
     const p = actionStatusSubmitSchema.safeParse(r);
-    return p.success ? { ok: true, change: { kind: 'status', status: p.data.newStatus } } : { ok: false, problem: p.error.issues.map((i) => i.message).join('; ') };
+    return p.success
+      ? { ok: true, change: { kind: 'status', status: p.data.newStatus } }
+      : { ok: false, problem: p.error.issues.map((i) => i.message).join('; ') };
   });
 }
 
@@ -85,7 +132,10 @@ function personOf(d: AssignSubmitData): PersonSpec | null {
 }
 
 /** Reads the form's optional fields the same way as the command. @returns the values or the problems */
-function formFields(d: AssignSubmitData, now: Date): { ok: true; pillar: ReturnType<typeof parsePillar>; due: string | null; ref: string | null } | { ok: false; problems: string[] } {
+function formFields(
+  d: AssignSubmitData,
+  now: Date,
+): { ok: true; pillar: ReturnType<typeof parsePillar>; due: string | null; ref: string | null } | { ok: false; problems: string[] } {
   const problems: string[] = [];
   const pillar = d.pillar ? parsePillar(d.pillar) : null;
   if (d.pillar && !pillar) problems.push(`"${d.pillar}" is not a pillar`);
@@ -107,20 +157,46 @@ async function assignFromForm(deps: BotDeps, ctx: TurnContext, raw: Record<strin
   // Asked first: the form lists people (names, UPNs) only a coordinator may assign to.
   const no = await refused(deps, ctx, canAssignActions(actor), { what: 'action.assign' });
   if (no) return no;
-  const values = Object.fromEntries(Object.entries(raw).filter(([k, v]) => typeof v === 'string' && k !== 'verb')) as Record<string, string>;
-  const form = async (text: string) => renderAssignForm({ people: await assignableUsers(deps.db, actor.userId), actorUserId: actor.userId, values, banner: { kind: 'error', text: `Not assigned: ${text}` } });
+  const values = Object.fromEntries(Object.entries(raw).filter(([k, v]) => typeof v === 'string' && k !== 'verb')) as Record<
+    string,
+    string
+  >;
+  const form = async (text: string) =>
+    renderAssignForm({
+      people: await assignableUsers(deps.db, actor.userId),
+      actorUserId: actor.userId,
+      values,
+      banner: { kind: 'error', text: `Not assigned: ${text}` },
+    });
   const p = assignSubmitSchema.safeParse(raw);
   if (!p.success) return form(p.error.issues.map((i) => i.message).join('; '));
   const fields = formFields(p.data, now);
   if (!fields.ok) return form(fields.problems.join('; '));
   try {
-    const done = await assignAction(
-      deps.db,
-      { text: p.data.text, person: personOf(p.data), agency: p.data.agency || null, pillar: fields.pillar, due: fields.due, ref: fields.ref, objective: p.data.objective || null, actor, now },
-    );
+    const done = await assignAction(deps.db, {
+      text: p.data.text,
+      person: personOf(p.data),
+      agency: p.data.agency || null,
+      pillar: fields.pillar,
+      due: fields.due,
+      ref: fields.ref,
+      objective: p.data.objective || null,
+      actor,
+      now,
+    });
     deps.kickOutbox();
-    const who = done.action.holderUserId === actor.userId ? 'you' : (done.action.holderName ?? done.action.ownerUpn ?? done.action.ownerAgency);
-    return renderActionCard({ detail: done, mode: 'view', now, editable: true, banner: { kind: 'success', text: `Assigned ${done.action.ref} to ${who}.${done.holderNotified ? ' They have been sent the action in their personal chat.' : ''}` } });
+    const who =
+      done.action.holderUserId === actor.userId ? 'you' : (done.action.holderName ?? done.action.ownerUpn ?? done.action.ownerAgency);
+    return renderActionCard({
+      detail: done,
+      mode: 'view',
+      now,
+      editable: true,
+      banner: {
+        kind: 'success',
+        text: `Assigned ${done.action.ref} to ${who}.${done.holderNotified ? ' They have been sent the action in their personal chat.' : ''}`,
+      },
+    });
   } catch (e) {
     const lost = lostSave(e);
     if (lost === 'not-saved') return form(CONNECTION_LOST_REASON);

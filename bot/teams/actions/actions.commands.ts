@@ -1,14 +1,34 @@
-import { isUpn, normaliseRef, parsePillar, parseStatus, parseUkDate, parseUkDateTime, PILLARS, type ActionChange, type ActionFilter, type Pillar } from '../../../db/actions/actions.service.js';
+import {
+  isUpn,
+  normaliseRef,
+  parsePillar,
+  parseStatus,
+  parseUkDate,
+  parseUkDateTime,
+  PILLARS,
+  type ActionChange,
+  type ActionFilter,
+  type Pillar,
+} from '../../../db/actions/actions.service.js';
 import { MEETING_KINDS, type MeetingKind, type Recurrence } from '../../../db/meetings/meetings.service.js';
 import { TEXT_LIMITS, tooLong } from '../../../db/text-limits.js';
 
 /** How the coordinator named the holder in `assign … to <person>`. */
-export type PersonToken = { kind: 'me' } | { kind: 'mention'; name: string } | { kind: 'upn'; upn: string } | { kind: 'name'; name: string };
+export type PersonToken =
+  { kind: 'me' } | { kind: 'mention'; name: string } | { kind: 'upn'; upn: string } | { kind: 'name'; name: string };
 
 /** A parsed delivery-plan or meeting command. */
 export type ActionCommand =
   | { name: 'assignForm' }
-  | { name: 'assign'; text: string; person: PersonToken; agency: string | null; pillar: Pillar | null; due: string | null; ref: string | null }
+  | {
+      name: 'assign';
+      text: string;
+      person: PersonToken;
+      agency: string | null;
+      pillar: Pillar | null;
+      due: string | null;
+      ref: string | null;
+    }
   | { name: 'show'; ref: string }
   | { name: 'change'; ref: string; change: ActionChange }
   | { name: 'list'; filter: ActionFilter }
@@ -19,10 +39,13 @@ export type ActionCommand =
 
 /** The right form of each command, for answers to malformed input and for `help`. */
 export const USAGE = {
-  assign: '`assign WHAT to @person [pillar PILLAR] [due DATE] [ref REF] [agency AGENCY]`, e.g. `assign Review the hate crime web pages to @Megan Bowen pillar increasing_reporting due 12/1`; the person may also be `me`, a UPN or a name. Or type `assign` alone for the form',
-  action: '`action REF update TEXT`, `action REF status not_started|in_progress|bau|completed`, `action REF discharge`, `action REF pillar PILLAR`, or `action REF` to open it',
+  assign:
+    '`assign WHAT to @person [pillar PILLAR] [due DATE] [ref REF] [agency AGENCY]`, e.g. `assign Review the hate crime web pages to @Megan Bowen pillar increasing_reporting due 12/1`; the person may also be `me`, a UPN or a name. Or type `assign` alone for the form',
+  action:
+    '`action REF update TEXT`, `action REF status not_started|in_progress|bau|completed`, `action REF discharge`, `action REF pillar PILLAR`, or `action REF` to open it',
   actions: '`actions`, `actions mine`, `actions overdue`, `actions pillar PILLAR` or `actions owner NAME`',
-  meeting: '`meeting schedule tactical|strategic|case-management|scrutiny DATE TIME [monthly|quarterly|once]`, e.g. `meeting schedule tactical 12/1 10:00`; `meeting pack [tactical|strategic]`; `meetings`',
+  meeting:
+    '`meeting schedule tactical|strategic|case-management|scrutiny DATE TIME [monthly|quarterly|once]`, e.g. `meeting schedule tactical 12/1 10:00`; `meeting pack [tactical|strategic]`; `meetings`',
 } as const;
 
 const PILLAR_LIST = PILLARS.join(', ');
@@ -41,15 +64,20 @@ function parsePerson(tail: string): { person: PersonToken; rest: string } | { pr
   const end = tail.search(OPTION);
   const name = (end < 0 ? tail : tail.slice(0, end)).replace(/^@/, '').trim();
   if (!name) return { problem: 'say who holds the action after "to": @mention them, or give their UPN or name' };
-  if (name.length > TEXT_LIMITS.personName || !/^[\p{L}\p{M}' .-]+$/u.test(name)) return { problem: `"${name.slice(0, 60)}" is not a name I can look up: @mention the person or give their UPN` };
+  if (name.length > TEXT_LIMITS.personName || !/^[\p{L}\p{M}' .-]+$/u.test(name))
+    return { problem: `"${name.slice(0, 60)}" is not a name I can look up: @mention the person or give their UPN` };
   return { person: { kind: 'name', name }, rest: end < 0 ? '' : tail.slice(end) };
 }
 
-function parseOptions(rest: string, now: Date): { pillar: Pillar | null; due: string | null; ref: string | null; agency: string | null } | { problem: string } {
+function parseOptions(
+  rest: string,
+  now: Date,
+): { pillar: Pillar | null; due: string | null; ref: string | null; agency: string | null } | { problem: string } {
   const t = rest.trim();
   if (!t) return { pillar: null, due: null, ref: null, agency: null };
   const parts = t.split(OPTION).map((s) => s.trim());
-  if (parts[0]) return { problem: `I did not understand "${parts[0].slice(0, 40)}" after the holder; options are pillar, due, ref and agency` };
+  if (parts[0])
+    return { problem: `I did not understand "${parts[0].slice(0, 40)}" after the holder; options are pillar, due, ref and agency` };
   const seen = new Map<string, string>();
   for (let i = 1; i < parts.length; i += 2) {
     const key = parts[i]!.toLowerCase();
@@ -117,7 +145,8 @@ function parseAction(arg: string): ActionCommand {
   }
   if (verb === 'pillar') {
     const pillar = parsePillar(value);
-    if (!pillar) return invalid(value ? `"${value.slice(0, 40)}" is not a pillar; use one of ${PILLAR_LIST}` : 'give the pillar', USAGE.action);
+    if (!pillar)
+      return invalid(value ? `"${value.slice(0, 40)}" is not a pillar; use one of ${PILLAR_LIST}` : 'give the pillar', USAGE.action);
     return { name: 'change', ref, change: { kind: 'pillar', pillar } };
   }
   if (value) return invalid('`discharge` takes nothing after it', USAGE.action);
@@ -137,11 +166,18 @@ function parseList(arg: string): ActionCommand {
       return value ? invalid('`actions overdue` takes nothing after it', USAGE.actions) : { name: 'list', filter: { kind: 'overdue' } };
     case 'pillar': {
       const pillar = parsePillar(value);
-      return pillar ? { name: 'list', filter: { kind: 'pillar', pillar } } : invalid(value ? `"${value.slice(0, 40)}" is not a pillar; use one of ${PILLAR_LIST}` : 'which pillar?', USAGE.actions);
+      return pillar
+        ? { name: 'list', filter: { kind: 'pillar', pillar } }
+        : invalid(value ? `"${value.slice(0, 40)}" is not a pillar; use one of ${PILLAR_LIST}` : 'which pillar?', USAGE.actions);
     }
     case 'owner': {
-      const owner = value.replace(/<\/?at>/gi, '').replace(/^@/, '').trim();
-      return owner && owner.length <= TEXT_LIMITS.personName ? { name: 'list', filter: { kind: 'owner', owner } } : invalid('whose actions? Give a name, UPN or agency', USAGE.actions);
+      const owner = value
+        .replace(/<\/?at>/gi, '')
+        .replace(/^@/, '')
+        .trim();
+      return owner && owner.length <= TEXT_LIMITS.personName
+        ? { name: 'list', filter: { kind: 'owner', owner } }
+        : invalid('whose actions? Give a name, UPN or agency', USAGE.actions);
     }
     default:
       return invalid(`I don't know "actions ${word.slice(0, 30)}"`, USAGE.actions);
@@ -154,7 +190,9 @@ function parseMeeting(arg: string, now: Date): ActionCommand {
   if (!word) return { name: 'meetings' };
   if (word.toLowerCase() === 'pack') {
     const kind = (value || 'tactical').toLowerCase();
-    return kind === 'tactical' || kind === 'strategic' ? { name: 'pack', kind } : invalid('packs are for `tactical` or `strategic` meetings', USAGE.meeting);
+    return kind === 'tactical' || kind === 'strategic'
+      ? { name: 'pack', kind }
+      : invalid('packs are for `tactical` or `strategic` meetings', USAGE.meeting);
   }
   if (word.toLowerCase() !== 'schedule') return invalid(`I don't know "meeting ${word.slice(0, 30)}"`, USAGE.meeting);
   const km = /^(tactical|strategic|case[- ]?management|scrutiny)\b\s*(.*)$/i.exec(value);

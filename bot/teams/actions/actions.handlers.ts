@@ -3,7 +3,15 @@ import { renderActionCard } from '../../../cards/action.card.js';
 import { renderActionsListCard } from '../../../cards/actions-list.card.js';
 import { renderAssignForm } from '../../../cards/assign-form.card.js';
 import { PILLAR_LABELS, STATUS_LABELS } from '../../../cards/actions.verbs.js';
-import { assignableUsers, assignAction, changeAction, listActions, showAction, type ActionFilter, type PersonSpec } from '../../../db/actions/actions.service.js';
+import {
+  assignableUsers,
+  assignAction,
+  changeAction,
+  listActions,
+  showAction,
+  type ActionFilter,
+  type PersonSpec,
+} from '../../../db/actions/actions.service.js';
 import { canAssignActions } from '../../../db/access/access.service.js';
 import type { BotDeps } from '../context.js';
 import { refused } from '../refusals.js';
@@ -15,7 +23,10 @@ import { actorOf, answering, canEdit, conversationOf, sendCard } from './actions
 async function personSpec(ctx: TurnContext, token: PersonToken): Promise<PersonSpec> {
   if (token.kind !== 'mention') return token;
   const entity = (ctx.activity.entities ?? []).find(
-    (e) => e.type === 'mention' && e.mentioned?.id !== ctx.activity.recipient?.id && (e.text === `<at>${token.name}</at>` || e.mentioned?.name === token.name),
+    (e) =>
+      e.type === 'mention' &&
+      e.mentioned?.id !== ctx.activity.recipient?.id &&
+      (e.text === `<at>${token.name}</at>` || e.mentioned?.name === token.name),
   );
   const mentioned = entity?.mentioned as { id?: string; name?: string; aadObjectId?: string } | undefined;
   if (!mentioned?.id) return { kind: 'name', name: token.name };
@@ -30,7 +41,15 @@ async function personSpec(ctx: TurnContext, token: PersonToken): Promise<PersonS
 }
 
 const FILTER_TITLES = (f: ActionFilter): string =>
-  f.kind === 'mine' ? 'Your actions' : f.kind === 'overdue' ? 'Overdue actions' : f.kind === 'pillar' ? `Actions · ${PILLAR_LABELS[f.pillar] ?? f.pillar}` : f.kind === 'owner' ? `Actions held by "${f.owner}"` : 'Delivery plan: current actions (not discharged)';
+  f.kind === 'mine'
+    ? 'Your actions'
+    : f.kind === 'overdue'
+      ? 'Overdue actions'
+      : f.kind === 'pillar'
+        ? `Actions · ${PILLAR_LABELS[f.pillar] ?? f.pillar}`
+        : f.kind === 'owner'
+          ? `Actions held by "${f.owner}"`
+          : 'Delivery plan: current actions (not discharged)';
 
 /** `assign` alone: the form (coordinators). */
 export async function sendAssignForm(deps: BotDeps, ctx: TurnContext): Promise<void> {
@@ -47,19 +66,38 @@ async function assign(deps: BotDeps, ctx: TurnContext, cmd: Extract<ActionComman
   const actor = actorOf(ctx);
   const now = deps.clock();
   const person = await personSpec(ctx, cmd.person);
-  const done = await assignAction(
-    deps.db,
-    { text: cmd.text, person, agency: cmd.agency, pillar: cmd.pillar, due: cmd.due, ref: cmd.ref, objective: null, actor, now },
-  );
+  const done = await assignAction(deps.db, {
+    text: cmd.text,
+    person,
+    agency: cmd.agency,
+    pillar: cmd.pillar,
+    due: cmd.due,
+    ref: cmd.ref,
+    objective: null,
+    actor,
+    now,
+  });
   deps.kickOutbox();
   const a = done.action;
   const who = a.holderUserId === actor.userId ? 'you' : (a.holderName ?? a.ownerUpn ?? a.ownerAgency ?? 'the holder');
   const notes = [
     done.holderNotified ? `${who} will get it in their personal chat with the bot.` : '',
-    !a.holderInTeams ? `${who} is not known in Teams yet, so reminders for this action come to the coordinator until they message the bot.` : '',
+    !a.holderInTeams
+      ? `${who} is not known in Teams yet, so reminders for this action come to the coordinator until they message the bot.`
+      : '',
     a.pillar === 'unassigned' ? `No pillar was given: set one with \`action ${a.ref} pillar PILLAR\`.` : '',
   ].filter(Boolean);
-  await sendCard(ctx, renderActionCard({ detail: done, mode: 'view', now, editable: true, banner: { kind: 'success', text: `Assigned ${a.ref} to ${who}.` } }), [`Action **${a.ref}** assigned to ${who}.`, ...notes].join(' '));
+  await sendCard(
+    ctx,
+    renderActionCard({
+      detail: done,
+      mode: 'view',
+      now,
+      editable: true,
+      banner: { kind: 'success', text: `Assigned ${a.ref} to ${who}.` },
+    }),
+    [`Action **${a.ref}** assigned to ${who}.`, ...notes].join(' '),
+  );
 }
 
 async function change(deps: BotDeps, ctx: TurnContext, cmd: Extract<ActionCommand, { name: 'change' }>): Promise<void> {
@@ -70,7 +108,13 @@ async function change(deps: BotDeps, ctx: TurnContext, cmd: Extract<ActionComman
   const c = cmd.change;
   const what = !res.changed
     ? `Nothing changed: ${a.ref} is already ${c.kind === 'pillar' ? PILLAR_LABELS[a.pillar] : STATUS_LABELS[a.status]}.`
-    : c.kind === 'update' ? `Update recorded on ${a.ref}.` : c.kind === 'discharge' ? `${a.ref} is discharged.` : c.kind === 'status' ? `${a.ref} is now ${STATUS_LABELS[a.status]}.` : `${a.ref} is now under ${PILLAR_LABELS[a.pillar]}.`;
+    : c.kind === 'update'
+      ? `Update recorded on ${a.ref}.`
+      : c.kind === 'discharge'
+        ? `${a.ref} is discharged.`
+        : c.kind === 'status'
+          ? `${a.ref} is now ${STATUS_LABELS[a.status]}.`
+          : `${a.ref} is now under ${PILLAR_LABELS[a.pillar]}.`;
   await sendCard(ctx, renderActionCard({ detail: res, mode: 'view', now, editable: canEdit(actor, a) }), what);
 }
 
@@ -94,12 +138,20 @@ export async function runActionCommand(deps: BotDeps, ctx: TurnContext, cmd: Act
     case 'assign':
       return answering(deps, ctx, 'assign', USAGE.assign, () => assign(deps, ctx, cmd));
     case 'change':
-      return answering(deps, ctx, `action ${cmd.change.kind}`, cmd.change.kind === 'update' || cmd.change.kind === 'status' ? undefined : USAGE.action, () => change(deps, ctx, cmd));
+      return answering(
+        deps,
+        ctx,
+        `action ${cmd.change.kind}`,
+        cmd.change.kind === 'update' || cmd.change.kind === 'status' ? undefined : USAGE.action,
+        () => change(deps, ctx, cmd),
+      );
     case 'show':
       return answering(deps, ctx, 'action show', undefined, () => show(deps, ctx, cmd.ref));
     case 'list':
       // The access rule refuses the whole plan; the reply points to the command for one's own.
-      return answering(deps, ctx, { what: `actions ${cmd.filter.kind}`, hint: '`actions mine` lists yours' }, undefined, () => list(deps, ctx, cmd.filter));
+      return answering(deps, ctx, { what: `actions ${cmd.filter.kind}`, hint: '`actions mine` lists yours' }, undefined, () =>
+        list(deps, ctx, cmd.filter),
+      );
     default:
       return;
   }

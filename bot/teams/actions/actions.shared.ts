@@ -14,7 +14,8 @@ export function actorOf(ctx: TurnContext): ActionActor {
 export const conversationOf = (ctx: TurnContext): string => channelConversationId(ctx.activity.conversation.id);
 
 /** Whether the actor may update the action on its card (the access rule: its holder or a coordinator). */
-export const canEdit = (actor: ActionActor, action: Pick<Action, 'ref' | 'ownerUserId' | 'ownerUpn'>): boolean => canUpdateAction(actor, action).ok;
+export const canEdit = (actor: ActionActor, action: Pick<Action, 'ref' | 'ownerUserId' | 'ownerUpn'>): boolean =>
+  canUpdateAction(actor, action).ok;
 
 /** Posts an Adaptive Card in the conversation. */
 export async function sendCard(ctx: TurnContext, card: Record<string, unknown>, text?: string): Promise<void> {
@@ -25,7 +26,13 @@ export async function sendCard(ctx: TurnContext, card: Record<string, unknown>, 
  * Runs `work`, answering a domain error in the conversation (bot/teams/replies.ts: invalid input
  * with `usage`, a refusal audited as `what`); other errors go to the turn-error handler.
  */
-export async function answering(deps: BotDeps, ctx: TurnContext, what: string | RefusalContext, usage: string | undefined, work: () => Promise<void>): Promise<void> {
+export async function answering(
+  deps: BotDeps,
+  ctx: TurnContext,
+  what: string | RefusalContext,
+  usage: string | undefined,
+  work: () => Promise<void>,
+): Promise<void> {
   try {
     await work();
   } catch (e) {

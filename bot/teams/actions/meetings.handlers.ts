@@ -49,7 +49,14 @@ async function list(deps: BotDeps, ctx: TurnContext): Promise<void> {
     await ctx.sendActivity(`No meetings are scheduled. A coordinator can use ${USAGE.meeting}.`);
     return;
   }
-  await ctx.sendActivity(['Next meetings:', ...meetings.map((m) => `- ${MEETING_TITLES[m.kind]}: ${ukDateTime(m.startsAt)}${m.recurrence === 'once' ? '' : ` (${m.recurrence})`}`)].join('\n'));
+  await ctx.sendActivity(
+    [
+      'Next meetings:',
+      ...meetings.map(
+        (m) => `- ${MEETING_TITLES[m.kind]}: ${ukDateTime(m.startsAt)}${m.recurrence === 'once' ? '' : ` (${m.recurrence})`}`,
+      ),
+    ].join('\n'),
+  );
 }
 
 /** Runs a parsed `meeting` or `meetings` command, answering problems in the conversation. */

@@ -14,7 +14,9 @@ export const summaryFeature: Feature = {
     },
     {
       words: ['scrutiny'],
-      help: ['- `scrutiny pack [period] [district NAME]` – anonymised random sample of closed occurrences with the aggregate tables and a CSV download, for scrutiny panels (coordinators and managers; default last quarter)'],
+      help: [
+        '- `scrutiny pack [period] [district NAME]` – anonymised random sample of closed occurrences with the aggregate tables and a CSV download, for scrutiny panels (coordinators and managers; default last quarter)',
+      ],
       run: runScrutinyCommand,
     },
   ],

@@ -22,7 +22,13 @@ async function friendly(deps: BotDeps, ctx: TurnContext, e: unknown, usage: stri
 
 const send = (ctx: TurnContext, card: AdaptiveCard) => ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
 
-async function summaryCard(deps: BotDeps, ctx: TurnContext, period: string | null, district: string | null, reason: string): Promise<AdaptiveCard | string> {
+async function summaryCard(
+  deps: BotDeps,
+  ctx: TurnContext,
+  period: string | null,
+  district: string | null,
+  reason: string,
+): Promise<AdaptiveCard | string> {
   try {
     const report = await summaryFor(
       deps.db,
@@ -69,7 +75,14 @@ export async function runScrutinyCommand(deps: BotDeps, ctx: TurnContext, text: 
   try {
     const pack = await scrutinyPackFor(
       deps.db,
-      { actor: getActor(ctx), periodText: args.period, district: args.district, reason: 'scrutiny pack command', destination: channelConversationId(ctx.activity.conversation.id), baseUrl: deps.config.publicBaseUrl },
+      {
+        actor: getActor(ctx),
+        periodText: args.period,
+        district: args.district,
+        reason: 'scrutiny pack command',
+        destination: channelConversationId(ctx.activity.conversation.id),
+        baseUrl: deps.config.publicBaseUrl,
+      },
       summarySettingsOf(deps.config),
       deps.clock(),
     );
