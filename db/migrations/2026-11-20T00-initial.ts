@@ -155,18 +155,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 /** Drops everything made by up(). */
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of [
-    'audit_log',
-    'outbox',
-    'card_posts',
-    'review_decisions',
-    'reviews',
-    'occurrence_people',
-    'occurrences',
-    'review_subscriptions',
-    'conversations',
-    'users',
-  ]) {
+  for (const t of ['audit_log', 'outbox', 'card_posts', 'review_decisions', 'reviews', 'occurrence_people', 'occurrences', 'review_subscriptions', 'conversations', 'users']) {
     await db.schema.dropTable(t).ifExists().execute();
   }
   await sql`drop function if exists audit_log_append_only()`.execute(db);

@@ -58,9 +58,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       end loop;
     end $$`.execute(db);
   await sql`alter table audit_log enable trigger audit_log_no_update`.execute(db);
-  await sql`alter table audit_log alter column seq set not null, alter column prev_hash set not null, alter column hash set not null`.execute(
-    db,
-  );
+  await sql`alter table audit_log alter column seq set not null, alter column prev_hash set not null, alter column hash set not null`.execute(db);
   await sql`create unique index audit_log_seq_uq on audit_log (seq)`.execute(db);
   await sql`create trigger audit_log_chain before insert on audit_log for each row execute function audit_log_chain()`.execute(db);
   await sql`alter table audit_log enable always trigger audit_log_chain`.execute(db);

@@ -15,9 +15,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     update actions a set district = u.districts[1]
     from users u
     where a.district is null and u.on_roster and cardinality(u.districts) = 1 and u.districts[1] <> '*'
-      and (u.id = a.owner_user_id or (a.owner_user_id is null and a.owner_upn is not null and lower(u.upn) = lower(a.owner_upn)))`.execute(
-    db,
-  );
+      and (u.id = a.owner_user_id or (a.owner_user_id is null and a.owner_upn is not null and lower(u.upn) = lower(a.owner_upn)))`.execute(db);
   // District summaries match action districts case-insensitively, as they match occurrences.
   await sql`create index actions_district_ci_idx on actions (lower(district))`.execute(db);
   await db.schema.alterTable('meetings').dropColumn('nudges_sent_at').execute();
