@@ -8,7 +8,7 @@ import { teamsEnvShape, teamsSettings, type MicrosoftAppCredentials } from './co
 
 export { LOCAL_INGEST_KEY, type MicrosoftAppCredentials } from './config-teams.js';
 
-/** The five centrally monitored strands; they always exist (domain.md, "Strands"). */
+/** The five centrally monitored strands; they always exist (docs/domain.md "Strands"). */
 export const CORE_STRANDS = ['race', 'religion', 'sexual_orientation', 'disability', 'transgender'] as const;
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');

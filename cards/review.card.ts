@@ -9,7 +9,7 @@ type Grade = 'standard' | 'medium' | 'high';
 /**
  * Everything the review card shows. References and classifications only: never a victim's,
  * complainant's, suspect's or subject's name, address or date of birth, nor their refs
- * (domain.md "Data protection").
+ * (docs/domain.md "Data protection").
  */
 export interface ReviewCardView {
   occurrenceId: string;

@@ -23,7 +23,7 @@ export class ForbiddenError extends Error {
   override readonly name = 'ForbiddenError';
 }
 
-/** Turns zod issues into the contract's `{ path, message }` list (contracts.md). */
+/** Turns zod issues into the contract's `{ path, message }` list (docs/interfaces.md). */
 export function toIssues(
   issues: readonly { path: readonly (string | number)[]; message: string }[],
   prefix: (string | number)[] = [],

@@ -1,5 +1,5 @@
 /**
- * `npm run export -- <kind> <file>`: writes data out in the formats of contracts.md.
+ * `npm run export -- <kind> <file>`: writes data out in the formats of docs/interfaces.md.
  *   actions <file.csv>   the delivery plan: ref,objective,action,pillar,owner,status,due,update
  * `-` as the file writes to standard output. The export is audited as a disclosure.
  * Exit codes: 0 written, 2 usage or I/O error.

@@ -1,8 +1,8 @@
 /**
  * `npm run import -- <kind> <file>`: loads a file through the same validation as the HTTP feed.
- *   occurrences <file.jsonl>  one feed occurrence (contracts.md) per line
+ *   occurrences <file.jsonl>  one feed occurrence (docs/interfaces.md) per line
  *   users <file.csv>          the roster: upn,name,roles,districts (roles/districts separated by ;)
- *   actions <file.csv>        the delivery plan: ref,objective,action,pillar,owner,status,due,update (contracts.md)
+ *   actions <file.csv>        the delivery plan: ref,objective,action,pillar,owner,status,due,update (docs/interfaces.md)
  * Every line is checked first; any bad line is reported and nothing is written. Exit codes:
  * 0 imported, 1 rejected input, 2 usage or I/O error.
  */

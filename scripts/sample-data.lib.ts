@@ -3,7 +3,7 @@
  * docs/interfaces.md, for demos, load tests and local development.
  *
  * Pure and deterministic: the same options (seed, now, ...) give the same
- * output; no I/O, no clock, no Math.random. Realism follows domain.md and the
+ * output; no I/O, no clock, no Math.random. Realism follows docs/domain.md and the
  * Home Office hate crime statistics (year to March 2025, excluding the Met).
  * Every person and location is a pseudonymous reference (`P-0001234`,
  * `L-004512`); there are no names, addresses or dates of birth anywhere, and
@@ -14,12 +14,12 @@ import { ZONE } from '../db/time/london-time.js';
 
 // ---------------------------------------------------------------- types
 
-/** The five centrally monitored strands (domain.md); the feed also accepts configured local strands. */
+/** The five centrally monitored strands (docs/domain.md); the feed also accepts configured local strands. */
 export type CoreStrand = 'race' | 'religion' | 'sexual_orientation' | 'disability' | 'transgender';
 export type FeedSource = 'rms' | 'third_party' | 'online' | 'manual';
 export type RecordedAs = 'crime' | 'nchi';
 export type OccurrenceStatus = 'open' | 'filed' | 'closed';
-/** Location types named in contracts.md ("such as"; the feed accepts others). */
+/** Location types named in docs/interfaces.md ("such as"; the feed accepts others). */
 export type LocationType = 'residential' | 'street' | 'public_transport' | 'night_time_economy' | 'school' | 'workplace' | 'online';
 
 export interface FeedOfficer {
@@ -30,7 +30,7 @@ export interface FeedOfficer {
 
 /**
  * One occurrence as sent to `POST /api/occurrences` or imported from JSONL
- * (contracts.md, "Occurrence feed"). Date-times are ISO 8601 with offset.
+ * (docs/interfaces.md, "Occurrence feed"). Date-times are ISO 8601 with offset.
  */
 export interface FeedOccurrence {
   /** RMS occurrence number, 1-64 chars, e.g. `13/204518/26`. */
@@ -92,7 +92,7 @@ const DEFAULT_DISTRICT_WEIGHTS: Readonly<Record<string, number>> = {
 export const MAX_COUNT = 100_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-/** Repeat window of the default repeat rule (domain.md: 2+ occurrences within 12 months). */
+/** Repeat window of the default repeat rule (docs/domain.md: 2+ occurrences within 12 months). */
 const REPEAT_WINDOW_MS = 365 * DAY_MS;
 /** Share of occurrences that reuse an earlier victim, suspect or location ref. */
 const REPEAT_RATE = 0.15;
@@ -100,7 +100,7 @@ const NCHI_RATE = 0.12;
 
 /**
  * Strand combinations with their share of all occurrences (per cent). Chosen
- * so the marginal shares match the Home Office mix in domain.md: race 71,
+ * so the marginal shares match the Home Office mix in docs/domain.md: race 71,
  * sexual orientation 16, disability 9, religion 6, transgender 3 (5% of
  * occurrences carry two strands, hence the sum of 105).
  */
@@ -476,7 +476,7 @@ class Generator {
     let suspects: { ref: string }[] | undefined;
     let oic: FeedOfficer | undefined;
 
-    // Repeats (domain.md): reuse an earlier victim, location or suspect ref within 12 months.
+    // Repeats (docs/domain.md): reuse an earlier victim, location or suspect ref within 12 months.
     if (chance(rnd, REPEAT_RATE)) {
       const kind = pickWeighted(rnd, [
         ['victim', 50],
@@ -710,14 +710,14 @@ function summaryText(
 // ---------------------------------------------------------------- public API
 
 /**
- * Generate `count` synthetic occurrences in the contracts.md feed shape,
+ * Generate `count` synthetic occurrences in the docs/interfaces.md feed shape,
  * ordered by flaggedAt (oldest first). Deterministic for the same options.
  *
- * Mix (domain.md / Home Office, year to March 2025): strands race 71%,
+ * Mix (docs/domain.md / Home Office, year to March 2025): strands race 71%,
  * sexual orientation 16%, disability 9%, religion 6%, transgender 3% (5%
  * carry two strands); about half of crimes are public order offences; about
  * 12% are NCHIs; about 15% reuse a victim, suspect or location ref from an
- * earlier occurrence within 12 months (domain.md repeat rule). Times are ISO
+ * earlier occurrence within 12 months (docs/domain.md repeat rule). Times are ISO
  * 8601 in Europe/London with offset; flaggedAt lies in [now - months, now].
  *
  * @throws RangeError on a count outside 0..100,000, a non-integer seed, an
@@ -757,7 +757,7 @@ export interface SampleSummary {
 /**
  * Summarise occurrences for the CLI's one-line report. A repeat is an
  * occurrence whose victim, suspect or location ref appeared in another
- * occurrence flagged in the previous 365 days (domain.md default repeat rule).
+ * occurrence flagged in the previous 365 days (docs/domain.md default repeat rule).
  */
 export function summariseOccurrences(occurrences: readonly FeedOccurrence[]): SampleSummary {
   const inc = (rec: Record<string, number>, key: string): void => {

@@ -1,5 +1,5 @@
 /**
- * Write synthetic occurrences as JSONL in the contracts.md "Occurrence feed"
+ * Write synthetic occurrences as JSONL in the docs/interfaces.md "The occurrence feed"
  * format, ready for `npm run import -- occurrences <file>` or
  * `POST /api/occurrences`.
  *

@@ -10,7 +10,7 @@ import { hasIngestKey } from './ingest.route.js';
 const kindSchema = z.enum(['actions', 'users']);
 
 /**
- * `POST /api/imports/actions` (the delivery plan CSV of contracts.md) and `POST /api/imports/users`
+ * `POST /api/imports/actions` (the delivery plan CSV of docs/interfaces.md) and `POST /api/imports/users`
  * (the roster CSV), with `Authorization: Bearer <INGEST_API_KEY>` and a `text/csv` body. The same
  * checks as `npm run import`: any bad row gets 400 with `{ errors: [{ path: "line N.column", message }] }`
  * and nothing is written; otherwise 200 with `{ results }` row by row. `npm run import` uses this

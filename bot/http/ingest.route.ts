@@ -4,7 +4,7 @@ import { ValidationError } from '../../db/errors.js';
 import { ingestOccurrences, validateFeed } from '../../db/occurrences/occurrences.service.js';
 import type { BotDeps } from '../teams/context.js';
 
-/** Largest batch the feed accepts in one request (contracts.md). */
+/** Largest batch the feed accepts in one request (docs/interfaces.md). */
 export const MAX_BATCH = 1000;
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -24,7 +24,7 @@ export function hasIngestKey(req: Request, res: Response, key: string): boolean 
 }
 
 /**
- * `POST /api/occurrences` (contracts.md "Occurrence feed"): one occurrence or
+ * `POST /api/occurrences` (docs/interfaces.md "The occurrence feed"): one occurrence or
  * `{ "occurrences": [...] }`. 201 when any was created, else 200; 400 with `{ errors }` and
  * nothing written; 401 without the key; 413 over the size limit (body parser).
  */

@@ -1,12 +1,12 @@
 /**
- * Need to know: the one rule that decides who may see and do what (domain.md, "Who may see and
+ * Need to know: the one rule that decides who may see and do what (docs/domain.md, "Who may see and
  * do what"). Pure: every command, card action, route and job asks these functions; services
  * enforce them with `allow`. A user may hold several roles; each grants its own rights, nothing
  * more (admin manages the roster and subscriptions and sees no occurrence data).
  */
 import { ForbiddenError } from '../errors.js';
 
-/** Roles (domain.md "Who uses it"). */
+/** Roles (docs/domain.md "Who uses it"). */
 export const ROLES = ['officer', 'supervisor', 'coordinator', 'manager', 'partner', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 

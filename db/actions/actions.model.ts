@@ -1,5 +1,5 @@
 /**
- * Delivery-plan vocabulary (domain.md "Delivery plan, actions and meetings"; seeds 001, 004).
+ * Delivery-plan vocabulary (docs/domain.md "Delivery plan, actions and meetings"; seeds 001, 004).
  * Pure: no I/O.
  */
 

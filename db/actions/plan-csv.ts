@@ -6,7 +6,7 @@ import { atMost, TEXT_LIMITS } from '../text-limits.js';
 import { parsePlanDate } from '../time/date-grammar.js';
 
 /**
- * The delivery plan CSV of contracts.md (pure): UTF-8, header row, RFC 4180 quoting, columns
+ * The delivery plan CSV of docs/interfaces.md (pure): UTF-8, header row, RFC 4180 quoting, columns
  * `ref,objective,action,pillar,owner,status,due,update`. Tolerant where plans differ in writing
  * (seed 004): statuses as "In Progress"/"BAU", pillars by title or alias, an empty pillar
  * (not yet assigned), UK dates `22/6/18`, and an update's leading `YYYY-MM-DD:` or `d/m/yy:` date.
@@ -56,7 +56,7 @@ const readCell = <T>(read: (t: string) => T | null, ifEmpty: { value: T } | null
   });
 
 /**
- * One row of a plan file (contracts.md), column by column in the file's order, against the one
+ * One row of a plan file (docs/interfaces.md), column by column in the file's order, against the one
  * table of text limits (db/text-limits.ts): the same limits as `assign`, `action REF update`
  * and the assign form. Unknown columns are ignored.
  */

@@ -127,7 +127,7 @@ async function applyRow(trx: Db, r: PlanRow, actor: ActionActor, now: Date): Pro
 }
 
 /**
- * Imports a delivery plan CSV (contracts.md). Every row is checked first; any bad row means
+ * Imports a delivery plan CSV (docs/interfaces.md). Every row is checked first; any bad row means
  * nothing is written. Existing refs are updated (a changed status and a new latest update are
  * added to the action's history); identical rows are left unchanged. A new action, or one with a
  * new holder, belongs to the holder's district (districts.ts). One transaction, audited.

@@ -1,9 +1,9 @@
 /**
- * Partnership meetings vocabulary (domain.md "Delivery plan, actions and meetings"; seed 001
+ * Partnership meetings vocabulary (docs/domain.md "Delivery plan, actions and meetings"; seed 001
  * appendices A and B, seed 003). Pure: no I/O.
  */
 
-/** Meeting kinds (domain.md) and their default recurrence. */
+/** Meeting kinds (docs/domain.md) and their default recurrence. */
 export const MEETING_KINDS = ['tactical', 'strategic', 'case-management', 'scrutiny'] as const;
 export type MeetingKind = (typeof MEETING_KINDS)[number];
 export const RECURRENCES = ['monthly', 'quarterly', 'once'] as const;

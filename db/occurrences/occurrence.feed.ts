@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
-/** Occurrence sources (contracts.md). */
+/** Occurrence sources (docs/interfaces.md). */
 export const SOURCES = ['rms', 'third_party', 'online', 'manual'] as const;
 export const RECORDED_AS = ['crime', 'nchi'] as const;
 export const STATUSES = ['open', 'filed', 'closed'] as const;
@@ -16,7 +16,7 @@ const officer = z.object({
 });
 
 /**
- * Builds the schema of one feed occurrence (contracts.md, "Occurrence feed").
+ * Builds the schema of one feed occurrence (docs/interfaces.md, "Occurrence feed").
  * Unknown fields are stripped; strands must be configured keys.
  * @param strands the configured strand keys (the five core ones plus local strands)
  */
@@ -87,7 +87,7 @@ function canonical(value: unknown): unknown {
 
 /**
  * Hash of an occurrence's content, independent of key order, people order and the
- * spelling of its instants, so that re-posting identical content changes nothing (contracts.md).
+ * spelling of its instants, so that re-posting identical content changes nothing (docs/interfaces.md).
  */
 export function contentHash(o: FeedOccurrence): string {
   const instant = (s?: string) => (s ? new Date(s).toISOString() : undefined);

@@ -65,7 +65,7 @@ export async function findExisting(db: Db, keys: readonly { source: string; refe
 
 /**
  * How many other occurrences share a victim, a suspect or the location with this one,
- * flagged since `since` (the repeat window). Matched on RMS refs only, never names (domain.md).
+ * flagged since `since` (the repeat window). Matched on RMS refs only, never names (docs/domain.md).
  */
 export async function repeatCounts(
   db: Db,

@@ -15,10 +15,10 @@ export type { OccurrenceRow } from './occurrences.table.js';
 
 export { occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
 
-/** Feed rules that vary by force (domain.md: strands and NCHI handling are configurable). */
+/** Feed rules that vary by force (docs/domain.md: strands and NCHI handling are configurable). */
 export interface IngestPolicy {
   strands: readonly string[];
-  /** When false, NCHIs are recorded but get no review card (NCHI policy switch, domain.md). */
+  /** When false, NCHIs are recorded but get no review card (NCHI policy switch, docs/domain.md). */
   nchiReview: boolean;
   /** Review cadence (issue 3). */
   schedule: ScheduleConfig;
@@ -68,7 +68,7 @@ const changedFields = (before: OccurrenceRow, after: ReturnType<typeof toRow>) =
  * Stores validated occurrences in one transaction: creates new ones, updates changed ones
  * (the previous values go to the audit log), leaves identical ones untouched, and queues a
  * review card for every review channel of the district of each newly flagged occurrence.
- * Identity is `source` + `reference` (contracts.md).
+ * Identity is `source` + `reference` (docs/interfaces.md).
  */
 export async function ingestOccurrences(
   db: Kysely<Database>,
@@ -255,7 +255,7 @@ export interface OccurrenceDetail {
   repeats: { victim: number; suspect: number; location: number; windowMonths: number; minOccurrences: number };
 }
 
-/** Repeat rule (domain.md "Repeat victimisation"; default 2 occurrences within 12 months). */
+/** Repeat rule (docs/domain.md "Repeat victimisation"; default 2 occurrences within 12 months). */
 export interface RepeatRule {
   windowMonths: number;
   minOccurrences: number;

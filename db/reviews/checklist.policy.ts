@@ -8,11 +8,11 @@ export interface ChecklistItem {
   nchiLabel?: string;
 }
 
-/** Checklist answers (domain.md: yes, no = needs action, n/a). */
+/** Checklist answers (docs/domain.md: yes, no = needs action, n/a). */
 export const DECISIONS = ['yes', 'no', 'na'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-/** Risk grades (domain.md "Risk grading"). */
+/** Risk grades (docs/domain.md "Risk grading"). */
 export const RISK_GRADES = ['standard', 'medium', 'high'] as const;
 export type RiskGrade = (typeof RISK_GRADES)[number];
 
@@ -24,7 +24,7 @@ export interface ReviewAnswers {
 }
 
 /**
- * The default HCC checklist (domain.md "The HCC review", seeds 000, 001, 004).
+ * The default HCC checklist (docs/domain.md "The HCC review", seeds 000, 001, 004).
  * A force replaces it with CHECKLIST_FILE.
  */
 export const DEFAULT_CHECKLIST: readonly ChecklistItem[] = [
@@ -82,7 +82,7 @@ const isOneOf = <T extends string>(v: string | null, allowed: readonly T[]): v i
   v !== null && (allowed as readonly string[]).includes(v);
 
 /**
- * The one rule of a valid HCC review (issue 2, domain.md "The HCC review"): every checklist item
+ * The one rule of a valid HCC review (issue 2, docs/domain.md "The HCC review"): every checklist item
  * answered once with yes, no or n/a (no other item); a "no" names the action needed (a note);
  * notes at most NOTE_MAX characters; a risk grade of standard, medium or high; a medium or high
  * grade has a rationale, at most RATIONALE_MAX characters. Text is trimmed; empty text is none.

@@ -1,7 +1,7 @@
 /**
  * Who owns a scheduled review and where its prompt goes when the owner cannot be reached: the
  * one rule, pure (no I/O), asked by the sweep, the access facts of a prompt, the outbox's reroute
- * and the prompt card (issue 3; domain.md "Review prompts").
+ * and the prompt card (issue 3; docs/domain.md "Review cadence").
  */
 
 /** Who a scheduled review is for (schedule.policy.ts REVIEW_RULES `owner`). */

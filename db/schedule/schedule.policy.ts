@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ZONE } from '../time/london-time.js';
 import { addWorkingDays } from './working-days.js';
 
-/** Scheduled review kinds (domain.md "Review cadence"). */
+/** Scheduled review kinds (docs/domain.md "Review cadence"). */
 export const REVIEW_KINDS = [
   'victim_contact',
   'task_review',
@@ -44,7 +44,7 @@ export type ReviewRule = z.infer<typeof rule>;
 export type ReviewPolicy = Record<ReviewKind, ReviewRule>;
 
 /**
- * Default cadence (domain.md, seeds 001 and 004, Victims' Code): supervisor victim contact 24h
+ * Default cadence (docs/domain.md, seeds 001 and 004, Victims' Code): supervisor victim contact 24h
  * after allocation; supervisor task review 24h after the flag; victim-support referral by the OIC
  * within 2 working days; coordinator review at 10 days; supervisor review monthly while open;
  * closure call by the supervisor within 1 working day of filing or closing.

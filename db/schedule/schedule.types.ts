@@ -3,7 +3,7 @@ import { REVIEW_TITLES } from './schedule.policy.js';
 import type { StepTiming } from './schedule.steps.js';
 import type { ScheduledReviewRow } from './schedule.table.js';
 
-/** Review scheduling settings (issue 3; defaults in domain.md "Review cadence"). */
+/** Review scheduling settings (issue 3; defaults in docs/domain.md "Review cadence"). */
 export interface ScheduleConfig {
   policy: ReviewPolicy;
   steps: StepTiming;

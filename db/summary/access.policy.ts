@@ -40,7 +40,7 @@ function rosterScope(actor: SummaryActor, requested: string | null, aggregatesOn
 
 /**
  * Resolves what a summary may show to this actor, for an optional requested district
- * (case-insensitive), by the need-to-know rule (domain.md): a manager or coordinator sees their
+ * (case-insensitive), by the need-to-know rule (docs/domain.md): a manager or coordinator sees their
  * districts (`*` force-wide; an empty list gives nothing), else an officer or supervisor their
  * own items, else a partner aggregates of their districts. Admin alone sees no figures.
  * @throws ForbiddenError when no role of the actor sees summaries, a district is outside the

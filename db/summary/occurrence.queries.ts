@@ -146,7 +146,7 @@ const ONE_PASS_AFTER_MS = 45 * 86_400_000;
 /**
  * Repeat victims, suspects and locations of the period: distinct people (by role) and locations
  * of the period's occurrences involved in at least `min` occurrences flagged in
- * [windowStart, end), matched force-wide on RMS refs (domain.md "Repeat victimisation").
+ * [windowStart, end), matched force-wide on RMS refs (docs/domain.md "Repeat victimisation").
  * Force level over more than 45 days: one pass over the window's involvements (hash joins),
  * keeping refs with enough occurrences in the window and at least one in the period. Shorter or
  * narrower summaries start from the period's own refs (indexes `occurrence_people_ref_idx`,

@@ -208,7 +208,7 @@ export function chartMonths(period: Pick<Period, 'end'>): { months: string[]; ra
   };
 }
 
-/** Start of the repeat window: `months` before the period's end (domain.md "Repeat victimisation"). */
+/** Start of the repeat window: `months` before the period's end (docs/domain.md "Repeat victimisation"). */
 export function repeatWindowStart(period: Pick<Period, 'end'>, months: number): Date {
   return local(period.end).minus({ months }).toJSDate();
 }

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 
 /**
- * London time, the product's one clock (domain.md: every date and time a user sees or types is
+ * London time, the product's one clock (docs/domain.md: every date and time a user sees or types is
  * Europe/London, BST or GMT). This file is imported by db/, cards/, bot/, jobs/ and scripts/: pure, it
  * imports nothing of the project, so cards/ may import it (lint, docs/architecture.md).
  */

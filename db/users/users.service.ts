@@ -134,7 +134,7 @@ export async function hasRoster(db: Db): Promise<boolean> {
 /**
  * The roles and districts in force for a user: their roster entry (`*` force-wide, empty none);
  * or, in local mode with no roster imported (the Playground), a force-wide coordinator and
- * manager (`localForceWide` true, so the caller can log it). Need to know: domain.md.
+ * manager (`localForceWide` true, so the caller can log it). Need to know: docs/domain.md.
  */
 export async function effectiveAccess(
   db: Db,

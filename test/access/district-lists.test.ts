@@ -1,5 +1,5 @@
 /**
- * Need to know, district lists (domain.md): an empty list means none, `*` means force-wide,
+ * Need to know, district lists (docs/domain.md): an empty list means none, `*` means force-wide,
  * `subscribe` alone means the coordinator's own districts, an unknown district name is refused
  * with the known ones, and `my reviews` shows each person only what they may answer (audited).
  */

@@ -1,5 +1,5 @@
 /**
- * Need to know (domain.md "Who may see and do what"): every command and card action, for every
+ * Need to know (docs/domain.md "Who may see and do what"): every command and card action, for every
  * role, inside (Leeds) and outside (Bradford) their district, over real HTTP through the Teams
  * adapter. Allowed: the effect happens (and a disclosure is audited). Refused: a refusal that
  * says what is missing, no occurrence data in anything sent, nothing written, one

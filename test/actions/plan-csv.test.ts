@@ -15,7 +15,7 @@ const OXFORD = readFileSync(new URL('./fixtures/oxford-plan.csv', import.meta.ur
 const actor = systemActor('Plan import', 'system:test');
 const now = new Date('2026-11-20T10:00:00Z');
 
-describe('delivery plan CSV (contracts.md), against the database', () => {
+describe('delivery plan CSV (docs/interfaces.md), against the database', () => {
   let db: Kysely<Database>;
   let drop: () => Promise<void>;
   beforeAll(async () => ({ db, drop } = await freshDatabase()));

@@ -17,7 +17,7 @@ const run = String(Date.now() % 1_000_000).padStart(6, '0');
 const REF_NEW = `13/${run}/26`;
 const REF_DUE = `14/${run}/26`;
 
-/** A feed occurrence (contracts.md): a crime in Leeds, race strand, pseudonymous refs only. */
+/** A feed occurrence (docs/interfaces.md): a crime in Leeds, race strand, pseudonymous refs only. */
 function occurrence(reference: string, overrides: Record<string, unknown>): Record<string, unknown> {
   return {
     reference,

@@ -11,7 +11,7 @@ const plan = (o: Partial<Parameters<typeof planReviews>[0]>, horizon = new Date(
     horizon,
   );
 
-describe('review cadence (domain.md defaults)', () => {
+describe('review cadence (docs/domain.md defaults)', () => {
   it('counts working days past weekends and the Christmas bank holidays of England and Wales (Boxing Day substitute)', () => {
     // Thu 24 Dec 2026 10:00 + 2 working days: Fri 25 (Christmas), weekend, Mon 28 (Boxing Day substitute) → Tue 29, Wed 30
     expect(iso(addWorkingDays(new Date('2026-12-24T10:00:00Z'), 2))).toBe('2026-12-30T10:00:00.000Z');
