@@ -12,8 +12,8 @@ import { getScheduledReview, recordPromptDisclosure } from '../../db/schedule/pr
 import { summaryForCard } from '../../db/summary/scheduled-summaries.service.js';
 import { summarySettingsOf } from '../../db/summary/summary.service.js';
 import type { BotDeps } from '../teams/context.js';
-import { renderCurrentCard } from '../teams/review-card.handlers.js';
 import { toPromptCardView } from '../views/prompt-view.js';
+import { renderCurrentCard } from '../views/review-view.js';
 import type { OutboxRenderer } from './dispatcher.js';
 import type { Rendered } from './teams-send.js';
 
@@ -29,7 +29,7 @@ type Target = { conversationId: string; personal: boolean };
 async function render(deps: BotDeps, payload: OutboxPayload, target: Target): Promise<Rendered> {
   switch (payload.type) {
     case 'review_card': {
-      const card = await renderCurrentCard(deps, payload.occurrenceId);
+      const card = await renderCurrentCard(deps.db, payload.occurrenceId, deps.config, deps.clock());
       if (!card) return { kind: 'skip', reason: 'occurrence no longer exists' };
       return payload.mode === 'post' ? send(card) : { kind: 'update', activityId: payload.activityId, activity: cardActivity(card) };
     }

@@ -18,7 +18,8 @@ import { problemOf } from './replies.js';
 import { getActor, type BotDeps } from './context.js';
 import { refuse, refused } from './refusals.js';
 import { sendMyReviews } from './prompt.handlers.js';
-import { auditCardDisclosure, renderCurrentCard } from './review-card.handlers.js';
+import { auditCardDisclosure } from './review-card.handlers.js';
+import { renderCurrentCard } from '../views/review-view.js';
 
 /** A parsed chat command. */
 export type Command =
@@ -180,7 +181,7 @@ export async function runCommand(deps: BotDeps, ctx: TurnContext, text: string):
           await ctx.sendActivity(no);
           continue;
         }
-        const card = await renderCurrentCard(deps, occ.id);
+        const card = await renderCurrentCard(deps.db, occ.id, deps.config, deps.clock());
         if (!card) continue;
         const sent = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
         if (sent?.id) await recordCardPost(deps.db, occ.id, conversationId, sent.id);

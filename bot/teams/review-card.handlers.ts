@@ -3,18 +3,12 @@ import type { AdaptiveCard } from '../../cards/card.js';
 import { renderReviewCard, type ReviewCardView } from '../../cards/review.card.js';
 import { parseReviewSubmit } from '../../cards/verbs.js';
 import { recordAudit } from '../../db/audit/audit.service.js';
-import { loadReviewCard, reviewCardFor, submitReviewCard, type ReviewCardData } from '../../db/reviews/review-card.service.js';
+import { reviewCardFor, submitReviewCard, type ReviewCardData } from '../../db/reviews/review-card.service.js';
 import type { ChecklistItem } from '../../db/reviews/reviews.service.js';
 import { toDraft, toReviewCard } from '../views/review-view.js';
 import { answeringLostConnection, lostSave, NOT_SAVED_TRY_AGAIN, SAVE_UNCONFIRMED, SAVED_DESPITE_DROP } from './lost-connection.js';
 import { getActor, type BotDeps } from './context.js';
 import { problemOf, type Issue } from './replies.js';
-
-/** Renders the current card of an occurrence (for proactive posts and `review <reference>`), or null when it is not held. */
-export async function renderCurrentCard(deps: BotDeps, occurrenceId: string): Promise<AdaptiveCard | null> {
-  const card = await loadReviewCard(deps.db, occurrenceId, deps.config.repeat);
-  return card && renderReviewCard(toReviewCard(card, deps.config.checklist, deps.clock()));
-}
 
 /**
  * Handles a review card submit (Action.Execute, or the Action.Submit fallback) like every card

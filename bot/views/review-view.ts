@@ -1,6 +1,10 @@
-import type { ReviewCardView } from '../../cards/review.card.js';
+import type { Kysely } from 'kysely';
+import type { AdaptiveCard } from '../../cards/card.js';
+import { renderReviewCard, type ReviewCardView } from '../../cards/review.card.js';
+import type { Database } from '../../db/schema.js';
+import type { Config } from '../config.js';
 import type { OccurrenceDetail } from '../../db/occurrences/occurrences.service.js';
-import type { ReviewCardData } from '../../db/reviews/review-card.service.js';
+import { loadReviewCard, type ReviewCardData } from '../../db/reviews/review-card.service.js';
 import { DECISIONS, RISK_GRADES, type AnswersDraft, type ChecklistItem, type Review } from '../../db/reviews/reviews.service.js';
 import type { ScheduledReview } from '../../db/schedule/schedule.service.js';
 
@@ -69,4 +73,18 @@ export function toReviewCard(
     ...(card.schedule ? { schedule: card.schedule } : {}),
     now,
   });
+}
+
+/**
+ * Renders the current review card of an occurrence, for the outbox (posts and in-place updates)
+ * and `review <reference>`, or null when the bot does not hold the occurrence.
+ */
+export async function renderCurrentCard(
+  db: Kysely<Database>,
+  occurrenceId: string,
+  config: Pick<Config, 'repeat' | 'checklist'>,
+  now: Date,
+): Promise<AdaptiveCard | null> {
+  const card = await loadReviewCard(db, occurrenceId, config.repeat);
+  return card && renderReviewCard(toReviewCard(card, config.checklist, now));
 }

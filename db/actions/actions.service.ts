@@ -207,7 +207,6 @@ function validateChange(action: Action, change: ActionChange): void {
 export async function changeAction(
   conn: Kysely<Database>,
   input: { ref?: string; id?: string; change: ActionChange; actor: ActionActor; now: Date },
-  onChanged: (trx: Db, d: ActionDetail) => Promise<void> = async () => undefined,
 ): Promise<ActionDetail & { changed: boolean }> {
   return withRetry(() =>
     conn.transaction().execute(async (trx) => {
@@ -249,7 +248,6 @@ export async function changeAction(
         });
       }
       const detail = { action: (await findById(trx, action.id))!, updates: (await updatesFor(trx, [action.id])).get(action.id) ?? [] };
-      if (changed) await onChanged(trx, detail);
       return { ...detail, changed };
     }),
   );

@@ -7,7 +7,7 @@ import { withRetry } from '../transactions.js';
 import { OPEN_STATUSES, OVERDUE_STATUSES, type Action } from './actions.model.js';
 import { actionsQuery, fetchActions, findById, updatesFor } from './actions.repository.js';
 import type { ActionDetail } from './actions.service.js';
-import { extendSeries, toMeeting, type Meeting } from '../meetings/meetings.service.js';
+import { extendSeries, toMeeting, type Meeting } from '../meetings/meetings.series.js';
 import { addDays, daysBetween, londonDate } from '../time/london-time.js';
 
 /** When holders are asked (Config.actions): days before the tactical meeting for the prompt and the nudge. */

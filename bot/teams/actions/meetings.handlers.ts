@@ -4,7 +4,6 @@ import { renderMeetingPackCard } from '../../../cards/meeting-pack.card.js';
 import { MEETING_TITLES } from '../../../db/meetings/meetings.service.js';
 import { scheduleMeeting, upcomingMeetings } from '../../../db/meetings/meetings.service.js';
 import { meetingPack } from '../../../db/meetings/pack.service.js';
-import { queueActionReminders } from '../../../db/actions/reminders.service.js';
 import { canSeeMeetings } from '../../../db/access/access.service.js';
 import type { BotDeps } from '../context.js';
 import { refused } from '../refusals.js';
@@ -13,12 +12,15 @@ import { actorOf, answering, conversationOf, sendCard } from './actions.shared.j
 
 async function schedule(deps: BotDeps, ctx: TurnContext, cmd: Extract<ActionCommand, { name: 'schedule' }>): Promise<void> {
   const now = deps.clock();
-  const res = await scheduleMeeting(
-    deps.db,
-    { kind: cmd.kind, startsAt: cmd.startsAt, recurrence: cmd.recurrence, conversationId: conversationOf(ctx), actor: actorOf(ctx), now },
-    // A meeting within the update window prompts holders at once rather than at the next 09:00 run.
-    () => queueActionReminders(deps.db, deps.config.actions, now),
-  );
+  const res = await scheduleMeeting(deps.db, {
+    kind: cmd.kind,
+    startsAt: cmd.startsAt,
+    recurrence: cmd.recurrence,
+    conversationId: conversationOf(ctx),
+    actor: actorOf(ctx),
+    now,
+    reminders: deps.config.actions,
+  });
   if (res.remindersQueued > 0) deps.kickOutbox();
   const m = res.meeting;
   const repeat = m.recurrence === 'once' ? 'once' : `${m.recurrence} from then on`;
