@@ -5,6 +5,7 @@ import { DEFAULT_REVIEW_POLICY, reviewPolicySchema, type ReviewPolicy, type Sche
 import { checklistFileSchema, DEFAULT_CHECKLIST, type ChecklistItem } from '../db/reviews/reviews.service.js';
 import { parseServiceUrlAllowlist, type ServiceUrlPrefix } from '../db/conversations/conversations.service.js';
 import { teamsEnvShape, teamsSettings, type MicrosoftAppCredentials } from './config-teams.js';
+import { ZONE } from '../db/time/london-time.js';
 
 export { LOCAL_INGEST_KEY, type MicrosoftAppCredentials } from './config-teams.js';
 
@@ -125,7 +126,7 @@ export interface Config {
   /** Bot Connector service URL prefixes the bot may contact (SERVICE_URL_ALLOWLIST); activities naming others are refused. */
   readonly serviceUrlAllowlist: readonly ServiceUrlPrefix[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  readonly timeZone: 'Europe/London';
+  readonly timeZone: typeof ZONE;
 }
 
 /** Raised when the environment is invalid; the message lists every problem, one per line. */
@@ -246,7 +247,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serviceUrlAllowlist,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
-    timeZone: 'Europe/London',
+    timeZone: ZONE,
   };
   return Object.freeze(config);
 }

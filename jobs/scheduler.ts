@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { OutageLog } from '../db/database.js';
 import type { JobSpec } from './job.types.js';
+import { ZONE } from '../db/time/london-time.js';
 
 /** What the scheduler itself needs: the clock (for outage logs) and a log. */
 export interface SchedulerDeps {
@@ -28,7 +29,7 @@ export function startJobs(jobs: readonly JobSpec[], deps: SchedulerDeps): { stop
     };
   };
   const tasks: ScheduledTask[] = jobs.map((j) =>
-    cron.schedule(j.cron, guard(j.name, j.run), { timezone: 'Europe/London', name: j.name, noOverlap: true }),
+    cron.schedule(j.cron, guard(j.name, j.run), { timezone: ZONE, name: j.name, noOverlap: true }),
   );
   return {
     async stop() {

@@ -20,8 +20,11 @@ export type Problem =
   | { kind: 'refused'; text: string }
   | { kind: 'not-found'; text: string };
 
-/** What a refusal is audited as (`access_refused`), and a hint the reply adds (e.g. the command to use instead). */
-export type RefusalContext = Omit<Refusal, 'conversationId' | 'why'> & { hint?: string };
+/**
+ * What a refusal is audited as (`access_refused`), a hint the refusal adds (e.g. the command to use
+ * instead), and one a "not found" adds (services never name commands; the edge does).
+ */
+export type RefusalContext = Omit<Refusal, 'conversationId' | 'why'> & { hint?: string; notFoundHint?: string };
 
 const sentence = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? '' : '.'}`;
 
@@ -39,10 +42,11 @@ export async function problemOf(deps: BotDeps, ctx: TurnContext, e: unknown, wha
   if (e instanceof ValidationError)
     return { kind: 'invalid', text: problemsText(e.issues, e.message), message: e.message, issues: e.issues };
   if (e instanceof ForbiddenError) {
-    const { hint, ...audited } = what;
-    return { kind: 'refused', text: await refuse(deps, ctx, { ...audited, why: e.message }, hint) };
+    const audited = { what: what.what, entityType: what.entityType, entityId: what.entityId };
+    return { kind: 'refused', text: await refuse(deps, ctx, { ...audited, why: e.message }, what.hint) };
   }
-  if (e instanceof NotFoundError) return { kind: 'not-found', text: sentence(e.message) };
+  if (e instanceof NotFoundError)
+    return { kind: 'not-found', text: `${sentence(e.message)}${what.notFoundHint ? ` ${what.notFoundHint}` : ''}` };
   throw e;
 }
 

@@ -211,7 +211,7 @@ export async function changeAction(
   return withRetry(() =>
     conn.transaction().execute(async (trx) => {
       const found = input.id ? await findById(trx, input.id) : await findByRef(trx, input.ref ?? '');
-      if (!found) throw new NotFoundError(`no action has the ref ${input.ref ?? '(from the card)'}; type \`actions\` for the plan`);
+      if (!found) throw new NotFoundError(`no action has the ref ${input.ref ?? '(from the card)'}`);
       await lockAction(trx, found.id);
       const action = (await findById(trx, found.id))!;
       authorise(input.actor, action, input.change);
@@ -264,7 +264,7 @@ export async function showAction(
 ): Promise<ActionDetail> {
   return conn.transaction().execute(async (trx) => {
     const action = input.id ? await findById(trx, input.id) : await findByRef(trx, input.ref ?? '');
-    if (!action) throw new NotFoundError(`no action has the ref ${input.ref ?? '(from the card)'}; type \`actions\` for the plan`);
+    if (!action) throw new NotFoundError(`no action has the ref ${input.ref ?? '(from the card)'}`);
     allow(canSeeAction(input.actor, action));
     await recordAudit(trx, {
       actor: input.actor.label,

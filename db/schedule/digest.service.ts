@@ -5,8 +5,7 @@ import type { Database, Db } from '../schema.js';
 import type { SummaryScope } from '../summary/access.policy.js';
 import { overdueByOwner } from '../summary/work.queries.js';
 import { REVIEW_TITLES, type ReviewKind } from './schedule.policy.js';
-
-const ZONE = 'Europe/London';
+import { ZONE } from '../time/london-time.js';
 
 /** Figures of the weekday digest for a review channel (issue 3). `districts` null: all. */
 export interface DigestData {

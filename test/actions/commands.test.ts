@@ -100,7 +100,7 @@ describe('delivery-plan commands in Teams (local mode: everyone is a coordinator
     const taken = await say(h, 'assign Second action here to me ref 2.1a');
     expect(taken.text).toContain('an action with ref 2.1 a already exists');
     const unknown = await say(h, 'action 9.9 z update Something happened');
-    expect(unknown.text).toContain('No action has the ref 9.9 z');
+    expect(unknown.text).toContain('No action has the ref 9.9 z. Type `actions` for the plan.');
     expect(await counts(h)).toMatchObject({ actions: 1, updates: 0 });
     const discharge = await say(h, 'action 2.1 a discharge');
     expect(discharge.text).toContain('2.1 a is discharged');

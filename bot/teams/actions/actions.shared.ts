@@ -36,6 +36,7 @@ export async function answering(
   try {
     await work();
   } catch (e) {
-    await ctx.sendActivity(await problemReply(deps, ctx, e, typeof what === 'string' ? { what } : what, usage));
+    const context = typeof what === 'string' ? { what } : what;
+    await ctx.sendActivity(await problemReply(deps, ctx, e, { notFoundHint: 'Type `actions` for the plan.', ...context }, usage));
   }
 }
