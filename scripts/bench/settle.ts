@@ -5,10 +5,10 @@
  * FATAL they receive surfaces as an unhandled pool 'error' that kills the process.
  */
 import pg from 'pg';
-import type { BenchTarget } from './targets.js';
+import type { DatabaseTarget } from '../../db/database.js';
 
 /** Resolves once the target's PostgreSQL database has no sessions left (or after `timeoutMs`); no-op for PGlite. */
-export async function settle(target: BenchTarget, timeoutMs = 5000): Promise<void> {
+export async function settle(target: { target: DatabaseTarget }, timeoutMs = 5000): Promise<void> {
   if (target.target.kind !== 'postgres') return;
   const url = new URL(target.target.url);
   const name = decodeURIComponent(url.pathname.slice(1));
