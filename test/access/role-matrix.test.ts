@@ -279,6 +279,9 @@ describe('need to know: the role matrix over Teams', () => {
     if (!dirty) return;
     await resetDatabase(h.db);
     s = await seed(h);
+    // Deliver what seeding queued (the partner's "new action" card) now, so no case's own
+    // delivery picks it up and counts the partner's legitimate action text against a refusal.
+    await h.bot.dispatcher.drain();
     dirty = false;
   });
 
