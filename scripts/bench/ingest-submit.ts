@@ -18,14 +18,9 @@
  * Also shown: CPU of the bot process per submit, and the longest event-loop stall.
  * Optional: BENCH_OCCURRENCES (default 10000), BENCH_SUBMITS (default 1000) for a quicker run.
  */
-import type { Kysely } from 'kysely';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { startBot, type RunningBot } from '../../bot/app.js';
-import { loadConfig, type Config } from '../../bot/config.js';
+import { startBot } from '../../bot/app.js';
 import type { AdaptiveCard } from '../../cards/card.js';
-import { VERBS } from '../../cards/verbs.js';
-import { ingestOccurrences, validateFeed } from '../../db/occurrences/occurrences.service.js';
-import type { Database } from '../../db/schema.js';
 import { FakeConnector } from '../../test/helpers/fake-connector.js';
 import { generateOccurrences, type FeedOccurrence } from '../sample-data.lib.js';
 import {
@@ -42,45 +37,27 @@ import {
   type PartResult,
   type Row,
 } from './common.js';
-import { FLOOR_VERB, startFloor } from './floor.js';
-import { coordinator, type RunResult, type RunSpec, type SubmitOutcome } from './invokes.js';
+import { botConfig, ENDPOINT_BATCH, IMPORT_BATCH, ingestViaEndpoint, ingestViaImport, type IngestFigure } from './ingest-rate.js';
+import { coordinator } from './invokes.js';
 import { LoadClient } from './load.js';
+import {
+  CONCURRENCY,
+  FLOOR_WARMUP,
+  floorBench,
+  MINIMAL_CARD,
+  REVIEWED,
+  submitBench,
+  SUBMITS,
+  type LatencyFigure,
+  type Rig,
+  type SubmitFigure,
+} from './submit-latency.js';
 import { withFreshDatabase } from './targets.js';
 import { percentile, ServerTimer } from './timing.js';
 
 const COUNT = intEnv('BENCH_OCCURRENCES', 10_000);
-const SUBMITS = intEnv('BENCH_SUBMITS', 1_000);
-const ENDPOINT_BATCH = 500;
-const IMPORT_BATCH = 1_000;
-const REVIEWED = 100;
-const CONCURRENCY = 10;
-const FLOOR_WARMUP = 100;
 const SEED = 2;
 const NOW = new Date('2026-11-20T09:00:00Z');
-const KEY = 'bench-ingest-key-0123456789';
-
-interface IngestFigure {
-  ms: number;
-  tally: Record<'created' | 'updated' | 'unchanged', number>;
-}
-
-type SubmitFigure = LatencyFigure & {
-  outcomes: Record<SubmitOutcome, number>;
-  firstProblem: string | null;
-  reviewsInDb: number;
-  expectedReviews: number;
-};
-
-interface LatencyFigure {
-  /** in-server time of each measured invoke, ms */
-  server: number[];
-  /** round-trip seen by the client process, ms */
-  client: number[];
-  wallMs: number;
-  /** CPU used by this (the server's) process / by the client process during the measured run, ms */
-  serverCpuMs: number;
-  clientCpuMs: number;
-}
 
 interface Figures {
   endpoint?: IngestFigure;
@@ -89,13 +66,6 @@ interface Figures {
   floor?: LatencyFigure;
   /** Longest event-loop stall of the bot process (ms) during the endpoint ingest and during the submits. */
   stalls: { ingest?: number; submits?: number };
-}
-
-/** The shared test rig of this part: load client, server timer and fake Bot Connector. */
-interface Rig {
-  load: LoadClient;
-  timer: ServerTimer;
-  connector: FakeConnector;
 }
 
 /** Runs `work` and reports the longest event-loop stall (ms) seen meanwhile. */
@@ -109,125 +79,6 @@ async function withStallMonitor<T>(work: () => Promise<T>): Promise<{ value: T; 
     h.disable();
   }
 }
-
-const newTally = (): IngestFigure['tally'] => ({ created: 0, updated: 0, unchanged: 0 });
-
-function botConfig(databaseUrl: string | undefined): Config {
-  return loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    INGEST_API_KEY: KEY,
-    LOG_LEVEL: 'silent',
-    PGLITE_DIR: ':memory:',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  });
-}
-
-async function ingestViaEndpoint(bot: RunningBot, occurrences: readonly FeedOccurrence[]): Promise<IngestFigure> {
-  const bodies: string[] = [];
-  for (let i = 0; i < occurrences.length; i += ENDPOINT_BATCH)
-    bodies.push(JSON.stringify({ occurrences: occurrences.slice(i, i + ENDPOINT_BATCH) }));
-  const tally = newTally();
-  const t0 = performance.now();
-  // One feed client posting its batches in sequence, as an RMS connector would.
-  for (const body of bodies) {
-    const res = await fetch(`${bot.url}/api/occurrences`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-      body,
-    });
-    const json = (await res.json()) as { results?: { outcome: keyof IngestFigure['tally'] }[] };
-    if (!json.results || (res.status !== 201 && res.status !== 200))
-      throw new Error(`POST /api/occurrences answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
-    for (const r of json.results) tally[r.outcome]++;
-  }
-  return { ms: performance.now() - t0, tally };
-}
-
-async function ingestViaImport(db: Kysely<Database>, config: Config, occurrences: readonly FeedOccurrence[]): Promise<IngestFigure> {
-  const tally = newTally();
-  const t0 = performance.now();
-  // As scripts/import.ts: every line is validated first, then written in batches of 1,000.
-  const valid = validateFeed(occurrences, config, (i) => [`line ${i + 1}`]);
-  for (let i = 0; i < valid.length; i += IMPORT_BATCH) {
-    const results = await ingestOccurrences(db, valid.slice(i, i + IMPORT_BATCH), config, 'system:import', new Date());
-    for (const r of results) tally[r.outcome]++;
-  }
-  return { ms: performance.now() - t0, tally };
-}
-
-/** Runs a warm-up and then the measured invokes through the load client; server samples of the measured ones only. */
-async function measureInvokes(
-  rig: Rig,
-  port: number,
-  spec: Omit<RunSpec, 'count'>,
-  warmup: number,
-): Promise<{ measured: RunResult; server: number[]; serverCpuMs: number }> {
-  const samples = rig.timer.watch(port, new URL(spec.url).pathname);
-  try {
-    const warm = await rig.load.run({ ...spec, count: warmup });
-    if (warm.firstProblem) throw new Error(`warm-up invoke failed: ${warm.firstProblem}`);
-    samples.reset();
-    const cpu0 = process.cpuUsage();
-    const measured = await rig.load.run({ ...spec, count: SUBMITS });
-    const cpu = process.cpuUsage(cpu0);
-    return { measured, server: [...samples.samples], serverCpuMs: (cpu.user + cpu.system) / 1000 };
-  } finally {
-    rig.timer.unwatch(port);
-  }
-}
-
-async function submitBench(bot: RunningBot, rig: Rig): Promise<{ figure: SubmitFigure; card: AdaptiveCard | null }> {
-  const rows = await bot.db.selectFrom('occurrences').select('id').orderBy('flagged_at').orderBy('id').execute();
-  if (rows.length < REVIEWED) throw new Error(`only ${rows.length} occurrences to review`);
-  const step = rows.length / REVIEWED;
-  const ids = Array.from({ length: REVIEWED }, (_, i) => rows[Math.floor(i * step)]!.id);
-  // Warm-up, not measured: the first review of each occurrence (the bot also learns the sender's UPN then).
-  const { measured, server, serverCpuMs } = await measureInvokes(
-    rig,
-    bot.port,
-    { url: `${bot.url}/api/messages`, serviceUrl: rig.connector.url, verb: VERBS.reviewSubmit, ids, concurrency: CONCURRENCY },
-    ids.length,
-  );
-  const reviews = await bot.db
-    .selectFrom('reviews')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow();
-  return {
-    figure: {
-      server,
-      client: measured.client,
-      wallMs: measured.wallMs,
-      serverCpuMs,
-      clientCpuMs: measured.cpuMs,
-      outcomes: measured.outcomes,
-      firstProblem: measured.firstProblem,
-      reviewsInDb: Number(reviews.n),
-      expectedReviews: ids.length + measured.outcomes.saved,
-    },
-    card: measured.card,
-  };
-}
-
-async function floorBench(rig: Rig, card: AdaptiveCard, maxBodySize: number): Promise<LatencyFigure> {
-  const floor = await startFloor(card, maxBodySize);
-  try {
-    // Same invoke bodies (size and shape) as the review submits; only the verb differs.
-    const ids = Array.from({ length: REVIEWED }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
-    const { measured, server, serverCpuMs } = await measureInvokes(
-      rig,
-      floor.port,
-      { url: `${floor.url}/api/messages`, serviceUrl: rig.connector.url, verb: FLOOR_VERB, ids, concurrency: CONCURRENCY },
-      FLOOR_WARMUP,
-    );
-    if (measured.firstProblem) throw new Error(`floor handler: ${measured.firstProblem}`);
-    return { server, client: measured.client, wallMs: measured.wallMs, serverCpuMs, clientCpuMs: measured.cpuMs };
-  } finally {
-    await floor.stop();
-  }
-}
-
-const MINIMAL_CARD: AdaptiveCard = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'ok' }] };
 
 async function runRig(ctx: BenchContext, occurrences: readonly FeedOccurrence[], rig: Rig) {
   return perBackend<Figures>(

@@ -1,4 +1,4 @@
-/** Helpers for connection-loss.test.ts: coordinators, review submits, and an admin's view of the bot's backends. */
+/** Helpers for connection-loss.test.ts and connection-loss.postgres.test.ts: what the user is told, coordinators, review submits, and an admin's view of the bot's backends. */
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type Dialect, type KyselyPlugin } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -8,6 +8,13 @@ import type { Database } from '../../db/schema.js';
 import { resilient } from '../../db/transactions.js';
 import { dbKind, freshDatabase, type Harness } from '../helpers/harness.js';
 import { executeInvoke, personal } from '../helpers/teams.js';
+
+/** What the user is told when their review was not saved. */
+const NOT_SAVED = 'Not saved: the bot lost its connection to the database';
+/** The answer shows the saved review by `name`. */
+export const savedBy = (body: unknown, name: string) => JSON.stringify(body).includes(`Reviewed by ${name}`);
+/** The answer says the review was not saved. */
+export const notSaved = (body: unknown) => JSON.stringify(body).includes(NOT_SAVED);
 
 /** Coordinator number `i` (local mode with no roster: every user is a coordinator). */
 export const coordinator = (i: number) => ({ id: `29:coord-${i}`, aadObjectId: `aad-coord-${i}`, name: `Coordinator ${i}` });

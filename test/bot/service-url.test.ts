@@ -1,9 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { pino, type Logger } from 'pino';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../bot/config.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import {
   bootHarness,
@@ -21,48 +16,7 @@ import { knownUser } from '../helpers/teams.js';
 import { enqueueMessages } from '../../db/outbox/outbox.service.js';
 import { rememberTeamsUser } from '../../db/users/users.service.js';
 import { sql } from 'kysely';
-
-/** A loopback HTTP server standing in for an attacker's service URL; it counts what reaches it. */
-class EvilHost {
-  requests: string[] = [];
-  url = '';
-  private server: Server | null = null;
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      this.requests.push(`${req.method} ${req.url}`);
-      req.resume();
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: 'evil-1', userPrincipalName: 'alexw@force.police.uk', aadObjectId: 'aad-coord', name: 'Alex Wilber' }));
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
-  }
-  async stop(): Promise<void> {
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-}
-
-/** Log lines at warn or above, parsed. */
-function capturingLogger(): { logger: Logger; lines: Record<string, any>[] } {
-  const lines: Record<string, any>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'warn' }, stream), lines };
-}
-
-const count = async (h: Harness, table: 'conversations' | 'users' | 'review_subscriptions' | 'audit_log') =>
-  Number(
-    (
-      await h.db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+import { capturingLogger, count, EvilHost } from './service-url.helpers.js';
 
 describe('service URL allow-list (local mode, allow-list = the fake connector only)', () => {
   let fresh: Awaited<ReturnType<typeof freshDatabase>>;
@@ -269,88 +223,5 @@ describe('service URL allow-list (local mode, allow-list = the fake connector on
       .where('upn', '=', 'meganb@force.police.uk')
       .executeTakeFirstOrThrow();
     expect(megan).toEqual({ teams_id: people.officer.id, aad_object_id: people.officer.aadObjectId, on_roster: true });
-  });
-});
-
-describe('service URL allow-list (authenticated mode, default list)', () => {
-  const auth = {
-    MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
-    MicrosoftAppPassword: 'secret-value',
-    MicrosoftAppType: 'MultiTenant',
-  };
-  let h: Harness | null = null;
-  afterEach(async () => {
-    await h?.close();
-    h = null;
-  });
-
-  it('refuses look-alikes of the Teams service URL before checking the token; the real one goes on to token validation', async () => {
-    h = await bootHarness(auth);
-    const post = async (serviceUrl: string) =>
-      (
-        await fetch(`${h!.bot.url}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${FORGED_JWT}` },
-          body: JSON.stringify({ ...message('subscribe'), serviceUrl, channelId: 'msteams' }),
-        })
-      ).status;
-    for (const lookalike of [
-      'https://smba.trafficmanager.net.evil.example/teams/',
-      'https://smba.trafficmanager.net@evil.example/teams/',
-      'http://smba.trafficmanager.net/teams/',
-      'https://smba.trafficmanager.net:8443/teams/',
-      'https://evil.example/',
-    ]) {
-      expect(await post(lookalike), lookalike).toBe(403);
-    }
-    // Trusted: the adapter checks the (bogus) token and answers 401; nothing is contacted.
-    expect(await post('https://smba.trafficmanager.net/emea/')).toBe(401);
-    expect(await count(h, 'conversations')).toBe(0);
-    expect(h.connector.calls).toHaveLength(0);
-  });
-});
-
-/** Well-formed (header.payload.signature) but signed by nobody: gets past the header check to the allow-list. */
-const FORGED_JWT =
-  [
-    { alg: 'RS256', typ: 'JWT', kid: 'nobody' },
-    { aud: 'x', iss: 'y' },
-  ]
-    .map((p) => Buffer.from(JSON.stringify(p)).toString('base64url'))
-    .join('.') + '.c2ln';
-
-describe('SERVICE_URL_ALLOWLIST setting', () => {
-  const auth = {
-    MicrosoftAppId: '6f1d0a5e-1c2b-4d3e-8f40-5a6b7c8d9e0f',
-    MicrosoftAppPassword: 'client-secret-value',
-    MicrosoftAppType: 'SingleTenant',
-    MicrosoftAppTenantId: '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9',
-    INGEST_API_KEY: '0123456789abcdef0123456789abcdef',
-  };
-  const production = { ...auth, NODE_ENV: 'production', DATABASE_URL: 'postgres://hcc@db.example/hcc' };
-  it('defaults to the public Teams service URL when authenticated and to loopback in local mode', () => {
-    expect(loadConfig(auth).serviceUrlAllowlist.map((p) => p.text)).toEqual(['https://smba.trafficmanager.net/']);
-    expect(loadConfig({}).serviceUrlAllowlist.map((p) => p.text)).toEqual(['http://127.0.0.1:', 'http://localhost:', 'http://[::1]:']);
-  });
-
-  it('fails fast on http beyond loopback, and on any http prefix in production', () => {
-    expect(() => loadConfig({ ...auth, SERVICE_URL_ALLOWLIST: 'https://smba.trafficmanager.net/,http://bot.example.org/' })).toThrow(
-      ConfigError,
-    );
-    expect(() => loadConfig({ ...production, SERVICE_URL_ALLOWLIST: 'http://127.0.0.1:' })).toThrow(
-      /SERVICE_URL_ALLOWLIST: "http:\/\/127.0.0.1:" must use https with NODE_ENV=production/,
-    );
-    // A local stand-in connector outside production: loopback only, and only when listed.
-    expect(loadConfig({ ...auth, SERVICE_URL_ALLOWLIST: 'http://127.0.0.1:' }).serviceUrlAllowlist.map((p) => p.text)).toEqual([
-      'http://127.0.0.1:',
-    ]);
-    expect(() => loadConfig({ SERVICE_URL_ALLOWLIST: 'http://bot.example.org/' })).toThrow(/only on 127.0.0.1, localhost or \[::1\]/);
-    expect(() => loadConfig({ SERVICE_URL_ALLOWLIST: 'smba.trafficmanager.net' })).toThrow(/not a URL prefix/);
-    expect(
-      loadConfig({
-        ...auth,
-        SERVICE_URL_ALLOWLIST: 'https://smba.trafficmanager.net/teams/, https://smba.infra.gcc.teams.microsoft.com/teams',
-      }).serviceUrlAllowlist,
-    ).toHaveLength(2);
   });
 });

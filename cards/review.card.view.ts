@@ -1,0 +1,52 @@
+/** A checklist answer. */
+export type Decision = 'yes' | 'no' | 'na';
+/** A risk grade. */
+export type Grade = 'standard' | 'medium' | 'high';
+
+/**
+ * Everything the review card shows. References and classifications only: never a victim's,
+ * complainant's, suspect's or subject's name, address or date of birth, nor their refs
+ * (docs/domain.md "Data protection").
+ */
+export interface ReviewCardView {
+  occurrenceId: string;
+  reference: string;
+  source: string;
+  recordedAs: 'crime' | 'nchi';
+  offence: string | null;
+  strands: readonly string[];
+  district: string;
+  locationType: string | null;
+  flaggedAt: Date;
+  oic: { upn: string; name: string | null } | null;
+  supervisor: { upn: string; name: string | null } | null;
+  status: string;
+  repeats: { victim: number; suspect: number; location: number; windowMonths: number; minOccurrences: number };
+  /** Items in force, with the NCHI wording already chosen where the occurrence is an NCHI. */
+  checklist: readonly { key: string; label: string }[];
+  review: {
+    version: number;
+    riskGrade: Grade;
+    riskRationale: string | null;
+    reviewerName: string;
+    reviewedAt: Date;
+    decisions: readonly { itemKey: string; itemLabel: string; decision: Decision; note: string | null }[];
+  } | null;
+  /** The occurrence's review schedule (issue 3), by deadline, and the time to judge it against (no `now`: nothing is marked overdue). */
+  schedule?: readonly {
+    title: string;
+    dueAt: Date;
+    status: 'pending' | 'done' | 'not_applicable' | 'cancelled';
+    completedByName: string | null;
+    completedAt: Date | null;
+  }[];
+  now?: Date;
+  /** A message above the form: why a submit was refused, or that someone reviewed first. */
+  banner?: { kind: 'error' | 'warning' | 'success'; text: string; details?: readonly string[] };
+  /** Answers to put back in the form (the user's own after a refused submit). */
+  draft?: {
+    decisions: Readonly<Record<string, { decision: Decision | null; note: string | null }>>;
+    riskGrade: Grade | null;
+    riskRationale: string | null;
+  };
+}
