@@ -19,6 +19,24 @@ export type { StepName, StepTiming } from './schedule.steps.js';
 export type { ScheduleConfig, ScheduledReview } from './schedule.types.js';
 export { ownerLabel, promptTargets } from './owner.policy.js';
 
+/** The row of a newly planned review: pending, at step 0, its first step timed by the escalation steps. */
+function newReviewRow(occurrenceId: string, p: ReturnType<typeof planReviews>[number], cfg: ScheduleConfig) {
+  return {
+    occurrence_id: occurrenceId,
+    kind: p.kind,
+    seq: p.seq,
+    owner_role: p.ownerRole,
+    due_at: p.dueAt,
+    next_step_at: nextStepAt(p.dueAt, 0, null, cfg.steps),
+    outcome: null,
+    note: null,
+    completed_by: null,
+    completed_by_name: null,
+    completed_at: null,
+    snoozed_until: null,
+  };
+}
+
 /**
  * Brings an occurrence's review schedule in line with the policy after it was created or
  * updated through the feed (allocated, closed, reopened): adds missing reviews, moves pending
@@ -48,20 +66,7 @@ export async function syncSchedule(trx: Db, occ: OccurrenceRow, cfg: ScheduleCon
     if (!e) {
       await trx
         .insertInto('scheduled_reviews')
-        .values({
-          occurrence_id: occ.id,
-          kind: p.kind,
-          seq: p.seq,
-          owner_role: p.ownerRole,
-          due_at: p.dueAt,
-          next_step_at: nextStepAt(p.dueAt, 0, null, cfg.steps),
-          outcome: null,
-          note: null,
-          completed_by: null,
-          completed_by_name: null,
-          completed_at: null,
-          snoozed_until: null,
-        })
+        .values(newReviewRow(occ.id, p, cfg))
         .execute();
       audits.push({
         actor,
@@ -138,20 +143,7 @@ export async function scheduleNewOccurrences(
       horizon,
     ).filter((p) => p.dueAt >= cutoff);
     for (const p of planned) {
-      rows.push({
-        occurrence_id: occ.id,
-        kind: p.kind,
-        seq: p.seq,
-        owner_role: p.ownerRole,
-        due_at: p.dueAt,
-        next_step_at: nextStepAt(p.dueAt, 0, null, cfg.steps),
-        outcome: null,
-        note: null,
-        completed_by: null,
-        completed_by_name: null,
-        completed_at: null,
-        snoozed_until: null,
-      });
+      rows.push(newReviewRow(occ.id, p, cfg));
     }
     if (planned.length)
       audits.push({
