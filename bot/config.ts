@@ -14,6 +14,29 @@ export const CORE_STRANDS = ['race', 'religion', 'sexual_orientation', 'disabili
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/**
+ * RMS_URL_TEMPLATE: the records system's address of one occurrence, `{reference}` standing for its
+ * reference (URL-encoded when filled in). https only; http only for localhost (a development RMS).
+ */
+const rmsUrlTemplate = z.string().superRefine((v, ctx) => {
+  const problem = rmsTemplateProblem(v);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+});
+
+function rmsTemplateProblem(v: string): string | null {
+  const example = ' (for example https://rms.example/occurrence/{reference})';
+  if (!v.includes('{reference}')) return 'must contain {reference}' + example;
+  let url: URL;
+  try {
+    url = new URL(v.replaceAll('{reference}', 'x'));
+  } catch {
+    return 'must be a URL' + example;
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && local)) return null;
+  return 'must be an https:// URL (http:// only for localhost)' + example;
+}
+
 const envSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
@@ -64,6 +87,7 @@ const envSchema = z
     SUMMARY_WEEKLY_CRON: z.string().default('0 8 * * 1'),
     SUMMARY_MONTHLY_CRON: z.string().default('0 8 1 * *'),
     SERVICE_URL_ALLOWLIST: z.string().max(4000).optional(),
+    RMS_URL_TEMPLATE: rmsUrlTemplate.optional(),
     PUBLIC_BASE_URL: z.string().url('PUBLIC_BASE_URL must be a URL such as https://bot.example.org').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -121,6 +145,8 @@ export interface Config {
     readonly weeklyCron: string;
     readonly monthlyCron: string;
   };
+  /** The records system's link for an occurrence, with `{reference}` (RMS_URL_TEMPLATE); null: cards offer no link. */
+  readonly rmsUrlTemplate: string | null;
   /** Public address of this bot, for links in cards (charts, CSV downloads); defaults to http://localhost:PORT. */
   readonly publicBaseUrl: string;
   /** Bot Connector service URL prefixes the bot may contact (SERVICE_URL_ALLOWLIST); activities naming others are refused. */
@@ -245,6 +271,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       monthlyCron: e.SUMMARY_MONTHLY_CRON,
     },
     serviceUrlAllowlist,
+    rmsUrlTemplate: e.RMS_URL_TEMPLATE ?? null,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     timeZone: ZONE,

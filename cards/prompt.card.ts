@@ -26,6 +26,8 @@ export interface PromptCardView {
   completedAt: Date | null;
   snoozedUntil: Date | null;
   banner?: { kind: 'error' | 'warning' | 'success'; text: string };
+  /** The occurrence in the records system (RMS_URL_TEMPLATE filled in); absent or null: no link. */
+  recordsUrl?: string | null;
 }
 
 const HEADINGS = {
@@ -119,6 +121,7 @@ const compiled = cardTemplate({
         actions: [execute('Snooze', VERBS.promptSnooze)],
       }),
     },
+    { $when: '${hasRecordsUrl}', type: 'Action.OpenUrl', title: 'Open in records system', url: '${recordsUrl}' },
   ],
 });
 
@@ -169,6 +172,8 @@ export function renderPromptCard(v: PromptCardView): AdaptiveCard {
     answerText,
     pending,
     isVictimContact: v.isVictimContact,
+    hasRecordsUrl: Boolean(v.recordsUrl),
+    recordsUrl: v.recordsUrl ?? '',
   };
   return compiled(data);
 }

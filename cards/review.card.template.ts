@@ -140,6 +140,7 @@ export const reviewCardTemplate = cardTemplate({
   ],
   actions: [
     { $when: '${showForm}', ...submitAction('${submitTitle}') },
+    { $when: '${hasRecordsUrl}', type: 'Action.OpenUrl', title: 'Open in records system', url: '${recordsUrl}' },
     {
       $when: '${showRegrade}',
       type: 'Action.ShowCard',

@@ -68,6 +68,8 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
             : { text: `○ ${x.title}: due ${ukDateTime(x.dueAt)}`, color: 'Default' },
     );
   const data = {
+    hasRecordsUrl: Boolean(v.recordsUrl),
+    recordsUrl: v.recordsUrl ?? '',
     hasSchedule: schedule.length > 0,
     schedule,
     occurrenceId: v.occurrenceId,

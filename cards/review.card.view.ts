@@ -41,6 +41,8 @@ export interface ReviewCardView {
     completedAt: Date | null;
   }[];
   now?: Date;
+  /** The occurrence in the records system (RMS_URL_TEMPLATE filled in); absent or null: no link. */
+  recordsUrl?: string | null;
   /** A message above the form: why a submit was refused, or that someone reviewed first. */
   banner?: { kind: 'error' | 'warning' | 'success'; text: string; details?: readonly string[] };
   /** Answers to put back in the form (the user's own after a refused submit). */

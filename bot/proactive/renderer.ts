@@ -45,6 +45,7 @@ async function render(deps: BotDeps, payload: OutboxPayload, target: Target): Pr
             unreachable: payload.unreachable,
             personal: target.personal,
             now: deps.clock(),
+            rmsUrlTemplate: deps.config.rmsUrlTemplate,
           }),
         ),
       );
@@ -57,6 +58,7 @@ async function render(deps: BotDeps, payload: OutboxPayload, target: Target): Pr
         unreachable: false,
         personal: target.personal,
         now: deps.clock(),
+        rmsUrlTemplate: deps.config.rmsUrlTemplate,
       });
       return { kind: 'update', activityId: payload.activityId, activity: cardActivity(renderPromptCard(view)) };
     }

@@ -45,7 +45,14 @@ async function answerFromCard(deps: BotDeps, ctx: TurnContext, verb: string, raw
   const now = deps.clock();
   const card = (review = found.review, banner?: PromptCardView['banner']) =>
     renderPromptCard(
-      toPromptCardView(review, found.occurrence, { step: null, unreachable: false, personal, now, ...(banner ? { banner } : {}) }),
+      toPromptCardView(review, found.occurrence, {
+        step: null,
+        unreachable: false,
+        personal,
+        now,
+        rmsUrlTemplate: deps.config.rmsUrlTemplate,
+        ...(banner ? { banner } : {}),
+      }),
     );
   if (!parsed.success)
     return card(found.review, { kind: 'error', text: `Not saved: ${parsed.error.issues.map((i) => i.message).join('; ')}` });
@@ -111,7 +118,15 @@ export async function sendMyReviews(deps: BotDeps, ctx: TurnContext): Promise<vo
   for (const r of reviews) {
     const item = await getScheduledReview(deps.db, r.id);
     if (!item) continue;
-    const card = renderPromptCard(toPromptCardView(item.review, item.occurrence, { step: null, unreachable: false, personal, now }));
+    const card = renderPromptCard(
+      toPromptCardView(item.review, item.occurrence, {
+        step: null,
+        unreachable: false,
+        personal,
+        now,
+        rmsUrlTemplate: deps.config.rmsUrlTemplate,
+      }),
+    );
     const sent = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
     if (sent?.id)
       await recordPromptDisclosure(deps.db, {

@@ -44,7 +44,9 @@ async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown): Pr
   const now = deps.clock();
   const draft = toDraft(answers);
   const render = (card: ReviewCardData, banner?: ReviewCardView['banner'], withDraft = false) =>
-    renderReviewCard(toReviewCard(card, checklist, now, { ...(banner ? { banner } : {}), ...(withDraft ? { draft } : {}) }));
+    renderReviewCard(
+      toReviewCard(card, checklist, now, deps.config.rmsUrlTemplate, { ...(banner ? { banner } : {}), ...(withDraft ? { draft } : {}) }),
+    );
   try {
     const outcome = await submitReviewCard(deps.db, {
       occurrenceId,

@@ -2,6 +2,7 @@ import type { PromptCardView } from '../../cards/prompt.card.js';
 import type { OccurrenceRow } from '../../db/occurrences/occurrences.service.js';
 import type { ScheduledReview } from '../../db/schedule/schedule.service.js';
 import { ownerLabel } from '../../db/schedule/schedule.service.js';
+import { recordsUrl } from './records-link.js';
 
 /**
  * Maps a scheduled review onto its prompt card. The feed summary and the answer's free-text note
@@ -11,8 +12,17 @@ import { ownerLabel } from '../../db/schedule/schedule.service.js';
 export function toPromptCardView(
   r: ScheduledReview,
   occ: OccurrenceRow,
-  opts: { step: PromptCardView['step']; unreachable: boolean; personal: boolean; now: Date; banner?: PromptCardView['banner'] },
+  opts: {
+    step: PromptCardView['step'];
+    unreachable: boolean;
+    personal: boolean;
+    now: Date;
+    /** RMS_URL_TEMPLATE; null: no link to the records system. */
+    rmsUrlTemplate: string | null;
+    banner?: PromptCardView['banner'];
+  },
 ): PromptCardView {
+  const link = recordsUrl(opts.rmsUrlTemplate, occ.reference);
   return {
     scheduledReviewId: r.id,
     title: r.title,
@@ -34,5 +44,6 @@ export function toPromptCardView(
     completedAt: r.completedAt,
     snoozedUntil: r.snoozedUntil,
     ...(opts.banner ? { banner: opts.banner } : {}),
+    ...(link ? { recordsUrl: link } : {}),
   };
 }

@@ -7,14 +7,16 @@ import type { OccurrenceDetail } from '../../db/occurrences/occurrences.service.
 import { loadReviewCard, type ReviewCardData } from '../../db/reviews/review-card.service.js';
 import { DECISIONS, RISK_GRADES, type AnswersDraft, type ChecklistItem, type Review } from '../../db/reviews/reviews.service.js';
 import type { ScheduledReview } from '../../db/schedule/schedule.service.js';
+import { recordsUrl } from './records-link.js';
 
 /** Maps an occurrence and its current review onto the review card's view model. */
 export function toReviewCardView(
   occ: OccurrenceDetail,
   review: Review | null,
   checklist: readonly ChecklistItem[],
-  extra: Pick<ReviewCardView, 'banner' | 'draft' | 'now'> & { schedule?: readonly ScheduledReview[] } = {},
+  extra: Pick<ReviewCardView, 'banner' | 'draft' | 'now'> & { schedule?: readonly ScheduledReview[]; rmsUrlTemplate?: string | null } = {},
 ): ReviewCardView {
+  const link = recordsUrl(extra.rmsUrlTemplate ?? null, occ.reference);
   const nchi = occ.recordedAs === 'nchi';
   return {
     occurrenceId: occ.id,
@@ -43,6 +45,7 @@ export function toReviewCardView(
     ...(extra.draft ? { draft: extra.draft } : {}),
     ...(extra.schedule ? { schedule: extra.schedule } : {}),
     ...(extra.now ? { now: extra.now } : {}),
+    ...(link ? { recordsUrl: link } : {}),
   };
 }
 
@@ -66,10 +69,12 @@ export function toReviewCard(
   card: ReviewCardData,
   checklist: readonly ChecklistItem[],
   now: Date,
+  rmsUrlTemplate: string | null,
   extra: Pick<ReviewCardView, 'banner' | 'draft'> = {},
 ): ReviewCardView {
   return toReviewCardView(card.occurrence, card.review, checklist, {
     ...extra,
+    rmsUrlTemplate,
     ...(card.schedule ? { schedule: card.schedule } : {}),
     now,
   });
@@ -82,9 +87,9 @@ export function toReviewCard(
 export async function renderCurrentCard(
   db: Kysely<Database>,
   occurrenceId: string,
-  config: Pick<Config, 'repeat' | 'checklist'>,
+  config: Pick<Config, 'repeat' | 'checklist' | 'rmsUrlTemplate'>,
   now: Date,
 ): Promise<AdaptiveCard | null> {
   const card = await loadReviewCard(db, occurrenceId, config.repeat);
-  return card && renderReviewCard(toReviewCard(card, config.checklist, now));
+  return card && renderReviewCard(toReviewCard(card, config.checklist, now, config.rmsUrlTemplate));
 }

@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeConnector, type ConnectorCall } from '../helpers/fake-connector.js';
+import { bootHarness, channel, message, occurrence, type Harness } from '../helpers/harness.js';
+import { loadConfig } from '../../bot/config.js';
+import { prompts, sweepAndSend } from '../schedule/helpers.js';
+
+const TEMPLATE = 'https://rms.example/occurrence/{reference}?view=full';
+const REFERENCE = '13/204518/26';
+
+/** The card's "Open in records system" actions (top level), as Teams would show them. */
+const openUrls = (call: ConnectorCall | undefined): { title: string; url: string }[] =>
+  ((FakeConnector.card(call)?.actions ?? []) as { type: string; title: string; url: string }[]).filter((a) => a.type === 'Action.OpenUrl');
+
+describe('links from cards to the records system (RMS_URL_TEMPLATE)', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  /** Subscribes the channel, ingests an occurrence flagged two days before the clock, and sweeps so prompts are due. */
+  async function cardsFor(env: Record<string, string>) {
+    h = await bootHarness(env);
+    await h.send(message('subscribe'));
+    const res = await h.ingest(occurrence({ reference: REFERENCE, flaggedAt: '2026-11-18T09:00:00+00:00' }));
+    expect(res.status).toBe(201);
+    await h.bot.dispatcher.drain();
+    await sweepAndSend(h);
+    const reviewCard = h.connector
+      .posted(channel.id)
+      .find((c) => JSON.stringify(FakeConnector.card(c) ?? '').includes('Hate crime review ·'));
+    // nobody is known in Teams, so the owners' prompts come to the review channel
+    const [prompt] = prompts(h, REFERENCE, channel.id);
+    expect(reviewCard).toBeDefined();
+    expect(prompt).toBeDefined();
+    return { reviewCard, prompt };
+  }
+
+  it('the review card and the prompt card open the occurrence in the records system, its reference URL-encoded', async () => {
+    const { reviewCard, prompt } = await cardsFor({ RMS_URL_TEMPLATE: TEMPLATE });
+    const expected = { title: 'Open in records system', url: 'https://rms.example/occurrence/13%2F204518%2F26?view=full' };
+    expect(openUrls(reviewCard)).toEqual([expect.objectContaining(expected)]);
+    expect(openUrls(prompt)).toEqual([expect.objectContaining(expected)]);
+  });
+
+  it('without the setting no card offers the link', async () => {
+    const { reviewCard, prompt } = await cardsFor({});
+    expect(openUrls(reviewCard)).toEqual([]);
+    expect(openUrls(prompt)).toEqual([]);
+    expect(JSON.stringify(FakeConnector.card(reviewCard))).not.toContain('records system"');
+  });
+
+  it('a template that is not an https URL with {reference} refuses to start, saying why', () => {
+    expect(() => loadConfig({ RMS_URL_TEMPLATE: 'https://rms.example/occurrence' })).toThrow(
+      /RMS_URL_TEMPLATE: must contain \{reference\}/,
+    );
+    expect(() => loadConfig({ RMS_URL_TEMPLATE: 'http://rms.example/o/{reference}' })).toThrow(
+      /RMS_URL_TEMPLATE: must be an https:\/\/ URL \(http:\/\/ only for localhost\)/,
+    );
+    expect(() => loadConfig({ RMS_URL_TEMPLATE: 'javascript:alert({reference})' })).toThrow(/RMS_URL_TEMPLATE: must be an https/);
+    expect(() => loadConfig({ RMS_URL_TEMPLATE: 'rms/{reference}' })).toThrow(/RMS_URL_TEMPLATE: must be a URL/);
+    expect(loadConfig({ RMS_URL_TEMPLATE: 'http://localhost:8080/o/{reference}' }).rmsUrlTemplate).toBe(
+      'http://localhost:8080/o/{reference}',
+    );
+    expect(loadConfig({}).rmsUrlTemplate).toBeNull();
+  });
+});
