@@ -54,6 +54,7 @@ async function importOccurrences(config: Config, text: string): Promise<void> {
       lines.map((l) => l.value),
       config,
       (i) => [`line ${lines[i]!.line}`],
+      new Date(),
     );
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;

@@ -43,8 +43,9 @@ export function ingestHandler(deps: BotDeps) {
       return;
     }
     try {
-      const valid = validateFeed(items, deps.config, (i) => (batch ? ['occurrences', i] : []));
-      const results = await ingestOccurrences(deps.db, valid, deps.config, 'system:ingest-api', deps.clock());
+      const now = deps.clock();
+      const valid = validateFeed(items, deps.config, (i) => (batch ? ['occurrences', i] : []), now);
+      const results = await ingestOccurrences(deps.db, valid, deps.config, 'system:ingest-api', now);
       deps.kickOutbox();
       const tally = (o: string) => results.filter((r) => r.outcome === o).length;
       deps.logger.info({ created: tally('created'), updated: tally('updated'), unchanged: tally('unchanged') }, 'occurrences ingested');

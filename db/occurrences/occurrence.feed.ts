@@ -15,12 +15,18 @@ const officer = z.object({
   name: z.string().trim().min(1).max(200).optional(),
 });
 
+/** How far ahead of the bot's clock a `flaggedAt` may be (clock skew between the RMS and the bot), in ms. */
+export const FLAGGED_AT_MAX_AHEAD_MS = 5 * 60_000;
+
 /**
  * Builds the schema of one feed occurrence (docs/interfaces.md, "Occurrence feed").
- * Unknown fields are stripped; strands must be configured keys.
+ * Unknown fields are stripped; strands must be configured keys; a `flaggedAt` more than
+ * FLAGGED_AT_MAX_AHEAD_MS after `now` is refused (a flag cannot be set in the future; it would
+ * also put every review deadline out of reach).
  * @param strands the configured strand keys (the five core ones plus local strands)
+ * @param now the bot's clock when the request arrived
  */
-export function occurrenceFeedSchema(strands: readonly string[]) {
+export function occurrenceFeedSchema(strands: readonly string[], now: Date) {
   const strandKey = z.string().refine((s) => strands.includes(s), {
     message: `must be one of: ${strands.join(', ')}`,
   });
@@ -34,7 +40,9 @@ export function occurrenceFeedSchema(strands: readonly string[]) {
         .array(strandKey)
         .min(1, 'at least one strand is required')
         .refine((a) => new Set(a).size === a.length, 'strands must not repeat'),
-      flaggedAt: isoDateTime,
+      flaggedAt: isoDateTime.refine((s) => new Date(s).getTime() <= now.getTime() + FLAGGED_AT_MAX_AHEAD_MS, {
+        message: 'must not be in the future (more than 5 minutes after the time the bot received it)',
+      }),
       reportedAt: isoDateTime.optional(),
       occurredAt: isoDateTime.optional(),
       allocatedAt: isoDateTime.optional(),

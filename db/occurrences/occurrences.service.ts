@@ -36,14 +36,16 @@ export interface IngestResult {
 /**
  * Validates feed payloads against the contract. Collects every problem, paths prefixed
  * with `prefix` (e.g. `occurrences.3`).
+ * @param now the bot's clock: a `flaggedAt` more than 5 minutes after it is refused
  * @throws ValidationError with the `{ path, message }` list when any item is invalid
  */
 export function validateFeed(
   payloads: readonly unknown[],
   policy: IngestPolicy,
   prefix: (i: number) => (string | number)[],
+  now: Date,
 ): FeedOccurrence[] {
-  const schema = occurrenceFeedSchema(policy.strands);
+  const schema = occurrenceFeedSchema(policy.strands, now);
   const issues: { path: string; message: string }[] = [];
   const valid: FeedOccurrence[] = [];
   payloads.forEach((p, i) => {

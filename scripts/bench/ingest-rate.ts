@@ -63,7 +63,7 @@ export async function ingestViaImport(db: Kysely<Database>, config: Config, occu
   const tally = newTally();
   const t0 = performance.now();
   // As scripts/import.ts: every line is validated first, then written in batches of 1,000.
-  const valid = validateFeed(occurrences, config, (i) => [`line ${i + 1}`]);
+  const valid = validateFeed(occurrences, config, (i) => [`line ${i + 1}`], new Date());
   for (let i = 0; i < valid.length; i += IMPORT_BATCH) {
     const results = await ingestOccurrences(db, valid.slice(i, i + IMPORT_BATCH), config, 'system:import', new Date());
     for (const r of results) tally[r.outcome]++;
