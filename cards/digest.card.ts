@@ -6,13 +6,19 @@ export interface DigestCardView {
   scope: string;
   since: Date;
   now: Date;
-  flagged: readonly { reference: string; recordedAs: string; strands: readonly string[]; district: string }[];
+  /** `recordsUrl`: the occurrence in the records system (RMS_URL_TEMPLATE filled in); absent or null: the reference is plain text. */
+  flagged: readonly { reference: string; recordedAs: string; strands: readonly string[]; district: string; recordsUrl?: string | null }[];
   flaggedTotal: number;
   dueToday: readonly { title: string; count: number }[];
   /** Top owners by overdue reviews; `overdueTotal` counts every overdue review. */
   overdueByOwner: readonly { owner: string; count: number }[];
   overdueTotal: number;
-  highRiskOpen: readonly { reference: string; district: string }[];
+  highRiskOpen: readonly { reference: string; district: string; recordsUrl?: string | null }[];
+}
+
+/** The reference as a Markdown link to the records system, or plain when there is no link or the text would break the link. */
+function linked(reference: string, url: string | null | undefined): string {
+  return url && !/[[\]]/.test(reference) && !/[\s()]/.test(url) ? `[${reference}](${url})` : reference;
 }
 
 const section = (title: string, list: string, empty: string) => [
@@ -42,7 +48,8 @@ export function renderDigestCard(v: DigestCardView): AdaptiveCard {
     flaggedTitle: `Flagged since the last digest: ${v.flaggedTotal}`,
     flagged: [
       ...v.flagged.map(
-        (f) => `${f.reference} · ${f.recordedAs === 'nchi' ? 'NCHI' : 'Crime'} · ${f.strands.map(humanise).join(', ')} · ${f.district}`,
+        (f) =>
+          `${linked(f.reference, f.recordsUrl)} · ${f.recordedAs === 'nchi' ? 'NCHI' : 'Crime'} · ${f.strands.map(humanise).join(', ')} · ${f.district}`,
       ),
       ...(more > 0 ? [`and ${more} more`] : []),
     ],
@@ -52,6 +59,6 @@ export function renderDigestCard(v: DigestCardView): AdaptiveCard {
       ...v.overdueByOwner.map((o) => `${o.owner}: ${o.count}`),
       ...(shownOverdue < v.overdueTotal ? [`others: ${v.overdueTotal - shownOverdue}`] : []),
     ],
-    high: v.highRiskOpen.map((h) => `${h.reference} · ${h.district}`),
+    high: v.highRiskOpen.map((h) => `${linked(h.reference, h.recordsUrl)} · ${h.district}`),
   });
 }

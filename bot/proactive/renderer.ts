@@ -14,6 +14,7 @@ import { summarySettingsOf } from '../../db/summary/summary.service.js';
 import type { BotDeps } from '../teams/context.js';
 import { toPromptCardView } from '../views/prompt-view.js';
 import { renderCurrentCard } from '../views/review-view.js';
+import { recordsUrl } from '../views/records-link.js';
 import type { OutboxRenderer } from './dispatcher.js';
 import type { Rendered } from './teams-send.js';
 
@@ -73,7 +74,17 @@ async function render(deps: BotDeps, payload: OutboxPayload, target: Target): Pr
     case 'digest': {
       const now = deps.clock();
       const data = await digestFor(deps.db, payload.districts, new Date(payload.since), now);
-      return send(renderDigestCard({ ...data, scope: payload.districts ? payload.districts.join(', ') : 'all districts', now }));
+      const tpl = deps.config.rmsUrlTemplate;
+      const link = <T extends { reference: string }>(o: T) => ({ ...o, recordsUrl: recordsUrl(tpl, o.reference) });
+      return send(
+        renderDigestCard({
+          ...data,
+          flagged: data.flagged.map(link),
+          highRiskOpen: data.highRiskOpen.map(link),
+          scope: payload.districts ? payload.districts.join(', ') : 'all districts',
+          now,
+        }),
+      );
     }
     case 'summary':
       return send(await renderSummaryCard(await summaryForCard(deps.db, payload, summarySettingsOf(deps.config), deps.clock())));

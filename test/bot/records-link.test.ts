@@ -3,6 +3,7 @@ import { FakeConnector, type ConnectorCall } from '../helpers/fake-connector.js'
 import { bootHarness, channel, message, occurrence, type Harness } from '../helpers/harness.js';
 import { loadConfig } from '../../bot/config.js';
 import { prompts, sweepAndSend } from '../schedule/helpers.js';
+import { runDigest } from '../../jobs/digest.job.js';
 
 const TEMPLATE = 'https://rms.example/occurrence/{reference}?view=full';
 const REFERENCE = '13/204518/26';
@@ -41,6 +42,24 @@ describe('links from cards to the records system (RMS_URL_TEMPLATE)', () => {
     const expected = { title: 'Open in records system', url: 'https://rms.example/occurrence/13%2F204518%2F26?view=full' };
     expect(openUrls(reviewCard)).toEqual([expect.objectContaining(expected)]);
     expect(openUrls(prompt)).toEqual([expect.objectContaining(expected)]);
+  });
+
+  it('the digest links each flagged occurrence to the records system, and names them plainly without the setting', async () => {
+    const link = `[${REFERENCE}](https://rms.example/occurrence/13%2F204518%2F26?view=full)`;
+    for (const [env, linked] of [
+      [{ RMS_URL_TEMPLATE: TEMPLATE }, true],
+      [{}, false],
+    ] as const) {
+      await cardsFor(env);
+      await runDigest({ db: h!.db, clock: h!.clock.now, kickOutbox: () => undefined });
+      await h!.bot.dispatcher.drain();
+      const digest = h!.connector.posted(channel.id).find((c) => JSON.stringify(c.body).includes('Hate crime review digest'));
+      const text = JSON.stringify(FakeConnector.card(digest));
+      expect(text).toContain(`• ${linked ? link : REFERENCE} · Crime`);
+      if (!linked) expect(text).not.toContain('](');
+      await h!.close();
+      h = undefined;
+    }
   });
 
   it('without the setting no card offers the link', async () => {
