@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeConnector, type ConnectorCall } from '../helpers/fake-connector.js';
-import { bootHarness, channel, message, occurrence, type Harness } from '../helpers/harness.js';
+import { bootHarness, channel, executeInvoke, message, occurrence, type Harness } from '../helpers/harness.js';
 import { loadConfig } from '../../bot/config.js';
 import { prompts, sweepAndSend } from '../schedule/helpers.js';
 import { runDigest } from '../../jobs/digest.job.js';
@@ -42,6 +42,14 @@ describe('links from cards to the records system (RMS_URL_TEMPLATE)', () => {
     const expected = { title: 'Open in records system', url: 'https://rms.example/occurrence/13%2F204518%2F26?view=full' };
     expect(openUrls(reviewCard)).toEqual([expect.objectContaining(expected)]);
     expect(openUrls(prompt)).toEqual([expect.objectContaining(expected)]);
+    // the reviewed card the coordinator gets back keeps the link
+    const occurrenceId = (await h!.db.selectFrom('occurrences').select('id').where('reference', '=', REFERENCE).executeTakeFirstOrThrow())
+      .id;
+    const answers = Object.fromEntries(h!.config.checklist.map((i) => [`item_${i.key}`, 'yes']));
+    const res = await h!.send(executeInvoke('review.submit', { occurrenceId, expectedVersion: 0, ...answers, riskGrade: 'standard' }, 'x'));
+    expect(res.status).toBe(200);
+    const reviewed = (res.body.value.actions as { type: string; url?: string }[]).filter((a) => a.type === 'Action.OpenUrl');
+    expect(reviewed).toEqual([expect.objectContaining(expected)]);
   });
 
   it('the digest links each flagged occurrence to the records system, and names them plainly without the setting', async () => {
