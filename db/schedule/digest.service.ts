@@ -36,8 +36,9 @@ export async function digestFor(db: Db, districts: readonly string[] | null, sin
   const flaggedQ = db
     .selectFrom('occurrences')
     .select(['reference', 'recorded_as', 'strands', 'district'])
-    .where('created_at', '>=', since)
-    .where('created_at', '<=', now);
+    // By flag time, not import time: history loaded today was not "flagged since the last digest".
+    .where('flagged_at', '>', since)
+    .where('flagged_at', '<=', now);
   const flagged = await (inDistrict ? flaggedQ.where(sql`lower(district)`, 'in', inDistrict) : flaggedQ)
     .orderBy('flagged_at', 'desc')
     .execute();
@@ -91,14 +92,17 @@ export async function queueDigests(conn: Kysely<Database>, now: Date): Promise<n
   const day = DateTime.fromJSDate(now).setZone(ZONE).toISODate();
   let queued = 0;
   for (const [conversationId, districts] of byConversation) {
+    // The last digest listed what was flagged up to when it was sent (it is computed at send time),
+    // on the injected clock; created_at is the database's wall clock, which the tests do not move.
     const last = await conn
       .selectFrom('outbox')
-      .select('created_at')
+      .select((eb) => eb.fn.coalesce('sent_at', 'next_attempt_at').as('at'))
       .where('dedupe_key', 'like', `digest:${conversationId.replace(/[\\%_]/g, (c) => `\\${c}`)}:%`)
+      .where('status', '!=', 'dead')
       .orderBy('created_at', 'desc')
       .limit(1)
       .executeTakeFirst();
-    const since = last?.created_at ?? new Date(now.getTime() - 86_400_000);
+    const since = last?.at ?? new Date(now.getTime() - 86_400_000);
     const payload: DigestPayload = { type: 'digest', districts: districts.includes('*') ? null : districts, since: since.toISOString() };
     queued += await enqueueMessages(conn, [{ dedupeKey: `digest:${conversationId}:${day}`, conversationId, payload }], now);
   }
