@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import { bootHarness, channel, message, occurrence } from '../helpers/harness.js';
 import { runDigest } from '../../jobs/digest.job.js';
+import { runReviewSweep } from '../../jobs/review-sweep.job.js';
 
 const DAY = 86_400_000;
 const digestsIn = (h: { connector: FakeConnector }, conversationId: string) =>
@@ -40,6 +41,48 @@ describe('quiet channels: the digest counts occurrences by flag time', () => {
       expect(second).toContain(String(later.reference));
       expect(second).not.toContain(String(recent.reference));
       expect(second).not.toContain(String(older.reference));
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('quiet channels: history older than the backfill window never prompts or escalates', () => {
+  it('importing 200 occurrences flagged 30-365 days ago and sweeping for hours posts nothing to the channel', async () => {
+    const h = await bootHarness();
+    try {
+      await h.send(message('subscribe'));
+      const before = h.connector.posted(channel.id).length;
+      const now = h.clock.now().getTime();
+      const history = Array.from({ length: 200 }, (_, i) =>
+        occurrence({
+          // spread over 30-365 days ago, at every hour of the day
+          flaggedAt: new Date(now - (30 + Math.floor((i * 335) / 199)) * DAY - (i % 24) * 3_600_000).toISOString(),
+          status: i % 3 === 0 ? 'open' : i % 3 === 1 ? 'filed' : 'closed',
+          ...(i % 2 === 0 ? { allocatedAt: new Date(now - (29 + Math.floor((i * 335) / 199)) * DAY).toISOString() } : {}),
+        }),
+      );
+      for (let i = 0; i < history.length; i += 100) expect((await h.ingest({ occurrences: history.slice(i, i + 100) })).status).toBe(201);
+      const sweep = () => runReviewSweep({ db: h.db, clock: h.clock.now, kickOutbox: () => undefined }, h.config.schedule);
+      for (let k = 0; k < 12; k++) {
+        await sweep();
+        await h.bot.dispatcher.drain();
+        h.clock.advance(15 * 60_000); // three simulated hours in all
+      }
+      const posted = h.connector.posted(channel.id).slice(before);
+      expect(posted.map((c) => JSON.stringify(c.body).slice(0, 200))).toEqual([]);
+      // History is held, its open occurrences keep their future reviews (nothing already due).
+      const pendingDue = await h.db
+        .selectFrom('scheduled_reviews')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('due_at', '<', h.clock.now())
+        .execute();
+      expect(pendingDue).toHaveLength(0);
+      const held = await h.db.selectFrom('occurrences').select('id').execute();
+      expect(held).toHaveLength(200);
+      const future = await h.db.selectFrom('scheduled_reviews').select('id').where('status', '=', 'pending').execute();
+      expect(future.length).toBeGreaterThan(0); // the open ones' next monthly reviews
     } finally {
       await h.close();
     }
