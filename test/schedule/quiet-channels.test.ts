@@ -3,6 +3,7 @@ import { FakeConnector } from '../helpers/fake-connector.js';
 import { bootHarness, channel, message, occurrence } from '../helpers/harness.js';
 import { runDigest } from '../../jobs/digest.job.js';
 import { runReviewSweep } from '../../jobs/review-sweep.job.js';
+import { reviewIdOf, sweepAndSend } from './helpers.js';
 
 const DAY = 86_400_000;
 const digestsIn = (h: { connector: FakeConnector }, conversationId: string) =>
@@ -83,6 +84,33 @@ describe('quiet channels: history older than the backfill window never prompts o
       expect(held).toHaveLength(200);
       const future = await h.db.selectFrom('scheduled_reviews').select('id').where('status', '=', 'pending').execute();
       expect(future.length).toBeGreaterThan(0); // the open ones' next monthly reviews
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('quiet channels: each review posts at most once per escalation step', () => {
+  it('one overdue occurrence swept every minute, then for hours, posts each review step to the channel once', async () => {
+    const h = await bootHarness();
+    try {
+      await h.send(message('subscribe'));
+      // Flagged two days ago, nobody reachable in Teams: every step lands in the review channel.
+      expect((await h.ingest({ occurrences: [occurrence({ flaggedAt: '2026-11-18T09:00:00+00:00' })] })).status).toBe(201);
+      await h.bot.dispatcher.drain(); // the review card
+      const before = h.connector.posted(channel.id).length;
+      for (let k = 0; k < 3; k++) {
+        await sweepAndSend(h);
+        h.clock.advance(60_000);
+      }
+      for (let k = 0; k < 10; k++) {
+        await sweepAndSend(h);
+        h.clock.advance(30 * 60_000);
+      }
+      const posted = h.connector.posted(channel.id).slice(before);
+      const keys = posted.map((c) => `${reviewIdOf(c)}|${FakeConnector.card(c)!.body[0].items[0].text}`);
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
     } finally {
       await h.close();
     }
