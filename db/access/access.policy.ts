@@ -217,6 +217,33 @@ export function canSeeMeetings(a: Actor): Decision {
     : no('the meeting calendar is for partnership members');
 }
 
+/**
+ * `digest now` (issue 12, item 7): a coordinator only. In a review channel, for the districts it
+ * receives, which the coordinator must cover (as for `unsubscribe`); in a personal chat, for the
+ * coordinator's own districts (none on the roster: refused).
+ * @param channelDistricts the channel's subscriptions (`*` for all), or null in a personal chat
+ * @returns the digest's districts (null: all) or the refusal
+ */
+export function digestScopeFor(
+  a: Pick<Actor, 'roles' | 'districts'>,
+  channelDistricts: readonly string[] | null,
+): { ok: true; districts: string[] | null } | { ok: false; why: string } {
+  if (!holds(a, 'coordinator')) return { ok: false, why: 'only a coordinator can ask for the digest' };
+  if (channelDistricts === null) {
+    if (forceWide(a)) return { ok: true, districts: null };
+    if (a.districts.length === 0)
+      return { ok: false, why: 'you have no districts on the roster, so there is no digest for you; ask an admin' };
+    return { ok: true, districts: [...a.districts] };
+  }
+  const outside = channelDistricts.filter((d) => (d === FORCE_WIDE ? !forceWide(a) : !covers(a, d)));
+  if (outside.length)
+    return {
+      ok: false,
+      why: `this channel receives ${outside.map((d) => (d === FORCE_WIDE ? 'every district' : d)).join(', ')}, whose digest only a coordinator for ${outside.length === 1 ? 'it' : 'them'} can ask for`,
+    };
+  return { ok: true, districts: channelDistricts.includes(FORCE_WIDE) ? null : [...channelDistricts] };
+}
+
 /** The system's own actor for imports and exports: force-wide coordinator and manager, audited under `label`. */
 export const systemActor = (name: string, label: string): Actor => ({
   userId: null,

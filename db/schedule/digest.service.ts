@@ -1,6 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import { DateTime } from 'luxon';
+import { digestScopeFor, type Actor } from '../access/access.service.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { listSubscriptions } from '../conversations/conversations.service.js';
 import { enqueueMessages, type DigestPayload } from '../outbox/outbox.service.js';
+import { ForbiddenError, ValidationError } from '../errors.js';
 import type { Database, Db } from '../schema.js';
 import type { SummaryScope } from '../summary/access.policy.js';
 import { overdueByOwner } from '../summary/work.queries.js';
@@ -36,8 +40,9 @@ export async function digestFor(db: Db, districts: readonly string[] | null, sin
   const flaggedQ = db
     .selectFrom('occurrences')
     .select(['reference', 'recorded_as', 'strands', 'district'])
-    .where('created_at', '>=', since)
-    .where('created_at', '<=', now);
+    // By flag time, not import time: history loaded today was not "flagged since the last digest".
+    .where('flagged_at', '>', since)
+    .where('flagged_at', '<=', now);
   const flagged = await (inDistrict ? flaggedQ.where(sql`lower(district)`, 'in', inDistrict) : flaggedQ)
     .orderBy('flagged_at', 'desc')
     .execute();
@@ -73,6 +78,62 @@ export async function digestFor(db: Db, districts: readonly string[] | null, sin
 }
 
 /**
+ * When the conversation's last digest (weekday or on demand) was sent, or queued if not sent yet;
+ * 24 hours before `now` when it has had none. The digest is computed at send time, so it listed
+ * what was flagged up to then. Read on the injected clock (sent_at, next_attempt_at), not the
+ * database's wall clock (created_at).
+ */
+async function lastDigestAt(db: Db, conversationId: string, now: Date): Promise<Date> {
+  const last = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.coalesce('sent_at', 'next_attempt_at').as('at'))
+    .where('dedupe_key', 'like', `digest:${conversationId.replace(/[\\%_]/g, (c) => `\\${c}`)}:%`)
+    .where('status', '!=', 'dead')
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return last?.at ?? new Date(now.getTime() - 86_400_000);
+}
+
+/**
+ * Queues the digest now, on demand (`digest now`, issue 12 item 7): in a review channel for its
+ * districts, in a personal chat for the coordinator's. Flagged since this conversation's last
+ * digest (or the last 24 hours); sent through the outbox's `digest` payload. Audited.
+ * @param personal true in a personal chat (the channel's subscriptions are not asked)
+ * @returns the digest's districts (null: all)
+ * @throws ForbiddenError not a coordinator, or the channel receives districts they do not cover
+ * @throws ValidationError a group conversation that is not a review channel
+ */
+export async function requestDigest(
+  conn: Kysely<Database>,
+  actor: Actor,
+  conversationId: string,
+  personal: boolean,
+  now: Date,
+): Promise<string[] | null> {
+  const channelDistricts = personal ? null : await listSubscriptions(conn, conversationId);
+  const scope = digestScopeFor(actor, channelDistricts);
+  if (!scope.ok) throw new ForbiddenError(scope.why);
+  if (channelDistricts && channelDistricts.length === 0)
+    throw new ValidationError('this conversation is not a review channel: the digest is posted in a review channel or in a personal chat', [
+      { path: 'conversation', message: 'this conversation is not a review channel: ask in a review channel or in a personal chat' },
+    ]);
+  const since = await lastDigestAt(conn, conversationId, now);
+  const payload: DigestPayload = { type: 'digest', districts: scope.districts, since: since.toISOString() };
+  await conn.transaction().execute(async (trx) => {
+    await enqueueMessages(trx, [{ dedupeKey: `digest:${conversationId}:now:${now.toISOString()}`, conversationId, payload }], now);
+    await recordAudit(trx, {
+      actor: actor.label,
+      action: 'digest.requested',
+      entityType: 'conversation',
+      entityId: conversationId,
+      details: { districts: scope.districts, since: payload.since },
+    });
+  });
+  return scope.districts;
+}
+
+/**
  * Queues the weekday digest for every active review channel (issue 3): one per channel per
  * Europe/London day (dedupe key), covering what was flagged since that channel's last digest
  * (or the last 24 hours). The digest names the channel's districts and is computed and rendered
@@ -91,14 +152,7 @@ export async function queueDigests(conn: Kysely<Database>, now: Date): Promise<n
   const day = DateTime.fromJSDate(now).setZone(ZONE).toISODate();
   let queued = 0;
   for (const [conversationId, districts] of byConversation) {
-    const last = await conn
-      .selectFrom('outbox')
-      .select('created_at')
-      .where('dedupe_key', 'like', `digest:${conversationId.replace(/[\\%_]/g, (c) => `\\${c}`)}:%`)
-      .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const since = last?.created_at ?? new Date(now.getTime() - 86_400_000);
+    const since = await lastDigestAt(conn, conversationId, now);
     const payload: DigestPayload = { type: 'digest', districts: districts.includes('*') ? null : districts, since: since.toISOString() };
     queued += await enqueueMessages(conn, [{ dedupeKey: `digest:${conversationId}:${day}`, conversationId, payload }], now);
   }

@@ -38,13 +38,26 @@ function newReviewRow(occurrenceId: string, p: ReturnType<typeof planReviews>[nu
 }
 
 /**
+ * Whether a planned review of `occ` is scheduled at all (README, REVIEW_BACKFILL_DAYS; issue 12,
+ * item 7). Flagged within the backfill window before the bot first held it: reviews due in that
+ * window or later (recent work is caught up). Flagged earlier (history): only reviews whose first
+ * step, the prompt `leadHours` before the deadline, was still to come when the bot first held it,
+ * so loading history never prompts or escalates anyone; its future reviews run as usual.
+ */
+function scheduled(occ: OccurrenceRow, cfg: ScheduleConfig): (p: { dueAt: Date }) => boolean {
+  const windowStart = occ.created_at.getTime() - cfg.backfillDays * 86_400_000;
+  if (occ.flagged_at.getTime() >= windowStart) return (p) => p.dueAt.getTime() >= windowStart;
+  const firstPromptAfter = occ.created_at.getTime() + cfg.steps.leadHours * 3_600_000;
+  return (p) => p.dueAt.getTime() > firstPromptAfter;
+}
+
+/**
  * Brings an occurrence's review schedule in line with the policy after it was created or
  * updated through the feed (allocated, closed, reopened): adds missing reviews, moves pending
  * deadlines, cancels pending reviews that no longer apply. Every change is audited.
  */
 export async function syncSchedule(trx: Db, occ: OccurrenceRow, cfg: ScheduleConfig, now: Date, actor: string): Promise<void> {
   const horizon = new Date(now.getTime() + 31 * 86_400_000);
-  const cutoff = new Date(occ.created_at.getTime() - cfg.backfillDays * 86_400_000);
   const planned = planReviews(
     {
       recordedAs: occ.recorded_as as 'crime' | 'nchi',
@@ -55,7 +68,7 @@ export async function syncSchedule(trx: Db, occ: OccurrenceRow, cfg: ScheduleCon
     },
     cfg.policy,
     horizon,
-  ).filter((p) => p.dueAt >= cutoff);
+  ).filter(scheduled(occ, cfg));
   const existing = await trx.selectFrom('scheduled_reviews').selectAll().where('occurrence_id', '=', occ.id).execute();
   const key = (k: string, s: number) => `${k}#${s}`;
   const byKey = new Map(existing.map((e) => [key(e.kind, e.seq), e]));
@@ -130,7 +143,6 @@ export async function scheduleNewOccurrences(
   const rows = [];
   const audits: Parameters<typeof recordAudit>[1][] = [];
   for (const occ of occs) {
-    const cutoff = new Date(occ.created_at.getTime() - cfg.backfillDays * 86_400_000);
     const planned = planReviews(
       {
         recordedAs: occ.recorded_as as 'crime' | 'nchi',
@@ -141,7 +153,7 @@ export async function scheduleNewOccurrences(
       },
       cfg.policy,
       horizon,
-    ).filter((p) => p.dueAt >= cutoff);
+    ).filter(scheduled(occ, cfg));
     for (const p of planned) {
       rows.push(newReviewRow(occ.id, p, cfg));
     }

@@ -171,7 +171,8 @@ describe('delivery across replicas and crashes', () => {
       const digests = h.connector.posted(channel.id).filter((c) => JSON.stringify(c.body).includes('Hate crime review digest'));
       expect(digests).toHaveLength(1);
       const text = JSON.stringify(FakeConnector.card(digests[0]));
-      expect(text).toContain('Flagged since the last digest: 2');
+      // By flag time (issue 12, item 7): the one flagged Wed 18 Nov is older than the last 24 hours.
+      expect(text).toContain('Flagged since the last digest: 1');
       expect(text).toContain(second.reference);
       expect(text).toContain('Religion, Race');
       expect(text).toMatch(/PC Megan Bowen: \d/); // overdue by owner (the referral)
