@@ -53,17 +53,20 @@ describe('links from cards to the records system (RMS_URL_TEMPLATE)', () => {
   });
 
   it('the digest links each flagged occurrence to the records system, and names them plainly without the setting', async () => {
-    const link = `[${REFERENCE}](https://rms.example/occurrence/13%2F204518%2F26?view=full)`;
+    // The digest lists what was flagged since the last digest (by flag time): one flagged an hour ago.
+    const RECENT = '13/204519/26';
+    const link = `[${RECENT}](https://rms.example/occurrence/13%2F204519%2F26?view=full)`;
     for (const [env, linked] of [
       [{ RMS_URL_TEMPLATE: TEMPLATE }, true],
       [{}, false],
     ] as const) {
       await cardsFor(env);
+      expect((await h!.ingest(occurrence({ reference: RECENT, flaggedAt: '2026-11-20T09:00:00+00:00' }))).status).toBe(201);
       await runDigest({ db: h!.db, clock: h!.clock.now, kickOutbox: () => undefined });
       await h!.bot.dispatcher.drain();
       const digest = h!.connector.posted(channel.id).find((c) => JSON.stringify(c.body).includes('Hate crime review digest'));
       const text = JSON.stringify(FakeConnector.card(digest));
-      expect(text).toContain(`• ${linked ? link : REFERENCE} · Crime`);
+      expect(text).toContain(`• ${linked ? link : RECENT} · Crime`);
       if (!linked) expect(text).not.toContain('](');
       await h!.close();
       h = undefined;
