@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { DateTime } from 'luxon';
 import { recordAudit, type AuditEntry } from '../audit/audit.service.js';
 import { reviewChannelsByDistrict } from '../conversations/conversations.service.js';
 import { toIssues, ValidationError } from '../errors.js';
@@ -8,10 +7,11 @@ import type { Database, Db } from '../schema.js';
 import { scheduleNewOccurrences, syncSchedule, type ScheduleConfig } from '../schedule/schedule.service.js';
 import { withRetry } from '../transactions.js';
 import { contentHash, occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
-import { findExisting, repeatCounts, toPeopleRows, toRow } from './occurrences.repository.js';
+import { findExisting, toPeopleRows, toRow } from './occurrences.repository.js';
 import type { OccurrenceRow } from './occurrences.table.js';
 
 export type { OccurrenceRow } from './occurrences.table.js';
+export { findByReference, getOccurrence, type OccurrenceDetail, type RepeatRule } from './occurrences.read.js';
 
 export { occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
 
@@ -236,67 +236,4 @@ export async function queueCardRefresh(trx: Db, changes: readonly { occurrenceId
     })),
     now,
   );
-}
-
-/** An occurrence as the review card needs it: classifications and refs, never identities. */
-export interface OccurrenceDetail {
-  id: string;
-  source: string;
-  reference: string;
-  recordedAs: 'crime' | 'nchi';
-  offence: string | null;
-  strands: string[];
-  flaggedAt: Date;
-  allocatedAt: Date | null;
-  district: string;
-  locationType: string | null;
-  oic: { upn: string; name: string | null } | null;
-  supervisor: { upn: string; name: string | null } | null;
-  status: string;
-  /** Other occurrences in the repeat window sharing a victim / suspect / the location. */
-  repeats: { victim: number; suspect: number; location: number; windowMonths: number; minOccurrences: number };
-}
-
-/** Repeat rule (docs/domain.md "Repeat victimisation"; default 2 occurrences within 12 months). */
-export interface RepeatRule {
-  windowMonths: number;
-  minOccurrences: number;
-}
-
-function toDetail(r: OccurrenceRow, repeats: OccurrenceDetail['repeats']): OccurrenceDetail {
-  return {
-    id: r.id,
-    source: r.source,
-    reference: r.reference,
-    recordedAs: r.recorded_as as 'crime' | 'nchi',
-    offence: r.offence,
-    strands: r.strands,
-    flaggedAt: r.flagged_at,
-    allocatedAt: r.allocated_at,
-    district: r.district,
-    locationType: r.location_type,
-    oic: r.oic_upn ? { upn: r.oic_upn, name: r.oic_name } : null,
-    supervisor: r.supervisor_upn ? { upn: r.supervisor_upn, name: r.supervisor_name } : null,
-    status: r.status,
-    repeats,
-  };
-}
-
-/** Reads one occurrence with its repeat counts, or null. The window runs back from the flag time. */
-export async function getOccurrence(db: Db, id: string, rule: RepeatRule): Promise<OccurrenceDetail | null> {
-  const r = await db.selectFrom('occurrences').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!r) return null;
-  const since = DateTime.fromJSDate(r.flagged_at).minus({ months: rule.windowMonths }).toJSDate();
-  const counts = await repeatCounts(db, id, since);
-  return toDetail(r, { ...counts, windowMonths: rule.windowMonths, minOccurrences: rule.minOccurrences });
-}
-
-/** Finds occurrences by RMS reference (any source), newest flag first. */
-export async function findByReference(db: Db, reference: string): Promise<{ id: string; source: string; reference: string }[]> {
-  return db
-    .selectFrom('occurrences')
-    .select(['id', 'source', 'reference'])
-    .where('reference', '=', reference.trim())
-    .orderBy('flagged_at', 'desc')
-    .execute();
 }
