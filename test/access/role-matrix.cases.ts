@@ -6,23 +6,13 @@ import { expect } from 'vitest';
 import { ACTION_VERBS } from '../../cards/actions.verbs.js';
 import { VERBS } from '../../cards/verbs.js';
 import { executeInvoke, personal, type Harness } from '../helpers/harness.js';
-import { say } from '../helpers/teams.js';
+import { ALL_YES, say } from '../helpers/teams.js';
 import { auditSince, type RoleName, type Seeded, type TestUser } from './helpers.js';
 
 /** The occurrence of a case: inside (Leeds) or outside (Bradford) the user's district. */
 export type Where = 'in' | 'out';
 
-const allYes = {
-  item_flag_strands: 'yes',
-  item_recording_decision: 'yes',
-  item_investigation_plan: 'yes',
-  item_victim_contact_24h: 'yes',
-  item_victims_code: 'yes',
-  item_repeats_checked: 'yes',
-  item_partner_referrals: 'na',
-  item_rms_endorsed: 'yes',
-  riskGrade: 'standard',
-};
+const allYes = ALL_YES;
 
 /** What a case runs with: the harness, the seeded fixtures, the user and where. */
 export interface Ctx {

@@ -7,7 +7,7 @@ import { MIGRATIONS } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { resilient } from '../../db/transactions.js';
 import { dbKind, freshDatabase, type Harness } from '../helpers/harness.js';
-import { executeInvoke, personal } from '../helpers/teams.js';
+import { ALL_YES, executeInvoke, personal } from '../helpers/teams.js';
 
 /** What the user is told when their review was not saved. */
 const NOT_SAVED = 'Not saved: the bot lost its connection to the database';
@@ -20,17 +20,7 @@ export const notSaved = (body: unknown) => JSON.stringify(body).includes(NOT_SAV
 export const coordinator = (i: number) => ({ id: `29:coord-${i}`, aadObjectId: `aad-coord-${i}`, name: `Coordinator ${i}` });
 
 /** A complete, valid set of review answers. */
-export const allYes = {
-  item_flag_strands: 'yes',
-  item_recording_decision: 'yes',
-  item_investigation_plan: 'yes',
-  item_victim_contact_24h: 'yes',
-  item_victims_code: 'yes',
-  item_repeats_checked: 'yes',
-  item_partner_referrals: 'na',
-  item_rms_endorsed: 'yes',
-  riskGrade: 'standard',
-};
+export const allYes = ALL_YES;
 
 /** A first review (version 0 expected) of an occurrence, submitted from the user's personal chat. */
 export function submit(h: Harness, occurrenceId: string, from: ReturnType<typeof coordinator>) {

@@ -2,19 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import { bootHarness, channel, executeInvoke, message, occurrence, people, personal, type Harness } from '../helpers/harness.js';
 import { listAudit } from '../../db/audit/audit.service.js';
+import { ALL_YES } from '../helpers/teams.js';
 
-const allYes = (extra: Record<string, string> = {}) => ({
-  item_flag_strands: 'yes',
-  item_recording_decision: 'yes',
-  item_investigation_plan: 'yes',
-  item_victim_contact_24h: 'yes',
-  item_victims_code: 'yes',
-  item_repeats_checked: 'yes',
-  item_partner_referrals: 'na',
-  item_rms_endorsed: 'yes',
-  riskGrade: 'standard',
-  ...extra,
-});
+const allYes = (extra: Record<string, string> = {}) => ({ ...ALL_YES, ...extra });
 
 const textOf = (card: unknown) => JSON.stringify(card);
 

@@ -96,3 +96,16 @@ export async function knownUser(
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** A complete, valid set of answers to the default HCC checklist (standard risk). */
+export const ALL_YES = {
+  item_flag_strands: 'yes',
+  item_recording_decision: 'yes',
+  item_investigation_plan: 'yes',
+  item_victim_contact_24h: 'yes',
+  item_victims_code: 'yes',
+  item_repeats_checked: 'yes',
+  item_partner_referrals: 'na',
+  item_rms_endorsed: 'yes',
+  riskGrade: 'standard',
+} as const;
