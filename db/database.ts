@@ -13,6 +13,7 @@ import * as summaryIndexes from './migrations/2026-11-21T04-summary-indexes.js';
 import * as actionRefCi from './migrations/2026-11-21T05-action-ref-ci.js';
 import * as auditChain from './migrations/2026-11-29T01-audit-chain.js';
 import * as actionDistricts from './migrations/2026-11-29T02-action-districts.js';
+import * as currentGrade from './migrations/2026-11-29T03-current-grade.js';
 import { auditTamperRisk, grantAppRole } from './audit/roles.js';
 import type { Database } from './schema.js';
 import { resilient } from './transactions.js';
@@ -54,6 +55,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-21T05-action-ref-ci': actionRefCi,
   '2026-11-29T01-audit-chain': auditChain,
   '2026-11-29T02-action-districts': actionDistricts,
+  '2026-11-29T03-current-grade': currentGrade,
 };
 
 /** Thrown when another process holds the embedded database folder. */

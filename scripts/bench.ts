@@ -14,7 +14,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { fmtS, progress, redact, SERVER_URL, type BenchContext, type PartResult } from './bench/common.js';
+import { fmtS, goalLines, progress, redact, SERVER_URL, type BenchContext, type Goal, type PartResult } from './bench/common.js';
 import { ingestSubmit } from './bench/ingest-submit.js';
 import { summary } from './bench/summary.js';
 import { sweepDelivery } from './bench/sweep-delivery.js';
@@ -45,8 +45,8 @@ async function context(): Promise<BenchContext> {
   };
 }
 
-/** Runs one part and prints its lines, then its failures; true when it failed. */
-async function runPart(name: PartName, ctx: BenchContext): Promise<boolean> {
+/** Runs one part and prints its lines, then its failures; true when it failed. Its goals are added to `goals`. */
+async function runPart(name: PartName, ctx: BenchContext, goals: Goal[]): Promise<boolean> {
   const part = PARTS[name];
   const t0 = performance.now();
   let result: PartResult;
@@ -58,6 +58,7 @@ async function runPart(name: PartName, ctx: BenchContext): Promise<boolean> {
   console.log(`\n== ${part.title} (${name}, ${fmtS(performance.now() - t0)})\n`);
   for (const line of result.lines) console.log(line);
   for (const f of result.failures) console.log(`${name} FAILED: ${f}`);
+  goals.push(...(result.goals ?? []));
   return result.failures.length > 0;
 }
 
@@ -71,8 +72,14 @@ async function main(argv: readonly string[]): Promise<number> {
   const ctx = await context();
   progress(ctx.postgresSkipped ?? `PostgreSQL at ${redact(SERVER_URL)}`);
   let failed = false;
+  const goals: Goal[] = [];
   for (const name of NAMES.filter((n) => parsed.data.length === 0 || parsed.data.includes(n)))
-    failed = (await runPart(name, ctx)) || failed;
+    failed = (await runPart(name, ctx, goals)) || failed;
+  if (goals.length) {
+    const missed = goals.filter((g) => !g.met).length;
+    console.log(`\n== Goals (issue 11): ${goals.length - missed} of ${goals.length} met\n`);
+    for (const line of goalLines(goals)) console.log(line);
+  }
   console.log(`\nTotal ${fmtS(performance.now() - started)}.`);
   return failed ? 1 : 0;
 }

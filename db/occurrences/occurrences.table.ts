@@ -26,6 +26,10 @@ export interface OccurrencesTable {
   content_hash: string;
   /** When the bot saw the occurrence become filed or closed; null while open. */
   closed_at: Date | null;
+  /** The latest review's version (0: none yet), grade and time, kept by a trigger on `reviews` (migration 2026-11-29T03). */
+  current_review_version: Generated<number>;
+  current_risk_grade: string | null;
+  current_reviewed_at: Date | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -119,10 +119,71 @@ export function table<F>(columns: readonly Column<F>[], rows: readonly Row<F>[])
   return [line(header), ...body.map(line)];
 }
 
-/** What a part hands back: the lines to print (table and notes) and its failures, one reason each. */
+/**
+ * One of issue 11's goals, measured: the product's figure beside its floor from the same run,
+ * their ratio and whether it is within `limit` (e.g. 2 for "within 2x of the floor"). For a
+ * goal that is not a ratio (delivery at >= 95 % of the allowed rate) `floor` is the target and
+ * `ratio` the share of it reached, with `atLeast` set.
+ */
+export interface Goal {
+  /** e.g. "review-card submit p95 at concurrency 10" */
+  figure: string;
+  backend: string;
+  product: number;
+  floor: number;
+  /** unit of product and floor: "ms", "MB", "/s" … */
+  unit: string;
+  /** what the floor is, e.g. "bare teams-ai handler + 1 read + 1 transaction" */
+  floorIs: string;
+  ratio: number;
+  /** the goal's bound on the ratio */
+  limit: number;
+  /** true when the ratio must be at least `limit` (a share), false when at most (a slowdown) */
+  atLeast?: boolean;
+  met: boolean;
+}
+
+/** A goal "product within `limit`x of floor" (a lower ratio is better). */
+export function ratioGoal(g: Omit<Goal, 'ratio' | 'met' | 'atLeast'>): Goal {
+  const ratio = g.floor > 0 ? g.product / g.floor : Number.POSITIVE_INFINITY;
+  return { ...g, ratio, met: Number.isFinite(g.product) && ratio <= g.limit };
+}
+
+/** A goal "product reaches at least `limit` of target" (a higher ratio is better), e.g. 0.95 of Teams' rate. */
+export function shareGoal(g: Omit<Goal, 'ratio' | 'met' | 'atLeast'>): Goal {
+  const ratio = g.floor > 0 ? g.product / g.floor : 0;
+  return { ...g, ratio, atLeast: true, met: ratio >= g.limit };
+}
+
+/** The goals as table lines: figure, backend, product, floor, ratio, goal, met. */
+export function goalLines(goals: readonly Goal[]): string[] {
+  const fmt = (n: number, unit: string) =>
+    `${unit === 'ms' ? fmtMs(n) : Number.isFinite(n) ? (Math.abs(n) >= 100 ? fmtInt(n) : n.toFixed(1)) : '–'} ${unit}`;
+  const rows = goals.map((g) => [
+    g.figure,
+    g.backend,
+    fmt(g.product, g.unit),
+    `${fmt(g.floor, g.unit)} (${g.floorIs})`,
+    g.atLeast ? `${(g.ratio * 100).toFixed(1)} %` : `${Number.isFinite(g.ratio) ? g.ratio.toFixed(2) : '–'}x`,
+    g.atLeast ? `>= ${(g.limit * 100).toFixed(0)} %` : `<= ${g.limit}x`,
+    g.met ? 'met' : 'NOT MET',
+  ]);
+  const header = ['figure', 'database', 'product', 'floor', 'ratio', 'goal', ''];
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
+  const line = (r: string[]) =>
+    r
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('   ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+/** What a part hands back: the lines to print (table and notes), the goals it measured and its failures, one reason each. */
 export interface PartResult {
   lines: string[];
   failures: string[];
+  /** issue 11's goals this part measured (printed again together at the end of the run) */
+  goals?: Goal[];
 }
 
 /** The failures of a part's columns as `<backend>: <reason>`. */
