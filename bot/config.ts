@@ -3,6 +3,11 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { DEFAULT_REVIEW_POLICY, reviewPolicySchema, type ReviewPolicy, type ScheduleConfig } from '../db/schedule/schedule.service.js';
 import { checklistFileSchema, DEFAULT_CHECKLIST, type ChecklistItem } from '../db/reviews/reviews.service.js';
+import {
+  DEFAULT_ENDORSEMENT_TEMPLATE,
+  endorsementTemplateFileSchema,
+  type EndorsementTemplate,
+} from '../db/reviews/endorsement.service.js';
 import { parseServiceUrlAllowlist, type ServiceUrlPrefix } from '../db/conversations/conversations.service.js';
 import { teamsEnvShape, teamsSettings, type MicrosoftAppCredentials } from './config-teams.js';
 import { ZONE } from '../db/time/london-time.js';
@@ -62,6 +67,7 @@ const envSchema = z
       .default(5 * 1024 * 1024),
     LOCAL_STRANDS: z.string().default(''),
     CHECKLIST_FILE: z.string().optional(),
+    ENDORSEMENT_TEMPLATE_FILE: z.string().optional(),
     NCHI_REVIEW: bool.default('true'),
     REPEAT_WINDOW_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
     REPEAT_MIN_OCCURRENCES: z.coerce.number().int().min(2).max(20).default(2),
@@ -124,6 +130,8 @@ export interface Config {
   readonly ingestMaxBodyBytes: number;
   readonly strands: readonly string[];
   readonly checklist: readonly ChecklistItem[];
+  /** The RMS endorsement's text per kind of occurrence and the owners and deadlines of "no" items (ENDORSEMENT_TEMPLATE_FILE). */
+  readonly endorsementTemplate: EndorsementTemplate;
   readonly nchiReview: boolean;
   readonly repeat: { readonly windowMonths: number; readonly minOccurrences: number };
   readonly outbox: { readonly pollSeconds: number; readonly maxAttempts: number };
@@ -175,6 +183,20 @@ function loadChecklist(file: string | undefined): readonly ChecklistItem[] {
     );
   }
   return parsed.data;
+}
+
+/** A JSON settings file checked against `schema`; every problem is listed with its path. @throws ConfigError */
+function loadJsonFile<T>(setting: string, file: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`${setting} ${file}: cannot read JSON (${(e as Error).message})`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new ConfigError(`${setting} ${file} is invalid:\n${issues.join('\n')}`);
 }
 
 function loadReviewPolicy(file: string | undefined): ReviewPolicy {
@@ -244,6 +266,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
     strands: [...new Set([...CORE_STRANDS, ...localStrands])],
     checklist: loadChecklist(e.CHECKLIST_FILE),
+    endorsementTemplate: e.ENDORSEMENT_TEMPLATE_FILE
+      ? loadJsonFile('ENDORSEMENT_TEMPLATE_FILE', e.ENDORSEMENT_TEMPLATE_FILE, endorsementTemplateFileSchema)
+      : DEFAULT_ENDORSEMENT_TEMPLATE,
     nchiReview: e.NCHI_REVIEW,
     repeat: { windowMonths: e.REPEAT_WINDOW_MONTHS, minOccurrences: e.REPEAT_MIN_OCCURRENCES },
     outbox: { pollSeconds: e.OUTBOX_POLL_SECONDS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },

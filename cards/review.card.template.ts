@@ -1,6 +1,7 @@
 import { VERBS } from './verbs.js';
 import { TEXT_LIMITS } from '../db/text-limits.js';
 import { cardTemplate, subCard } from './card.js';
+import { endorsementButton } from './endorsement.card.js';
 
 /** Why a submit was refused, or that someone reviewed first: shown at the top and again by the submit button. */
 const bannerBlock = {
@@ -141,6 +142,8 @@ export const reviewCardTemplate = cardTemplate({
   actions: [
     { $when: '${showForm}', ...submitAction('${submitTitle}') },
     { $when: '${hasRecordsUrl}', type: 'Action.OpenUrl', title: 'Open in records system', url: '${recordsUrl}' },
+    // A reviewed card offers the advice as text for the records system (shown to whoever presses it, if they may see it).
+    { $when: '${hasReview}', ...endorsementButton('${occurrenceId}') },
     {
       $when: '${showRegrade}',
       type: 'Action.ShowCard',
