@@ -8,6 +8,7 @@ import { rememberConversation, resolveActor } from './identity.js';
 import { turnFailureReply } from './replies.js';
 import { handlePromptAnswer } from './prompt.handlers.js';
 import { handleReviewSubmit } from './review-card.handlers.js';
+import { registerMessageExtension } from './message-extension.js';
 
 const WELCOME =
   'Hello, I am the Hate Crime Coordinator bot. I post a review card for each newly flagged hate occurrence. ' +
@@ -65,6 +66,8 @@ export function createTeamsApp(deps: BotDeps, adapter: TeamsAdapter, botAppId: s
       );
     }
   }
+
+  registerMessageExtension(app, deps);
 
   app.activity(ActivityTypes.Message, async (ctx) => {
     if (ctx.activity.value && !ctx.activity.text) {
