@@ -22,7 +22,10 @@ const MANIFEST_DIR = path.join(ROOT, 'manifest');
 const TEMPLATE = path.join(MANIFEST_DIR, 'manifest.template.json');
 const OUT_ZIP = path.join(MANIFEST_DIR, 'build', 'appPackage.zip');
 const PLACEHOLDER_GUID = '00000000-0000-0000-0000-000000000000';
+/** Teams' documented limits for a bot's command menu (stricter than the JSON schema's 12 commands of 128 characters). */
 const MAX_COMMAND_DESCRIPTION = 128;
+const MAX_COMMAND_TITLE = 32;
+const MAX_COMMANDS_PER_LIST = 10;
 /** Pixel sizes required by the Teams app package rules. */
 const ICON_SIZES = { color: 192, outline: 32 } as const;
 
@@ -87,7 +90,7 @@ export function pngInfo(file: string): { width: number; height: number; hasAlpha
   return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20), hasAlpha };
 }
 
-/** Teams packaging rules that the JSON schema does not express: icon files and command descriptions. */
+/** Teams packaging rules that the JSON schema does not express: icon files, and the command menu's sizes (titles, descriptions, commands per list). */
 export function extraChecks(manifest: Json, errors: string[]): void {
   const icons = (manifest.icons ?? {}) as Record<string, unknown>;
   for (const [kind, size] of Object.entries(ICON_SIZES)) {
@@ -107,11 +110,15 @@ export function extraChecks(manifest: Json, errors: string[]): void {
     const lists = Array.isArray(bot.commandLists) ? (bot.commandLists as Json[]) : [];
     lists.forEach((list, l) => {
       const commands = Array.isArray(list.commands) ? (list.commands as Json[]) : [];
+      if (commands.length > MAX_COMMANDS_PER_LIST)
+        errors.push(`/bots/${b}/commandLists/${l}/commands has ${commands.length} commands; Teams shows at most ${MAX_COMMANDS_PER_LIST}`);
       commands.forEach((cmd, c) => {
         const desc = cmd.description;
         if (typeof desc === 'string' && desc.length > MAX_COMMAND_DESCRIPTION) {
           errors.push(`/bots/${b}/commandLists/${l}/commands/${c}/description is longer than ${MAX_COMMAND_DESCRIPTION} characters`);
         }
+        if (typeof cmd.title === 'string' && cmd.title.length > MAX_COMMAND_TITLE)
+          errors.push(`/bots/${b}/commandLists/${l}/commands/${c}/title is longer than ${MAX_COMMAND_TITLE} characters`);
       });
     });
   });
