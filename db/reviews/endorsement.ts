@@ -219,7 +219,7 @@ export function renderEndorsement(template: EndorsementTemplate, input: Endorsem
     riskGrade: r.riskGrade.toUpperCase(),
     rationale: r.riskRationale ?? 'none given',
     followUps: input.followUps.length
-      ? input.followUps.map((f) => `\n  - ${f.title}: ${f.ownerText}, due ${day(f.dueAt)} (${f.status})`).join('')
+      ? `${input.followUps.length}${input.followUps.map((f) => `\n  - ${f.title}: ${f.ownerText}, due ${day(f.dueAt)} (${f.status})`).join('')}`
       : 'none recorded',
     reviewer: r.reviewerName,
     reviewedAt: when(r.reviewedAt),
