@@ -77,6 +77,7 @@ async function visibleHits<T extends { id: string }>(
  */
 export async function searchOccurrences(db: Db, input: Asked): Promise<OccurrenceHit[]> {
   allow(canSeeOccurrences(input.actor));
+  if (!input.text.trim()) return [];
   const rows = await db
     .selectFrom('occurrences')
     .select([
@@ -118,6 +119,7 @@ export async function searchOccurrences(db: Db, input: Asked): Promise<Occurrenc
 export async function searchActions(db: Db, input: Asked): Promise<Action[]> {
   const text = input.text.trim().toLowerCase();
   const words = text.split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [];
   const q = actionsQuery(db)
     .where((eb) =>
       eb.or([
