@@ -74,7 +74,7 @@ describe('delivery plan CSV (docs/interfaces.md), against the database', () => {
     expect(res.find((r) => r.ref === '3.2 a')).toMatchObject({ outcome: 'updated', changes: ['status', 'due', 'update'] });
     expect(res.filter((r) => r.outcome === 'unchanged')).toHaveLength(13);
     const csv = (await exportPlan(db, actor, 'test')).csv;
-    expect(csv).toContain('TVP,in_progress,2027-02-01,2026-11-26: Victim First dataset requested from the OPCC');
+    expect(csv).toContain('TVP,,in_progress,2027-02-01,2026-11-26: Victim First dataset requested from the OPCC');
   });
 
   it('a person known by no UPN is exported by name and read back as the same person, not an agency', async () => {
