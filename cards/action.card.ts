@@ -21,9 +21,18 @@ export interface ActionLike {
 export interface UpdateLike {
   date: string;
   text: string | null;
+  statusFrom?: string | null;
   statusTo: string | null;
   authorName: string;
+  /** Imported without a date. */
+  undated?: boolean;
+  /** A re-import revised its text. */
+  revisedAt?: Date | null;
 }
+
+/** "12 Jan 2027", or "undated (imported)" for an imported update that gave no date. */
+export const updateDate = (u: Pick<UpdateLike, 'date' | 'undated'>): string =>
+  u.undated || !u.date ? 'undated (imported)' : ukShortDate(u.date);
 
 /** Why the card is shown: on assignment, as a meeting update request or nudge, as an overdue chase, or on request. */
 export type ActionCardMode = 'assigned' | 'update_request' | 'nudge' | 'overdue' | 'view';
@@ -52,7 +61,7 @@ export function ownerText(a: Pick<ActionLike, 'ownerKind' | 'ownerAgency' | 'hol
 /** One line of history: "12 Jan 2027 · Megan Bowen: text" or "… status → Completed". */
 export function updateLine(u: UpdateLike, max = 400): string {
   const what = u.text ? clip(u.text, max) : `status → ${STATUS_LABELS[u.statusTo ?? ''] ?? u.statusTo}`;
-  return `${ukShortDate(u.date)} · ${u.authorName}: ${what}`;
+  return `${updateDate(u)} · ${u.authorName}: ${what}`;
 }
 
 const execute = (title: string, verb: string) => ({
@@ -122,6 +131,13 @@ const compiled = cardTemplate({
         actions: [execute('Save status', ACTION_VERBS.status)],
       }),
     },
+    {
+      type: 'Action.Execute',
+      title: 'History${historyCount}',
+      verb: ACTION_VERBS.history,
+      data: { actionId: '${id}', page: 0 },
+      fallback: { type: 'Action.Submit', title: 'History', data: { verb: ACTION_VERBS.history, actionId: '${id}', page: 0 } },
+    },
   ],
 });
 
@@ -186,6 +202,7 @@ export function renderActionCard(v: ActionCardView): AdaptiveCard {
       { title: 'Due', value: a.dueDate ? `${ukDate(a.dueDate)}${overdue ? ' (overdue)' : ''}` : 'no date set' },
     ],
     hasUpdates: v.detail.updates.length > 0,
+    historyCount: v.detail.updates.length > 3 ? ` (all ${v.detail.updates.length})` : '',
     updates: v.detail.updates.slice(0, 3).map((u) => updateLine(u)),
     editable: v.editable && !closed,
     statusChoices: CARD_STATUSES.map((s) => ({ title: STATUS_LABELS[s]!, value: s })),

@@ -6,7 +6,38 @@ export const ACTION_VERBS = {
   update: 'action.update',
   status: 'action.status',
   assign: 'action.assign',
+  /** Open (or page) an action's full history. */
+  history: 'action.history',
+  /** Page the `actions` list. */
+  listPage: 'actions.page',
+  /** Save an update from a reminder card that lists several actions (refreshed in place). */
+  batchUpdate: 'action.batch_update',
+  /** Page a reminder card that lists several actions. */
+  batchPage: 'action.batch_page',
 } as const;
+
+/** An Action.Execute button (with its Action.Submit fallback for older clients) carrying `data`. */
+export const executeButton = (title: string, verb: string, data: Record<string, unknown>) => ({
+  type: 'Action.Execute',
+  title,
+  verb,
+  data,
+  fallback: { type: 'Action.Submit', title, data: { verb, ...data } },
+});
+
+/** A card's outcome line: an error (red) or a success (green). */
+export const bannerBlock = (b: { kind: 'error' | 'warning' | 'success'; text: string } | undefined): Record<string, unknown>[] =>
+  b
+    ? [
+        {
+          type: 'TextBlock',
+          text: b.text,
+          wrap: true,
+          weight: 'Bolder',
+          color: b.kind === 'error' ? 'Attention' : b.kind === 'warning' ? 'Warning' : 'Good',
+        },
+      ]
+    : [];
 
 /** Display names of action statuses (seed 004's "Update Key"). */
 export const STATUS_LABELS: Record<string, string> = {
@@ -72,3 +103,40 @@ export const assignSubmitSchema = z.object({
   objective: text('objective', 'an objective'),
 });
 export type AssignSubmitData = z.infer<typeof assignSubmitSchema>;
+
+const page = z.coerce.number().int('the page is a whole number').min(0).max(1000).catch(0);
+
+/** Submit data of the History button and its paging. */
+export const actionHistorySubmitSchema = z.object({ actionId, page });
+
+/** Which list the `actions` card shows (structurally db/actions' ActionFilter). */
+export const listFilterSchema = z.union([
+  z.object({ kind: z.enum(['all', 'mine', 'overdue']) }),
+  z.object({ kind: z.literal('pillar'), pillar: z.string().max(40) }),
+  z.object({ kind: z.literal('owner'), owner: z.string().min(1).max(TEXT_LIMITS.personName) }),
+]);
+export type ListFilter = z.infer<typeof listFilterSchema>;
+
+/** Submit data of the `actions` list's paging buttons. */
+export const listPageSubmitSchema = z.object({ filter: listFilterSchema, page });
+
+/** Which reminder a multi-action card is (the same for every person and cycle; see db/actions/reminder-batch.ts). */
+export const batchSpecSchema = z.object({
+  kind: z.enum(['update_request', 'nudge', 'overdue']),
+  /** The tactical meeting (update requests and nudges); null for overdue chases. */
+  meetingId: z.string().uuid().nullable(),
+  /** The coordinator's copy: the actions nobody could be asked for, and who was asked for the rest. */
+  coordinator: z.boolean(),
+});
+export type BatchSpec = z.infer<typeof batchSpecSchema>;
+
+/** Submit data of a reminder card's paging buttons. */
+export const batchPageSubmitSchema = z.object({ batch: batchSpecSchema, page });
+
+/** Submit data of Save update on one action of a reminder card; the text is in the input named `field`. */
+export const batchUpdateSubmitSchema = z.object({
+  batch: batchSpecSchema,
+  page,
+  actionId,
+  field: z.string().regex(/^u[0-9]{1,3}$/, 'the card is damaged'),
+});

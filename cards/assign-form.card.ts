@@ -1,4 +1,4 @@
-import { ACTION_VERBS, PILLAR_LABELS } from './actions.verbs.js';
+import { ACTION_VERBS, bannerBlock, PILLAR_LABELS } from './actions.verbs.js';
 import { adaptiveCard, type AdaptiveCard } from './card.js';
 import { TEXT_LIMITS } from '../db/text-limits.js';
 
@@ -31,17 +31,7 @@ export function renderAssignForm(v: AssignFormView): AdaptiveCard {
   return adaptiveCard({
     body: [
       { type: 'TextBlock', text: 'Assign a delivery-plan action', weight: 'Bolder', size: 'Medium', wrap: true },
-      ...(v.banner
-        ? [
-            {
-              type: 'TextBlock',
-              text: v.banner.text,
-              wrap: true,
-              weight: 'Bolder',
-              color: v.banner.kind === 'error' ? 'Attention' : 'Good',
-            },
-          ]
-        : []),
+      ...bannerBlock(v.banner),
       {
         type: 'Input.Text',
         id: 'text',

@@ -3,7 +3,8 @@ import { renderActionCard } from '../../cards/action.card.js';
 import { renderDigestCard } from '../../cards/digest.card.js';
 import { renderPromptCard } from '../../cards/prompt.card.js';
 import { renderSummaryCard } from '../../cards/summary.card.js';
-import { actionForCard } from '../../db/actions/reminders.service.js';
+import { renderActionBatchCard } from '../../cards/action-batch.card.js';
+import { actionForCard, reminderBatchForCard } from '../../db/actions/reminders.service.js';
 import { recordAudit } from '../../db/audit/audit.service.js';
 import { recordCardPost } from '../../db/conversations/conversations.service.js';
 import type { OutboxPayload } from '../../db/outbox/outbox.service.js';
@@ -92,6 +93,13 @@ async function render(deps: BotDeps, payload: OutboxPayload, target: Target): Pr
       return send(payload.card, payload.text);
     case 'text':
       return { kind: 'send', activity: MessageFactory.text(payload.text) };
+    case 'action_batch': {
+      const now = deps.clock();
+      const b = await reminderBatchForCard(deps.db, payload, deps.config.actions, now);
+      // Everything answered or closed since it was queued: nothing to ask (the coordinator's report still goes).
+      if (b.items.length === 0 && !payload.coordinator) return { kind: 'skip', reason: 'no action needs it any more' };
+      return send(renderActionBatchCard({ ...b, page: 0, now }));
+    }
   }
 }
 

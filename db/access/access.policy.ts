@@ -153,11 +153,17 @@ export interface ActionFacts {
   ownerUpn: string | null;
   /** Null: a force-level action. */
   district?: string | null;
+  /** Who answers for it (db/actions/contacts.ts): the holder, or an agency's named contacts (from the roster's agency column). */
+  contacts?: readonly { userId: string | null; upn: string | null }[];
 }
 
-/** Whether the actor holds the action (the person, or the agency's named contact). */
-export function isHolder(a: Pick<Actor, 'userId' | 'upn'>, action: Pick<ActionFacts, 'ownerUserId' | 'ownerUpn'>): boolean {
-  return Boolean((a.userId && a.userId === action.ownerUserId) || sameUpn(a, action.ownerUpn));
+/**
+ * Whether the actor holds the action: the person, the agency's named contact for it, or (an
+ * agency with none named for it) a roster contact of the agency, partners included (issue 13 item 1).
+ */
+export function isHolder(a: Pick<Actor, 'userId' | 'upn'>, action: Pick<ActionFacts, 'ownerUserId' | 'ownerUpn' | 'contacts'>): boolean {
+  const same = (userId: string | null, upn: string | null) => Boolean((a.userId && a.userId === userId) || sameUpn(a, upn));
+  return same(action.ownerUserId, action.ownerUpn) || (action.contacts ?? []).some((c) => same(c.userId, c.upn));
 }
 
 /** A coordinator (or manager) of the action's district; force-level actions need any district. */
@@ -171,15 +177,15 @@ export function canAssignActions(a: Actor, district: string | null = null): Deci
     : no(`only a coordinator${district ? ` for ${district}` : ''} can assign delivery-plan actions`);
 }
 
-/** Updating an action (text or status): its holder, or a coordinator. Admins hold no plan rights. */
+/** Updating an action (text or status): its holder (for an agency, its named contacts), or a coordinator. Admins hold no plan rights. */
 export function canUpdateAction(a: Actor, action: ActionFacts): Decision {
   if (isHolder(a, action) && !(a.roles.length === 1 && holds(a, 'admin'))) return OK;
   return planRole(a, 'coordinator', action.district) ? OK : no(`only the holder of ${action.ref} or a coordinator can update it`);
 }
 
 /** Re-assigning or changing the pillar: a coordinator. */
-export function canReorganiseAction(a: Actor, action: ActionFacts): Decision {
-  return planRole(a, 'coordinator', action.district) ? OK : no(`only a coordinator can change the pillar of ${action.ref}`);
+export function canReorganiseAction(a: Actor, action: ActionFacts, what: 'pillar' | 'holder' = 'pillar'): Decision {
+  return planRole(a, 'coordinator', action.district) ? OK : no(`only a coordinator can change the ${what} of ${action.ref}`);
 }
 
 /** Discharging: the tactical lead (a manager). */

@@ -5,7 +5,7 @@ import { NotFoundError } from '../errors.js';
 import type { Database } from '../schema.js';
 import { londonDate } from '../time/london-time.js';
 import type { ActionDetail } from './actions.common.js';
-import { OVERDUE_STATUSES, type ActionActor, type PillarOrNone } from './actions.model.js';
+import { isHolder, OVERDUE_STATUSES, PILLARS, UNASSIGNED, type Action, type ActionActor, type PillarOrNone } from './actions.model.js';
 import { actionsQuery, fetchActions, findById, findByRef, updatesFor } from './actions.repository.js';
 import { likePattern } from './owners.js';
 
@@ -37,33 +37,38 @@ export async function showAction(
 export type ActionFilter =
   { kind: 'all' } | { kind: 'mine' } | { kind: 'overdue' } | { kind: 'pillar'; pillar: PillarOrNone } | { kind: 'owner'; owner: string };
 
+/** The national plan's order of pillars (seed 001's six key actions), actions without one last. */
+const PILLAR_ORDER: readonly string[] = [...PILLARS, UNASSIGNED];
+
+/** Plan order: pillar in the national plan's order, then ref in natural order (1.2 before 1.10). */
+export function planOrder(a: Pick<Action, 'pillar' | 'ref'>, b: Pick<Action, 'pillar' | 'ref'>): number {
+  return (
+    PILLAR_ORDER.indexOf(a.pillar) - PILLAR_ORDER.indexOf(b.pillar) ||
+    a.ref.localeCompare(b.ref, 'en-GB', { numeric: true, sensitivity: 'base' })
+  );
+}
+
+/** Actions per page of the `actions` list card: about two screens in Teams (issue 13 item 5). */
+export const LIST_PAGE_SIZE = 8;
+
 /**
- * Lists delivery-plan actions (discharged ones only when asked by owner/pillar), by pillar and
- * ref, with their latest update; `mine` for anyone, the rest for coordinators and managers,
- * over the actions of their districts and force-wide ones (and any they hold).
+ * Lists delivery-plan actions (discharged ones only when asked by owner/pillar) in plan order
+ * (planOrder), one page (`page` from 0, LIST_PAGE_SIZE each) with their updates; `mine` (what
+ * the actor holds, an agency's named contacts included) for anyone, the rest for coordinators and
+ * managers, over the actions of their districts and force-wide ones (and any they hold).
  * Audited as a disclosure. @throws ForbiddenError
  */
 export async function listActions(
   conn: Kysely<Database>,
-  input: { filter: ActionFilter; actor: ActionActor; now: Date; conversationId: string | null; limit?: number },
-): Promise<{ actions: ActionDetail[]; total: number }> {
+  input: { filter: ActionFilter; actor: ActionActor; now: Date; conversationId: string | null; page?: number },
+): Promise<{ actions: ActionDetail[]; total: number; page: number; pages: number }> {
   const f = input.filter;
   if (f.kind !== 'mine') allow(canSeePlan(input.actor));
   return conn.transaction().execute(async (trx) => {
-    let q = actionsQuery(trx).orderBy('a.pillar').orderBy('a.ref');
-    if (f.kind === 'mine') {
-      const a = input.actor;
-      // Matched by user id or UPN, whichever is known (a user whose UPN Teams did not give has only the id).
-      q = q
-        .where((eb) =>
-          eb.or([
-            ...(a.userId ? [eb('a.owner_user_id', '=', a.userId)] : []),
-            ...(a.upn ? [eb('a.owner_upn', '=', a.upn.toLowerCase())] : []),
-            eb.val(false),
-          ]),
-        )
-        .where('a.status', '!=', 'discharged');
-    } else if (f.kind === 'overdue') q = q.where('a.due_date', '<', londonDate(input.now)).where('a.status', 'in', OVERDUE_STATUSES);
+    let q = actionsQuery(trx);
+    // `mine` is decided by the access rule's isHolder on every open action (an agency's contacts come from the roster).
+    if (f.kind === 'mine') q = q.where('a.status', '!=', 'discharged');
+    else if (f.kind === 'overdue') q = q.where('a.due_date', '<', londonDate(input.now)).where('a.status', 'in', OVERDUE_STATUSES);
     else if (f.kind === 'pillar') q = q.where('a.pillar', '=', f.pillar);
     else if (f.kind === 'owner') {
       const term = likePattern(f.owner);
@@ -88,8 +93,11 @@ export async function listActions(
         ]),
       );
     }
-    const all = await fetchActions(q);
-    const shown = all.slice(0, input.limit ?? 40);
+    const fetched = await fetchActions(q, trx);
+    const all = (f.kind === 'mine' ? fetched.filter((x) => isHolder(input.actor, x)) : fetched).sort(planOrder);
+    const pages = Math.max(1, Math.ceil(all.length / LIST_PAGE_SIZE));
+    const page = Math.min(Math.max(0, input.page ?? 0), pages - 1);
+    const shown = all.slice(page * LIST_PAGE_SIZE, (page + 1) * LIST_PAGE_SIZE);
     const updates = await updatesFor(
       trx,
       shown.map((a) => a.id),
@@ -99,8 +107,8 @@ export async function listActions(
       action: 'actions.listed',
       entityType: 'action',
       entityId: '*',
-      details: { filter: f, count: all.length, conversationId: input.conversationId },
+      details: { filter: f, count: all.length, page, conversationId: input.conversationId },
     });
-    return { actions: shown.map((action) => ({ action, updates: updates.get(action.id) ?? [] })), total: all.length };
+    return { actions: shown.map((action) => ({ action, updates: updates.get(action.id) ?? [] })), total: all.length, page, pages };
   });
 }

@@ -117,6 +117,11 @@ export interface Action {
   holderInTeams: boolean;
   /** The holder's user id when the bot knows them (by id, or by UPN once they are learnt). */
   holderUserId: string | null;
+  /**
+   * Who answers for the action (issue 13 item 1): the person; for an agency, its named contact for
+   * this action, else every roster user listed with the agency (empty: the coordinator stands in).
+   */
+  contacts: ActionContact[];
   status: ActionStatus;
   dueDate: string | null;
   district: string | null;
@@ -125,9 +130,26 @@ export interface Action {
   updatedAt: Date;
 }
 
+/** A person who answers for an action: its holder, or one of an agency's named contacts. */
+export interface ActionContact {
+  userId: string | null;
+  upn: string | null;
+  name: string;
+  /** Known in Teams (has a Teams id), so reminders reach them. */
+  inTeams: boolean;
+}
+
 /** A dated update or status change of an action. */
 export interface ActionUpdate {
+  id: string;
+  /** 'YYYY-MM-DD'; '' for an update imported without a date, which sorts before every date and is never "since" any day. */
   date: string;
+  /** Imported without a date: shown as "undated (imported)". */
+  undated: boolean;
+  /** Came from a plan file. */
+  imported: boolean;
+  /** When a re-import revised its text (null: never). */
+  revisedAt: Date | null;
   text: string | null;
   statusFrom: ActionStatus | null;
   statusTo: ActionStatus | null;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../schema.js';
 import type { Action, ActionStatus, ActionUpdate, PillarOrNone } from './actions.model.js';
+import { contactsOf, rosterContacts } from './contacts.js';
 
 /** Row of the base query: the action with its holder's name and Teams id. */
 interface JoinedRow {
@@ -24,7 +25,7 @@ interface JoinedRow {
   holder_user_id: string | null;
 }
 
-const toAction = (r: JoinedRow): Action => ({
+const toAction = (r: JoinedRow): Omit<Action, 'contacts'> => ({
   id: r.id,
   ref: r.ref,
   objective: r.objective,
@@ -79,21 +80,35 @@ export function actionsQuery(db: Db) {
     ]);
 }
 
-/** Runs an actions query and maps the rows. */
-export async function fetchActions(q: ReturnType<typeof actionsQuery>): Promise<Action[]> {
+/** Runs an actions query and maps the rows, with each action's contacts (contacts.ts). */
+export async function fetchActions(q: ReturnType<typeof actionsQuery>, db?: Db): Promise<Action[]> {
   const rows = (await q.execute()) as JoinedRow[];
-  return rows.map(toAction);
+  const agencies = rows.filter((r) => r.owner_kind === 'agency' && !r.owner_upn && !r.owner_user_id && r.owner_agency);
+  const roster =
+    db && agencies.length
+      ? await rosterContacts(
+          db,
+          agencies.map((r) => r.owner_agency!),
+        )
+      : new Map();
+  return rows.map((r) => {
+    const holder = r.holder_user_id
+      ? { userId: r.holder_user_id, upn: r.owner_upn, name: r.holder_name ?? r.owner_upn ?? 'unknown', inTeams: Boolean(r.holder_teams_id) }
+      : null;
+    const a = toAction(r);
+    return { ...a, contacts: contactsOf(a, holder, roster) };
+  });
 }
 
 /** One action by canonical reference (case-insensitive), or null. */
 export async function findByRef(db: Db, ref: string): Promise<Action | null> {
-  const [a] = await fetchActions(actionsQuery(db).where(sql`lower(a.ref)`, '=', ref.toLowerCase()));
+  const [a] = await fetchActions(actionsQuery(db).where(sql`lower(a.ref)`, '=', ref.toLowerCase()), db);
   return a ?? null;
 }
 
 /** One action by id, or null. */
 export async function findById(db: Db, id: string): Promise<Action | null> {
-  const [a] = await fetchActions(actionsQuery(db).where('a.id', '=', id));
+  const [a] = await fetchActions(actionsQuery(db).where('a.id', '=', id), db);
   return a ?? null;
 }
 
@@ -109,21 +124,29 @@ export async function updatesFor(db: Db, ids: readonly string[]): Promise<Map<st
   const rows = await db
     .selectFrom('action_updates')
     .select([
+      'id',
       'action_id',
       'text',
       'status_from',
       'status_to',
       'author_name',
       'created_at',
-      sql<string>`to_char(update_date, 'YYYY-MM-DD')`.as('date'),
+      'imported',
+      'revised_at',
+      sql<string | null>`to_char(update_date, 'YYYY-MM-DD')`.as('date'),
     ])
     .where('action_id', 'in', [...ids])
-    .orderBy('update_date', 'desc')
+    // Undated (imported) entries are the oldest: after every dated one.
+    .orderBy(sql`update_date desc nulls last`)
     .orderBy('created_at', 'desc')
     .execute();
   for (const r of rows) {
     const u: ActionUpdate = {
-      date: r.date,
+      id: r.id,
+      date: r.date ?? '',
+      undated: r.date === null,
+      imported: r.imported,
+      revisedAt: r.revised_at,
       text: r.text,
       statusFrom: r.status_from as ActionStatus | null,
       statusTo: r.status_to as ActionStatus | null,
@@ -140,13 +163,15 @@ export async function insertUpdate(
   db: Db,
   u: {
     actionId: string;
-    date: string;
+    /** Null: undated (an imported update that gave no date). */
+    date: string | null;
     text: string | null;
     statusFrom: string | null;
     statusTo: string | null;
     authorUserId: string | null;
     authorName: string;
     now: Date;
+    imported?: boolean;
   },
 ): Promise<void> {
   await db
@@ -160,6 +185,7 @@ export async function insertUpdate(
       author_user_id: u.authorUserId,
       author_name: u.authorName,
       created_at: u.now,
+      imported: u.imported ?? false,
     })
     .execute();
   await db
@@ -167,6 +193,12 @@ export async function insertUpdate(
     .set({ updated_at: u.now, ...(u.statusTo ? { status: u.statusTo } : {}) })
     .where('id', '=', u.actionId)
     .execute();
+}
+
+/** Revises the text of an imported update (a re-import that changed it), keeping its date; touches the action. */
+export async function reviseUpdate(db: Db, u: { actionId: string; updateId: string; text: string; now: Date }): Promise<void> {
+  await db.updateTable('action_updates').set({ text: u.text, revised_at: u.now }).where('id', '=', u.updateId).execute();
+  await db.updateTable('actions').set({ updated_at: u.now }).where('id', '=', u.actionId).execute();
 }
 
 /** The next free automatic reference `A<n>` for actions assigned without one. */

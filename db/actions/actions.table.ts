@@ -27,11 +27,15 @@ export interface ActionsTable {
 export interface ActionUpdatesTable {
   id: Generated<string>;
   action_id: string;
-  update_date: DateColumn;
+  /** Null: an update imported without a date ("undated (imported)"). */
+  update_date: ColumnType<string | null, string | null, string | null>;
   text: string | null;
   status_from: string | null;
   status_to: string | null;
   author_user_id: string | null;
   author_name: string;
   created_at: Generated<Date>;
+  /** From a plan file: re-importing the row with changed text revises this entry. */
+  imported: Generated<boolean>;
+  revised_at: Date | null;
 }

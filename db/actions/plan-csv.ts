@@ -7,11 +7,12 @@ import { parsePlanDate } from '../time/date-grammar.js';
 
 /**
  * The delivery plan CSV of docs/interfaces.md (pure): UTF-8, header row, RFC 4180 quoting, columns
- * `ref,objective,action,pillar,owner,status,due,update`. Tolerant where plans differ in writing
+ * `ref,objective,action,pillar,owner,contact,status,due,update` (`contact` optional: an agency's
+ * named contact for the action, by UPN). Tolerant where plans differ in writing
  * (seed 004): statuses as "In Progress"/"BAU", pillars by title or alias, an empty pillar
  * (not yet assigned), UK dates `22/6/18`, and an update's leading `YYYY-MM-DD:` or `d/m/yy:` date.
  */
-export const PLAN_COLUMNS = ['ref', 'objective', 'action', 'pillar', 'owner', 'status', 'due', 'update'] as const;
+export const PLAN_COLUMNS = ['ref', 'objective', 'action', 'pillar', 'owner', 'contact', 'status', 'due', 'update'] as const;
 const REQUIRED = ['ref', 'action', 'owner'] as const;
 
 /** One valid row of a plan file. */
@@ -22,9 +23,11 @@ export interface PlanRow {
   text: string;
   pillar: PillarOrNone;
   owner: { kind: 'person'; upn: string } | { kind: 'agency'; agency: string };
+  /** An agency's named contact for this action (a UPN); null: none given. */
+  contact: string | null;
   status: ActionStatus;
   due: string | null;
-  /** The latest update; `date` null means "dated the day of the import". */
+  /** The latest update; `date` null means undated (kept as "undated (imported)"). */
   update: { date: string | null; text: string } | null;
 }
 
@@ -85,6 +88,11 @@ export const planRecordSchema = z.object({
       if (t.includes('@') && !isUpn(t)) bad(`"${t.slice(0, 40)}" looks like an e-mail address but is not one`);
     })
     .transform((t): PlanRow['owner'] => (isUpn(t) ? { kind: 'person', upn: t.toLowerCase() } : { kind: 'agency', agency: t })),
+  contact: readCell<string | null>(
+    (t) => (isUpn(t) ? t.toLowerCase() : null),
+    { value: null },
+    (t) => `"${t.slice(0, 40)}" is not a user principal name: the agency's named contact, e.g. name@council.gov.uk`,
+  ),
   status: readCell<ActionStatus>(
     parseStatus,
     { value: 'not_started' },
@@ -107,6 +115,10 @@ function row(rec: Record<string, string>, line: number, issues: Issue[]): PlanRo
     return null;
   }
   const { action, ...rest } = p.data;
+  if (rest.contact && rest.owner.kind === 'person') {
+    issues.push({ path: `line ${line}.contact`, message: 'a contact is for an agency owner; this owner is a person' });
+    return null;
+  }
   return { line, ...rest, text: action };
 }
 
@@ -160,9 +172,11 @@ export interface PlanExportRow {
   text: string;
   pillar: string;
   owner: string;
+  contact: string | null;
   status: string;
   due: string | null;
-  update: { date: string; text: string } | null;
+  /** `date` null: undated (written as the text alone, so it is read back undated). */
+  update: { date: string | null; text: string } | null;
 }
 
 /** Writes the plan CSV (header first; rows in natural ref order: 1.2 before 1.10). */
@@ -175,9 +189,10 @@ export function writePlanCsv(rows: readonly PlanExportRow[]): string {
       r.text,
       r.pillar === UNASSIGNED ? '' : r.pillar,
       r.owner,
+      r.contact ?? '',
       r.status,
       r.due ?? '',
-      r.update ? `${r.update.date}: ${r.update.text}` : '',
+      r.update ? (r.update.date ? `${r.update.date}: ${r.update.text}` : r.update.text) : '',
     ]),
     { header: true, columns: [...PLAN_COLUMNS], quoted_match: /[\r\n",]/, record_delimiter: 'windows' },
   );

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { ValidationError } from '../errors.js';
 import type { Database, Db } from '../schema.js';
 import type { Action, ActionActor, ActionUpdate } from './actions.model.js';
-import { actionsQuery, fetchActions, findByRef, insertUpdate, updatesFor } from './actions.repository.js';
+import { actionsQuery, fetchActions, findByRef, insertUpdate, reviseUpdate, updatesFor } from './actions.repository.js';
 import { holderDistrict } from './districts.js';
 import { parsePlanCsv, writePlanCsv, type PlanRow } from './plan-csv.js';
 import { londonDate } from '../time/london-time.js';
@@ -46,7 +46,11 @@ async function ownerIds(
       owner_agency: null,
     };
   }
-  // The CSV names the agency only: a named contact set in Teams is kept while the agency is unchanged.
+  if (r.contact) {
+    const u = await db.selectFrom('users').select('id').where('upn', '=', r.contact).executeTakeFirst();
+    return { owner_kind: 'agency', owner_agency: r.owner.agency, owner_upn: r.contact, owner_user_id: u?.id ?? null };
+  }
+  // No contact in the file: a named contact set in Teams is kept while the agency is unchanged.
   const keep = before?.ownerKind === 'agency' && before.ownerAgency === r.owner.agency;
   return {
     owner_kind: 'agency',
@@ -56,14 +60,25 @@ async function ownerIds(
   };
 }
 
-function changesOf(r: PlanRow, a: Action, latest: ActionUpdate | null): string[] {
+/**
+ * The history entry a row's update stands for: on the same date (an undated one: the undated
+ * entry), so a re-import that changed its text revises it rather than adding a second entry.
+ */
+function twinOf(r: PlanRow, updates: readonly ActionUpdate[]): ActionUpdate | null {
+  const u = r.update;
+  if (!u) return null;
+  return updates.find((x) => x.text !== null && (u.date === null ? x.undated : x.date === u.date)) ?? null;
+}
+
+function changesOf(r: PlanRow, a: Action, updates: readonly ActionUpdate[]): string[] {
   const ownerSame =
     sameUnnamedPerson(r, a) ||
     (r.owner.kind === 'person'
       ? a.ownerKind === 'person' && a.ownerUpn === r.owner.upn
-      : a.ownerKind === 'agency' && a.ownerAgency === r.owner.agency);
-  // An undated update matches the latest update with the same text, whatever its date.
-  const updateSame = !r.update || (latest?.text === r.update.text && (r.update.date === null || latest.date === r.update.date));
+      : a.ownerKind === 'agency' && a.ownerAgency === r.owner.agency && (!r.contact || a.ownerUpn === r.contact));
+  // An undated update also matches the latest update with the same text, whatever its date.
+  const latest = latestText(updates);
+  const updateSame = !r.update || twinOf(r, updates)?.text === r.update.text || (r.update.date === null && latest?.text === r.update.text);
   return [
     ...(a.ref !== r.ref ? ['ref'] : []),
     ...(a.objective !== r.objective ? ['objective'] : []),
@@ -79,8 +94,8 @@ function changesOf(r: PlanRow, a: Action, latest: ActionUpdate | null): string[]
 async function applyRow(trx: Db, r: PlanRow, actor: ActionActor, now: Date): Promise<PlanImportResult> {
   const today = londonDate(now);
   const before = await findByRef(trx, r.ref);
-  const latest = before ? latestText((await updatesFor(trx, [before.id])).get(before.id) ?? []) : null;
-  const changes = before ? changesOf(r, before, latest) : [];
+  const history = before ? ((await updatesFor(trx, [before.id])).get(before.id) ?? []) : [];
+  const changes = before ? changesOf(r, before, history) : [];
   if (before && changes.length === 0) return { line: r.line, ref: r.ref, outcome: 'unchanged', changes };
   const owner = await ownerIds(trx, r, before);
   // A new action, or one whose holder changed, belongs to its holder's district (districts.ts).
@@ -114,8 +129,12 @@ async function applyRow(trx: Db, r: PlanRow, actor: ActionActor, now: Date): Pro
   const author = { actionId: id, authorUserId: actor.userId, authorName: actor.name, now };
   if (before && before.status !== r.status)
     await insertUpdate(trx, { ...author, date: today, text: null, statusFrom: before.status, statusTo: r.status });
-  if (r.update && (!before || changes.includes('update')))
-    await insertUpdate(trx, { ...author, date: r.update.date ?? today, text: r.update.text, statusFrom: null, statusTo: null });
+  if (r.update && (!before || changes.includes('update'))) {
+    // Re-imported with changed text: one revised entry, not a second one. Undated stays undated (never "since" a meeting).
+    const twin = twinOf(r, history);
+    if (twin?.imported) await reviseUpdate(trx, { actionId: id, updateId: twin.id, text: r.update.text, now });
+    else await insertUpdate(trx, { ...author, date: r.update.date, text: r.update.text, statusFrom: null, statusTo: null, imported: true });
+  }
   await recordAudit(trx, {
     actor: actor.label,
     action: before ? 'action.imported_update' : 'action.imported',
@@ -129,7 +148,8 @@ async function applyRow(trx: Db, r: PlanRow, actor: ActionActor, now: Date): Pro
 /**
  * Imports a delivery plan CSV (docs/interfaces.md). Every row is checked first; any bad row means
  * nothing is written. Existing refs are updated (a changed status and a new latest update are
- * added to the action's history); identical rows are left unchanged. A new action, or one with a
+ * added to the action's history; an imported update whose text changed is revised in place);
+ * identical rows are left unchanged. An update without a date is kept undated. A new action, or one with a
  * new holder, belongs to the holder's district (districts.ts). One transaction, audited.
  * @throws ValidationError listing every bad row as `line N.column`
  */
@@ -171,9 +191,10 @@ export async function exportPlan(conn: Kysely<Database>, actor: ActionActor, rea
           text: a.text,
           pillar: a.pillar,
           owner: a.ownerKind === 'agency' ? (a.ownerAgency ?? '') : (a.ownerUpn ?? a.holderName ?? ''),
+          contact: a.ownerKind === 'agency' ? a.ownerUpn : null,
           status: a.status,
           due: a.dueDate,
-          update: u ? { date: u.date, text: u.text! } : null,
+          update: u ? { date: u.undated ? null : u.date, text: u.text! } : null,
         };
       }),
     );

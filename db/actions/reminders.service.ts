@@ -1,23 +1,18 @@
 import type { Kysely } from 'kysely';
+import { allow, canSeePlan } from '../access/access.policy.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { reviewChannelsByDistrict } from '../conversations/conversations.service.js';
-import { enqueueMessages, type ActionPayload, type OutboxMessage } from '../outbox/outbox.service.js';
+import { enqueueMessages, type ActionBatchPayload, type OutboxMessage } from '../outbox/outbox.service.js';
 import type { Database, Db } from '../schema.js';
 import { withRetry } from '../transactions.js';
-import { OPEN_STATUSES, OVERDUE_STATUSES, type Action } from './actions.model.js';
-import { actionsQuery, fetchActions, findById, updatesFor } from './actions.repository.js';
+import type { ActionActor } from './actions.model.js';
+import { findById, updatesFor } from './actions.repository.js';
 import type { ActionDetail } from './actions.service.js';
 import { extendSeries, toMeeting, type Meeting } from '../meetings/meetings.series.js';
-import { addDays, daysBetween, londonDate } from '../time/london-time.js';
+import { addDays, inLondon, londonDate } from '../time/london-time.js';
+import { reminderPlan, windowOpens, type BatchSpec, type ReminderConfig, type ReminderKind, type ReminderPlan } from './reminder-batch.js';
 
-/** When holders are asked (Config.actions): days before the tactical meeting for the prompt and the nudge. */
-export interface ReminderConfig {
-  updateDaysBefore: number;
-  nudgeDaysBefore: number;
-}
-
-/** Why a holder is reminded: a meeting update request, a nudge, or an overdue chase. */
-export type ReminderKind = 'update_request' | 'nudge' | 'overdue';
+export type { BatchSpec, ReminderConfig, ReminderKind } from './reminder-batch.js';
 
 const reachable = async (db: Db, userId: string | null): Promise<boolean> =>
   Boolean(
@@ -25,78 +20,16 @@ const reachable = async (db: Db, userId: string | null): Promise<boolean> =>
     (await db.selectFrom('users').select('teams_id').where('id', '=', userId).where('teams_id', 'is not', null).executeTakeFirst()),
   );
 
-/** Where a reminder goes: the holder's personal chat, else the coordinator (the meeting's chat, the assigner, the review channels). */
-async function targets(db: Db, a: Action, meeting: Meeting | null): Promise<{ conversationId: string; unreachable: boolean }[]> {
-  if (a.holderInTeams && a.holderUserId) return [{ conversationId: `user:${a.holderUserId}`, unreachable: false }];
-  if (meeting?.conversationId) return [{ conversationId: meeting.conversationId, unreachable: true }];
-  if (await reachable(db, a.createdBy)) return [{ conversationId: `user:${a.createdBy}`, unreachable: true }];
-  const district = a.district ?? '*';
-  return ((await reviewChannelsByDistrict(db, [district])).get(district) ?? []).map((c) => ({ conversationId: c, unreachable: true }));
+/** Where the coordinator's card goes: the tactical meeting's chat, else whoever scheduled it, else the force-wide review channels. */
+async function coordinatorTargets(db: Db, meeting: Meeting | null): Promise<string[]> {
+  if (meeting?.conversationId) return [meeting.conversationId];
+  const by = meeting && (await db.selectFrom('meetings').select('created_by').where('id', '=', meeting.id).executeTakeFirst())?.created_by;
+  if (by && (await reachable(db, by))) return [`user:${by}`];
+  return (await reviewChannelsByDistrict(db, ['*'])).get('*') ?? [];
 }
 
-/** One message per target and reminder: the action is named, and rendered when sent (bot/proactive/renderer.ts). */
-async function build(db: Db, wanted: Wanted[]): Promise<(OutboxMessage & { actionId: string })[]> {
-  const out: (OutboxMessage & { actionId: string })[] = [];
-  for (const w of wanted) {
-    const meeting = w.meeting && { kind: w.meeting.kind, startsAt: w.meeting.startsAt.toISOString() };
-    for (const t of await targets(db, w.action, w.meeting)) {
-      const payload: ActionPayload = {
-        type: 'action',
-        actionId: w.action.id,
-        mode: w.kind,
-        meeting,
-        unreachable: t.unreachable,
-        reroute: { district: w.action.district ?? '*' },
-      };
-      out.push({
-        actionId: w.action.id,
-        dedupeKey: t.unreachable ? `${w.key}:${t.conversationId}` : w.key,
-        conversationId: t.conversationId,
-        payload,
-      });
-    }
-  }
-  return out;
-}
-
-/** Queues only messages not queued before, auditing each as a disclosure of the action. */
-async function enqueueNew(db: Db, messages: (OutboxMessage & { actionId: string })[], now: Date): Promise<number> {
-  if (messages.length === 0) return 0;
-  const existing = new Set(
-    (
-      await db
-        .selectFrom('outbox')
-        .select('dedupe_key')
-        .where(
-          'dedupe_key',
-          'in',
-          messages.map((m) => m.dedupeKey),
-        )
-        .execute()
-    ).map((r) => r.dedupe_key),
-  );
-  const fresh = messages.filter((m) => !existing.has(m.dedupeKey));
-  await enqueueMessages(
-    db,
-    fresh.map(({ dedupeKey, conversationId, payload }) => ({ dedupeKey, conversationId, payload })),
-    now,
-  );
-  await recordAudit(
-    db,
-    ...fresh.map((m) => ({
-      actor: 'system:action-reminders',
-      action: 'action.reminder_queued',
-      entityType: 'action',
-      entityId: m.actionId,
-      details: { key: m.dedupeKey, conversationId: m.conversationId },
-    })),
-  );
-  return fresh.length;
-}
-
-type Wanted = { key: string; kind: ReminderKind; action: Action; meeting: Meeting | null };
-
-async function meetingReminders(trx: Db, cfg: ReminderConfig, now: Date): Promise<Wanted[]> {
+/** The next tactical meeting, locked for this run (series extended first). */
+async function nextTactical(trx: Db, now: Date): Promise<Meeting | null> {
   await extendSeries(trx, now);
   const row = await trx
     .selectFrom('meetings')
@@ -107,85 +40,174 @@ async function meetingReminders(trx: Db, cfg: ReminderConfig, now: Date): Promis
     .limit(1)
     .forUpdate()
     .executeTakeFirst();
-  if (!row) return [];
-  const m = toMeeting(row);
-  const today = londonDate(now);
-  const meetingDay = londonDate(m.startsAt);
-  const windowOpens = addDays(meetingDay, -cfg.updateDaysBefore);
-  if (today < windowOpens) return [];
-  const open = await fetchActions(
-    actionsQuery(trx)
-      .where('a.status', 'in', [...OPEN_STATUSES])
-      .orderBy('a.ref'),
-  );
-  const wanted: Wanted[] = open.map((action) => ({
-    key: `meeting-update:${m.id}:${action.id}`,
-    kind: 'update_request' as const,
-    action,
-    meeting: m,
-  }));
-  // The nudge goes from the nudge day on, to holders who have given no update since the prompts opened; never on the day of the prompt itself.
-  const nudgeDue = today >= addDays(meetingDay, -cfg.nudgeDaysBefore) && m.promptsSentAt !== null && londonDate(m.promptsSentAt) < today;
-  if (nudgeDue) {
-    const updated = await trx
-      .selectFrom('action_updates')
-      .select('action_id')
-      .distinct()
-      .where('text', 'is not', null)
-      .where('update_date', '>=', windowOpens)
-      .execute();
-    const done = new Set(updated.map((u) => u.action_id));
-    wanted.push(
-      ...open
-        .filter((a) => !done.has(a.id))
-        .map((action) => ({ key: `meeting-nudge:${m.id}:${action.id}`, kind: 'nudge' as const, action, meeting: m })),
-    );
-  }
-  await trx
-    .updateTable('meetings')
-    .set({ prompts_sent_at: m.promptsSentAt ?? now })
-    .where('id', '=', m.id)
-    .execute();
-  return wanted;
+  return row ? toMeeting(row) : null;
 }
 
-async function overdueChases(trx: Db, now: Date): Promise<Wanted[]> {
+/** The reminder kinds due today, with their cycle (the meeting's id, or the London ISO week for overdue chases). */
+function dueKinds(m: Meeting | null, cfg: ReminderConfig, now: Date): { kind: ReminderKind; cycle: string; meeting: Meeting | null }[] {
   const today = londonDate(now);
-  const overdue = await fetchActions(
-    actionsQuery(trx).where('a.status', 'in', OVERDUE_STATUSES).where('a.due_date', '<', today).orderBy('a.due_date'),
-  );
-  // First chase the day after the due date, then at most once a week (week index in the key).
-  return overdue.map((action) => ({
-    key: `action-overdue:${action.id}:${action.dueDate}:${Math.floor((daysBetween(action.dueDate!, today) - 1) / 7)}`,
-    kind: 'overdue' as const,
-    action,
-    meeting: null,
+  const out: { kind: ReminderKind; cycle: string; meeting: Meeting | null }[] = [];
+  if (m && today >= windowOpens(m, cfg)) {
+    out.push({ kind: 'update_request', cycle: `meeting-update:${m.id}`, meeting: m });
+    // The nudge from the nudge day on, never on the day of the prompts themselves.
+    const nudgeDay = addDays(londonDate(m.startsAt), -cfg.nudgeDaysBefore);
+    if (today >= nudgeDay && m.promptsSentAt !== null && londonDate(m.promptsSentAt) < today)
+      out.push({ kind: 'nudge', cycle: `meeting-nudge:${m.id}`, meeting: m });
+  }
+  out.push({ kind: 'overdue', cycle: `action-overdue:${inLondon(now).toFormat("kkkk-'W'WW")}`, meeting: m });
+  return out;
+}
+
+function messagesFor(
+  plan: ReminderPlan,
+  kind: ReminderKind,
+  cycle: string,
+  meetingId: string | null,
+  coordinator: string[],
+): OutboxMessage[] {
+  const payload = (recipientUserId: string | null): ActionBatchPayload => ({
+    type: 'action_batch',
+    kind,
+    meetingId,
+    coordinator: recipientUserId === null,
+    recipientUserId,
+  });
+  const people = [...plan.byPerson.keys()].map((userId) => ({
+    dedupeKey: `${cycle}:user:${userId}`,
+    conversationId: `user:${userId}`,
+    payload: payload(userId),
   }));
+  const anything = plan.byPerson.size > 0 || plan.unreachable.length > 0;
+  const coord = anything
+    ? coordinator.map((c) => ({ dedupeKey: `${cycle}:coordinator:${c}`, conversationId: c, payload: payload(null) }))
+    : [];
+  return [...people, ...coord];
+}
+
+/** Queues only messages not queued before, auditing each with the actions it names. */
+async function enqueueNew(db: Db, messages: OutboxMessage[], refsOf: (m: OutboxMessage) => string[], now: Date): Promise<number> {
+  if (messages.length === 0) return 0;
+  const keys = messages.map((m) => m.dedupeKey);
+  const existing = new Set(
+    (await db.selectFrom('outbox').select('dedupe_key').where('dedupe_key', 'in', keys).execute()).map((r) => r.dedupe_key),
+  );
+  const fresh = messages.filter((m) => !existing.has(m.dedupeKey));
+  await enqueueMessages(db, fresh, now);
+  await recordAudit(
+    db,
+    ...fresh.map((m) => ({
+      actor: 'system:action-reminders',
+      action: 'action.reminder_queued',
+      entityType: 'action',
+      entityId: '*',
+      details: { key: m.dedupeKey, conversationId: m.conversationId, refs: refsOf(m) },
+    })),
+  );
+  return fresh.length;
 }
 
 /**
- * The reminder rules of issue 4 (seed 001 1.7: updates about 7 days before the tactical
- * meeting). From `updateDaysBefore` days before the next tactical meeting (London dates) the
- * holder of every open action (not started, in progress, BAU) gets one update prompt; from
- * `nudgeDaysBefore` days before, holders with no update since the prompts opened get one nudge;
- * every overdue action (not started or in progress, past its due date) is chased the day after
- * and then weekly. Each reminder has a dedupe key, so it is never queued twice; unreachable
- * holders' reminders go to the coordinator. Audited.
+ * The reminder rules (issues 4 and 13; seed 001 1.7: updates about 7 days before the tactical
+ * meeting), without floods: per cycle and kind every person gets at most ONE card listing all
+ * their actions that need it, and the coordinator one card saying who was asked for what and
+ * listing the actions nobody could be asked for. From `updateDaysBefore` days before the next
+ * tactical meeting (London dates): update requests for every open action; from `nudgeDaysBefore`
+ * days before, nudges for those with no dated update since; overdue actions are chased once a
+ * London ISO week (the first run after they fall overdue, then weekly). An agency's actions go
+ * to its named contacts (contacts.ts). Each card has a dedupe key, so it is never queued twice. Audited.
  * @returns how many messages were newly queued
  */
 export async function queueActionReminders(conn: Kysely<Database>, cfg: ReminderConfig, now: Date): Promise<number> {
   return withRetry(() =>
     conn.transaction().execute(async (trx) => {
-      const wanted = [...(await meetingReminders(trx, cfg, now)), ...(await overdueChases(trx, now))];
-      return enqueueNew(trx, await build(trx, wanted), now);
+      const m = await nextTactical(trx, now);
+      let queued = 0;
+      for (const due of dueKinds(m, cfg, now)) {
+        const meetingId = due.kind === 'overdue' ? null : due.meeting!.id;
+        const plan = await reminderPlan(trx, { kind: due.kind, meetingId }, cfg, now);
+        const messages = messagesFor(plan, due.kind, due.cycle, meetingId, await coordinatorTargets(trx, due.meeting));
+        const refsOf = (msg: OutboxMessage) => {
+          const p = msg.payload as ActionBatchPayload;
+          return (p.recipientUserId ? (plan.byPerson.get(p.recipientUserId)?.actions ?? []) : plan.unreachable).map((a) => a.ref);
+        };
+        queued += await enqueueNew(trx, messages, refsOf, now);
+      }
+      if (m && dueKinds(m, cfg, now).some((d) => d.kind === 'update_request'))
+        await trx
+          .updateTable('meetings')
+          .set({ prompts_sent_at: m.promptsSentAt ?? now })
+          .where('id', '=', m.id)
+          .execute();
+      return queued;
     }),
   );
 }
 
+/** A reminder card's content: its actions (with their updates), who was asked (the coordinator's copy), the meeting. */
+export interface ReminderBatch {
+  spec: BatchSpec;
+  meeting: { kind: string; startsAt: Date } | null;
+  items: ActionDetail[];
+  updatedSince: string[];
+  /** The coordinator's copy: who was asked for which refs. */
+  sent: { name: string; refs: string[] }[] | null;
+}
+
+async function batch(db: Db, spec: BatchSpec, recipientUserId: string | null, cfg: ReminderConfig, now: Date): Promise<ReminderBatch> {
+  const plan = await reminderPlan(db, spec, cfg, now);
+  const actions = spec.coordinator ? plan.unreachable : (plan.byPerson.get(recipientUserId ?? '')?.actions ?? []);
+  const updates = await updatesFor(
+    db,
+    actions.map((a) => a.id),
+  );
+  return {
+    spec,
+    meeting: plan.meeting && { kind: plan.meeting.kind, startsAt: plan.meeting.startsAt },
+    items: actions.map((action) => ({ action, updates: updates.get(action.id) ?? [] })),
+    updatedSince: actions.filter((a) => plan.updatedSince.has(a.id)).map((a) => a.id),
+    sent: spec.coordinator
+      ? [...plan.byPerson.values()]
+          .map((p) => ({ name: p.name, refs: p.actions.map((a) => a.ref) }))
+          .sort((a, b) => a.name.localeCompare(b.name))
+      : null,
+  };
+}
+
 /**
- * An action with its updates (newest first), as a reminder or assignment card shows it when the
- * outbox sends it; null when the action no longer exists. No access check: the recipient was
- * chosen when the message was queued (the holder, or the coordinator in their stead).
+ * A reminder card as the outbox sends it, read now (so a late send shows the current state). No
+ * access check: the recipient was chosen when it was queued (the person, or the coordinator).
+ */
+export function reminderBatchForCard(db: Db, p: ActionBatchPayload, cfg: ReminderConfig, now: Date): Promise<ReminderBatch> {
+  return batch(db, { kind: p.kind, meetingId: p.meetingId, coordinator: p.coordinator }, p.recipientUserId, cfg, now);
+}
+
+/**
+ * A reminder card as its reader refreshes it (an update saved, a page turned): their own actions
+ * of that cycle, or (the coordinator's copy) the actions nobody could be asked for. Audited as a disclosure.
+ * @throws ForbiddenError for the coordinator's copy unless a coordinator or manager
+ */
+export async function reminderBatchFor(
+  conn: Kysely<Database>,
+  input: { spec: BatchSpec; actor: ActionActor; cfg: ReminderConfig; now: Date; conversationId: string | null },
+): Promise<ReminderBatch> {
+  if (input.spec.coordinator) allow(canSeePlan(input.actor));
+  return conn.transaction().execute(async (trx) => {
+    const b = await batch(trx, input.spec, input.actor.userId, input.cfg, input.now);
+    await recordAudit(trx, {
+      actor: input.actor.label,
+      action: 'actions.listed',
+      entityType: 'action',
+      entityId: '*',
+      details: { reminder: input.spec, refs: b.items.map((i) => i.action.ref), conversationId: input.conversationId },
+    });
+    return b;
+  });
+}
+
+/**
+ * An action with its updates (newest first), as an assignment card shows it when the outbox
+ * sends it; null when the action no longer exists. No access check: the recipient was chosen
+ * when the message was queued.
  */
 export async function actionForCard(db: Db, actionId: string): Promise<ActionDetail | null> {
   const action = await findById(db, actionId);

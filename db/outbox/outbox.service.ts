@@ -60,12 +60,26 @@ export const outboxPayloadSchema = z.union([
   /** A card rendered when queued, by an earlier build: still read and sent, but no service queues it any more. */
   z.object({ type: z.literal('card'), card: z.record(z.unknown()), text: z.string().optional(), reroute }),
   z.object({ type: z.literal('text'), text: z.string(), reroute }),
+  /**
+   * One reminder card listing several actions (issue 13 item 2: one card per person per cycle and
+   * kind): the person's own (`recipientUserId`), or the coordinator's copy (null) with who was asked
+   * and the actions nobody could be; rendered from db/actions/reminders.service.ts at send time.
+   */
+  z.object({
+    type: z.literal('action_batch'),
+    kind: z.enum(['update_request', 'nudge', 'overdue']),
+    meetingId: id.nullable(),
+    coordinator: z.boolean(),
+    recipientUserId: id.nullable(),
+  }),
 ]);
 export type OutboxPayload = z.infer<typeof outboxPayloadSchema>;
 /** A review prompt (issue 3); rendered when sent, so a late send shows the current state. */
 export type ReviewPromptPayload = Extract<OutboxPayload, { type: 'review_prompt' }>;
 /** A delivery-plan action to its holder (issue 4). */
 export type ActionPayload = Extract<OutboxPayload, { type: 'action' }>;
+/** One reminder card listing several actions (issue 13). */
+export type ActionBatchPayload = Extract<OutboxPayload, { type: 'action_batch' }>;
 /** A review channel's weekday digest (issue 3). */
 export type DigestPayload = Extract<OutboxPayload, { type: 'digest' }>;
 /** A scheduled summary (issue 5). */

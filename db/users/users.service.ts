@@ -168,6 +168,12 @@ const rosterRow = z.object({
         .map((x) => x.trim())
         .filter(Boolean),
     ),
+  /** Optional: the agency (e.g. `OCC`) this user is a named contact of, for delivery-plan actions (issue 13 item 1). */
+  agency: z
+    .string()
+    .optional()
+    .transform((s) => s?.trim() || null)
+    .pipe(z.string().max(100, 'an agency name is at most 100 characters').nullable()),
 });
 
 /** One line of a roster import's report. */
@@ -178,8 +184,9 @@ export interface RosterResult {
 }
 
 /**
- * Imports the roster CSV (header `upn,name,roles,districts`; several roles or districts separated
- * by `;`). Every row is checked first: any bad row means nothing is written.
+ * Imports the roster CSV (header `upn,name,roles,districts[,agency]`; several roles or districts
+ * separated by `;`; `agency` makes the user one of that agency's named contacts for
+ * delivery-plan actions). Every row is checked first: any bad row means nothing is written.
  * @throws ValidationError listing every bad row as `line N.column`
  */
 export async function importRoster(conn: Kysely<Database>, csvText: string, actor: string): Promise<RosterResult[]> {
@@ -212,16 +219,33 @@ export async function importRoster(conn: Kysely<Database>, csvText: string, acto
         before?.on_roster &&
         before.name === r.name &&
         [...before.roles].sort().join() === [...r.roles].sort().join() &&
-        [...before.districts].sort().join() === [...r.districts].sort().join();
+        [...before.districts].sort().join() === [...r.districts].sort().join() &&
+        before.agency === r.agency;
       if (same) {
         results.push({ line: r.line, upn: r.upn, outcome: 'unchanged' });
         continue;
       }
       await db
         .insertInto('users')
-        .values({ upn: r.upn, name: r.name, roles: r.roles, districts: r.districts, on_roster: true, teams_id: null, aad_object_id: null })
+        .values({
+          upn: r.upn,
+          name: r.name,
+          roles: r.roles,
+          districts: r.districts,
+          agency: r.agency,
+          on_roster: true,
+          teams_id: null,
+          aad_object_id: null,
+        })
         .onConflict((oc) =>
-          oc.column('upn').doUpdateSet({ name: r.name, roles: r.roles, districts: r.districts, on_roster: true, updated_at: sql`now()` }),
+          oc.column('upn').doUpdateSet({
+            name: r.name,
+            roles: r.roles,
+            districts: r.districts,
+            agency: r.agency,
+            on_roster: true,
+            updated_at: sql`now()`,
+          }),
         )
         .execute();
       await recordAudit(db, {
@@ -229,7 +253,12 @@ export async function importRoster(conn: Kysely<Database>, csvText: string, acto
         action: before ? 'user.roster_updated' : 'user.roster_created',
         entityType: 'user',
         entityId: r.upn,
-        details: { roles: r.roles, districts: r.districts, previous: before ? { roles: before.roles, districts: before.districts } : null },
+        details: {
+          roles: r.roles,
+          districts: r.districts,
+          agency: r.agency,
+          previous: before ? { roles: before.roles, districts: before.districts, agency: before.agency } : null,
+        },
       });
       results.push({ line: r.line, upn: r.upn, outcome: before ? 'updated' : 'created' });
     }

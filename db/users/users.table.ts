@@ -9,6 +9,8 @@ export interface UsersTable {
   roles: ColumnType<string[], string[] | undefined, string[]>;
   districts: ColumnType<string[], string[] | undefined, string[]>;
   on_roster: Generated<boolean>;
+  /** The roster's agency (e.g. `OCC`): this user is one of its named contacts for delivery-plan actions. */
+  agency: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

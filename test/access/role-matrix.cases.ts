@@ -216,6 +216,15 @@ export const CASES: Case[] = [
     },
   },
   {
+    name: '`action 1.1 a history`',
+    allowed: { partner: true, coordinator: true, manager: true },
+    run: (c) => command(c, 'action 1.1 a history'),
+    async effect(c, text) {
+      expect(text).toContain('History · 1.1 a');
+      expect(await audited(c, 'action.disclosed')).toHaveLength(1);
+    },
+  },
+  {
     name: '`action 1.1 a discharge`',
     allowed: { manager: true },
     run: (c) => command(c, 'action 1.1 a discharge'),

@@ -54,7 +54,7 @@ describe('delivery plan CSV (docs/interfaces.md), against the database', () => {
     await importPlan(db, OXFORD, actor, now);
     const first = await exportPlan(db, actor, 'test');
     expect(first.count).toBe(14);
-    expect(first.csv.split('\r\n')[0]).toBe('ref,objective,action,pillar,owner,status,due,update');
+    expect(first.csv.split('\r\n')[0]).toBe('ref,objective,action,pillar,owner,contact,status,due,update');
     const again = await importPlan(db, first.csv, actor, new Date('2026-11-27T10:00:00Z'));
     expect(again.every((r) => r.outcome === 'unchanged')).toBe(true);
     expect((await exportPlan(db, actor, 'test')).csv).toBe(first.csv);
@@ -74,7 +74,7 @@ describe('delivery plan CSV (docs/interfaces.md), against the database', () => {
     expect(res.find((r) => r.ref === '3.2 a')).toMatchObject({ outcome: 'updated', changes: ['status', 'due', 'update'] });
     expect(res.filter((r) => r.outcome === 'unchanged')).toHaveLength(13);
     const csv = (await exportPlan(db, actor, 'test')).csv;
-    expect(csv).toContain('TVP,in_progress,2027-02-01,2026-11-26: Victim First dataset requested from the OPCC');
+    expect(csv).toContain('TVP,,in_progress,2027-02-01,2026-11-26: Victim First dataset requested from the OPCC');
   });
 
   it('a person known by no UPN is exported by name and read back as the same person, not an agency', async () => {

@@ -30,6 +30,8 @@ export type ActionCommand =
       ref: string | null;
     }
   | { name: 'show'; ref: string }
+  | { name: 'history'; ref: string }
+  | { name: 'reassign'; ref: string; person: PersonToken | null; agency: string | null; contact: PersonToken | null }
   | { name: 'change'; ref: string; change: ActionChange }
   | { name: 'list'; filter: ActionFilter }
   | { name: 'schedule'; kind: MeetingKind; startsAt: Date; timeGiven: boolean; recurrence: Recurrence | null }
@@ -42,7 +44,7 @@ export const USAGE = {
   assign:
     '`assign WHAT to @person [pillar PILLAR] [due DATE] [ref REF] [agency AGENCY]`, e.g. `assign Review the hate crime web pages to @Megan Bowen pillar increasing_reporting due 12/1`; the person may also be `me`, a UPN or a name. Or type `assign` alone for the form',
   action:
-    '`action REF update TEXT`, `action REF status not_started|in_progress|bau|completed`, `action REF discharge`, `action REF pillar PILLAR`, or `action REF` to open it',
+    '`action REF update TEXT`, `action REF status not_started|in_progress|bau|completed`, `action REF discharge`, `action REF pillar PILLAR`, `action REF holder @person|agency NAME [contact @person]`, `action REF history`, or `action REF` to open it',
   actions: '`actions`, `actions mine`, `actions overdue`, `actions pillar PILLAR` or `actions owner NAME`',
   meeting:
     '`meeting schedule tactical|strategic|case-management|scrutiny DATE TIME [monthly|quarterly|once]`, e.g. `meeting schedule tactical 12/1 10:00`; `meeting pack [tactical|strategic]`; `meetings`',
@@ -124,14 +126,36 @@ function parseAssign(arg: string, now: Date): ActionCommand {
   return invalid(firstProblem, USAGE.assign);
 }
 
+/** `holder @person` or `holder agency NAME [contact @person]` (issue 13 item 1). */
+function parseHolder(ref: string, value: string): ActionCommand {
+  const whole = (text: string): PersonToken | string => {
+    const p = parsePerson(text.trim());
+    if ('problem' in p) return p.problem;
+    return p.rest.trim() ? `I did not understand "${p.rest.trim().slice(0, 40)}" after the person` : p.person;
+  };
+  if (!value) return invalid('name the new holder: `holder @person` or `holder agency NAME [contact @person]`', USAGE.action);
+  const ag = /^agency\s+(.+?)(?:\s+contact\s+([\s\S]+))?$/i.exec(value);
+  if (!ag) {
+    const person = whole(value);
+    return typeof person === 'string' ? invalid(person, USAGE.action) : { name: 'reassign', ref, person, agency: null, contact: null };
+  }
+  const agency = ag[1]!.trim();
+  if (agency.length > TEXT_LIMITS.agency) return invalid(tooLong('an agency name', 'agency'), USAGE.action);
+  const contact = ag[2] ? whole(ag[2]) : null;
+  if (typeof contact === 'string') return invalid(`the contact: ${contact}`, USAGE.action);
+  return { name: 'reassign', ref, person: null, agency, contact };
+}
+
 function parseAction(arg: string): ActionCommand {
-  const m = /^(.+?)(?:\s+(update|status|discharge|pillar)\b\s*([\s\S]*))?$/i.exec(arg);
+  const m = /^(.+?)(?:\s+(update|status|discharge|pillar|holder|history)\b\s*([\s\S]*))?$/i.exec(arg);
   if (!arg || !m) return invalid('which action? Give its ref, e.g. `action 1.1 a`', USAGE.action);
   const ref = normaliseRef(m[1]!);
   if (!ref) return invalid(`"${m[1]!.slice(0, 30)}" is not a ref (e.g. 1.1 a or A3)`, USAGE.action);
   const verb = m[2]?.toLowerCase();
   const value = (m[3] ?? '').trim();
   if (!verb) return { name: 'show', ref };
+  if (verb === 'history') return value ? invalid('`history` takes nothing after it', USAGE.action) : { name: 'history', ref };
+  if (verb === 'holder') return parseHolder(ref, value);
   if (verb === 'update') {
     if (value.length < 2) return invalid('write the update after `update`', USAGE.action);
     if (value.length > TEXT_LIMITS.actionUpdate) return invalid(tooLong('an update', 'actionUpdate'), USAGE.action);

@@ -3,6 +3,8 @@ import type { Feature } from '../feature.js';
 import { handleAssignSubmit, handleStatusSubmit, handleUpdateSubmit } from './action-card.handlers.js';
 import { parseActionCommand, USAGE } from './actions.commands.js';
 import { runActionCommand } from './actions.handlers.js';
+import { handleBatchPage, handleBatchUpdate } from './actions.batch.js';
+import { handleHistoryPage, handleListPage } from './actions.paging.js';
 import { runMeetingCommand } from './meetings.handlers.js';
 
 /**
@@ -34,5 +36,9 @@ export const actionsFeature: Feature = {
     { verb: ACTION_VERBS.update, handle: handleUpdateSubmit },
     { verb: ACTION_VERBS.status, handle: handleStatusSubmit },
     { verb: ACTION_VERBS.assign, handle: handleAssignSubmit },
+    { verb: ACTION_VERBS.history, handle: handleHistoryPage },
+    { verb: ACTION_VERBS.listPage, handle: handleListPage },
+    { verb: ACTION_VERBS.batchUpdate, handle: handleBatchUpdate },
+    { verb: ACTION_VERBS.batchPage, handle: handleBatchPage },
   ],
 };

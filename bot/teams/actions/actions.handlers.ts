@@ -1,13 +1,17 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { renderActionCard } from '../../../cards/action.card.js';
 import { renderActionsListCard } from '../../../cards/actions-list.card.js';
+import { renderActionHistoryCard } from '../../../cards/action-history.card.js';
 import { renderAssignForm } from '../../../cards/assign-form.card.js';
 import { PILLAR_LABELS, STATUS_LABELS } from '../../../cards/actions.verbs.js';
 import {
   assignableUsers,
   assignAction,
   changeAction,
+  LIST_PAGE_SIZE,
   listActions,
+  ownerLabel,
+  reassignAction,
   showAction,
   type ActionFilter,
   type PersonSpec,
@@ -40,7 +44,8 @@ async function personSpec(ctx: TurnContext, token: PersonToken): Promise<PersonS
   return { kind: 'mention', teamsId: mentioned.id, name: mentioned.name ?? token.name, aadObjectId: mentioned.aadObjectId ?? null, upn };
 }
 
-const FILTER_TITLES = (f: ActionFilter): string =>
+/** The title of the `actions` list card for a filter. */
+export const FILTER_TITLES = (f: ActionFilter): string =>
   f.kind === 'mine'
     ? 'Your actions'
     : f.kind === 'overdue'
@@ -124,10 +129,54 @@ async function show(deps: BotDeps, ctx: TurnContext, ref: string): Promise<void>
   await sendCard(ctx, renderActionCard({ detail: d, mode: 'view', now: deps.clock(), editable: canEdit(actor, d.action) }));
 }
 
-async function list(deps: BotDeps, ctx: TurnContext, filter: ActionFilter): Promise<void> {
+/** One page of `actions …` as a card (also the paging buttons' answer). @throws ForbiddenError */
+export async function listCard(deps: BotDeps, ctx: TurnContext, filter: ActionFilter, page: number) {
   const now = deps.clock();
-  const res = await listActions(deps.db, { filter, actor: actorOf(ctx), now, conversationId: conversationOf(ctx) });
-  await sendCard(ctx, renderActionsListCard({ title: FILTER_TITLES(filter), items: res.actions, total: res.total, now }));
+  const res = await listActions(deps.db, { filter, actor: actorOf(ctx), now, conversationId: conversationOf(ctx), page });
+  return renderActionsListCard({
+    title: FILTER_TITLES(filter),
+    items: res.actions,
+    total: res.total,
+    page: res.page,
+    pages: res.pages,
+    pageSize: LIST_PAGE_SIZE,
+    filter,
+    now,
+  });
+}
+
+async function list(deps: BotDeps, ctx: TurnContext, filter: ActionFilter): Promise<void> {
+  await sendCard(ctx, await listCard(deps, ctx, filter, 0));
+}
+
+/** An action's full history as a card, one page (also the History and paging buttons' answer). @throws NotFoundError, ForbiddenError */
+export async function historyCard(deps: BotDeps, ctx: TurnContext, which: { ref?: string; id?: string }, page: number) {
+  const d = await showAction(deps.db, { ...which, actor: actorOf(ctx), conversationId: conversationOf(ctx) });
+  return renderActionHistoryCard({ action: d.action, updates: d.updates, page });
+}
+
+async function reassign(deps: BotDeps, ctx: TurnContext, cmd: Extract<ActionCommand, { name: 'reassign' }>): Promise<void> {
+  const actor = actorOf(ctx);
+  const now = deps.clock();
+  const res = await reassignAction(deps.db, {
+    ref: cmd.ref,
+    person: cmd.person ? await personSpec(ctx, cmd.person) : null,
+    agency: cmd.agency,
+    contact: cmd.contact ? await personSpec(ctx, cmd.contact) : null,
+    actor,
+    now,
+  });
+  deps.kickOutbox();
+  const a = res.action;
+  const told = [
+    res.toldNew.length ? `Sent to ${res.toldNew.join(', ')}.` : '',
+    res.toldOld.length ? `${res.toldOld.join(', ')} told it is no longer theirs.` : '',
+    res.changed && a.contacts.length === 0 ? 'Nobody can be asked for its updates yet, so its reminders will come to the coordinator.' : '',
+  ].filter(Boolean);
+  const what = res.changed
+    ? `${a.ref} is now held by ${ownerLabel(a)}. ${told.join(' ')}`
+    : `Nothing changed: ${a.ref} is already held by ${ownerLabel(a)}.`;
+  await sendCard(ctx, renderActionCard({ detail: res, mode: 'view', now, editable: canEdit(actor, a) }), what.trim());
 }
 
 /** Runs a parsed `assign`, `action` or `actions` command, answering problems in the conversation. */
@@ -147,6 +196,12 @@ export async function runActionCommand(deps: BotDeps, ctx: TurnContext, cmd: Act
       );
     case 'show':
       return answering(deps, ctx, 'action show', undefined, () => show(deps, ctx, cmd.ref));
+    case 'history':
+      return answering(deps, ctx, 'action history', undefined, async () =>
+        sendCard(ctx, await historyCard(deps, ctx, { ref: cmd.ref }, 0)),
+      );
+    case 'reassign':
+      return answering(deps, ctx, 'action holder', USAGE.action, () => reassign(deps, ctx, cmd));
     case 'list':
       // The access rule refuses the whole plan; the reply points to the command for one's own.
       return answering(deps, ctx, { what: `actions ${cmd.filter.kind}`, hint: '`actions mine` lists yours' }, undefined, () =>

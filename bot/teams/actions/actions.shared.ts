@@ -14,7 +14,7 @@ export function actorOf(ctx: TurnContext): ActionActor {
 export const conversationOf = (ctx: TurnContext): string => channelConversationId(ctx.activity.conversation.id);
 
 /** Whether the actor may update the action on its card (the access rule: its holder or a coordinator). */
-export const canEdit = (actor: ActionActor, action: Pick<Action, 'ref' | 'ownerUserId' | 'ownerUpn'>): boolean =>
+export const canEdit = (actor: ActionActor, action: Pick<Action, 'ref' | 'ownerUserId' | 'ownerUpn' | 'contacts' | 'district'>): boolean =>
   canUpdateAction(actor, action).ok;
 
 /** Posts an Adaptive Card in the conversation. */
