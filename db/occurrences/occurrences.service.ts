@@ -13,7 +13,8 @@ import type { OccurrenceRow } from './occurrences.table.js';
 export type { OccurrenceRow } from './occurrences.table.js';
 export { findByReference, getOccurrence, type OccurrenceDetail, type RepeatRule } from './occurrences.read.js';
 
-export { occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
+export { contentHash, occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
+export { toPeopleRows, toRow } from './occurrences.repository.js';
 
 /** Feed rules that vary by force (docs/domain.md: strands and NCHI handling are configurable). */
 export interface IngestPolicy {
@@ -55,6 +56,56 @@ export function validateFeed(
   });
   if (issues.length > 0) throw new ValidationError(`${issues.length} problem(s) in the occurrence feed; nothing was written`, issues);
   return valid;
+}
+
+/** Lets other work (HTTP requests, timers) run between slices of a long import. */
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Feed items validated per slice of an import, between yields to the event loop (~10 ms of zod each). */
+const VALIDATE_SLICE = 250;
+
+/** How an import runs: who it is audited as, occurrences per transaction, and the clock read at each one. */
+export interface ImportOptions {
+  actor: string;
+  /** Occurrences per ingestOccurrences transaction. */
+  batch: number;
+  clock: () => Date;
+  /** The path of item i in problems (default `i`), e.g. `line 12`. */
+  path?: (i: number) => (string | number)[];
+}
+
+/**
+ * Imports many feed occurrences (npm run import): validates every one first, in slices with the
+ * event loop free between them, and writes nothing if any is invalid; then ingests them in
+ * transactions of `batch`, handing each batch's results to `onBatch` (indexes in the batch).
+ * No slice of work holds the event loop for long, so a bot sharing the process keeps answering.
+ * @throws ValidationError listing every problem (nothing written)
+ */
+export async function importOccurrences(
+  db: Kysely<Database>,
+  payloads: readonly unknown[],
+  policy: IngestPolicy,
+  opts: ImportOptions,
+  onBatch: (results: IngestResult[], offset: number) => void = () => undefined,
+): Promise<void> {
+  const path = opts.path ?? ((i: number) => [i]);
+  const valid: FeedOccurrence[] = [];
+  const issues: { path: string; message: string }[] = [];
+  const now = opts.clock();
+  for (let i = 0; i < payloads.length; i += VALIDATE_SLICE) {
+    try {
+      valid.push(...validateFeed(payloads.slice(i, i + VALIDATE_SLICE), policy, (k) => path(i + k), now));
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      issues.push(...e.issues);
+    }
+    await yieldToLoop();
+  }
+  if (issues.length > 0) throw new ValidationError(`${issues.length} problem(s) in the occurrence feed; nothing was written`, issues);
+  for (let i = 0; i < valid.length; i += opts.batch) {
+    onBatch(await ingestOccurrences(db, valid.slice(i, i + opts.batch), policy, opts.actor, opts.clock()), i);
+    await yieldToLoop();
+  }
 }
 
 const changedFields = (before: OccurrenceRow, after: ReturnType<typeof toRow>) =>
