@@ -21,8 +21,8 @@ export interface SweepBatch {
  * - the next look: schedule.steps.ts `nextStepAt`;
  * - recipients: owner.policy.ts — the owner (OIC or supervisor by UPN; the district's coordinators
  *   for theirs), at step 3 the OIC's supervisor or else the coordinators, each only if known in
- *   Teams; nobody reachable: the district's review channels, marked unreachable; step 4 the
- *   review channels (schedule.recipients.ts `promptTargets` is the same rule row by row);
+ *   Teams (schedule.recipients.ts `reachableUsers`); nobody reachable: the district's review
+ *   channels, marked unreachable (owner.policy.ts `promptTargets`); step 4 the review channels;
  * - the outbox row: outbox.service.ts `enqueueMessages` (dedupe key per review, step and
  *   recipient, `on conflict do nothing`), its payload a `review_prompt` of outboxPayloadSchema.
  *
