@@ -61,6 +61,9 @@ export function validateFeed(
 /** Lets other work (HTTP requests, timers) run between slices of a long import. */
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** New occurrences inserted (with their people and schedules) per statement: small enough that building one holds the event loop briefly. */
+const INSERT_SLICE = 250;
+
 /** Feed items validated per slice of an import, between yields to the event loop (~10 ms of zod each). */
 const VALIDATE_SLICE = 250;
 
@@ -144,8 +147,8 @@ export async function ingestOccurrences(
       const fresh = items
         .map((item, index) => ({ item, index }))
         .filter(({ item }) => !existing.has(keyOf(item)) && seen.get(keyOf(item)) === 1);
-      for (let c = 0; c < fresh.length; c += 500) {
-        const chunk = fresh.slice(c, c + 500);
+      for (let c = 0; c < fresh.length; c += INSERT_SLICE) {
+        const chunk = fresh.slice(c, c + INSERT_SLICE);
         const rows = chunk.map(({ item }) => newOccurrenceRow(toRow(item, contentHash(item)), policy.schedule.backfillDays, now));
         const inserted = await trx.insertInto('occurrences').values(rows).returningAll().execute();
         const byKey = new Map(inserted.map((r) => [`${r.source}|${r.reference}`, r]));
