@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { loadConfig, type Config } from '../bot/config.js';
 import { openDatabase } from '../db/database.js';
 import { ValidationError } from '../db/errors.js';
-import { ingestOccurrences, validateFeed } from '../db/occurrences/occurrences.service.js';
+import { importOccurrences, validateFeed } from '../db/occurrences/occurrences.service.js';
 import { importRoster } from '../db/users/users.service.js';
 import { importPlan } from '../db/actions/plan.service.js';
 import { systemActor } from '../db/actions/actions.service.js';
@@ -46,22 +46,21 @@ function parseLines(text: string): { lines: { line: number; value: unknown }[]; 
   return { lines: out, issues };
 }
 
-async function importOccurrences(config: Config, text: string): Promise<void> {
+async function loadOccurrences(config: Config, text: string): Promise<void> {
   const { lines, issues } = parseLines(text);
-  let valid: ReturnType<typeof validateFeed> = [];
-  try {
-    valid = validateFeed(
-      lines.map((l) => l.value),
-      config,
-      (i) => [`line ${lines[i]!.line}`],
-      new Date(),
-    );
-  } catch (e) {
-    if (!(e instanceof ValidationError)) throw e;
-    issues.push(...e.issues);
+  const payloads = lines.map((l) => l.value);
+  const path = (i: number) => [`line ${lines[i]!.line}`];
+  const bot = await runningBot(config);
+  // Every line is checked before anything is written (importOccurrences checks again, in slices, when writing directly).
+  if (issues.length || bot) {
+    try {
+      validateFeed(payloads, config, path, new Date());
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      issues.push(...e.issues);
+    }
   }
   if (issues.length) throw new ValidationError(`${issues.length} problem(s) in the file; nothing was written`, issues);
-  const bot = await runningBot(config);
   const tally = { created: 0, updated: 0, unchanged: 0 };
   if (bot) {
     console.error(`A bot is running on ${bot} with the embedded database: importing through its feed endpoint.`);
@@ -69,7 +68,7 @@ async function importOccurrences(config: Config, text: string): Promise<void> {
       const res = await fetch(`${bot}/api/occurrences`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${config.ingestApiKey}` },
-        body: JSON.stringify({ occurrences: lines.slice(i, i + BATCH).map((l) => l.value) }),
+        body: JSON.stringify({ occurrences: payloads.slice(i, i + BATCH) }),
       });
       const body = (await res.json()) as {
         results?: { reference: string; outcome: keyof typeof tally }[];
@@ -84,13 +83,13 @@ async function importOccurrences(config: Config, text: string): Promise<void> {
   } else {
     const db = await openDatabase(config.database);
     try {
-      for (let i = 0; i < valid.length; i += BATCH) {
-        const results = await ingestOccurrences(db, valid.slice(i, i + BATCH), config, 'system:import', new Date());
+      const opts = { actor: 'system:import', batch: BATCH, clock: () => new Date(), path };
+      await importOccurrences(db, payloads, config, opts, (results, offset) => {
         for (const r of results) {
           tally[r.outcome]++;
-          console.log(`line ${lines[i + r.index]!.line}: ${r.reference} ${r.outcome}`);
+          console.log(`line ${lines[offset + r.index]!.line}: ${r.reference} ${r.outcome}`);
         }
-      }
+      });
     } finally {
       await db.destroy();
     }
@@ -158,7 +157,7 @@ try {
 }
 try {
   const config = loadConfig();
-  if (kind === 'occurrences') await importOccurrences(config, text);
+  if (kind === 'occurrences') await loadOccurrences(config, text);
   else if (kind === 'actions') await importActions(config, text);
   else await importUsers(config, text);
 } catch (e) {

@@ -13,7 +13,8 @@ import type { OccurrenceRow } from './occurrences.table.js';
 export type { OccurrenceRow } from './occurrences.table.js';
 export { findByReference, getOccurrence, type OccurrenceDetail, type RepeatRule } from './occurrences.read.js';
 
-export { occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
+export { contentHash, occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
+export { toPeopleRows, toRow } from './occurrences.repository.js';
 
 /** Feed rules that vary by force (docs/domain.md: strands and NCHI handling are configurable). */
 export interface IngestPolicy {
@@ -57,6 +58,59 @@ export function validateFeed(
   return valid;
 }
 
+/** Lets other work (HTTP requests, timers) run between slices of a long import. */
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** New occurrences inserted (with their people and schedules) per statement: small enough that building one holds the event loop briefly. */
+const INSERT_SLICE = 250;
+
+/** Feed items validated per slice of an import, between yields to the event loop (~10 ms of zod each). */
+const VALIDATE_SLICE = 250;
+
+/** How an import runs: who it is audited as, occurrences per transaction, and the clock read at each one. */
+export interface ImportOptions {
+  actor: string;
+  /** Occurrences per ingestOccurrences transaction. */
+  batch: number;
+  clock: () => Date;
+  /** The path of item i in problems (default `i`), e.g. `line 12`. */
+  path?: (i: number) => (string | number)[];
+}
+
+/**
+ * Imports many feed occurrences (npm run import): validates every one first, in slices with the
+ * event loop free between them, and writes nothing if any is invalid; then ingests them in
+ * transactions of `batch`, handing each batch's results to `onBatch` (indexes in the batch).
+ * No slice of work holds the event loop for long, so a bot sharing the process keeps answering.
+ * @throws ValidationError listing every problem (nothing written)
+ */
+export async function importOccurrences(
+  db: Kysely<Database>,
+  payloads: readonly unknown[],
+  policy: IngestPolicy,
+  opts: ImportOptions,
+  onBatch: (results: IngestResult[], offset: number) => void = () => undefined,
+): Promise<void> {
+  const path = opts.path ?? ((i: number) => [i]);
+  const valid: FeedOccurrence[] = [];
+  const issues: { path: string; message: string }[] = [];
+  const now = opts.clock();
+  for (let i = 0; i < payloads.length; i += VALIDATE_SLICE) {
+    try {
+      valid.push(...validateFeed(payloads.slice(i, i + VALIDATE_SLICE), policy, (k) => path(i + k), now));
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      issues.push(...e.issues);
+    }
+    await yieldToLoop();
+  }
+  if (issues.length > 0) throw new ValidationError(`${issues.length} problem(s) in the occurrence feed; nothing was written`, issues);
+  for (let i = 0; i < valid.length; i += opts.batch) {
+    onBatch(await ingestOccurrences(db, valid.slice(i, i + opts.batch), policy, opts.actor, opts.clock()), i);
+    await yieldToLoop();
+  }
+}
+
 const changedFields = (before: OccurrenceRow, after: ReturnType<typeof toRow>) =>
   (Object.keys(after) as (keyof typeof after)[]).filter((k) => {
     if (k === 'content_hash') return false;
@@ -93,8 +147,8 @@ export async function ingestOccurrences(
       const fresh = items
         .map((item, index) => ({ item, index }))
         .filter(({ item }) => !existing.has(keyOf(item)) && seen.get(keyOf(item)) === 1);
-      for (let c = 0; c < fresh.length; c += 500) {
-        const chunk = fresh.slice(c, c + 500);
+      for (let c = 0; c < fresh.length; c += INSERT_SLICE) {
+        const chunk = fresh.slice(c, c + INSERT_SLICE);
         const rows = chunk.map(({ item }) => newOccurrenceRow(toRow(item, contentHash(item)), policy.schedule.backfillDays, now));
         const inserted = await trx.insertInto('occurrences').values(rows).returningAll().execute();
         const byKey = new Map(inserted.map((r) => [`${r.source}|${r.reference}`, r]));

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { ZONE } from '../time/london-time.js';
+import { LONDON } from '../time/london-time.js';
 import { addWorkingDays } from './working-days.js';
 
 /** Scheduled review kinds (docs/domain.md "Review cadence"). */
@@ -70,11 +70,12 @@ export const REVIEW_TITLES: Record<ReviewKind, string> = {
 
 /** Applies an offset in Europe/London: hours are elapsed time; days and months keep the local time. */
 export function applyOffset(from: Date, o: Offset, times = 1): Date {
-  const d = DateTime.fromJSDate(from).setZone(ZONE);
-  if ('hours' in o) return d.plus({ hours: o.hours * times }).toJSDate();
+  // Elapsed hours need no time zone.
+  if ('hours' in o) return new Date(from.getTime() + o.hours * times * 3_600_000);
+  if ('workingDays' in o) return addWorkingDays(from, o.workingDays * times);
+  const d = DateTime.fromJSDate(from, { zone: LONDON });
   if ('days' in o) return d.plus({ days: o.days * times }).toJSDate();
-  if ('months' in o) return d.plus({ months: o.months * times }).toJSDate();
-  return addWorkingDays(from, o.workingDays * times);
+  return d.plus({ months: o.months * times }).toJSDate();
 }
 
 /** The facts a schedule is computed from. */
@@ -95,25 +96,45 @@ export interface PlannedReview {
   dueAt: Date;
 }
 
+/** The earliest deadline worth planning: reviews due before it (or at it, unless `inclusive`) are left out. */
+export interface PlanFrom {
+  after: Date;
+  inclusive: boolean;
+}
+
+/** The first monthly review (n) that can be due at or after `from`: each is at most 31 days (and an hour) after the one before. */
+function firstMonthWorthPlanning(flaggedAt: Date, o: Offset, from: PlanFrom | undefined): number {
+  if (!from || !('months' in o)) return 1;
+  const maxStep = o.months * 31 * 86_400_000 + 3_600_000;
+  return Math.max(1, Math.floor((from.after.getTime() - flaggedAt.getTime()) / maxStep));
+}
+
 /**
  * The reviews an occurrence should have now, from the policy. Monthly reviews are planned up
  * to `horizon` (the next one after now) while the occurrence is open; the victim-support
  * referral applies to crimes only (Victims' Code); the closure call once filed or closed.
+ * With `from`, reviews due before it are not planned at all (history loaded from the feed:
+ * a year-old occurrence's past monthly reviews are skipped, not computed and discarded).
  */
-export function planReviews(o: ScheduleInput, policy: ReviewPolicy, horizon: Date): PlannedReview[] {
+export function planReviews(o: ScheduleInput, policy: ReviewPolicy, horizon: Date, from?: PlanFrom): PlannedReview[] {
   const out: PlannedReview[] = [];
-  const add = (kind: ReviewKind, seq: number, from: Date, times = 1) => {
+  const wanted = (due: Date) => !from || due > from.after || (from.inclusive && due.getTime() === from.after.getTime());
+  const push = (kind: ReviewKind, seq: number, dueAt: Date) => {
+    if (wanted(dueAt)) out.push({ kind, seq, ownerRole: policy[kind].owner, dueAt });
+  };
+  const add = (kind: ReviewKind, seq: number, at: Date) => {
     const r = policy[kind];
-    if (r.enabled) out.push({ kind, seq, ownerRole: r.owner, dueAt: applyOffset(from, r.after, times) });
+    if (r.enabled) push(kind, seq, applyOffset(at, r.after));
   };
   if (o.allocatedAt) add('victim_contact', 0, o.allocatedAt);
   add('task_review', 0, o.flaggedAt);
   if (o.recordedAs === 'crime') add('victim_support_referral', 0, o.flaggedAt);
   add('coordinator_review', 0, o.flaggedAt);
-  if (o.status === 'open' && policy.monthly_review.enabled) {
-    for (let n = 1; n <= 600; n++) {
-      const due = applyOffset(o.flaggedAt, policy.monthly_review.after, n);
-      add('monthly_review', n, o.flaggedAt, n);
+  const monthly = policy.monthly_review;
+  if (o.status === 'open' && monthly.enabled) {
+    for (let n = firstMonthWorthPlanning(o.flaggedAt, monthly.after, from); n <= 600; n++) {
+      const due = applyOffset(o.flaggedAt, monthly.after, n);
+      push('monthly_review', n, due);
       if (due > horizon) break;
     }
   }

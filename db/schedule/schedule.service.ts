@@ -1,7 +1,7 @@
 import type { Db } from '../schema.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { OccurrenceRow } from '../occurrences/occurrences.table.js';
-import { planReviews } from './schedule.policy.js';
+import { planReviews, type PlanFrom } from './schedule.policy.js';
 import { nextStepAt } from './schedule.steps.js';
 import { toReview, type ScheduleConfig, type ScheduledReview } from './schedule.types.js';
 
@@ -38,27 +38,23 @@ function newReviewRow(occurrenceId: string, p: ReturnType<typeof planReviews>[nu
 }
 
 /**
- * Whether a planned review of `occ` is scheduled at all (README, REVIEW_BACKFILL_DAYS; issue 12,
+ * The earliest review of `occ` that is scheduled at all (README, REVIEW_BACKFILL_DAYS; issue 12,
  * item 7). Flagged within the backfill window before the bot first held it: reviews due in that
  * window or later (recent work is caught up). Flagged earlier (history): only reviews whose first
  * step, the prompt `leadHours` before the deadline, was still to come when the bot first held it,
  * so loading history never prompts or escalates anyone; its future reviews run as usual.
+ * The planner leaves earlier reviews out altogether (issue 11, item 3).
  */
-function scheduled(occ: OccurrenceRow, cfg: ScheduleConfig): (p: { dueAt: Date }) => boolean {
+function scheduledFrom(occ: OccurrenceRow, cfg: ScheduleConfig): PlanFrom {
   const windowStart = occ.created_at.getTime() - cfg.backfillDays * 86_400_000;
-  if (occ.flagged_at.getTime() >= windowStart) return (p) => p.dueAt.getTime() >= windowStart;
-  const firstPromptAfter = occ.created_at.getTime() + cfg.steps.leadHours * 3_600_000;
-  return (p) => p.dueAt.getTime() > firstPromptAfter;
+  if (occ.flagged_at.getTime() >= windowStart) return { after: new Date(windowStart), inclusive: true };
+  return { after: new Date(occ.created_at.getTime() + cfg.steps.leadHours * 3_600_000), inclusive: false };
 }
 
-/**
- * Brings an occurrence's review schedule in line with the policy after it was created or
- * updated through the feed (allocated, closed, reopened): adds missing reviews, moves pending
- * deadlines, cancels pending reviews that no longer apply. Every change is audited.
- */
-export async function syncSchedule(trx: Db, occ: OccurrenceRow, cfg: ScheduleConfig, now: Date, actor: string): Promise<void> {
+/** The reviews `occ` should have now (the policy, monthly ones up to a month ahead), from the backfill cutoff on. */
+function plannedFor(occ: OccurrenceRow, cfg: ScheduleConfig, now: Date) {
   const horizon = new Date(now.getTime() + 31 * 86_400_000);
-  const planned = planReviews(
+  return planReviews(
     {
       recordedAs: occ.recorded_as as 'crime' | 'nchi',
       status: occ.status as 'open' | 'filed' | 'closed',
@@ -68,7 +64,17 @@ export async function syncSchedule(trx: Db, occ: OccurrenceRow, cfg: ScheduleCon
     },
     cfg.policy,
     horizon,
-  ).filter(scheduled(occ, cfg));
+    scheduledFrom(occ, cfg),
+  );
+}
+
+/**
+ * Brings an occurrence's review schedule in line with the policy after it was created or
+ * updated through the feed (allocated, closed, reopened): adds missing reviews, moves pending
+ * deadlines, cancels pending reviews that no longer apply. Every change is audited.
+ */
+export async function syncSchedule(trx: Db, occ: OccurrenceRow, cfg: ScheduleConfig, now: Date, actor: string): Promise<void> {
+  const planned = plannedFor(occ, cfg, now);
   const existing = await trx.selectFrom('scheduled_reviews').selectAll().where('occurrence_id', '=', occ.id).execute();
   const key = (k: string, s: number) => `${k}#${s}`;
   const byKey = new Map(existing.map((e) => [key(e.kind, e.seq), e]));
@@ -139,21 +145,10 @@ export async function scheduleNewOccurrences(
   now: Date,
   actor: string,
 ): Promise<void> {
-  const horizon = new Date(now.getTime() + 31 * 86_400_000);
   const rows = [];
   const audits: Parameters<typeof recordAudit>[1][] = [];
   for (const occ of occs) {
-    const planned = planReviews(
-      {
-        recordedAs: occ.recorded_as as 'crime' | 'nchi',
-        status: occ.status as 'open' | 'filed' | 'closed',
-        flaggedAt: occ.flagged_at,
-        allocatedAt: occ.allocated_at,
-        closedAt: occ.closed_at,
-      },
-      cfg.policy,
-      horizon,
-    ).filter(scheduled(occ, cfg));
+    const planned = plannedFor(occ, cfg, now);
     for (const p of planned) {
       rows.push(newReviewRow(occ.id, p, cfg));
     }

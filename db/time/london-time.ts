@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 /**
  * London time, the product's one clock (docs/domain.md: every date and time a user sees or types is
@@ -6,6 +6,34 @@ import { DateTime } from 'luxon';
  * imports nothing of the project, so cards/ may import it (lint, docs/architecture.md).
  */
 export const ZONE = 'Europe/London';
+
+/** 1900-01-01T00:00Z: since then every change of London's offset falls on a whole UTC hour (01:00 UTC today). */
+const WHOLE_HOUR_CHANGES_SINCE = -2_208_988_800_000;
+
+/**
+ * Europe/London for Luxon, remembering its offset per UTC hour. Luxon asks Intl for the offset on
+ * every zoned calculation (a formatToParts each), which dominated planning review deadlines for an
+ * import; the offset can only change on a whole UTC hour, so one answer per hour is exact.
+ */
+class LondonZone extends IANAZone {
+  private readonly byHour = new Map<number, number>();
+
+  override offset(ts: number): number {
+    if (ts < WHOLE_HOUR_CHANGES_SINCE) return super.offset(ts);
+    const hour = Math.floor(ts / 3_600_000);
+    let minutes = this.byHour.get(hour);
+    if (minutes === undefined) {
+      minutes = super.offset(ts);
+      // Bounded: a long-running bot asks about a few years of hours at most; start over past that.
+      if (this.byHour.size >= 100_000) this.byHour.clear();
+      this.byHour.set(hour, minutes);
+    }
+    return minutes;
+  }
+}
+
+/** Europe/London as a Luxon zone (the same as ZONE, faster for repeated calendar arithmetic). */
+export const LONDON: IANAZone = new LondonZone(ZONE);
 
 /** Luxon formats the product shows, written once: `ccc d LLL yyyy` etc. (en-GB wording). */
 export const FORMATS = {
@@ -23,7 +51,7 @@ export const FORMATS = {
 
 /** An instant as a Luxon DateTime in London (for calendar arithmetic: start of day, week, month). */
 export function inLondon(at: Date): DateTime {
-  return DateTime.fromJSDate(at).setZone(ZONE);
+  return DateTime.fromJSDate(at, { zone: LONDON });
 }
 
 /** A London calendar date 'YYYY-MM-DD' as a DateTime at London midnight (invalid if not a date). */

@@ -62,6 +62,8 @@ export interface SweepStage {
   sweepMs: number[];
   /** The claim query alone (limit 200, FOR UPDATE SKIP LOCKED, in a transaction), ms. */
   claimMs: number[];
+  /** The floor over the same DUE due reviews: one hand-written statement per batch of 200 (floorSweep), ms, one per round. */
+  floorMs: number[];
   /** Reviews the sweep processed / messages it queued / SQL statements it ran (not BEGIN/COMMIT), over all rounds. */
   processed: number;
   queued: number;
@@ -115,6 +117,44 @@ async function timeClaim(db: Kysely<Database>, now: Date): Promise<number> {
     if (rows.rows.length !== CLAIM_LIMIT) throw new Error(`claim query returned ${rows.rows.length} rows, expected ${CLAIM_LIMIT}`);
     return ms;
   });
+}
+
+/**
+ * The floor of a sweep batch (issue 11, item 4): ONE hand-written statement that claims 200 due
+ * reviews (FOR UPDATE SKIP LOCKED), looks up each owner by UPN among users known in Teams, falls
+ * back to the district's review channels, queues one outbox row per recipient and advances the
+ * step. What the product's statement adds: the escalation steps' rules (snoozes, which step comes
+ * next and when), the coordinators as owners, and the monthly review's follow-up.
+ */
+const floorBatch = (now: Date) => sql<{ n: number }>`
+  with claimed as (
+    select id, occurrence_id, owner_role, due_at from scheduled_reviews
+    where status = 'pending' and next_step_at <= ${now} order by next_step_at limit ${sql.lit(CLAIM_LIMIT)} for update skip locked),
+  owners as (
+    select c.id, o.district, u.id as user_id from claimed c join occurrences o on o.id = c.occurrence_id
+    left join users u on u.teams_id is not null and u.upn = lower(case c.owner_role when 'oic' then o.oic_upn else o.supervisor_upn end)),
+  targets as (
+    select id, district, 'user:' || user_id as conversation_id, false as unreachable from owners where user_id is not null
+    union all
+    select w.id, w.district, s.conversation_id, true from owners w
+    join review_subscriptions s on s.district = '*' or lower(s.district) = lower(w.district) where w.user_id is null),
+  queued as (
+    insert into outbox (dedupe_key, kind, conversation_id, payload, next_attempt_at)
+    select 'floor:' || id || ':' || conversation_id, 'review_prompt', conversation_id,
+      jsonb_build_object('type', 'review_prompt', 'scheduledReviewId', id, 'step', 'prompt', 'mode', 'post', 'unreachable', unreachable, 'district', district), ${now}
+    from targets on conflict (dedupe_key) do nothing returning 1),
+  advanced as (
+    update scheduled_reviews r set step = 1, next_step_at = r.due_at, updated_at = ${now} from claimed c where r.id = c.id returning 1)
+  select (select count(*) from advanced)::int as n`;
+
+/** The floor over every due review: floorBatch in its own transaction until a batch comes back short, as runReviewSweep loops. @returns reviews processed */
+async function floorSweep(db: Kysely<Database>, now: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await db.transaction().execute(async (trx) => Number((await floorBatch(now).execute(trx)).rows[0]!.n));
+    total += n;
+    if (n < CLAIM_LIMIT) return total;
+  }
 }
 
 /** EXPLAIN ANALYZE of the claim query (rolled back), one line: "Limit (rows=200) > LockRows … > Index Scan using … (rows=200)". */
@@ -210,6 +250,7 @@ async function stageAt(
     fkSkipped,
     sweepMs: [],
     claimMs: [],
+    floorMs: [],
     processed: 0,
     queued: 0,
     statements: 0,
@@ -218,9 +259,21 @@ async function stageAt(
   const counter = new StatementCounter();
   const counted = db.withPlugin(counter);
   for (let round = 0; round < rounds; round++) {
-    await makeDue(db, pickDue(total, round, used), now);
+    const due = pickDue(total, round, used);
+    await makeDue(db, due, now);
     if (round === 0) stage.plan = await planOf(db, now);
     for (let q = 0; q < CLAIMS_PER_ROUND; q++) stage.claimMs.push(await timeClaim(db, now));
+    // The floor and the product take the same due reviews, in turn first (so neither always finds the cache warm).
+    const floor = async () => {
+      const t = performance.now();
+      const n = await floorSweep(db, now);
+      stage.floorMs.push(performance.now() - t);
+      if (n !== DUE) throw new Error(`the floor processed ${n} reviews, ${DUE} were due`);
+    };
+    if (round % 2 === 0) {
+      await floor();
+      await makeDue(db, due, now);
+    }
     const before = await outboxCount(db);
     counter.count = 0;
     const t1 = performance.now();
@@ -230,6 +283,10 @@ async function stageAt(
     stage.processed += n;
     stage.queued += (await outboxCount(db)) - before;
     if (n !== DUE) throw new Error(`the sweep processed ${n} reviews, ${DUE} were due`);
+    if (round % 2 === 1) {
+      await makeDue(db, due, now);
+      await floor();
+    }
   }
   return stage;
 }
@@ -261,6 +318,9 @@ export async function scheduleBench(
     }
   });
 }
+
+/** p50 of a stage's floor sweeps (ms). */
+export const floorP50 = (stage: SweepStage): number => percentile(stage.floorMs, 50);
 
 /** p50 of a stage's sweeps, and per review. */
 export function sweepP50(stage: SweepStage): { ms: number; perReviewMs: number } {

@@ -21,6 +21,28 @@ describe('review cadence (docs/domain.md defaults)', () => {
     expect(iso(addWorkingDays(new Date('2026-04-02T08:00:00Z'), 1))).toBe('2026-04-07T08:00:00.000Z');
   });
 
+  it('keeps an early-morning working-day deadline at its London time across the night the clocks go forward', () => {
+    // Fri 27 Mar 2026 01:30 GMT + 1 working day = Mon 30 Mar 01:30 BST (00:30 UTC), not 02:30 BST:
+    // the hour lost on Sunday 29 March is not a working day's business.
+    expect(iso(addWorkingDays(new Date('2026-03-27T01:30:00Z'), 1))).toBe('2026-03-30T00:30:00.000Z');
+  });
+
+  it('plans a year-old occurrence from the backfill cutoff on: its past monthly reviews are not planned at all', () => {
+    const flaggedAt = new Date('2025-11-20T10:00:00Z');
+    const cutoff = { after: new Date('2026-11-20T11:00:00Z'), inclusive: false };
+    const history = planReviews(
+      { recordedAs: 'crime', status: 'open', flaggedAt, allocatedAt: null, closedAt: null },
+      DEFAULT_REVIEW_POLICY,
+      new Date('2026-12-21T00:00:00Z'),
+      cutoff,
+    );
+    // Only the next month's review (20 Dec) and the one after the horizon are left; nothing due before the cutoff.
+    expect(history.map((p) => `${p.kind}#${p.seq} ${iso(p.dueAt)}`)).toEqual([
+      'monthly_review#13 2026-12-20T10:00:00.000Z',
+      'monthly_review#14 2027-01-20T10:00:00.000Z',
+    ]);
+  });
+
   it('keeps the local time over the BST/GMT changes for day-based deadlines, and elapsed time for hour-based ones', () => {
     const spring = plan({ flaggedAt: new Date('2026-03-28T10:00:00Z') }); // Sat 10:00 GMT, BST starts Sun 29 Mar
     const task = spring.find((p) => p.kind === 'task_review')!;
