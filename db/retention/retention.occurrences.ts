@@ -15,28 +15,30 @@ const tally = (rows: readonly { id: string | null }[]): Map<string, number> => {
  * close, the flag) is before `before`: the occurrence row and everything hung on it, each table
  * by an explicit delete (the foreign keys cascade too, as a backstop), in the caller's
  * transaction. Claimed FOR UPDATE SKIP LOCKED, so a feed update or a second replica holding one
- * is skipped; an occurrence with a message still queued or being sent is left for a later run.
+ * is skipped; an occurrence with a message still queued is left for a later run.
  * One audit entry per occurrence, written last (the audit chain's lock is held until commit).
  * @returns how many occurrences were erased
  */
 export async function eraseClosedOccurrences(trx: Db, before: Date, periods: RetentionPeriods, limit: number): Promise<number> {
   const due = await trx
+    // Messages about an occurrence still to be sent (few; read through the pending-outbox index).
+    .with('pending', (db) =>
+      db
+        .selectFrom('outbox')
+        .select([sql<string>`payload ->> 'occurrenceId'`.as('occ'), sql<string>`payload ->> 'scheduledReviewId'`.as('sr')])
+        .where('status', '=', 'pending')
+        .where(sql<boolean>`kind in ('review_card', 'review_prompt', 'review_prompt_update')`),
+    )
     .selectFrom('occurrences as o')
     .select(['o.id', 'o.source', 'o.reference', 'o.recorded_as', 'o.status', 'o.closed_at', 'o.flagged_at'])
     // The same expression and predicate as occurrences_closed_idx (migration 2026-11-21T04).
     .where('o.status', '<>', 'open')
     .where(sql`coalesce(o.closed_at, o.flagged_at)`, '<', before)
-    .where(
-      sql<boolean>`not exists (select 1 from outbox b where b.kind = 'review_card' and b.payload ->> 'occurrenceId' = o.id::text
-        and b.status in ('pending', 'sending'))`,
-    )
-    .where(
-      sql<boolean>`not exists (select 1 from scheduled_reviews s join outbox b on b.kind in ('review_prompt', 'review_prompt_update')
-        and b.payload ->> 'scheduledReviewId' = s.id::text where s.occurrence_id = o.id and b.status in ('pending', 'sending'))`,
-    )
+    .where(sql<boolean>`not exists (select 1 from pending p where p.occ = o.id::text)`)
+    .where(sql<boolean>`not exists (select 1 from pending p join scheduled_reviews s on s.id = (p.sr)::uuid where s.occurrence_id = o.id)`)
     .orderBy(sql`coalesce(o.closed_at, o.flagged_at)`)
     .limit(limit)
-    .forUpdate()
+    .forUpdate('o')
     .skipLocked()
     .execute();
   if (due.length === 0) return 0;
@@ -115,23 +117,32 @@ export async function eraseClosedOccurrences(trx: Db, before: Date, periods: Ret
 /**
  * Erases the subject refs (people with role `suspect`) of up to `limit` NCHIs flagged before
  * `before`, in the caller's transaction; the NCHI itself, its complainants and its reviews stay.
- * Claimed FOR UPDATE SKIP LOCKED. One audit entry per NCHI with the number of refs erased (never
- * the refs: the log would keep what was erased).
- * @returns how many NCHIs had refs erased
+ * Claimed FOR UPDATE SKIP LOCKED, oldest flag first from `from` (the previous batch's last flag
+ * time: NCHIs already cleared are not read again in one run). One audit entry per NCHI with the
+ * number of refs erased (never the refs: the log would keep what was erased).
+ * @returns how many NCHIs had refs erased, and the flag time the next batch starts from
  */
-export async function eraseNchiSubjectRefs(trx: Db, before: Date, periods: RetentionPeriods, limit: number): Promise<number> {
-  const due = await trx
+export async function eraseNchiSubjectRefs(
+  trx: Db,
+  before: Date,
+  periods: RetentionPeriods,
+  limit: number,
+  from: Date | null = null,
+): Promise<{ count: number; next?: Date }> {
+  let q = trx
     .selectFrom('occurrences as o')
     .select(['o.id', 'o.source', 'o.reference', 'o.flagged_at'])
     .where('o.recorded_as', '=', 'nchi')
-    .where('o.flagged_at', '<', before)
+    .where('o.flagged_at', '<', before);
+  if (from) q = q.where('o.flagged_at', '>=', from);
+  const due = await q
     .where(sql<boolean>`exists (select 1 from occurrence_people p where p.occurrence_id = o.id and p.role = 'suspect')`)
     .orderBy('o.flagged_at')
     .limit(limit)
     .forUpdate()
     .skipLocked()
     .execute();
-  if (due.length === 0) return 0;
+  if (due.length === 0) return { count: 0 };
   const refs = await trx
     .deleteFrom('occurrence_people')
     .where(
@@ -161,5 +172,5 @@ export async function eraseNchiSubjectRefs(trx: Db, before: Date, periods: Reten
         ),
       ),
   );
-  return due.length;
+  return { count: due.length, next: due.at(-1)!.flagged_at };
 }

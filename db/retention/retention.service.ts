@@ -23,15 +23,23 @@ export interface ErasureResult {
   busy: boolean;
 }
 
-type Step = (trx: Db, c: RetentionCutoffs, p: RetentionPeriods, limit: number) => Promise<number>;
+/** One batch of one record type: how many it claimed, and where the next batch may start (a flag time) if the step keeps a cursor. */
+type Step = (
+  trx: Db,
+  c: RetentionCutoffs,
+  p: RetentionPeriods,
+  limit: number,
+  from: Date | null,
+) => Promise<{ count: number; next?: Date }>;
+const counted = (count: number) => ({ count });
 
 // Order matters: an erased occurrence takes its prompts and posts with it, and a chat is idle only
 // once its completed prompts' posts are gone.
 const STEPS: readonly [keyof Omit<ErasureResult, 'busy'>, Step][] = [
-  ['closedOccurrences', (trx, c, p, n) => eraseClosedOccurrences(trx, c.closedBefore, p, n)],
-  ['nchiSubjectRefs', (trx, c, p, n) => eraseNchiSubjectRefs(trx, c.nchiFlaggedBefore, p, n)],
-  ['personalChatPrompts', (trx, c, p, n) => erasePersonalChatPrompts(trx, c.promptsCompletedBefore, p, n)],
-  ['personalChats', (trx, c, p, n) => eraseIdlePersonalChats(trx, c.promptsCompletedBefore, p, n)],
+  ['closedOccurrences', async (trx, c, p, n) => counted(await eraseClosedOccurrences(trx, c.closedBefore, p, n))],
+  ['nchiSubjectRefs', (trx, c, p, n, from) => eraseNchiSubjectRefs(trx, c.nchiFlaggedBefore, p, n, from)],
+  ['personalChatPrompts', async (trx, c, p, n) => counted(await erasePersonalChatPrompts(trx, c.promptsCompletedBefore, p, n))],
+  ['personalChats', async (trx, c, p, n) => counted(await eraseIdlePersonalChats(trx, c.promptsCompletedBefore, p, n))],
 ];
 
 /**
@@ -51,16 +59,18 @@ export async function eraseDueRecords(db: Kysely<Database>, periods: RetentionPe
   const cutoffs = cutoffsAt(now, periods);
   const result: ErasureResult = { closedOccurrences: 0, nchiSubjectRefs: 0, personalChatPrompts: 0, personalChats: 0, busy: false };
   for (const [key, step] of STEPS) {
+    let from: Date | null = null;
     for (;;) {
-      const n = await withRetry(() =>
+      const done = await withRetry(() =>
         db.transaction().execute(async (trx) => {
           const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext('hcc:retention')) as ok`.execute(trx);
-          return lock.rows[0]?.ok ? step(trx, cutoffs, periods, batch) : null;
+          return lock.rows[0]?.ok ? step(trx, cutoffs, periods, batch, from) : null;
         }),
       );
-      if (n === null) return { ...result, busy: true };
-      result[key] += n;
-      if (n < batch) break;
+      if (done === null) return { ...result, busy: true };
+      result[key] += done.count;
+      if (done.count < batch) break;
+      from = done.next ?? null;
     }
   }
   return result;
