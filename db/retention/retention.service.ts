@@ -48,14 +48,16 @@ const STEPS: readonly [keyof Omit<ErasureResult, 'busy'>, Step][] = [
  * records and idle personal chats (docs/retention.md says what each means, table by table).
  *
  * Set-wise in batches of `batch` records, each its own short transaction, so no lock is held for
- * long and a crash loses at most one batch's work (rolled back, done next run). Every erased record
+ * long and a crash loses at most one batch's work (rolled back, done next run). Batches are small
+ * because each erasure's audit entry takes the audit chain's lock, which every audited write in
+ * the bot waits for until the batch commits. Every erased record
  * gets one `record.erased` audit entry by `job:retention` in the same transaction. Two replicas:
  * each batch first takes a transaction-scoped advisory lock and stops the run if another process
  * holds it; rows are claimed FOR UPDATE SKIP LOCKED and counted from what each DELETE returned, so
  * nothing is erased or audited twice. The audit log itself is never touched.
  * @returns counts per record type
  */
-export async function eraseDueRecords(db: Kysely<Database>, periods: RetentionPeriods, now: Date, batch = 500): Promise<ErasureResult> {
+export async function eraseDueRecords(db: Kysely<Database>, periods: RetentionPeriods, now: Date, batch = 100): Promise<ErasureResult> {
   const cutoffs = cutoffsAt(now, periods);
   const result: ErasureResult = { closedOccurrences: 0, nchiSubjectRefs: 0, personalChatPrompts: 0, personalChats: 0, busy: false };
   for (const [key, step] of STEPS) {
