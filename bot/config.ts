@@ -11,6 +11,7 @@ import {
 import { parseServiceUrlAllowlist, type ServiceUrlPrefix } from '../db/conversations/conversations.service.js';
 import { teamsEnvShape, teamsSettings, type MicrosoftAppCredentials } from './config-teams.js';
 import { ZONE } from '../db/time/london-time.js';
+import { DEFAULT_RETENTION, RETENTION_MINIMUM_DAYS, type RetentionPeriods } from '../db/retention/retention.service.js';
 
 export { LOCAL_INGEST_KEY, type MicrosoftAppCredentials } from './config-teams.js';
 
@@ -41,6 +42,15 @@ function rmsTemplateProblem(v: string): string | null {
   if (url.protocol === 'https:' || (url.protocol === 'http:' && local)) return null;
   return 'must be an https:// URL (http:// only for localhost)' + example;
 }
+
+/** A retention period in whole days (db/retention/retention.policy.ts: defaults, minimums and their sources). */
+const retentionDays = (key: keyof RetentionPeriods) =>
+  z.coerce
+    .number()
+    .int('must be a whole number of days')
+    .min(RETENTION_MINIMUM_DAYS[key], `must be at least ${RETENTION_MINIMUM_DAYS[key]} days`)
+    .max(36_500, 'must be at most 36500 days (100 years)')
+    .default(DEFAULT_RETENTION[key]);
 
 const envSchema = z
   .object({
@@ -94,6 +104,11 @@ const envSchema = z
     SUMMARY_MONTHLY_CRON: z.string().default('0 8 1 * *'),
     SERVICE_URL_ALLOWLIST: z.string().max(4000).optional(),
     RMS_URL_TEMPLATE: rmsUrlTemplate.optional(),
+    RETENTION_ENABLED: bool.default('true'),
+    RETENTION_CRON: z.string().default('30 2 * * *'),
+    RETENTION_CLOSED_OCCURRENCE_DAYS: retentionDays('closedOccurrenceDays'),
+    RETENTION_NCHI_SUBJECT_DAYS: retentionDays('nchiSubjectDays'),
+    RETENTION_PROMPT_DAYS: retentionDays('promptDays'),
     PUBLIC_BASE_URL: z.string().url('PUBLIC_BASE_URL must be a URL such as https://bot.example.org').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -153,6 +168,8 @@ export interface Config {
     readonly weeklyCron: string;
     readonly monthlyCron: string;
   };
+  /** Retention (issue 12 item 6, docs/retention.md): the daily erasure job's cron and periods in days; null: RETENTION_ENABLED=false. */
+  readonly retention: { readonly cron: string; readonly periods: Readonly<RetentionPeriods> } | null;
   /** The records system's link for an occurrence, with `{reference}` (RMS_URL_TEMPLATE); null: cards offer no link. */
   readonly rmsUrlTemplate: string | null;
   /** Public address of this bot, for links in cards (charts, CSV downloads); defaults to http://localhost:PORT. */
@@ -240,6 +257,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ['ACTIONS_CRON', e.ACTIONS_CRON],
     ['SUMMARY_WEEKLY_CRON', e.SUMMARY_WEEKLY_CRON],
     ['SUMMARY_MONTHLY_CRON', e.SUMMARY_MONTHLY_CRON],
+    ['RETENTION_CRON', e.RETENTION_CRON],
   ] as const) {
     if (!cron.validate(expr)) throw new ConfigError(`Invalid configuration:\n  ${name}: "${expr}" is not a cron expression`);
   }
@@ -297,6 +315,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     serviceUrlAllowlist,
     rmsUrlTemplate: e.RMS_URL_TEMPLATE ?? null,
+    retention: e.RETENTION_ENABLED
+      ? {
+          cron: e.RETENTION_CRON,
+          periods: Object.freeze({
+            closedOccurrenceDays: e.RETENTION_CLOSED_OCCURRENCE_DAYS,
+            nchiSubjectDays: e.RETENTION_NCHI_SUBJECT_DAYS,
+            promptDays: e.RETENTION_PROMPT_DAYS,
+          }),
+        }
+      : null,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     timeZone: ZONE,

@@ -3,6 +3,7 @@ import type { ScheduleConfig } from '../db/schedule/schedule.service.js';
 import { runActionReminders } from './actions-reminders.job.js';
 import type { JobContext, JobSpec } from './job.types.js';
 import { runDigest } from './digest.job.js';
+import { erasedCount, runRetention, type RetentionJobSettings } from './retention.job.js';
 import { runReviewSweep } from './review-sweep.job.js';
 import { runMonthlySummaries, runWeeklySummaries } from './summary-scheduled.job.js';
 
@@ -18,6 +19,8 @@ export interface JobSettings {
   summaryWeekly: { cron: string };
   /** SUMMARY_MONTHLY_CRON (the 1st, 08:00) (issue 5). */
   summaryMonthly: { cron: string };
+  /** RETENTION_CRON (02:30 daily) and the retention periods (issue 12 item 6); null or absent: not scheduled (RETENTION_ENABLED=false). */
+  retention?: RetentionJobSettings | null;
 }
 
 /**
@@ -32,5 +35,10 @@ export function jobList(ctx: JobContext, s: JobSettings): JobSpec[] {
     { name: 'action-reminders', cron: s.actionReminders.cron, run: () => runActionReminders(ctx, s.actionReminders.reminders) },
     { name: 'summary-weekly', cron: s.summaryWeekly.cron, run: () => runWeeklySummaries(ctx) },
     { name: 'summary-monthly', cron: s.summaryMonthly.cron, run: () => runMonthlySummaries(ctx) },
+    ...(s.retention ? [retentionSpec(ctx, s.retention)] : []),
   ];
+}
+
+function retentionSpec(ctx: JobContext, r: RetentionJobSettings): JobSpec {
+  return { name: 'retention', cron: r.cron, run: async () => erasedCount(await runRetention(ctx, r.periods)) };
 }
