@@ -20,11 +20,15 @@ export function paragraphsOf(docx: Buffer): string[] {
     .filter((t) => t.trim() !== '');
 }
 
-/** The Action.OpenUrl link of a posted card. */
-export function documentLink(call: ConnectorCall | undefined): string {
-  const card = FakeConnector.card(call);
+/** The card among a turn's replies (a slow turn posts a typing indicator first). */
+export const replyCard = (replies: readonly ConnectorCall[]): Record<string, any> | undefined =>
+  replies.map((c) => FakeConnector.card(c)).find(Boolean);
+
+/** The Action.OpenUrl link of the card among a turn's replies. */
+export function documentLink(replies: readonly ConnectorCall[]): string {
+  const card = replyCard(replies);
   const url = (card?.actions as { type: string; url?: string }[] | undefined)?.find((a) => a.type === 'Action.OpenUrl')?.url;
-  if (!url) throw new Error('the card has no link to open');
+  if (!url) throw new Error(`the reply has no link to open: ${JSON.stringify(card ?? replies.map((c) => c.body?.text)).slice(0, 300)}`);
   return url;
 }
 

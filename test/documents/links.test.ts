@@ -39,7 +39,7 @@ describe('document links: short-lived, audited, checked again at download', () =
     const r = await say(h, 'summary last month district Leeds as document', manager);
     expect(r.text).toContain('Monthly hate crime report to the Chief Inspector');
     expect(r.text).toContain('Leeds · Last month (October 2026)');
-    const file = await download(h, documentLink(r.replies[0]));
+    const file = await download(h, documentLink(r.replies));
     expect(file.status).toBe(200);
     expect(file.disposition).toBe('attachment; filename="hate-crime-report-leeds-2026-10-01.docx"');
     const p = paragraphsOf(file.body);
@@ -72,7 +72,7 @@ describe('document links: short-lived, audited, checked again at download', () =
 
   it('a partner’s report holds aggregates only, with the same suppression as the card', async () => {
     const r = await say(h, 'summary last month as document', partner);
-    const p = paragraphsOf((await download(h, documentLink(r.replies[0]))).body);
+    const p = paragraphsOf((await download(h, documentLink(r.replies))).body);
     expect(p.some((x) => x.startsWith('Aggregates only. Counts below 5 show as <5'))).toBe(true);
     expect(p).toContain('Third party reporting centre: <5.');
     expect(p).toContain('Not shown: this report holds aggregates only.'); // no review compliance
@@ -81,7 +81,7 @@ describe('document links: short-lived, audited, checked again at download', () =
 
   it('an expired link, an unknown one and a link taken to the CSV route are refused without data', async () => {
     const r = await say(h, 'summary last month as document', manager);
-    const url = documentLink(r.replies[0]);
+    const url = documentLink(r.replies);
     const token = /documents\/([^/]+)\.docx$/.exec(url)![1]!;
     const foreign = await fetch(`${h.bot.url}/api/exports/${token}.csv`); // the scrutiny CSV's route
     expect(foreign.status).toBe(404);
@@ -97,7 +97,7 @@ describe('document links: short-lived, audited, checked again at download', () =
   });
 
   it('a requester who has since lost the right gets a refusal (audited) and no data', async () => {
-    const report = documentLink((await say(h, 'summary last month as document', manager)).replies[0]);
+    const report = documentLink((await say(h, 'summary last month as document', manager)).replies);
     await reRoster(h, manager.upn, ['manager'], ['Bradford']); // moved to another district
     const refused = await download(h, report);
     expect(refused.status).toBe(403);
@@ -107,7 +107,7 @@ describe('document links: short-lived, audited, checked again at download', () =
     expect(trail.at(-1)).toMatchObject({ action: 'access_refused', details: { what: 'document.download' } });
 
     await reRoster(h, manager.upn, ['manager', 'coordinator'], ['Leeds']);
-    const pack = documentLink((await say(h, 'meeting pack', manager)).replies[0]);
+    const pack = documentLink((await say(h, 'meeting pack', manager)).replies);
     expect((await download(h, pack)).status).toBe(200);
     await reRoster(h, manager.upn, ['officer'], ['Leeds']); // no longer a manager
     const gone = await download(h, pack);

@@ -4,15 +4,15 @@ import { TEAMS_CARD_LIMIT } from '../../cards/format.js';
 import { importPlan } from '../../db/actions/plan.service.js';
 import { systemActor } from '../../db/access/access.policy.js';
 import { listAudit } from '../../db/audit/audit.service.js';
-import { FakeConnector, type ConnectorCall } from '../helpers/fake-connector.js';
+import type { ConnectorCall } from '../helpers/fake-connector.js';
 import { bootHarness, occurrence, type Harness } from '../helpers/harness.js';
 import { say } from '../helpers/teams.js';
 import { registerMembers } from '../actions/helpers.js';
-import { documentLink, download, notInOrder, paragraphsOf } from '../documents/docx.js';
+import { documentLink, download, notInOrder, paragraphsOf, replyCard } from '../documents/docx.js';
 
 const OXFORD = readFileSync(new URL('../actions/fixtures/oxford-plan.csv', import.meta.url), 'utf8');
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-const cardText = (r: { replies: ConnectorCall[] }) => JSON.stringify(FakeConnector.card(r.replies[0]));
+const cardText = (r: { replies: ConnectorCall[] }) => JSON.stringify(replyCard(r.replies));
 
 /** Seed 001 appendix B, in order. */
 const APPENDIX_B = [
@@ -105,12 +105,12 @@ describe('the meeting pack: a short card and the full pack as a Word document', 
     expect(text).toMatch(/Not updated since the last meeting.*• TVP \/ OCC: 3\.3 a, 3\.3 e/);
     expect(text).toMatch(/Proposed for discharge.*• 1\.1 a .*Business as usual/);
     expect(text).not.toContain('P-V'); // no victim references
-    expect(documentLink(r.replies[0])).toMatch(/^http:\/\/localhost:\d+\/api\/documents\/[A-Za-z0-9_-]{43}\.docx$/);
+    expect(documentLink(r.replies)).toMatch(/^http:\/\/localhost:\d+\/api\/documents\/[A-Za-z0-9_-]{43}\.docx$/);
   });
 
   it('the document opens as Word, follows appendix B in order, and fills every item from the data', async () => {
     const r = await say(h, 'meeting pack');
-    const file = await download(h, documentLink(r.replies[0]));
+    const file = await download(h, documentLink(r.replies));
     expect(file.status).toBe(200);
     expect(file.type).toBe(DOCX);
     expect(file.disposition).toBe('attachment; filename="tactical-meeting-pack-2026-12-08.docx"');
@@ -154,7 +154,7 @@ describe('the meeting pack: a short card and the full pack as a Word document', 
 
   it('every download is audited, and the posting records the document', async () => {
     const r = await say(h, 'meeting pack');
-    const url = documentLink(r.replies[0]);
+    const url = documentLink(r.replies);
     expect((await download(h, url)).status).toBe(200);
     expect((await download(h, url)).status).toBe(200);
     const trail = await listAudit(h.db, 'document');
@@ -167,7 +167,7 @@ describe('the meeting pack: a short card and the full pack as a Word document', 
   it('the strategic pack follows appendix A', async () => {
     const r = await say(h, 'meeting pack strategic');
     expect(cardText(r)).toContain('not scheduled yet');
-    const p = paragraphsOf((await download(h, documentLink(r.replies[0]))).body);
+    const p = paragraphsOf((await download(h, documentLink(r.replies))).body);
     const order = notInOrder(p, [
       'Hate Crime Strategic Group Meeting',
       'Regular key leaders:',
@@ -201,7 +201,7 @@ describe('the meeting pack: a short card and the full pack as a Word document', 
     expect(text.length).toBeLessThanOrEqual(TEAMS_CARD_LIMIT);
     expect(text.length).toBeLessThan(5_000);
     expect(text).toMatch(/more in the full pack/);
-    const p = paragraphsOf((await download(h, documentLink(r.replies[0]))).body);
+    const p = paragraphsOf((await download(h, documentLink(r.replies))).body);
     const refs = p.filter((x) => /^9\.\d+$/.test(x));
     expect(refs).toEqual(Array.from({ length: 40 }, (_, i) => `9.${i + 1}`)); // 9.2 before 9.10
   });
