@@ -18,6 +18,7 @@ import { Pacer } from './proactive/pacing.js';
 import { createRenderer } from './proactive/renderer.js';
 import type { BotDeps } from './teams/context.js';
 import { registerSummaryRoutes } from './http/summary.routes.js';
+import { registerDocumentRoutes } from './http/documents.route.js';
 import { createTeamsApp } from './teams/teams-app.js';
 import { serviceUrlGuard } from './teams/service-url.guard.js';
 import { createAdapter } from './teams-auth.js';
@@ -122,6 +123,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   server.post('/api/occurrences', feedKey, readBody, ingestHandler(deps));
   server.post('/api/imports/:kind', feedKey, readBody, importHandler(deps));
   registerSummaryRoutes(server, deps);
+  registerDocumentRoutes(server, deps);
   server.get('/healthz', async (_req, res) => {
     try {
       await sql`select 1`.execute(db);

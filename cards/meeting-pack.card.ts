@@ -1,149 +1,53 @@
-import { updateLine, type UpdateLike } from './action.card.js';
 import { STATUS_LABELS } from './actions.verbs.js';
-import { clip, TEAMS_CARD_LIMIT, ukDate, ukDateTime } from './format.js';
+import { clip, ukDateTime } from './format.js';
 import { adaptiveCard, type AdaptiveCard } from './card.js';
 
-interface PackActionLike {
-  ref: string;
-  text: string;
-  status: string;
-  owner: string;
-  dueDate: string | null;
-  overdue: boolean;
-  updates: readonly UpdateLike[];
-}
-
-/** The filled-in agenda (structurally the pack service's MeetingPackData). */
+/** What the short pack card shows (structurally the pack service's PostedPack). */
 export interface MeetingPackView {
   kind: 'tactical' | 'strategic';
   title: string;
   meeting: { startsAt: Date } | null;
   following: Date | null;
   broughtForward: number;
-  since: Date;
   sinceLabel: string;
-  pillars: readonly { key: string; title: string; actions: readonly PackActionLike[] }[];
   notUpdated: readonly { owner: string; refs: readonly string[] }[];
-  proposedDischarge: readonly PackActionLike[];
-  raisedAtLast: readonly PackActionLike[];
+  proposedDischarge: readonly { ref: string; text: string; status: string }[];
   figures: {
     crime: number;
     nchi: number;
-    byDistrict: readonly { district: string; crime: number; nchi: number }[];
-    actionsByStatus: readonly { status: string; count: number }[];
+    thirdPartyAndOnline: number;
+    outcomes: { closed: number; positive: number };
     overdueActions: number;
   };
+  document: { url: string; expiresAt: Date };
 }
+
+/** Lines of a list the card shows before it points to the document for the rest. */
+const SHOWN = 6;
 
 const tb = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text, wrap: true, ...extra });
-const item = (n: number, title: string, lines: readonly Record<string, unknown>[] = []) => ({
-  type: 'Container',
-  separator: true,
-  spacing: 'Medium',
-  items: [tb(`${n}. ${title}`, { weight: 'Bolder' }), ...lines],
-});
-const bullet = (text: string) => tb(`• ${text}`, { spacing: 'None' });
-const subtle = (text: string) => tb(text, { isSubtle: true, spacing: 'None' });
+const subtle = (text: string) => tb(text, { isSubtle: true, spacing: 'None', size: 'Small' });
+const n = (count: number, one: string, many = `${one}s`) => `${count.toLocaleString('en-GB')} ${count === 1 ? one : many}`;
 
-function actionLines(a: PackActionLike, max: number): Record<string, unknown>[] {
-  const due = a.dueDate ? ` · due ${ukDate(a.dueDate)}${a.overdue ? ' (OVERDUE)' : ''}` : '';
-  const head = tb(`**${a.ref}** ${clip(a.text, max ? 160 : 80)} — ${a.owner} · ${STATUS_LABELS[a.status] ?? a.status}${due}`, {
-    spacing: 'Small',
-    color: a.overdue ? 'Attention' : 'Default',
-  });
-  if (!max) return [head];
-  const ups = a.updates.length
-    ? a.updates.slice(0, 2).map((u) => subtle(`↳ ${updateLine(u, max)}`))
-    : [subtle('↳ no update since the last meeting')];
-  return [head, ...ups];
-}
-
-function pillarSection(v: MeetingPackView, max: number): Record<string, unknown>[] {
-  const empty = v.pillars.every((p) => p.actions.length === 0);
+/** A short list: the first SHOWN lines, then how many more are in the document. */
+function shortList(title: string, lines: readonly string[], none: string, what: string): Record<string, unknown>[] {
+  const more = lines.length - SHOWN;
   return [
-    ...(empty ? [subtle('No actions in the delivery plan yet (`npm run import -- actions <file.csv>` or `assign`).')] : []),
-    ...v.pillars.flatMap((p, i) => [
-      tb(`${i + 1} ${p.title}`, { weight: 'Bolder', spacing: 'Small' }),
-      ...(p.actions.length ? p.actions.flatMap((a) => actionLines(a, max)) : empty ? [] : [subtle('No actions under this strand.')]),
-    ]),
+    tb(title, { weight: 'Bolder', spacing: 'Medium' }),
+    ...(lines.length ? lines.slice(0, SHOWN).map((l) => tb(`• ${l}`, { spacing: 'None' })) : [subtle(none)]),
+    ...(more > 0 ? [subtle(`…and ${n(more, what)} more in the full pack.`)] : []),
   ];
 }
 
-function deliverySection(v: MeetingPackView): Record<string, unknown>[] {
-  return [
-    tb('Not updated since the last meeting', { weight: 'Bolder', spacing: 'Small' }),
-    ...(v.notUpdated.length
-      ? v.notUpdated.map((o) => bullet(`${o.owner}: ${o.refs.join(', ')}`))
-      : [subtle('Every open action has an update.')]),
-    tb('Proposed for discharge (completed or BAU; the tactical lead decides)', { weight: 'Bolder', spacing: 'Small' }),
-    ...(v.proposedDischarge.length
-      ? v.proposedDischarge.map((a) => bullet(`${a.ref} ${clip(a.text, 100)} — ${STATUS_LABELS[a.status] ?? a.status}`))
-      : [subtle('None.')]),
-  ];
-}
-
-function figuresSection(v: MeetingPackView): Record<string, unknown>[] {
+/**
+ * The meeting pack card (issue 13 items 4 and 5): the meeting, headline figures since the last
+ * one, who has not updated, what is proposed for discharge, and a button that opens the full pack
+ * as a Word document (the agenda of seed 001 filled in). Lists stop at six lines, so the card stays
+ * well inside one screen and Teams' 28 KB limit. Pure.
+ */
+export function renderMeetingPackCard(v: MeetingPackView): AdaptiveCard {
   const f = v.figures;
-  return [
-    tb(
-      `Hate occurrences flagged since ${v.sinceLabel}: ${f.crime} crime${f.crime === 1 ? '' : 's'}, ${f.nchi} NCHI${f.nchi === 1 ? '' : 's'}.`,
-      { spacing: 'Small' },
-    ),
-    ...f.byDistrict.map((d) => bullet(`${d.district}: ${d.crime} crime, ${d.nchi} NCHI`)),
-    subtle(
-      `Delivery plan: ${f.actionsByStatus.map((s) => `${s.count} ${(STATUS_LABELS[s.status] ?? s.status).toLowerCase()}`).join(', ') || 'no actions'}; ${f.overdueActions} overdue.`,
-    ),
-  ];
-}
-
-/** The series' next date, or a blank for the meeting to agree one. */
-const nextDate = (v: MeetingPackView): string => (v.following ? ukDateTime(v.following) : 'to be agreed');
-
-function tactical(v: MeetingPackView, max: number): Record<string, unknown>[] {
-  return [
-    item(1, 'Introductions and apologies', [
-      bullet('Apologies from:'),
-      bullet('Aim & purpose: 6 strategic aims, delivery action plan, monitor performance & add key themes'),
-    ]),
-    item(2, 'Summary of last meeting', [
-      tb('Previous actions (raised at the last meeting)', { weight: 'Bolder', spacing: 'Small' }),
-      ...(v.raisedAtLast.length
-        ? v.raisedAtLast.map((a) => bullet(`${a.ref} ${clip(a.text, 100)} — ${a.owner} · ${STATUS_LABELS[a.status] ?? a.status}`))
-        : [subtle('None recorded.')]),
-      subtle(`Actions brought forward: ${v.broughtForward} open.`),
-    ]),
-    item(3, 'Promoting the key strands of the National Hate Crime Plan: 6 key actions', pillarSection(v, max)),
-    item(4, 'District updates: investigation quality, crime scrutiny', figuresSection(v)),
-    item(5, 'Delivery plan updates', deliverySection(v)),
-    item(6, 'Raising the profile of public confidence and satisfaction: good news stories and media & positive CJ outcomes'),
-    item(7, 'Third party reporting'),
-    item(8, 'Funding opportunities'),
-    item(9, 'Partnerships: engagement, key contacts/KINS'),
-    item(10, 'AOB'),
-    item(11, `Date of next meeting: ${nextDate(v)}`),
-  ];
-}
-
-function strategic(v: MeetingPackView, max: number): Record<string, unknown>[] {
-  return [
-    item(1, 'Introductions and apologies', [
-      bullet('Confirm terms of reference'),
-      bullet('Update from tactical meeting'),
-      bullet('Partner updates'),
-    ]),
-    item(2, 'Performance update: crime/incident review (trends, locations, nominals)', figuresSection(v)),
-    item(3, 'Delivery plan: activity against the force/national strategy, 6 key actions', [
-      ...pillarSection(v, max),
-      ...deliverySection(v),
-    ]),
-    item(4, 'Communications: good news stories and media; exceptional reporting, e.g. worldwide events'),
-    item(5, 'Any other business'),
-    item(6, `Date of next meeting: ${nextDate(v)}`),
-  ];
-}
-
-function build(v: MeetingPackView, max: number): AdaptiveCard {
-  const when = v.meeting ? ukDateTime(v.meeting.startsAt) : 'not scheduled yet (`meeting schedule tactical DATE TIME`)';
+  const when = v.meeting ? ukDateTime(v.meeting.startsAt) : `not scheduled yet (\`meeting schedule ${v.kind} DATE TIME\`)`;
   return adaptiveCard({
     body: [
       {
@@ -156,19 +60,31 @@ function build(v: MeetingPackView, max: number): AdaptiveCard {
           subtle(`Meeting pack: changes since ${v.sinceLabel}.`),
         ],
       },
-      ...(v.kind === 'tactical' ? tactical(v, max) : strategic(v, max)),
+      {
+        type: 'FactSet',
+        spacing: 'Medium',
+        facts: [
+          { title: 'Hate occurrences', value: `${n(f.crime, 'crime')}, ${n(f.nchi, 'NCHI')}` },
+          { title: 'Third party and online', value: n(f.thirdPartyAndOnline, 'report') },
+          { title: 'Positive CJ outcomes', value: `${f.outcomes.positive} of ${n(f.outcomes.closed, 'closed occurrence')}` },
+          { title: 'Open actions', value: `${v.broughtForward} (${f.overdueActions} overdue)` },
+          { title: 'Next meeting', value: v.following ? ukDateTime(v.following) : 'to be agreed' },
+        ],
+      },
+      ...shortList(
+        'Not updated since the last meeting',
+        v.notUpdated.map((o) => `${o.owner}: ${clip(o.refs.join(', '), 80)}`),
+        'Every open action has an update.',
+        'holder',
+      ),
+      ...shortList(
+        'Proposed for discharge (the tactical lead decides)',
+        v.proposedDischarge.map((a) => `${a.ref} ${clip(a.text, 70)} — ${STATUS_LABELS[a.status] ?? a.status}`),
+        'None.',
+        'action',
+      ),
+      subtle(`The full pack opens in Word. The link works until ${ukDateTime(v.document.expiresAt)}; every download is logged.`),
     ],
+    actions: [{ type: 'Action.OpenUrl', title: 'Open the full pack (Word)', url: v.document.url }],
   });
-}
-
-/**
- * Renders the meeting pack: the agenda of seed 001 (appendix B tactical, appendix A strategic)
- * filled in with the plan. Update texts are shortened until the card fits Teams' ~28 KB limit. Pure.
- */
-export function renderMeetingPackCard(v: MeetingPackView): AdaptiveCard {
-  for (const max of [400, 200, 100]) {
-    const card = build(v, max);
-    if (JSON.stringify(card).length <= TEAMS_CARD_LIMIT) return card;
-  }
-  return build(v, 0);
 }

@@ -9,6 +9,7 @@ import type { ReviewDecisionsTable, ReviewsTable } from './reviews/reviews.table
 import type { PromptPostsTable, ScheduledReviewsTable } from './schedule/schedule.table.js';
 import type { UsersTable } from './users/users.table.js';
 import type { SummaryExportsTable } from './summary/summary.table.js';
+import type { DocumentsTable } from './documents/documents.table.js';
 
 /** Every table the bot owns, keyed by SQL name. */
 export interface Database {
@@ -28,6 +29,7 @@ export interface Database {
   actions: ActionsTable;
   action_updates: ActionUpdatesTable;
   summary_exports: SummaryExportsTable;
+  documents: DocumentsTable;
 }
 
 /** A connection or an open transaction: repositories accept either. */

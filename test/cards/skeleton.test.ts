@@ -50,13 +50,11 @@ const cards: Record<string, () => AdaptiveCard> = {
       meeting: null,
       following: null,
       broughtForward: 0,
-      since: now,
       sinceLabel: 'the last month',
-      pillars: [],
       notUpdated: [],
       proposedDischarge: [],
-      raisedAtLast: [],
-      figures: { crime: 0, nchi: 0, byDistrict: [], actionsByStatus: [], overdueActions: 0 },
+      figures: { crime: 0, nchi: 0, thirdPartyAndOnline: 0, outcomes: { closed: 0, positive: 0 }, overdueActions: 0 },
+      document: { url: 'http://localhost:3978/api/documents/x.docx', expiresAt: now },
     }),
   prompt: () =>
     renderPromptCard({

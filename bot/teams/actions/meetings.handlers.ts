@@ -30,13 +30,19 @@ async function schedule(deps: BotDeps, ctx: TurnContext, cmd: Extract<ActionComm
     m.kind === 'tactical'
       ? `Holders of open actions are asked for an update ${deps.config.actions.updateDaysBefore} days before, and reminded ${deps.config.actions.nudgeDaysBefore} days before if they have not updated.${res.remindersQueued ? ` ${res.remindersQueued} update request${res.remindersQueued === 1 ? ' was' : 's were'} sent now.` : ''}`
       : '',
-    '`meeting pack` posts the agenda filled in with the plan.',
+    '`meeting pack` posts the headline figures and a link to the full pack (the agenda filled in with the plan) as a Word document.',
   ];
   await ctx.sendActivity(lines.filter(Boolean).join('\n\n'));
 }
 
 async function pack(deps: BotDeps, ctx: TurnContext, kind: 'tactical' | 'strategic'): Promise<void> {
-  const data = await meetingPack(deps.db, { kind, actor: actorOf(ctx), conversationId: conversationOf(ctx), now: deps.clock() });
+  const data = await meetingPack(deps.db, {
+    kind,
+    actor: actorOf(ctx),
+    conversationId: conversationOf(ctx),
+    baseUrl: deps.config.publicBaseUrl,
+    now: deps.clock(),
+  });
   await sendCard(ctx, renderMeetingPackCard(data));
 }
 

@@ -10,6 +10,7 @@ import { getActor, type BotDeps } from '../context.js';
 import { problemOf } from '../replies.js';
 import { channelConversationId } from '../identity.js';
 import { commandArgs, parseSummaryArgs } from './summary.command.js';
+import { asDocument, runReportDocumentCommand } from './report-document.handlers.js';
 
 export const SUMMARY_USAGE = '`summary [period] [district NAME]`, e.g. `summary last quarter district Leeds`';
 export const SCRUTINY_USAGE = '`scrutiny pack [period] [district NAME]`, e.g. `scrutiny pack last quarter`';
@@ -44,6 +45,7 @@ async function summaryCard(
 
 /** `summary [period] [district <name>]`: posts the status summary card (audited disclosure). */
 export async function runSummaryCommand(deps: BotDeps, ctx: TurnContext, text: string): Promise<void> {
+  if (asDocument(text)) return runReportDocumentCommand(deps, ctx, text);
   const args = parseSummaryArgs(commandArgs(text, ['summary']) ?? '');
   if (!args.ok) {
     await ctx.sendActivity(`That command is not quite right: ${args.problem}\n\nUse ${SUMMARY_USAGE}.`);
