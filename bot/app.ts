@@ -65,6 +65,7 @@ export function jobSettingsOf(config: Config): JobSettings {
     },
     summaryWeekly: { cron: config.summary.weeklyCron },
     summaryMonthly: { cron: config.summary.monthlyCron },
+    retention: config.retention,
   };
 }
 

@@ -20,7 +20,7 @@ export interface JobSettings {
   /** SUMMARY_MONTHLY_CRON (the 1st, 08:00) (issue 5). */
   summaryMonthly: { cron: string };
   /** RETENTION_CRON (02:30 daily) and the retention periods (issue 12 item 6); null or absent: not scheduled (RETENTION_ENABLED=false). */
-  retention?: RetentionJobSettings | null;
+  retention: RetentionJobSettings | null;
 }
 
 /**
