@@ -1,7 +1,6 @@
-import { Resvg } from '@resvg/resvg-js';
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import * as vega from 'vega';
-import sharp from 'sharp';
+import type * as Vega from 'vega';
 
 /** Occurrences by strand per month: months as `YYYY-MM`, one series per strand in the configured order. */
 export interface StrandChartData {
@@ -19,7 +18,7 @@ export const CHART_SIZE = { width: 420, height: 230 } as const;
 const monthLabel = (m: string) => DateTime.fromFormat(m, 'yyyy-MM').toFormat('LLL yy');
 
 /** The Vega specification of the strand chart (a line per strand; gaps where a value is null). */
-export function strandChartSpec(data: StrandChartData): vega.Spec {
+export function strandChartSpec(data: StrandChartData): Vega.Spec {
   const labels = data.months.map(monthLabel);
   const strands = data.series.map((s) => s.label);
   const values = data.series.flatMap((s) => s.values.map((n, i) => ({ month: labels[i], strand: s.label, n })));
@@ -80,11 +79,39 @@ export function strandChartSpec(data: StrandChartData): vega.Spec {
         ],
       },
     ],
-  } as vega.Spec;
+  } as Vega.Spec;
+}
+
+/** The chart libraries: about 60 MB of code and native modules that only a summary needs. */
+interface ChartLibs {
+  vega: typeof Vega;
+  sharp: typeof import('sharp').default;
+}
+
+let libs: Promise<ChartLibs> | undefined;
+
+/**
+ * Imports vega and sharp on the first chart (issue 11 item 7: a bot that is never asked for a
+ * summary does not carry them). sharp's operation cache is switched off: rendered charts are
+ * cached here, by their data, and libvips' cache would only hold memory.
+ */
+function chartLibs(): Promise<ChartLibs> {
+  libs ??= Promise.all([import('vega'), import('sharp')]).then(
+    ([vega, sharp]) => {
+      sharp.default.cache(false);
+      return { vega, sharp: sharp.default };
+    },
+    (e: unknown) => {
+      libs = undefined;
+      throw e;
+    },
+  );
+  return libs;
 }
 
 /** Renders a Vega spec to SVG text, headless (no canvas, no network). */
-export async function specToSvg(spec: vega.Spec): Promise<string> {
+export async function specToSvg(spec: Vega.Spec): Promise<string> {
+  const { vega } = await chartLibs();
   const view = new vega.View(vega.parse(spec), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -93,28 +120,57 @@ export async function specToSvg(spec: vega.Spec): Promise<string> {
   }
 }
 
-/** Font options for resvg; tests pass `{ loadSystemFonts: false }` to check a machine without fonts. */
+/** Font options; tests pass `{ loadSystemFonts: false }` to see the chart a machine without fonts draws (no text). */
 export interface ChartFonts {
   loadSystemFonts: boolean;
 }
 
+/** Charts kept: a few scopes times the period buttons, about 6 KB each. */
+const CACHE_SIZE = 64;
+/** Rendered (or rendering) charts by cacheKey, least recently used first. */
+const cache = new Map<string, Promise<Buffer>>();
+
+/** What the image depends on: the months, each series' label and values, and the fonts option. */
+function cacheKey(data: StrandChartData, fonts: ChartFonts): string {
+  const content = JSON.stringify([data.months, data.series.map((s) => [s.label, s.values]), fonts.loadSystemFonts]);
+  return createHash('sha256').update(content).digest('base64');
+}
+
 /**
- * Renders the strand chart: Vega spec → SVG → resvg raster → palette PNG by sharp (about
- * 5-8 KB: a card travels in one Teams message, so the image must stay well under its ~28 KB).
- * Pure given its data (no network). Without any usable font the text is simply missing.
+ * Vega spec → SVG → palette PNG by sharp (libvips' librsvg; about 6 KB: a card travels in one
+ * Teams message, so the image must stay well under its ~28 KB). Text is laid out with
+ * fontconfig's fonts, which libvips loads once per process on the first chart; without any
+ * usable font the text is simply missing.
  */
-export async function renderStrandChartPng(data: StrandChartData, fonts: ChartFonts = { loadSystemFonts: true }): Promise<Buffer> {
-  const svg = await specToSvg(strandChartSpec(data));
-  const resvg = new Resvg(svg, {
-    background: 'white',
-    fitTo: { mode: 'width', value: CHART_SIZE.width },
-    font: { loadSystemFonts: fonts.loadSystemFonts, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
-  });
-  const image = resvg.render();
-  // A line chart has a few flat colours plus anti-aliased edges: 16 palette entries keep it crisp.
-  return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 4 } })
-    .png({ palette: true, colours: 16, compressionLevel: 9, effort: 10 })
-    .toBuffer();
+async function draw(data: StrandChartData, fonts: ChartFonts): Promise<Buffer> {
+  const { sharp } = await chartLibs();
+  let svg = await specToSvg(strandChartSpec(data));
+  if (!fonts.loadSystemFonts) svg = svg.replace(/<text\b[^>]*>[\s\S]*?<\/text>/g, '');
+  // A line chart has a few flat colours plus anti-aliased edges: 16 palette entries keep it
+  // crisp. The fastest quantisation and zlib level 6 cost about 10 % in size, a third in time.
+  return sharp(Buffer.from(svg)).png({ palette: true, colours: 16, compressionLevel: 6, effort: 1 }).toBuffer();
+}
+
+/**
+ * The strand chart as a PNG of CHART_SIZE. Pure given its data (no network), so it is cached by
+ * its data (the months, labels and values, which a summary's scope and period decide): the
+ * period buttons, a re-asked summary and each recipient of a scheduled one reuse the image. A
+ * request for a chart being drawn waits for that drawing. The buffer is shared: do not modify it.
+ */
+export function renderStrandChartPng(data: StrandChartData, fonts: ChartFonts = { loadSystemFonts: true }): Promise<Buffer> {
+  const key = cacheKey(data, fonts);
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const png = draw(data, fonts);
+  cache.set(key, png);
+  // A failed drawing is not kept: the next request tries again.
+  png.catch(() => cache.get(key) === png && cache.delete(key));
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return png;
 }
 
 /** The chart as a `data:image/png;base64,…` URL for an Adaptive Card Image. */

@@ -17,6 +17,7 @@ import * as currentGrade from './migrations/2026-11-29T03-current-grade.js';
 import * as agenciesHistory from './migrations/2026-11-29T07-agencies-history.js';
 import * as retention from './migrations/2026-11-29T09-retention.js';
 import * as documents from './migrations/2026-11-29T08-documents.js';
+import * as summaryPeriod from './migrations/2026-11-29T06-summary-period.js';
 import { auditTamperRisk, grantAppRole } from './audit/roles.js';
 import type { Database } from './schema.js';
 import { resilient } from './transactions.js';
@@ -62,6 +63,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-29T07-agencies-history': agenciesHistory,
   '2026-11-29T09-retention': retention,
   '2026-11-29T08-documents': documents,
+  '2026-11-29T06-summary-period': summaryPeriod,
 };
 
 /** Thrown when another process holds the embedded database folder. */

@@ -17,7 +17,10 @@ export interface Pair {
   previous: number;
 }
 
-/** Occurrence counts by type, source and district, with the distinct total and multi-strand count. */
+/**
+ * Occurrence figures of both periods: counts by type, source, district and strand, the distinct
+ * total and multi-strand count, and the current period's risk mix.
+ */
 export interface OccurrenceCounts {
   total: Pair;
   multiStrand: number;
@@ -25,66 +28,73 @@ export interface OccurrenceCounts {
   bySource: Map<string, Pair>;
   /** Keyed by lower-case district, with one spelling to show. */
   byDistrict: Map<string, Pair & { name: string }>;
+  /** An occurrence with two strands counts in both. */
+  byStrand: Map<string, Pair>;
+  /** Current risk grade (`ungraded` when never reviewed) of the current period's occurrences. */
+  risk: Map<string, number>;
 }
 
 const inWindow = (w: Window) =>
   sql<boolean>`o.flagged_at >= ${w.prevStart} and o.flagged_at < ${w.end} and (o.flagged_at >= ${w.start} or o.flagged_at < ${w.prevEnd})`;
-const cur = (w: Window) => sql<boolean>`o.flagged_at >= ${w.start}`;
-const prev = (w: Window) => sql<boolean>`o.flagged_at < ${w.prevEnd}`;
+
+function addTo<K>(map: Map<K, Pair>, key: K, current: boolean, n: number): void {
+  const pair = map.get(key) ?? { current: 0, previous: 0 };
+  if (current) pair.current += n;
+  else pair.previous += n;
+  map.set(key, pair);
+}
 
 /**
- * One pass over the occurrences of both periods with GROUPING SETS: by type, by source, by
- * district and the total (index `occurrences_flagged_cover_idx`, or the district/UPN ones).
+ * Every occurrence figure of both periods in one pass (index `occurrences_period_cover_idx`, or
+ * the district/UPN ones): one hash aggregate over the combinations of type, source, district,
+ * strands, current grade and period (a few thousand at force level over a year, however many
+ * occurrences), summed up here. The grade is the occurrence's own `current_risk_grade` (kept by
+ * the reviews trigger of migration 2026-11-29T03), not a look-up of each one's latest review.
+ * Districts are keyed by SQL lower(), shown in their least spelling (SQL min).
  */
 export async function occurrenceCounts(db: Db, scope: SummaryScope, w: Window): Promise<OccurrenceCounts> {
   const rows = await sql<{
-    g_type: number;
-    g_source: number;
-    g_district: number;
-    recorded_as: string | null;
-    source: string | null;
-    district_key: string | null;
-    district: string | null;
-    cur: unknown;
-    prev: unknown;
-    multi: unknown;
+    recorded_as: string;
+    source: string;
+    district_key: string;
+    district: string;
+    strands: string[];
+    grade: string | null;
+    cur: boolean;
+    n: unknown;
   }>`
-    select grouping(o.recorded_as) as g_type, grouping(o.source) as g_source, grouping(lower(o.district)) as g_district,
-      o.recorded_as, o.source, lower(o.district) as district_key, min(o.district) as district,
-      count(*) filter (where ${cur(w)}) as cur,
-      count(*) filter (where ${prev(w)}) as prev,
-      count(*) filter (where ${cur(w)} and cardinality(o.strands) > 1) as multi
-    from occurrences o
-    where ${inWindow(w)} and ${occurrenceScope(scope)}
-    group by grouping sets ((o.recorded_as), (o.source), (lower(o.district)), ())`.execute(db);
+    select t.recorded_as, t.source, lower(t.district) as district_key, min(t.district) over (partition by lower(t.district)) as district,
+      t.strands, t.grade, t.cur, t.n
+    from (
+      select o.recorded_as, o.source, o.district, o.strands, o.current_risk_grade as grade, o.flagged_at >= ${w.start} as cur, count(*) as n
+      from occurrences o
+      where ${inWindow(w)} and ${occurrenceScope(scope)}
+      group by 1, 2, 3, 4, 5, 6) t`.execute(db);
   const out: OccurrenceCounts = {
     total: { current: 0, previous: 0 },
     multiStrand: 0,
     byType: new Map(),
     bySource: new Map(),
     byDistrict: new Map(),
+    byStrand: new Map(),
+    risk: new Map(),
   };
   for (const r of rows.rows) {
-    const pair = { current: num(r.cur), previous: num(r.prev) };
-    if (num(r.g_type) === 0) out.byType.set(r.recorded_as!, pair);
-    else if (num(r.g_source) === 0) out.bySource.set(r.source!, pair);
-    else if (num(r.g_district) === 0) out.byDistrict.set(r.district_key!, { ...pair, name: r.district! });
-    else {
-      out.total = pair;
-      out.multiStrand = num(r.multi);
+    const n = num(r.n);
+    addTo(out.byType, r.recorded_as, r.cur, n);
+    addTo(out.bySource, r.source, r.cur, n);
+    if (!out.byDistrict.has(r.district_key)) out.byDistrict.set(r.district_key, { current: 0, previous: 0, name: r.district });
+    addTo(out.byDistrict, r.district_key, r.cur, n);
+    for (const strand of r.strands) addTo(out.byStrand, strand, r.cur, n);
+    if (!r.cur) {
+      out.total.previous += n;
+      continue;
     }
+    out.total.current += n;
+    if (r.strands.length > 1) out.multiStrand += n;
+    out.risk.set(r.grade ?? 'ungraded', (out.risk.get(r.grade ?? 'ungraded') ?? 0) + n);
   }
   return out;
-}
-
-/** Occurrences per strand in both periods: an occurrence with two strands counts in both. */
-export async function strandCounts(db: Db, scope: SummaryScope, w: Window): Promise<Map<string, Pair>> {
-  const rows = await sql<{ strand: string; cur: unknown; prev: unknown }>`
-    select s.strand, count(*) filter (where ${cur(w)}) as cur, count(*) filter (where ${prev(w)}) as prev
-    from occurrences o cross join lateral unnest(o.strands) as s(strand)
-    where ${inWindow(w)} and ${occurrenceScope(scope)}
-    group by s.strand`.execute(db);
-  return new Map(rows.rows.map((r) => [r.strand, { current: num(r.cur), previous: num(r.prev) }]));
 }
 
 /**
@@ -118,26 +128,13 @@ export async function strandMonths(
 }
 
 /**
- * Latest risk grade of the occurrences flagged in the period (`ungraded` when never reviewed):
- * one index-only probe per occurrence into `reviews_latest_idx` (occurrence_id, version desc)
- * include (risk_grade).
+ * Open occurrences whose current grade is high, now, whatever their flag date: the occurrence's
+ * own `current_risk_grade` (partial index `occurrences_open_high_idx`: only open high-risk rows).
  */
-export async function riskMix(db: Db, scope: SummaryScope, w: Window): Promise<Map<string, number>> {
-  const rows = await sql<{ grade: string; n: unknown }>`
-    select coalesce(g.risk_grade, 'ungraded') as grade, count(*) as n
-    from occurrences o
-    left join lateral (select r.risk_grade from reviews r where r.occurrence_id = o.id order by r.version desc limit 1) g on true
-    where o.flagged_at >= ${w.start} and o.flagged_at < ${w.end} and ${occurrenceScope(scope)}
-    group by 1`.execute(db);
-  return new Map(rows.rows.map((r) => [r.grade, num(r.n)]));
-}
-
-/** Open occurrences whose latest review graded them high, now (partial index `reviews_high_idx`). */
 export async function openHighRisk(db: Db, scope: SummaryScope): Promise<number> {
   const rows = await sql<{ n: unknown }>`
-    select count(*) as n from reviews r join occurrences o on o.id = r.occurrence_id
-    where r.risk_grade = 'high' and o.status = 'open' and ${occurrenceScope(scope)}
-      and r.version = (select max(r2.version) from reviews r2 where r2.occurrence_id = r.occurrence_id)`.execute(db);
+    select count(*) as n from occurrences o
+    where o.current_risk_grade = 'high' and o.status = 'open' and ${occurrenceScope(scope)}`.execute(db);
   return num(rows.rows[0]?.n);
 }
 

@@ -8,7 +8,7 @@ import { num, occurrenceScope } from './scope.sql.js';
 const closedIn = (start: Date, end: Date) =>
   sql<boolean>`o.status <> 'open' and coalesce(o.closed_at, o.flagged_at) >= ${start} and coalesce(o.closed_at, o.flagged_at) < ${end}`;
 
-/** How many closed or filed occurrences of the scope closed in [start, end) (index `occurrences_closed_idx`). */
+/** How many closed or filed occurrences of the scope closed in [start, end) (index `occurrences_closed_cover_idx`). */
 export async function countClosed(db: Db, scope: SummaryScope, start: Date, end: Date): Promise<number> {
   const r = await sql<{
     n: unknown;

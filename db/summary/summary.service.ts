@@ -2,16 +2,7 @@ import { knownDistrict } from '../access/access.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../schema.js';
 import { resolveSummaryScope, scopeKey, type SummaryActor, type SummaryScope } from './access.policy.js';
-import {
-  openHighRisk,
-  occurrenceCounts,
-  outcomes,
-  repeatCounts,
-  riskMix,
-  strandCounts,
-  strandMonths,
-  type Window,
-} from './occurrence.queries.js';
+import { openHighRisk, occurrenceCounts, outcomes, repeatCounts, strandMonths, type Window } from './occurrence.queries.js';
 import { londonDate } from '../time/london-time.js';
 import { chartMonths, parsePeriod, repeatWindowStart, type Period } from './period.policy.js';
 import { buildReport, type SummarySettings } from './report.policy.js';
@@ -38,8 +29,9 @@ export interface SummaryRequest {
 }
 
 /**
- * Computes every figure of a summary in SQL for a resolved scope and period (no audit).
- * Queries run concurrently (a pooled PostgreSQL uses several connections).
+ * Computes every figure of a summary in SQL for a resolved scope and period (no audit): nine
+ * queries, each reading only its period's rows, run concurrently (a pooled PostgreSQL uses
+ * several connections).
  */
 export async function computeSummary(
   db: Db,
@@ -51,11 +43,9 @@ export async function computeSummary(
   const w: Window = { start: period.start, end: period.end, prevStart: period.previous.start, prevEnd: period.previous.end };
   const months = chartMonths(period);
   const today = londonDate(now);
-  const [counts, strands, chartCells, risk, high, repeats, comp, overdue, actions, overdueList, closed] = await Promise.all([
+  const [counts, chartCells, high, repeats, comp, overdue, actions, overdueList, closed] = await Promise.all([
     occurrenceCounts(db, scope, w),
-    strandCounts(db, scope, w),
     strandMonths(db, scope, months.ranges),
-    riskMix(db, scope, w),
     openHighRisk(db, scope),
     repeatCounts(db, scope, w, repeatWindowStart(period, settings.repeat.windowMonths), settings.repeat.minOccurrences),
     compliance(db, scope, period.start, period.end),
@@ -67,9 +57,9 @@ export async function computeSummary(
   return buildReport(
     {
       counts,
-      strands,
+      strands: counts.byStrand,
       chart: { months: months.months, cells: chartCells },
-      risk,
+      risk: counts.risk,
       openHighRisk: high,
       repeats,
       compliance: comp,

@@ -21,7 +21,8 @@ const CHUNK = 250_000;
 async function occurrences(db: Kysely<Database>, from: number, to: number, now: Date): Promise<void> {
   await sql`
     insert into occurrences (source, reference, recorded_as, offence, strands, flagged_at, allocated_at, district, location_ref, location_type,
-      oic_upn, oic_name, supervisor_upn, supervisor_name, status, outcome, victim_satisfied, content_hash, closed_at, created_at, updated_at)
+      oic_upn, oic_name, supervisor_upn, supervisor_name, status, outcome, victim_satisfied, content_hash, closed_at, created_at, updated_at,
+      current_review_version, current_risk_grade, current_reviewed_at)
     select (array['rms','rms','rms','rms','rms','rms','rms','online','third_party','manual'])[1 + g % 10], 'B/' || g,
       case when g % 8 = 0 then 'nchi' else 'crime' end, case when g % 8 = 0 then null else 'Racially or religiously aggravated harassment' end,
       case when r < 0.676 then array['race'] when r < 0.815 then array['sexual_orientation'] when r < 0.897 then array['disability']
@@ -33,13 +34,20 @@ async function occurrences(db: Kysely<Database>, from: number, to: number, now: 
       case when not c then 'open' when g % 5 = 0 then 'filed' else 'closed' end,
       case when c then (array['Charge/summons','Evidential difficulties','Investigation complete – no suspect identified','Out of court (informal)'])[1 + g % 4] end,
       case when c and s < 0.4 then s < 0.25 end, md5(g::text),
-      case when c then f + interval '45 days' end, f, f
-    from (select g, r, s, f, f < ${now}::timestamptz - interval '60 days' and s < 0.85 as c
-          from (select g, random() as r, random() as s, ${now}::timestamptz - random() * interval '1095 days' as f
+      case when c then f + interval '45 days' end, f, f,
+      case when v < 0.7 then 1 else 0 end,
+      case when v < 0.7 then case when q < 0.8 then 'standard' when q < 0.95 then 'medium' else 'high' end end,
+      case when v < 0.7 then f + interval '3 days' end
+    from (select g, r, s, f, v, q, f < ${now}::timestamptz - interval '60 days' and s < 0.85 as c
+          from (select g, random() as r, random() as s, random() as v, random() as q, ${now}::timestamptz - random() * interval '1095 days' as f
                 from generate_series(${from}::int, ${to}::int) g) y) x`.execute(db);
 }
 
-/** Victims, suspects and reviews of every occurrence, with repeats. */
+/**
+ * Victims, suspects and reviews of every occurrence, with repeats. Each review is the one its
+ * occurrence already names as current (loaded above): the bulk load runs with triggers off, so
+ * the `reviews_current` trigger would not have kept them in step.
+ */
 async function peopleAndReviews(db: Kysely<Database>, count: number): Promise<void> {
   await sql`insert into occurrence_people (occurrence_id, role, person_ref, vulnerable, enhanced)
     select id, 'victim', 'PV-' || floor(random() * ${Math.ceil(count * 0.8)})::int, random() < 0.1, true from occurrences`.execute(db);
@@ -47,10 +55,9 @@ async function peopleAndReviews(db: Kysely<Database>, count: number): Promise<vo
     select id, 'suspect', 'PS-' || floor(random() * ${Math.ceil(count * 0.5)})::int, null, null from occurrences where random() < 0.6
     on conflict do nothing`.execute(db);
   await sql`insert into reviews (occurrence_id, version, risk_grade, risk_rationale, reviewer_name, reviewed_at)
-    select id, 1, g.grade, case when g.grade <> 'standard' then 'Repeat targeting; victim vulnerable' end, 'DS Hate Crime Coordinator', flagged_at + interval '3 days'
-    from (select id, flagged_at, random() as r, random() as q from occurrences) x
-    cross join lateral (select case when x.q < 0.8 then 'standard' when x.q < 0.95 then 'medium' else 'high' end as grade) g
-    where x.r < 0.7`.execute(db);
+    select id, current_review_version, current_risk_grade,
+      case when current_risk_grade <> 'standard' then 'Repeat targeting; victim vulnerable' end, 'DS Hate Crime Coordinator', current_reviewed_at
+    from occurrences where current_review_version > 0`.execute(db);
 }
 
 /**

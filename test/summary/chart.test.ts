@@ -16,7 +16,7 @@ function ihdr(png: Buffer) {
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20), bitDepth: png[24], colourType: png[25] };
 }
 
-describe('strand chart (vega → SVG → resvg → indexed PNG)', () => {
+describe('strand chart (vega → SVG → sharp → indexed PNG)', () => {
   it('is a small palette PNG of the chart size, with the series colours in it', async () => {
     const png = await renderStrandChartPng(data);
     expect(ihdr(png)).toMatchObject({ width: CHART_SIZE.width, height: CHART_SIZE.height, colourType: 3 });
@@ -41,6 +41,15 @@ describe('strand chart (vega → SVG → resvg → indexed PNG)', () => {
     const spec = strandChartSpec(data) as any;
     expect(spec.scales[2].domain).toEqual(['Race', 'Religion', 'Sexual orientation', 'Disability', 'Transgender']);
     expect(spec.data[0].values.filter((v: any) => v.n === null)).toHaveLength(1);
+  });
+
+  it('is drawn once for the same data (a summary asked again, its period buttons), again when the data differ', async () => {
+    const first = await renderStrandChartPng(data);
+    expect(await renderStrandChartPng({ months: [...data.months], series: data.series.map((s) => ({ ...s })) })).toBe(first);
+    const changed = { ...data, series: data.series.map((s, j) => (j === 0 ? { ...s, values: s.values.map((v) => (v ?? 0) + 1) } : s)) };
+    const other = await renderStrandChartPng(changed);
+    expect(other).not.toBe(first);
+    expect(other.equals(first)).toBe(false);
   });
 
   it('copes with no data at all', async () => {

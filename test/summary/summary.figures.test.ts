@@ -147,6 +147,18 @@ describe('summary figures on a fixed dataset (hand-computed)', () => {
     expect(r.totals).toMatchObject({ current: 2, previous: 1 });
   });
 
+  it('one district spelled two ways across the two periods is one row, counted in both (one pass over both periods)', async () => {
+    const now = new Date('2026-06-20T12:00:00Z');
+    await addOccurrence(db, { strands: ['race', 'religion'], district: 'Hull', flaggedAt: '2026-06-03T10:00:00Z' });
+    await addOccurrence(db, { strands: ['religion'], district: 'HULL', flaggedAt: '2026-05-04T10:00:00Z' });
+    const r = await ask(actors.force, 'this month', 'hull', now);
+    expect(r.byDistrict.map((d) => [d.key, d.current, d.previous])).toEqual([['hull', 1, 1]]);
+    expect(['Hull', 'HULL']).toContain(r.byDistrict[0]!.label);
+    expect(r.totals).toMatchObject({ current: 1, previous: 1, multiStrand: 1 });
+    expect(rows(r.byStrand)).toMatchObject({ race: [1, 0], religion: [1, 1] });
+    expect(Object.fromEntries(r.risk.map((x) => [x.key, x.count]))).toMatchObject({ ungraded: 1 });
+  });
+
   it('every summary is an audited disclosure', async () => {
     await ask(actors.leedsManager, 'this month');
     const audit = await listAudit(db, 'summary', 'districts:leeds');
