@@ -35,11 +35,13 @@ export interface SaveInput {
  * stale attempt with its answers and saves nothing. The row lock queues concurrent submits on one
  * occurrence, so exactly one sees each version.
  *
- * Lost connections: an error the server sent (any SQLSTATE, 57P01 included) means the statement
- * was rolled back, and a connection known dead before sending means it never ran, so both are
- * retried once (db/transactions.ts `withRetry`). A connection that dropped after the statement
- * went out leaves the outcome unknown: CommitOutcomeUnknownError, never retried (the caller reads
- * back what is saved).
+ * Lost connections (db/transactions.ts `withRetry` retries a dropped one once): an error the
+ * server sent (any SQLSTATE, 57P01 included) means the statement was rolled back, and a
+ * connection known dead before sending means it never ran. A connection that dropped after the
+ * statement went out is asked about: the review this save would have written (next version, this
+ * reviewer, this time) is looked for on a fresh connection. Found: CommitOutcomeUnknownError, so
+ * the caller reads back and shows what is saved. Not found: rolled back, retried. A retry can
+ * never save twice: the statement writes only while the version is the expected one.
  * @returns null when the occurrence is gone or no longer in `district` (nothing written)
  */
 export function saveReview(db: Kysely<Database>, input: SaveInput): Promise<SaveResult | null> {
@@ -47,10 +49,43 @@ export function saveReview(db: Kysely<Database>, input: SaveInput): Promise<Save
     try {
       return await saveStatement(db, input);
     } catch (e) {
-      if (outcomeUnknown(e)) throw new CommitOutcomeUnknownError(`connection lost during the save: ${(e as Error).message}`, { cause: e });
+      if (!outcomeUnknown(e)) throw e;
+      const saved = await wasSaved(db, input).catch((checkError: unknown) => {
+        throw new CommitOutcomeUnknownError(
+          `connection lost during the save, and then while checking it: ${(checkError as Error).message}`,
+          {
+            cause: e,
+          },
+        );
+      });
+      if (saved) throw new CommitOutcomeUnknownError(`connection lost as the save was answered: ${(e as Error).message}`, { cause: e });
       throw e;
     }
   });
+}
+
+/**
+ * Whether the review this save writes is in the database (the outcome of a save whose answer was
+ * lost). Asked up to 3 times, 50 ms apart: after a restart or failover the pool may still hold
+ * connections the server closed, and it sees so only as they fail.
+ */
+async function wasSaved(db: Kysely<Database>, input: SaveInput): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      const row = await db
+        .selectFrom('reviews')
+        .select('id')
+        .where('occurrence_id', '=', input.occurrenceId)
+        .where('version', '=', input.expectedVersion + 1)
+        .where('reviewer_name', '=', input.reviewer.name)
+        .where('reviewed_at', '=', input.now)
+        .executeTakeFirst();
+      return row !== undefined;
+    } catch (e) {
+      if (attempt >= 3 || !isConnectionLost(e)) throw e;
+    }
+  }
 }
 
 /** A lost connection that neither the server reported (an SQLSTATE) nor was known before the statement was sent. */
