@@ -56,6 +56,7 @@ import {
   type Rig,
   type SubmitFigure,
 } from './submit-latency.js';
+import { memoryBench, type MemoryFigure } from './load-memory.js';
 import { withFreshDatabase } from './targets.js';
 import { percentile, ServerTimer } from './timing.js';
 
@@ -70,6 +71,8 @@ interface Figures {
   floor?: LatencyFigure;
   /** Statements sent to the database per submit (BEGIN and COMMIT count). */
   statements?: number;
+  /** Highest RSS of the compiled bot and of a bare teams-ai bot under the submit load (PostgreSQL only). */
+  memory?: MemoryFigure;
   /** Longest event-loop stall of the bot process (ms) during the endpoint ingest and during the submits. */
   stalls: { ingest?: number; submits?: number };
 }
@@ -117,6 +120,8 @@ async function runRig(ctx: BenchContext, occurrences: readonly FeedOccurrence[],
           col.floor = await floorBench(rig, card ?? MINIMAL_CARD, config.ingestMaxBodyBytes, db, ids);
         }),
       );
+      // Memory (issue 11, item 7): the compiled bot and a bare teams-ai bot in processes of their own, on PostgreSQL.
+      if (backend.kind === 'postgres') col.memory = await step('memory', () => memoryBench(backend, rig, occurrences));
       // 1b: the import path on another fresh database.
       col.importPath = await step('import', () =>
         withFreshDatabase(backend, (db, target) => ingestViaImport(db, botConfig(target.databaseUrl), occurrences)),
@@ -143,6 +148,10 @@ function rows(): Row<Figures>[] {
     ['  database statements per submit (one at a time)', (c) => c.statements?.toFixed(1)],
     ['floor: bare teams-ai handler + 1 read + 1 transaction, p50 / p95, in server', (c) => p5095(c.floor?.server)],
     ['  same, round-trip from client process', (c) => p5095(c.floor?.client)],
+    [
+      'RSS under the submit load: compiled bot / bare teams-ai bot',
+      (c) => c.memory && `${fmtInt(c.memory.botMb)} / ${fmtInt(c.memory.bareMb)} MB`,
+    ],
     ['  throughput', (c) => c.floor && `${fmtInt((SUBMITS / c.floor.wallMs) * 1000)} invokes/s`],
     ['  server process CPU per invoke', (c) => c.floor && `${fmtMs(c.floor.serverCpuMs / SUBMITS)} ms`],
   ];
@@ -154,18 +163,32 @@ const FLOOR_IS = 'bare teams-ai handler + 1 read + 1 transaction (row lock, 3 in
 function goals(columns: Awaited<ReturnType<typeof runRig>>): Goal[] {
   return columns.flatMap((c) => {
     const f = c.figures;
-    if (!f?.submit || !f.floor) return [];
-    const out = [
-      ratioGoal({
-        figure: `review-card submit p95 at concurrency ${CONCURRENCY}, in server`,
-        backend: c.name,
-        product: percentile(f.submit.server, 95),
-        floor: percentile(f.floor.server, 95),
-        unit: 'ms',
-        floorIs: FLOOR_IS,
-        limit: 2,
-      }),
-    ];
+    if (!f) return [];
+    const out: Goal[] = [];
+    if (f.submit && f.floor)
+      out.push(
+        ratioGoal({
+          figure: `review-card submit p95 at concurrency ${CONCURRENCY}, in server`,
+          backend: c.name,
+          product: percentile(f.submit.server, 95),
+          floor: percentile(f.floor.server, 95),
+          unit: 'ms',
+          floorIs: FLOOR_IS,
+          limit: 2,
+        }),
+      );
+    if (f.memory)
+      out.push(
+        ratioGoal({
+          figure: 'bot RSS under the submit load',
+          backend: c.name,
+          product: f.memory.botMb,
+          floor: f.memory.bareMb + 100,
+          unit: 'MB',
+          floorIs: 'bare teams-ai bot + 100 MB',
+          limit: 1,
+        }),
+      );
     if (f.statements !== undefined)
       out.push(
         ratioGoal({
@@ -237,6 +260,7 @@ export async function ingestSubmit(ctx: BenchContext): Promise<PartResult> {
       `"round-trip": seen by the load client, a separate forked process, on loopback with keep-alive, so queueing at concurrency ${CONCURRENCY} is included.`,
     `Submits: ${REVIEWED} occurrences spread over the ${fmtInt(COUNT)} ingested by the endpoint run; one unmeasured first review each, then ${fmtInt(SUBMITS)} measured re-grades round-robin, each with the expectedVersion of the card last returned. Outbox dispatcher running; no review channel subscribed.`,
     `Floor: bare teams-ai Application, one actionExecute handler that reads the occurrence and runs 1 transaction (its row lock, inserts of a review, 8 decisions in one statement, an audit entry) on the bot's database for the same ${REVIEWED} occurrences, then returns a saved review card as its static card; same restify body parser, same invoke bodies, ${FLOOR_WARMUP} warm-up invokes. No cron jobs run in the bot while it is measured.`,
+    `Memory: the bot compiled (tsc, as npm start runs it: node dist/bot/main.js, no cron jobs) and a bare teams-ai bot (the floor's handler, compiled) each in a process of its own on a fresh PostgreSQL database, under ${fmtInt(SUBMITS)} invokes at concurrency ${CONCURRENCY}; the highest VmRSS read every 100 ms.`,
     `Statements per submit: ${COUNTED} submits one at a time after the measured run, counted at pg's Client#query and PGlite's query/exec (BEGIN and COMMIT count; the outbox poller may add one now and then).`,
   );
   return { lines: [...table(columns, rows()), '', ...notes], failures: columnFailures(columns), goals: goals(columns) };
