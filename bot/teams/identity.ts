@@ -1,7 +1,6 @@
 import { TeamsInfo, TurnContext, type ConversationReference } from 'botbuilder';
-import { saveConversationReference } from '../../db/conversations/conversations.service.js';
-import { isTrustedServiceUrl } from '../../db/conversations/conversations.service.js';
-import { effectiveAccess, knowsUpnOf, rememberTeamsUser } from '../../db/users/users.service.js';
+import { isTrustedServiceUrl, rememberConversationReference } from '../../db/conversations/conversations.service.js';
+import { effectiveAccess, knowsUpnOf, rememberTeamsUser, rosterGeneration } from '../../db/users/users.service.js';
 import type { Actor, BotDeps } from './context.js';
 
 /** Channel messages carry `;messageid=…` on the conversation id; proactive posts go to the channel itself. */
@@ -11,7 +10,8 @@ export function channelConversationId(id: string): string {
 
 /**
  * Stores the conversation reference of any activity (installationUpdate, conversationUpdate,
- * message, invoke), so proactive messages survive restarts.
+ * message, invoke), so proactive messages survive restarts; written only when it changed or
+ * now and then (conversations.service `rememberConversationReference`), not on every turn.
  */
 export async function rememberConversation(deps: BotDeps, ctx: TurnContext): Promise<void> {
   const ref = TurnContext.getConversationReference(ctx.activity) as Partial<ConversationReference>;
@@ -21,7 +21,7 @@ export async function rememberConversation(deps: BotDeps, ctx: TurnContext): Pro
   const id = channelConversationId(conv.id);
   const reference = { ...ref, conversation: { ...ref.conversation, id } } as Record<string, unknown>;
   delete reference.activityId;
-  await saveConversationReference(deps.db, {
+  await rememberConversationReference(deps.db, {
     id,
     conversationType: conv.conversationType ?? 'personal',
     tenantId: conv.tenantId ?? null,
@@ -48,10 +48,46 @@ export async function resolveActor(deps: BotDeps, ctx: TurnContext): Promise<Act
   const from = ctx.activity.from;
   if (!from?.id) return null;
   const authenticated = deps.config.microsoftApp !== null;
+  const lookup =
+    ctx.activity.type !== 'conversationUpdate' &&
+    ctx.activity.type !== 'installationUpdate' &&
+    isTrustedServiceUrl(deps.config.serviceUrlAllowlist, ctx.activity.serviceUrl);
+  // Everything the resolution depends on from the activity: the same sender, claims and trust.
+  const key = JSON.stringify([from.id, authenticated ? (from.aadObjectId ?? null) : null, from.name ?? null, lookup]);
+  let known = actors.get(deps);
+  if (!known) actors.set(deps, (known = new Map()));
+  const now = Date.now();
+  const hit = known.get(key);
+  if (hit && hit.generation === rosterGeneration() && now - hit.at < ACTOR_TTL_MS) return hit.actor;
+  const generation = rosterGeneration();
+  const actor = await resolveAfresh(deps, ctx, from, authenticated, lookup);
+  if (known.size > 10_000) known.clear(); // bounded: a cache, not a record
+  if (actor && generation === rosterGeneration()) known.set(key, { actor, at: now, generation });
+  return actor;
+}
+
+/**
+ * How long a resolved sender (their user row, roles and districts) is reused, ms: per-turn
+ * look-ups cost no round trip on a busy card (issue 11, item 1). Need to know stays whole: a
+ * roster imported in this process applies from the next turn (the generation check); one imported
+ * through another replica applies here within ACTOR_TTL_MS. That adds at most 5 seconds to when a
+ * change applies, the same as a turn that began 5 seconds before the import; no right is ever
+ * widened by the cache beyond what the roster granted at most 5 seconds ago.
+ */
+export const ACTOR_TTL_MS = 5_000;
+
+const actors = new WeakMap<BotDeps, Map<string, { actor: Actor; at: number; generation: number }>>();
+
+async function resolveAfresh(
+  deps: BotDeps,
+  ctx: TurnContext,
+  from: NonNullable<TurnContext['activity']['from']>,
+  authenticated: boolean,
+  lookup: boolean,
+): Promise<Actor | null> {
   let upn: string | null = null;
   let aadObjectId: string | null = authenticated ? (from.aadObjectId ?? null) : null;
-  const lookup = ctx.activity.type !== 'conversationUpdate' && ctx.activity.type !== 'installationUpdate';
-  if (lookup && isTrustedServiceUrl(deps.config.serviceUrlAllowlist, ctx.activity.serviceUrl) && !(await knowsUpnOf(deps.db, from.id))) {
+  if (lookup && !(await knowsUpnOf(deps.db, from.id))) {
     try {
       const member = await TeamsInfo.getMember(ctx, from.id);
       upn = member.userPrincipalName ?? member.email ?? null;

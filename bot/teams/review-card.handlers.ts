@@ -69,7 +69,8 @@ async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown): Pr
         true,
       );
     }
-    deps.kickOutbox();
+    // Only a save queues card updates (one per posted copy); a stale submit queues nothing.
+    if (outcome.status === 'saved' && outcome.queued > 0) deps.kickOutbox();
     deps.logger.info(
       {
         occurrenceId,

@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { subscriptionFor, type Actor } from '../access/access.policy.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { ForbiddenError } from '../errors.js';
-import type { Db } from '../schema.js';
+import type { Database, Db } from '../schema.js';
 
 export { isTrustedServiceUrl, originOf, parseServiceUrlAllowlist, type ServiceUrlPrefix } from './service-urls.js';
 
@@ -16,10 +16,43 @@ export interface StoredConversation {
   active: boolean;
 }
 
+/** How long a stored reference is trusted to be in the database unchanged before it is written again (ms). */
+export const REFERENCE_REFRESH_MS = 5 * 60_000;
+
+// What this process last wrote per conversation, per database (tests run many bots in one
+// process). Every turn used to upsert its conversation; now a turn writes only when what it would
+// write differs, or REFERENCE_REFRESH_MS passed. Stale entries are harmless: the reference is the
+// same, and a conversation another replica marked inactive is reactivated by the next write.
+const written = new WeakMap<object, Map<string, { value: string; at: number; epoch: number }>>();
+// Bumped when a conversation is marked inactive here, so the next turn in it reactivates it at once.
+const inactiveEpoch = new Map<string, number>();
+
+/**
+ * Stores a conversation reference unless this process wrote the same one less than
+ * REFERENCE_REFRESH_MS ago (and has not marked it inactive since): the per-turn bookkeeping
+ * costs no round trip on a busy conversation (issue 11, item 1).
+ * @returns whether it was written
+ */
+export async function rememberConversationReference(
+  db: Kysely<Database>,
+  c: Parameters<typeof saveConversationReference>[1],
+  nowMs = Date.now(),
+): Promise<boolean> {
+  let seen = written.get(db);
+  if (!seen) written.set(db, (seen = new Map()));
+  const value = JSON.stringify(c);
+  const epoch = inactiveEpoch.get(c.id) ?? 0;
+  const last = seen.get(c.id);
+  if (last && last.value === value && last.epoch === epoch && nowMs - last.at < REFERENCE_REFRESH_MS) return false;
+  await saveConversationReference(db, c);
+  if (seen.size > 10_000) seen.clear(); // bounded: a cache, not a record
+  seen.set(c.id, { value, at: nowMs, epoch });
+  return true;
+}
+
 /**
  * Stores (or refreshes) a conversation reference, so proactive messages survive a restart.
- * Called on every installationUpdate, conversationUpdate and message. Reactivates a conversation
- * marked inactive (the bot was re-added).
+ * Reactivates a conversation marked inactive (the bot was re-added).
  */
 export async function saveConversationReference(
   db: Db,
@@ -74,6 +107,7 @@ export async function getConversation(db: Db, id: string): Promise<StoredConvers
 
 /** Marks a conversation unreachable (Teams answered 403: the bot was removed or blocked). */
 export async function markConversationInactive(db: Db, id: string, reason: string): Promise<void> {
+  inactiveEpoch.set(id, (inactiveEpoch.get(id) ?? 0) + 1);
   await db
     .updateTable('conversations')
     .set({ active: false, updated_at: sql`now()` })

@@ -30,7 +30,28 @@ export interface RepeatRule {
   minOccurrences: number;
 }
 
-function toDetail(r: OccurrenceRow, repeats: OccurrenceDetail['repeats']): OccurrenceDetail {
+/** The occurrence columns the card shows (no names, addresses or summaries). */
+export type DetailColumns = Pick<
+  OccurrenceRow,
+  | 'id'
+  | 'source'
+  | 'reference'
+  | 'recorded_as'
+  | 'offence'
+  | 'strands'
+  | 'flagged_at'
+  | 'allocated_at'
+  | 'district'
+  | 'location_type'
+  | 'oic_upn'
+  | 'oic_name'
+  | 'supervisor_upn'
+  | 'supervisor_name'
+  | 'status'
+>;
+
+/** Maps the card's columns and repeat counts to the occurrence detail (row to domain, explicitly). */
+export function toDetail(r: DetailColumns, repeats: OccurrenceDetail['repeats']): OccurrenceDetail {
   return {
     id: r.id,
     source: r.source,

@@ -1,37 +1,37 @@
 import type { Kysely } from 'kysely';
 import { allow, canSubmitReview } from '../access/access.policy.js';
-import { NotFoundError, ValidationError } from '../errors.js';
-import { getOccurrence, type OccurrenceDetail, type RepeatRule } from '../occurrences/occurrences.service.js';
+import { NotFoundError } from '../errors.js';
+import type { RepeatRule } from '../occurrences/occurrences.service.js';
 import type { Database, Db } from '../schema.js';
-import { scheduleFor, type ScheduledReview } from '../schedule/schedule.service.js';
-import type { AnswerIssue, AnswersDraft, ChecklistItem } from './checklist.policy.js';
-import { getCurrentReview, submitReview, type Review, type Reviewer } from './reviews.service.js';
+import { scheduleFor } from '../schedule/schedule.service.js';
+import { checkAnswers, type AnswerIssue, type AnswersDraft, type ChecklistItem } from './checklist.policy.js';
+import { readReviewCard, type ReviewCardData } from './review-card.read.js';
+import { saveCheckedReview, type Reviewer } from './reviews.service.js';
 
-/** Everything the review card shows: the occurrence, its current review and its review schedule. */
-export interface ReviewCardData {
-  occurrence: OccurrenceDetail;
-  review: Review | null;
-  /** null when it could not be read after the review was saved (the card goes without it). */
-  schedule: ScheduledReview[] | null;
-}
+export type { ReviewCardData } from './review-card.read.js';
 
 /**
  * What became of a review card's submit, with the card to show:
- * - `saved`: the review is the next version (`scheduleError` when only reading the schedule after saving failed);
+ * - `saved`: the review is the next version; `queued` card updates went to the outbox
+ *   (`scheduleError` when only reading the schedule after saving failed);
  * - `stale`: someone saved first; nothing was saved, `card.review` is theirs;
  * - `invalid`: the answers break the checklist rule (checklist.policy.ts `checkAnswers`); nothing was saved.
  */
 export type ReviewCardOutcome =
-  | { status: 'saved'; card: ReviewCardData; scheduleError?: unknown }
+  | { status: 'saved'; card: ReviewCardData; queued: number; scheduleError?: unknown }
   | { status: 'stale'; card: ReviewCardData }
   | { status: 'invalid'; card: ReviewCardData; issues: AnswerIssue[] };
 
+const GONE = 'that occurrence is no longer held by the bot';
+
 /**
- * The review card's submit in one call: finds the occurrence, asks the access rule (a
- * coordinator of its district; db/access), checks the answers against the one rule and saves
- * the next version (reviews.service.ts `submitReview`: one transaction, audited, every posted
- * copy of the card refreshed). Returns everything the card needs, whatever the outcome. Once the
- * review is saved nothing else can fail the call: the schedule is then read best-effort.
+ * The review card's submit in one call, in three statements (issue 11, item 1): reads the card
+ * (one statement: review-card.read.ts), asks the access rule (a coordinator of its district;
+ * db/access), checks the answers against the one rule, saves the next version (one statement:
+ * review-save.ts; audited, the coordinator review completed, every posted copy of the card
+ * refreshed), then reads the schedule the save changed. Returns everything the card needs,
+ * whatever the outcome. Once the review is saved nothing else can fail the call: the schedule
+ * is then read best-effort.
  * @throws NotFoundError when the occurrence is not held by the bot
  * @throws ForbiddenError unless the reviewer is a coordinator for the occurrence's district (before anything is shown)
  */
@@ -47,32 +47,35 @@ export async function submitReviewCard(
     now: Date;
   },
 ): Promise<ReviewCardOutcome> {
-  const occurrence = await getOccurrence(conn, input.occurrenceId, input.repeat);
-  if (!occurrence) throw new NotFoundError('that occurrence is no longer held by the bot');
-  allow(canSubmitReview(input.reviewer, occurrence));
-  let outcome: Awaited<ReturnType<typeof submitReview>>;
-  try {
-    outcome = await submitReview(conn, input);
-  } catch (e) {
-    if (!(e instanceof ValidationError)) throw e;
-    const [review, schedule] = await Promise.all([getCurrentReview(conn, input.occurrenceId), scheduleFor(conn, input.occurrenceId)]);
-    return { status: 'invalid', issues: [...e.issues], card: { occurrence, review, schedule } };
-  }
-  if (outcome.status === 'stale')
-    return { status: 'stale', card: { occurrence, review: outcome.current, schedule: await scheduleFor(conn, input.occurrenceId) } };
-  try {
-    return { status: 'saved', card: { occurrence, review: outcome.review, schedule: await scheduleFor(conn, input.occurrenceId) } };
-  } catch (scheduleError) {
-    return { status: 'saved', card: { occurrence, review: outcome.review, schedule: null }, scheduleError };
+  for (let attempt = 1; ; attempt++) {
+    const card = await readReviewCard(conn, input.occurrenceId, input.repeat);
+    if (!card) throw new NotFoundError(GONE);
+    allow(canSubmitReview(input.reviewer, card.occurrence));
+    const checked = checkAnswers(input.checklist, input.answers);
+    if (!checked.ok) return { status: 'invalid', issues: [...checked.issues], card };
+    const outcome = await saveCheckedReview(conn, card.occurrence, checked.answers, input);
+    // Moved to another district (or gone) between the read and the lock: ask the rule again.
+    if (outcome === 'moved') {
+      if (attempt < 2) continue;
+      throw new NotFoundError(GONE);
+    }
+    if (outcome.status === 'stale') {
+      // The card read already shows the review that made this one stale, unless another came in between.
+      if (outcome.currentVersion === (card.review?.version ?? 0)) return { status: 'stale', card };
+      return { status: 'stale', card: (await readReviewCard(conn, input.occurrenceId, input.repeat)) ?? card };
+    }
+    const saved = { occurrence: card.occurrence, review: outcome.review };
+    try {
+      return { status: 'saved', queued: outcome.queued, card: { ...saved, schedule: await scheduleFor(conn, input.occurrenceId) } };
+    } catch (scheduleError) {
+      return { status: 'saved', queued: outcome.queued, card: { ...saved, schedule: null }, scheduleError };
+    }
   }
 }
 
-/** The review card of an occurrence (its current review and schedule), or null when the bot does not hold it. */
-export async function loadReviewCard(db: Db, occurrenceId: string, repeat: RepeatRule): Promise<ReviewCardData | null> {
-  const occurrence = await getOccurrence(db, occurrenceId, repeat);
-  if (!occurrence) return null;
-  const [review, schedule] = await Promise.all([getCurrentReview(db, occurrenceId), scheduleFor(db, occurrenceId)]);
-  return { occurrence, review, schedule };
+/** The review card of an occurrence (its current review and schedule, one statement), or null when the bot does not hold it. */
+export function loadReviewCard(db: Db, occurrenceId: string, repeat: RepeatRule): Promise<ReviewCardData | null> {
+  return readReviewCard(db, occurrenceId, repeat);
 }
 
 /**

@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import { allow, canSubmitReview, type Actor } from '../access/access.policy.js';
-import { recordAudit } from '../audit/audit.service.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { queueCardRefresh } from '../occurrences/occurrences.service.js';
-import type { Database, Db } from '../schema.js';
-import { completeCoordinatorReview } from '../schedule/schedule.service.js';
-import { withRetry } from '../transactions.js';
-import { checkAnswers, type AnswersDraft, type ChecklistItem, type Decision, type RiskGrade } from './checklist.policy.js';
+import type { OccurrenceDetail } from '../occurrences/occurrences.service.js';
+import type { Database } from '../schema.js';
+import { checkAnswers, type AnswersDraft, type ChecklistItem, type ReviewAnswers } from './checklist.policy.js';
+import { readReviewCard, type Review } from './review-card.read.js';
+import { saveReview } from './review-save.js';
+
+export type { Review } from './review-card.read.js';
 
 export {
   checkAnswers,
@@ -24,43 +25,6 @@ export {
   type RiskGrade,
 } from './checklist.policy.js';
 
-/** A saved HCC review (one version; a re-grade is a new version). */
-export interface Review {
-  id: string;
-  occurrenceId: string;
-  version: number;
-  riskGrade: RiskGrade;
-  riskRationale: string | null;
-  reviewerName: string;
-  reviewerUserId: string | null;
-  reviewedAt: Date;
-  decisions: { itemKey: string; itemLabel: string; decision: Decision; note: string | null }[];
-}
-
-/** Latest review of an occurrence, or null when none has been made. */
-export async function getCurrentReview(db: Db, occurrenceId: string): Promise<Review | null> {
-  const r = await db
-    .selectFrom('reviews')
-    .selectAll()
-    .where('occurrence_id', '=', occurrenceId)
-    .orderBy('version', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!r) return null;
-  const decisions = await db.selectFrom('review_decisions').selectAll().where('review_id', '=', r.id).execute();
-  return {
-    id: r.id,
-    occurrenceId: r.occurrence_id,
-    version: r.version,
-    riskGrade: r.risk_grade as RiskGrade,
-    riskRationale: r.risk_rationale,
-    reviewerName: r.reviewer_name,
-    reviewerUserId: r.reviewer_user_id,
-    reviewedAt: r.reviewed_at,
-    decisions: decisions.map((d) => ({ itemKey: d.item_key, itemLabel: d.item_label, decision: d.decision as Decision, note: d.note })),
-  };
-}
-
 /** Who submitted, for attribution and the audit log, with the roles and districts the access rule asks about. */
 export interface Reviewer extends Pick<Actor, 'roles' | 'districts'> {
   userId: string | null;
@@ -69,11 +33,58 @@ export interface Reviewer extends Pick<Actor, 'roles' | 'districts'> {
   label: string;
 }
 
-export type SubmitOutcome = { status: 'saved'; review: Review } | { status: 'stale'; current: Review | null };
+export type SubmitOutcome = { status: 'saved'; review: Review; queued: number } | { status: 'stale'; current: Review | null };
+
+/** The occurrence facts a save needs: its id, the district the access rule was asked about, and crime or NCHI (for the labels). */
+export type SaveTarget = Pick<OccurrenceDetail, 'id' | 'district' | 'recordedAs'>;
 
 /**
- * Saves an HCC review as the next version, in one transaction with its audit entry, and queues
- * an in-place update of every posted copy of the card. `expectedVersion` is the version the
+ * Saves answers that passed checkAnswers, for a reviewer the access rule allowed on `occ`, as the
+ * next version (one statement: review-save.ts), or audits a stale attempt. The card refresh of
+ * every posted copy is queued in the same statement (`queued` of them).
+ * @returns `moved` when the occurrence is gone or moved district since it was read (nothing written: ask the rule again)
+ */
+export async function saveCheckedReview(
+  conn: Kysely<Database>,
+  occ: SaveTarget,
+  answers: ReviewAnswers,
+  input: { expectedVersion: number; checklist: readonly ChecklistItem[]; reviewer: Reviewer; now: Date },
+): Promise<{ status: 'saved'; review: Review; queued: number } | { status: 'stale'; currentVersion: number } | 'moved'> {
+  const labels = new Map(input.checklist.map((i) => [i.key, occ.recordedAs === 'nchi' ? (i.nchiLabel ?? i.label) : i.label]));
+  const { reviewer, now } = input;
+  const r = await saveReview(conn, {
+    occurrenceId: occ.id,
+    district: occ.district,
+    expectedVersion: input.expectedVersion,
+    answers,
+    labels,
+    reviewer: { userId: reviewer.userId, name: reviewer.name, label: reviewer.label },
+    now,
+  });
+  if (!r) return 'moved';
+  if (!r.reviewId) return { status: 'stale', currentVersion: r.currentVersion };
+  const review: Review = {
+    id: r.reviewId,
+    occurrenceId: occ.id,
+    version: r.currentVersion + 1,
+    riskGrade: answers.riskGrade,
+    riskRationale: answers.riskRationale,
+    reviewerName: reviewer.name,
+    reviewerUserId: reviewer.userId,
+    reviewedAt: now,
+    decisions: answers.decisions.map((d) => ({
+      itemKey: d.itemKey,
+      itemLabel: labels.get(d.itemKey) ?? d.itemKey,
+      decision: d.decision,
+      note: d.note,
+    })),
+  };
+  return { status: 'saved', review, queued: r.queued };
+}
+
+/**
+ * Saves an HCC review as the next version, in one statement with its audit entry, and queues an
+ * in-place update of every posted copy of the card. `expectedVersion` is the version the
  * reviewer's card showed (0 for none): if someone saved first the submission is not saved, the
  * attempt is audited with its answers, and the current review is returned (`stale`), so nothing
  * is overwritten silently and nothing is lost.
@@ -94,82 +105,17 @@ export async function submitReview(
 ): Promise<SubmitOutcome> {
   const checked = checkAnswers(input.checklist, input.answers);
   if (!checked.ok) throw new ValidationError('the review is incomplete', checked.issues);
-  const answers = checked.answers;
-  return withRetry(() =>
-    conn.transaction().execute(async (trx) => {
-      // Row lock: concurrent submits on one occurrence queue here, so exactly one sees each version.
-      const occ = await trx
-        .selectFrom('occurrences')
-        .select(['id', 'reference', 'district', 'recorded_as'])
-        .where('id', '=', input.occurrenceId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!occ) throw new NotFoundError('that occurrence is no longer held by the bot');
-      allow(canSubmitReview(input.reviewer, occ));
-      const current = await getCurrentReview(trx, input.occurrenceId);
-      const currentVersion = current?.version ?? 0;
-      if (currentVersion !== input.expectedVersion) {
-        await recordAudit(trx, {
-          actor: input.reviewer.label,
-          action: 'review.stale_rejected',
-          entityType: 'occurrence',
-          entityId: input.occurrenceId,
-          details: { expectedVersion: input.expectedVersion, currentVersion, answers },
-        });
-        return { status: 'stale' as const, current };
-      }
-      const row = await trx
-        .insertInto('reviews')
-        .values({
-          occurrence_id: input.occurrenceId,
-          version: currentVersion + 1,
-          risk_grade: answers.riskGrade,
-          risk_rationale: answers.riskRationale,
-          reviewer_user_id: input.reviewer.userId,
-          reviewer_name: input.reviewer.name,
-          reviewed_at: input.now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const labels = new Map(input.checklist.map((i) => [i.key, occ.recorded_as === 'nchi' ? (i.nchiLabel ?? i.label) : i.label]));
-      await trx
-        .insertInto('review_decisions')
-        .values(
-          answers.decisions.map((d) => ({
-            review_id: row.id,
-            item_key: d.itemKey,
-            item_label: labels.get(d.itemKey) ?? d.itemKey,
-            decision: d.decision,
-            note: d.note,
-          })),
-        )
-        .execute();
-      await recordAudit(trx, {
-        actor: input.reviewer.label,
-        action: currentVersion === 0 ? 'review.submitted' : 'review.regraded',
-        entityType: 'occurrence',
-        entityId: input.occurrenceId,
-        details: { reviewId: row.id, version: currentVersion + 1, previousGrade: current?.riskGrade ?? null, ...answers },
-      });
-      await completeCoordinatorReview(trx, input.occurrenceId, { userId: input.reviewer.userId, name: input.reviewer.name }, input.now);
-      await queueCardRefresh(trx, [{ occurrenceId: input.occurrenceId, cause: `review:${row.id}` }], input.now);
-      const saved: Review = {
-        id: row.id,
-        occurrenceId: input.occurrenceId,
-        version: currentVersion + 1,
-        riskGrade: answers.riskGrade,
-        riskRationale: answers.riskRationale,
-        reviewerName: input.reviewer.name,
-        reviewerUserId: input.reviewer.userId,
-        reviewedAt: input.now,
-        decisions: answers.decisions.map((d) => ({
-          itemKey: d.itemKey,
-          itemLabel: labels.get(d.itemKey) ?? d.itemKey,
-          decision: d.decision,
-          note: d.note,
-        })),
-      };
-      return { status: 'saved' as const, review: saved };
-    }),
-  );
+  for (let attempt = 1; ; attempt++) {
+    const card = await readReviewCard(conn, input.occurrenceId, NO_REPEATS);
+    if (!card) throw new NotFoundError('that occurrence is no longer held by the bot');
+    allow(canSubmitReview(input.reviewer, card.occurrence));
+    const saved = await saveCheckedReview(conn, card.occurrence, checked.answers, input);
+    if (saved === 'moved' && attempt < 2) continue;
+    if (saved === 'moved') throw new NotFoundError('that occurrence is no longer held by the bot');
+    if (saved.status === 'saved') return saved;
+    return { status: 'stale', current: (await readReviewCard(conn, input.occurrenceId, NO_REPEATS))?.review ?? null };
+  }
 }
+
+/** submitReview shows no card, so the repeat counts are not needed (a one-month window keeps them cheap). */
+const NO_REPEATS = { windowMonths: 1, minOccurrences: 2 };

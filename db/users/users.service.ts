@@ -183,6 +183,16 @@ export interface RosterResult {
   outcome: 'created' | 'updated' | 'unchanged';
 }
 
+let generation = 0;
+
+/**
+ * A number that changes whenever this process imports a roster: a cache of who a user is and
+ * what they may do (bot/teams/identity.ts) compares it and starts afresh when it moved.
+ */
+export function rosterGeneration(): number {
+  return generation;
+}
+
 /**
  * Imports the roster CSV (header `upn,name,roles,districts[,agency]`; several roles or districts
  * separated by `;`; `agency` makes the user one of that agency's named contacts for
@@ -211,7 +221,8 @@ export async function importRoster(conn: Kysely<Database>, csvText: string, acto
   const dup = rows.find((r, i) => rows.findIndex((x) => x.upn === r.upn) !== i);
   if (dup) issues.push({ path: `line ${dup.line}.upn`, message: `${dup.upn} appears more than once` });
   if (issues.length) throw new ValidationError(`${issues.length} problem(s) in the roster; nothing was written`, issues);
-  return conn.transaction().execute(async (db) => {
+  generation++; // before and after: a turn resolved while the import runs is not kept
+  const results = await conn.transaction().execute(async (db) => {
     const results: RosterResult[] = [];
     for (const r of rows) {
       const before = await db.selectFrom('users').selectAll().where('upn', '=', r.upn).executeTakeFirst();
@@ -264,4 +275,6 @@ export async function importRoster(conn: Kysely<Database>, csvText: string, acto
     }
     return results;
   });
+  generation++;
+  return results;
 }

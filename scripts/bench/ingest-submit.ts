@@ -31,9 +31,11 @@ import {
   intEnv,
   perBackend,
   progress,
+  ratioGoal,
   silent,
   table,
   type BenchContext,
+  type Goal,
   type PartResult,
   type Row,
 } from './common.js';
@@ -42,6 +44,8 @@ import { coordinator } from './invokes.js';
 import { LoadClient } from './load.js';
 import {
   CONCURRENCY,
+  COUNTED,
+  statementsPerSubmit,
   FLOOR_WARMUP,
   floorBench,
   MINIMAL_CARD,
@@ -52,6 +56,7 @@ import {
   type Rig,
   type SubmitFigure,
 } from './submit-latency.js';
+import { memoryBench, type MemoryFigure } from './load-memory.js';
 import { withFreshDatabase } from './targets.js';
 import { percentile, ServerTimer } from './timing.js';
 
@@ -64,6 +69,10 @@ interface Figures {
   importPath?: IngestFigure;
   submit?: SubmitFigure;
   floor?: LatencyFigure;
+  /** Statements sent to the database per submit (BEGIN and COMMIT count). */
+  statements?: number;
+  /** Highest RSS of the compiled bot and of a bare teams-ai bot under the submit load (PostgreSQL only). */
+  memory?: MemoryFigure;
   /** Longest event-loop stall of the bot process (ms) during the endpoint ingest and during the submits. */
   stalls: { ingest?: number; submits?: number };
 }
@@ -86,14 +95,14 @@ async function runRig(ctx: BenchContext, occurrences: readonly FeedOccurrence[],
     'issue 2',
     () => ({ stalls: {} }),
     async ({ backend, figures: col, step }) => {
-      // 1a + 2: the real bot on a fresh database: feed ingest, then review submits on it.
-      let card: AdaptiveCard | null = null;
-      let maxBody = 5 * 1024 * 1024;
-      await step('bot (ingest + submits)', () =>
+      // 1a + 2: the real bot on a fresh database (no cron jobs while measuring): feed ingest,
+      // review submits on it, then the floor on the same database and occurrences.
+      await step('bot (ingest + submits) and floor', () =>
         withFreshDatabase(backend, async (db, target) => {
           const config = botConfig(target.databaseUrl);
-          maxBody = config.ingestMaxBodyBytes;
-          const bot = await startBot(config, { db, logger: silent });
+          const bot = await startBot(config, { db, logger: silent, jobs: false });
+          let ids: string[] = [];
+          let card: AdaptiveCard | null = null;
           try {
             const ingest = await withStallMonitor(() => ingestViaEndpoint(bot, occurrences));
             col.endpoint = ingest.value;
@@ -102,13 +111,17 @@ async function runRig(ctx: BenchContext, occurrences: readonly FeedOccurrence[],
             col.stalls.submits = submits.maxStallMs;
             col.submit = submits.value.figure;
             card = submits.value.card;
+            ids = submits.value.ids;
+            col.statements = await statementsPerSubmit(bot, rig, ids);
           } finally {
             await bot.stop();
           }
+          // The saved review card as the static card, so the reply is as large.
+          col.floor = await floorBench(rig, card ?? MINIMAL_CARD, config.ingestMaxBodyBytes, db, ids);
         }),
       );
-      // 2 (floor): no database; the saved review card as the static card, so the reply is as large.
-      col.floor = await step('floor', () => floorBench(rig, card ?? MINIMAL_CARD, maxBody));
+      // Memory (issue 11, item 7): the compiled bot and a bare teams-ai bot in processes of their own, on PostgreSQL.
+      if (backend.kind === 'postgres') col.memory = await step('memory', () => memoryBench(backend, rig, occurrences));
       // 1b: the import path on another fresh database.
       col.importPath = await step('import', () =>
         withFreshDatabase(backend, (db, target) => ingestViaImport(db, botConfig(target.databaseUrl), occurrences)),
@@ -132,11 +145,64 @@ function rows(): Row<Figures>[] {
       '  saved / stale / refused+error',
       (c) => c.submit && `${c.submit.outcomes.saved} / ${c.submit.outcomes.stale} / ${c.submit.outcomes.refused + c.submit.outcomes.error}`,
     ],
-    ['bare teams-ai handler p50 / p95 (floor), in server', (c) => p5095(c.floor?.server)],
+    ['  database statements per submit (one at a time)', (c) => c.statements?.toFixed(1)],
+    ['floor: bare teams-ai handler + 1 read + 1 transaction, p50 / p95, in server', (c) => p5095(c.floor?.server)],
     ['  same, round-trip from client process', (c) => p5095(c.floor?.client)],
+    [
+      'RSS under the submit load: compiled bot / bare teams-ai bot',
+      (c) => c.memory && `${fmtInt(c.memory.botMb)} / ${fmtInt(c.memory.bareMb)} MB`,
+    ],
     ['  throughput', (c) => c.floor && `${fmtInt((SUBMITS / c.floor.wallMs) * 1000)} invokes/s`],
     ['  server process CPU per invoke', (c) => c.floor && `${fmtMs(c.floor.serverCpuMs / SUBMITS)} ms`],
   ];
+}
+
+const FLOOR_IS = 'bare teams-ai handler + 1 read + 1 transaction (row lock, 3 inserts)';
+
+/** Issue 11 item 1: submit p95 within 2x of the floor, in at most 3 statements. */
+function goals(columns: Awaited<ReturnType<typeof runRig>>): Goal[] {
+  return columns.flatMap((c) => {
+    const f = c.figures;
+    if (!f) return [];
+    const out: Goal[] = [];
+    if (f.submit && f.floor)
+      out.push(
+        ratioGoal({
+          figure: `review-card submit p95 at concurrency ${CONCURRENCY}, in server`,
+          backend: c.name,
+          product: percentile(f.submit.server, 95),
+          floor: percentile(f.floor.server, 95),
+          unit: 'ms',
+          floorIs: FLOOR_IS,
+          limit: 2,
+        }),
+      );
+    if (f.memory)
+      out.push(
+        ratioGoal({
+          figure: 'bot RSS under the submit load',
+          backend: c.name,
+          product: f.memory.botMb,
+          floor: f.memory.bareMb + 100,
+          unit: 'MB',
+          floorIs: 'bare teams-ai bot + 100 MB',
+          limit: 1,
+        }),
+      );
+    if (f.statements !== undefined)
+      out.push(
+        ratioGoal({
+          figure: 'database statements per submit',
+          backend: c.name,
+          product: f.statements,
+          floor: 3,
+          unit: '',
+          floorIs: 'at most 3',
+          limit: 1,
+        }),
+      );
+    return out;
+  });
 }
 
 function columnNote(name: string, phases: readonly string[], col: Figures): string {
@@ -193,7 +259,9 @@ export async function ingestSubmit(ctx: BenchContext): Promise<PartResult> {
     `"in server": from Node's http 'request' event (headers parsed) to the response's 'finish', read from diagnostics_channel (no hook in bot/). It leaves out time a request waits in its socket before the event loop reads it; ` +
       `"round-trip": seen by the load client, a separate forked process, on loopback with keep-alive, so queueing at concurrency ${CONCURRENCY} is included.`,
     `Submits: ${REVIEWED} occurrences spread over the ${fmtInt(COUNT)} ingested by the endpoint run; one unmeasured first review each, then ${fmtInt(SUBMITS)} measured re-grades round-robin, each with the expectedVersion of the card last returned. Outbox dispatcher running; no review channel subscribed.`,
-    `Floor: bare teams-ai Application, one actionExecute handler returning a saved review card as its static card, same restify body parser, same invoke bodies, ${FLOOR_WARMUP} warm-up invokes.`,
+    `Floor: bare teams-ai Application, one actionExecute handler that reads the occurrence and runs 1 transaction (its row lock, inserts of a review, 8 decisions in one statement, an audit entry) on the bot's database for the same ${REVIEWED} occurrences, then returns a saved review card as its static card; same restify body parser, same invoke bodies, ${FLOOR_WARMUP} warm-up invokes. No cron jobs run in the bot while it is measured.`,
+    `Memory: the bot compiled (tsc, as npm start runs it: node dist/bot/main.js, no cron jobs) and a bare teams-ai bot (the floor's handler, compiled) each in a process of its own on a fresh PostgreSQL database, under ${fmtInt(SUBMITS)} invokes at concurrency ${CONCURRENCY}; the highest VmRSS read every 100 ms.`,
+    `Statements per submit: ${COUNTED} submits one at a time after the measured run, counted at pg's Client#query and PGlite's query/exec (BEGIN and COMMIT count; the outbox poller may add one now and then).`,
   );
-  return { lines: [...table(columns, rows()), '', ...notes], failures: columnFailures(columns) };
+  return { lines: [...table(columns, rows()), '', ...notes], failures: columnFailures(columns), goals: goals(columns) };
 }

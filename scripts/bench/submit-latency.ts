@@ -3,7 +3,11 @@
  * (Action.Execute `review.submit`) on the real bot, and of the same invokes answered by a bare
  * teams-ai Application (the framework's floor).
  */
+import { PGlite } from '@electric-sql/pglite';
+import type { Kysely } from 'kysely';
+import pg from 'pg';
 import type { RunningBot } from '../../bot/app.js';
+import type { Database } from '../../db/schema.js';
 import type { AdaptiveCard } from '../../cards/card.js';
 import { VERBS } from '../../cards/verbs.js';
 import type { FakeConnector } from '../../test/helpers/fake-connector.js';
@@ -70,8 +74,8 @@ export async function measureInvokes(
   }
 }
 
-/** Reviews REVIEWED occurrences once (unmeasured), then measures SUBMITS re-grades; returns the last card the bot returned. */
-export async function submitBench(bot: RunningBot, rig: Rig): Promise<{ figure: SubmitFigure; card: AdaptiveCard | null }> {
+/** Reviews REVIEWED occurrences once (unmeasured), then measures SUBMITS re-grades; returns the last card the bot returned and the ids reviewed. */
+export async function submitBench(bot: RunningBot, rig: Rig): Promise<{ figure: SubmitFigure; card: AdaptiveCard | null; ids: string[] }> {
   const rows = await bot.db.selectFrom('occurrences').select('id').orderBy('flagged_at').orderBy('id').execute();
   if (rows.length < REVIEWED) throw new Error(`only ${rows.length} occurrences to review`);
   const step = rows.length / REVIEWED;
@@ -100,15 +104,24 @@ export async function submitBench(bot: RunningBot, rig: Rig): Promise<{ figure: 
       expectedReviews: ids.length + measured.outcomes.saved,
     },
     card: measured.card,
+    ids,
   };
 }
 
-/** The same invokes against a bare teams-ai Application answering with `card` (no database). */
-export async function floorBench(rig: Rig, card: AdaptiveCard, maxBodySize: number): Promise<LatencyFigure> {
-  const floor = await startFloor(card, maxBodySize);
+/**
+ * The same invokes against a bare teams-ai Application answering with `card`, after 1 read and 1
+ * transaction (row lock, 3 inserts) on `db`, the bot's database, for the same occurrences `ids`.
+ */
+export async function floorBench(
+  rig: Rig,
+  card: AdaptiveCard,
+  maxBodySize: number,
+  db: Kysely<Database>,
+  ids: string[],
+): Promise<LatencyFigure> {
+  const floor = await startFloor(card, maxBodySize, db);
   try {
     // Same invoke bodies (size and shape) as the review submits; only the verb differs.
-    const ids = Array.from({ length: REVIEWED }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
     const { measured, server, serverCpuMs } = await measureInvokes(
       rig,
       floor.port,
@@ -120,6 +133,57 @@ export async function floorBench(rig: Rig, card: AdaptiveCard, maxBodySize: numb
   } finally {
     await floor.stop();
   }
+}
+
+/** Submits counted one at a time for the statements-per-submit figure. */
+export const COUNTED = 20;
+
+/**
+ * Database round trips per submit: COUNTED submits one after another, every statement the
+ * process sends counted where it leaves (pg's Client#query, PGlite#query and #exec), BEGIN and
+ * COMMIT included. The bot runs no jobs; the outbox poller may add a claim now and then.
+ */
+export async function statementsPerSubmit(bot: RunningBot, rig: Rig, ids: string[]): Promise<number> {
+  const counter = countStatements();
+  try {
+    for (let i = 0; i < COUNTED; i++) {
+      const r = await rig.load.run({
+        url: `${bot.url}/api/messages`,
+        serviceUrl: rig.connector.url,
+        verb: VERBS.reviewSubmit,
+        ids: [ids[i % ids.length]!],
+        count: 1,
+        concurrency: 1,
+      });
+      if (r.firstProblem) throw new Error(`counted submit: ${r.firstProblem}`);
+    }
+    return counter.count() / COUNTED;
+  } finally {
+    counter.stop();
+  }
+}
+
+/** Counts statements sent by every pg client and PGlite instance of this process until stopped. */
+function countStatements(): { count: () => number; stop: () => void } {
+  let n = 0;
+  const patched: [any, string, any][] = [];
+  const wrap = (proto: any, name: string) => {
+    const original = proto[name];
+    patched.push([proto, name, original]);
+    proto[name] = function (this: unknown, ...args: unknown[]) {
+      n++;
+      return original.apply(this, args);
+    };
+  };
+  wrap(pg.Client.prototype, 'query');
+  wrap(PGlite.prototype, 'query');
+  wrap(PGlite.prototype, 'exec');
+  return {
+    count: () => n,
+    stop: () => {
+      for (const [proto, name, original] of patched) proto[name] = original;
+    },
+  };
 }
 
 /** The floor's static card when the bot returned none. */

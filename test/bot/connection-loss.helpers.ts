@@ -1,6 +1,6 @@
 /** Helpers for connection-loss.test.ts and connection-loss.postgres.test.ts: what the user is told, coordinators, review submits, and an admin's view of the bot's backends. */
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, sql, type Dialect, type KyselyPlugin } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Dialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { MIGRATIONS } from '../../db/database.js';
@@ -94,9 +94,10 @@ export async function outage(h: Harness, during: (admin: pg.Client) => Promise<v
 }
 
 /**
- * A migrated database (of the suite's kind) whose connection "drops" just after the COMMIT of
- * the first transaction that inserted a review: the commit went through, its reply was lost.
- * Nothing can time a real drop there, so the driver is wrapped (then made resilient as the bot's is).
+ * A migrated database (of the suite's kind) whose connection "drops" just after the statement
+ * that saved the first review (db/reviews/review-save.ts: one statement, its own transaction)
+ * was carried out: the commit went through, its reply was lost. Nothing can time a real drop
+ * there, so the driver's connections are wrapped (then made resilient as the bot's is).
  */
 export async function databaseLosingCommitReply(): Promise<{ db: Kysely<Database>; fired: () => boolean; drop: () => Promise<void> }> {
   let inner: Dialect;
@@ -110,32 +111,34 @@ export async function databaseLosingCommitReply(): Promise<{ db: Kysely<Database
     inner = new PGliteDialect(new PGlite());
     cleanup = async () => undefined;
   }
-  const state = { armed: false, fired: false };
+  const state = { fired: false };
+  const wrapped = new WeakSet<object>();
   const lying: Dialect = {
     createAdapter: () => inner.createAdapter(),
     createQueryCompiler: () => inner.createQueryCompiler(),
     createIntrospector: (d) => inner.createIntrospector(d),
     createDriver: () => {
       const d = inner.createDriver();
-      const commit = d.commitTransaction.bind(d);
-      d.commitTransaction = async (c) => {
-        await commit(c);
-        if (state.armed && !state.fired) {
-          state.fired = true;
-          throw new Error('Connection terminated unexpectedly');
-        }
+      const acquire = d.acquireConnection.bind(d);
+      d.acquireConnection = async () => {
+        const c = await acquire();
+        if (wrapped.has(c)) return c; // PGlite hands out one connection again and again
+        wrapped.add(c);
+        const execute = c.executeQuery.bind(c);
+        c.executeQuery = (async (q: Parameters<typeof c.executeQuery>[0]) => {
+          const result = await execute(q);
+          if (!state.fired && /insert into reviews/.test(q.sql)) {
+            state.fired = true;
+            throw new Error('Connection terminated unexpectedly');
+          }
+          return result;
+        }) as typeof c.executeQuery;
+        return c;
       };
       return d;
     },
   };
-  const armOnReview: KyselyPlugin = {
-    transformQuery: ({ node }) => {
-      if (node.kind === 'InsertQueryNode' && /"name":"reviews"/.test(JSON.stringify(node.into))) state.armed = true;
-      return node;
-    },
-    transformResult: async ({ result }) => result,
-  };
-  const db = new Kysely<Database>({ dialect: resilient(lying), plugins: [armOnReview] });
+  const db = new Kysely<Database>({ dialect: resilient(lying) });
   const { error } = await new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } }).migrateToLatest();
   if (error) throw error;
   return {

@@ -1,0 +1,128 @@
+import { sql } from 'kysely';
+import { toDetail, type DetailColumns } from '../occurrences/occurrences.read.js';
+import type { OccurrenceDetail, RepeatRule } from '../occurrences/occurrences.service.js';
+import type { Db } from '../schema.js';
+import type { ScheduledReview } from '../schedule/schedule.service.js';
+import { toReview as toScheduledReview } from '../schedule/schedule.types.js';
+import type { ScheduledReviewRow } from '../schedule/schedule.table.js';
+import type { Decision, RiskGrade } from './checklist.policy.js';
+
+// The review card's data in one statement (issue 11, item 1): the occurrence, its repeat counts,
+// its current review with decisions and its schedule. The card is read on every submit and every
+// card post or update, so each statement saved is a round trip off the user's wait.
+
+/** A saved HCC review (one version; a re-grade is a new version). */
+export interface Review {
+  id: string;
+  occurrenceId: string;
+  version: number;
+  riskGrade: RiskGrade;
+  riskRationale: string | null;
+  reviewerName: string;
+  reviewerUserId: string | null;
+  reviewedAt: Date;
+  decisions: { itemKey: string; itemLabel: string; decision: Decision; note: string | null }[];
+}
+
+/** Everything the review card shows: the occurrence, its current review and its review schedule. */
+export interface ReviewCardData {
+  occurrence: OccurrenceDetail;
+  review: Review | null;
+  /** null when it could not be read after the review was saved (the card goes without it). */
+  schedule: ScheduledReview[] | null;
+}
+
+interface CardRow extends DetailColumns {
+  victim_repeats: string | number;
+  suspect_repeats: string | number;
+  location_repeats: string | number;
+  review: JsonReview | null;
+  schedule: JsonScheduled[];
+}
+
+type JsonReview = {
+  id: string;
+  occurrence_id: string;
+  version: number;
+  risk_grade: string;
+  risk_rationale: string | null;
+  reviewer_name: string;
+  reviewer_user_id: string | null;
+  reviewed_at: string;
+  decisions: { item_key: string; item_label: string; decision: string; note: string | null }[];
+};
+
+/** A scheduled_reviews row as JSON: timestamps arrive as ISO text. */
+type JsonScheduled = { [K in keyof ScheduledReviewRow]: ScheduledReviewRow[K] extends Date | null ? string | null : ScheduledReviewRow[K] };
+
+const date = (s: string | null): Date | null => (s === null ? null : new Date(s));
+
+function toReview(r: JsonReview): Review {
+  return {
+    id: r.id,
+    occurrenceId: r.occurrence_id,
+    version: r.version,
+    riskGrade: r.risk_grade as RiskGrade,
+    riskRationale: r.risk_rationale,
+    reviewerName: r.reviewer_name,
+    reviewerUserId: r.reviewer_user_id,
+    reviewedAt: new Date(r.reviewed_at),
+    decisions: r.decisions.map((d) => ({ itemKey: d.item_key, itemLabel: d.item_label, decision: d.decision as Decision, note: d.note })),
+  };
+}
+
+function toScheduled(s: JsonScheduled): ScheduledReview {
+  return toScheduledReview({
+    ...s,
+    due_at: new Date(s.due_at!),
+    completed_at: date(s.completed_at),
+    next_step_at: date(s.next_step_at),
+    snoozed_until: date(s.snoozed_until),
+    created_at: new Date(s.created_at!),
+    updated_at: new Date(s.updated_at!),
+  });
+}
+
+/**
+ * Reads a review card's data in one statement, or null when the bot does not hold the
+ * occurrence. Repeats count other occurrences sharing a victim, a suspect (by RMS ref, never by
+ * name: docs/domain.md "Repeat victimisation") or the location, flagged within `rule.windowMonths`
+ * before this one's flag; the schedule is ordered by due date, then kind.
+ */
+export async function readReviewCard(db: Db, occurrenceId: string, rule: RepeatRule): Promise<ReviewCardData | null> {
+  const months = rule.windowMonths;
+  const { rows } = await sql<CardRow>`
+    with me as (
+      select o.*, o.flagged_at - make_interval(months => ${months}::int) as since from occurrences o where o.id = ${occurrenceId}
+    ),
+    people as (
+      select p.role, count(distinct q.occurrence_id) as n
+      from me
+      join occurrence_people p on p.occurrence_id = me.id
+      join occurrence_people q on q.person_ref = p.person_ref and q.role = p.role and q.occurrence_id <> p.occurrence_id
+      join occurrences o on o.id = q.occurrence_id and o.flagged_at >= me.since
+      group by p.role
+    )
+    select me.id, me.source, me.reference, me.recorded_as, me.offence, me.strands, me.flagged_at, me.allocated_at, me.district,
+      me.location_type, me.oic_upn, me.oic_name, me.supervisor_upn, me.supervisor_name, me.status,
+      coalesce((select n from people where role = 'victim'), 0) as victim_repeats,
+      coalesce((select n from people where role = 'suspect'), 0) as suspect_repeats,
+      (select count(*) from occurrences o
+        where me.location_ref is not null and o.location_ref = me.location_ref and o.id <> me.id and o.flagged_at >= me.since) as location_repeats,
+      (select to_jsonb(r) || jsonb_build_object('decisions',
+          (select coalesce(jsonb_agg(to_jsonb(d)), '[]'::jsonb) from review_decisions d where d.review_id = r.id))
+        from reviews r where r.occurrence_id = me.id order by r.version desc limit 1) as review,
+      (select coalesce(jsonb_agg(to_jsonb(s) order by s.due_at, s.kind), '[]'::jsonb)
+        from scheduled_reviews s where s.occurrence_id = me.id) as schedule
+    from me`.execute(db);
+  const r = rows[0];
+  if (!r) return null;
+  const occurrence = toDetail(r, {
+    victim: Number(r.victim_repeats),
+    suspect: Number(r.suspect_repeats),
+    location: Number(r.location_repeats),
+    windowMonths: rule.windowMonths,
+    minOccurrences: rule.minOccurrences,
+  });
+  return { occurrence, review: r.review ? toReview(r.review) : null, schedule: r.schedule.map(toScheduled) };
+}
