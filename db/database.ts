@@ -14,10 +14,10 @@ import * as actionRefCi from './migrations/2026-11-21T05-action-ref-ci.js';
 import * as auditChain from './migrations/2026-11-29T01-audit-chain.js';
 import * as actionDistricts from './migrations/2026-11-29T02-action-districts.js';
 import * as currentGrade from './migrations/2026-11-29T03-current-grade.js';
-import * as agenciesHistory from './migrations/2026-11-29T07-agencies-history.js';
-import * as retention from './migrations/2026-11-29T09-retention.js';
-import * as documents from './migrations/2026-11-29T08-documents.js';
 import * as summaryPeriod from './migrations/2026-11-29T06-summary-period.js';
+import * as agenciesHistory from './migrations/2026-11-29T07-agencies-history.js';
+import * as documents from './migrations/2026-11-29T08-documents.js';
+import * as retention from './migrations/2026-11-29T09-retention.js';
 import { auditTamperRisk, grantAppRole } from './audit/roles.js';
 import type { Database } from './schema.js';
 import { resilient } from './transactions.js';
@@ -60,10 +60,10 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-29T01-audit-chain': auditChain,
   '2026-11-29T02-action-districts': actionDistricts,
   '2026-11-29T03-current-grade': currentGrade,
-  '2026-11-29T07-agencies-history': agenciesHistory,
-  '2026-11-29T09-retention': retention,
-  '2026-11-29T08-documents': documents,
   '2026-11-29T06-summary-period': summaryPeriod,
+  '2026-11-29T07-agencies-history': agenciesHistory,
+  '2026-11-29T08-documents': documents,
+  '2026-11-29T09-retention': retention,
 };
 
 /** Thrown when another process holds the embedded database folder. */

@@ -1,10 +1,10 @@
 import { allow, canSeeOccurrence, type Actor } from '../access/access.policy.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { NotFoundError } from '../errors.js';
-import { getOccurrence, type OccurrenceDetail, type RepeatRule } from '../occurrences/occurrences.service.js';
+import type { OccurrenceDetail, RepeatRule } from '../occurrences/occurrences.service.js';
 import type { Db } from '../schema.js';
 import { renderEndorsement, type EndorsementTemplate } from './endorsement.js';
-import { getCurrentReview, type Review } from './reviews.service.js';
+import { readReviewCard, type Review } from './review-card.read.js';
 
 export {
   DEFAULT_ENDORSEMENT_TEMPLATE,
@@ -34,8 +34,10 @@ export interface Disclosure {
  * @throws NotFoundError when the bot does not hold it; ForbiddenError when the actor may not see it
  */
 export async function seeOccurrence(db: Db, occurrenceId: string, actor: Actor, repeat: RepeatRule): Promise<SeenOccurrence> {
-  const occurrence = await getOccurrence(db, occurrenceId, repeat);
-  if (!occurrence) throw new NotFoundError('that occurrence is no longer held by the bot');
+  // One statement reads the occurrence and its current review; nothing is returned before the rule answers.
+  const card = await readReviewCard(db, occurrenceId, repeat);
+  if (!card) throw new NotFoundError('that occurrence is no longer held by the bot');
+  const { occurrence, review } = card;
   allow(
     canSeeOccurrence(actor, {
       district: occurrence.district,
@@ -43,7 +45,7 @@ export async function seeOccurrence(db: Db, occurrenceId: string, actor: Actor, 
       supervisorUpn: occurrence.supervisor?.upn ?? null,
     }),
   );
-  return { occurrence, review: await getCurrentReview(db, occurrenceId) };
+  return { occurrence, review };
 }
 
 /** The RMS endorsement of an occurrence's current review (renderEndorsement), with what it was made from. */
