@@ -14,6 +14,7 @@ import * as actionRefCi from './migrations/2026-11-21T05-action-ref-ci.js';
 import * as auditChain from './migrations/2026-11-29T01-audit-chain.js';
 import * as actionDistricts from './migrations/2026-11-29T02-action-districts.js';
 import * as currentGrade from './migrations/2026-11-29T03-current-grade.js';
+import * as outboxDue from './migrations/2026-11-29T04-outbox-due.js';
 import { auditTamperRisk, grantAppRole } from './audit/roles.js';
 import type { Database } from './schema.js';
 import { resilient } from './transactions.js';
@@ -56,6 +57,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-29T01-audit-chain': auditChain,
   '2026-11-29T02-action-districts': actionDistricts,
   '2026-11-29T03-current-grade': currentGrade,
+  '2026-11-29T04-outbox-due': outboxDue,
 };
 
 /** Thrown when another process holds the embedded database folder. */
