@@ -16,7 +16,7 @@ import { retryAfterOf, retryDelayMs, statusOf } from './failures.js';
 import type { Pacer } from './pacing.js';
 import { SentRecorder } from './recorder.js';
 import { rerouteUnreachable } from './reroute.js';
-import { createPersonalChat, sendTo, Throttled, Unreachable, type Rendered, type TeamsSender } from './teams-send.js';
+import { createPersonalChat, sendTo, SLEEP_THROUGH_MS, Throttled, Unreachable, type Rendered, type TeamsSender } from './teams-send.js';
 
 /** Renders outbox payloads and records what was posted; supplied by the composition root. */
 export interface OutboxRenderer {
@@ -42,10 +42,10 @@ export interface DispatcherDeps {
 /**
  * A conversation at its rate limit for longer than this hands its messages back (deferred, not
  * failed) instead of sleeping on them, so one busy channel does not hold up a whole round. Above
- * the per-second window's longest wait (1 s plus the pacing margin), so only the 30-second
- * window defers: short waits are slept through.
+ * the per-second window's longest wait (1 s plus a round trip), so only the 30-second window and
+ * long Retry-Afters defer: short waits are slept through.
  */
-const DEFER_AFTER_MS = 2000;
+const DEFER_AFTER_MS = SLEEP_THROUGH_MS;
 
 /**
  * Sends queued proactive messages: claims due outbox rows (SKIP LOCKED, so replicas share the
@@ -244,7 +244,7 @@ export class OutboxDispatcher {
         this.deferredUntil = Math.min(this.deferredUntil, clock().getTime() + paced);
         return;
       }
-      const pace = () => this.deps.pacer.acquire(m.conversationId, tenantId);
+      const pace = (request: 'send' | 'create') => this.deps.pacer.acquire(request === 'send' ? m.conversationId : null, tenantId);
       let activityId: string | null;
       if (conversation) {
         conversationId = conversation.id;

@@ -54,7 +54,7 @@ export class Pacer {
   ) {}
 
   /** Milliseconds until a send to this conversation and tenant fits every window (0: now). */
-  waitMs(conversationId: string, tenantId: string | null): number {
+  waitMs(conversationId: string | null, tenantId: string | null): number {
     const t = this.now();
     let wait = 0;
     const check = (key: string, rates: readonly Rate[]) => {
@@ -67,7 +67,7 @@ export class Pacer {
         if (counted.length >= r.max) wait = Math.max(wait, counted[counted.length - r.max]! - t + 1);
       }
     };
-    check(`c:${conversationId}`, this.perConversation);
+    if (conversationId !== null) check(`c:${conversationId}`, this.perConversation);
     if (tenantId) check(`t:${tenantId}`, this.perTenant);
     return wait;
   }
@@ -78,7 +78,7 @@ export class Pacer {
   }
 
   /** Waits until the send fits, then counts it from now; call `done()` on the permit when its answer is back. */
-  async acquire(conversationId: string, tenantId: string | null): Promise<Permit> {
+  async acquire(conversationId: string | null, tenantId: string | null): Promise<Permit> {
     for (;;) {
       const wait = this.waitMs(conversationId, tenantId);
       if (wait <= 0) break;
@@ -86,7 +86,7 @@ export class Pacer {
       await this.sleep(wait);
     }
     const send: Send = { start: this.now(), end: Infinity };
-    this.record(`c:${conversationId}`, send);
+    if (conversationId !== null) this.record(`c:${conversationId}`, send);
     if (tenantId) this.record(`t:${tenantId}`, send);
     return {
       done: () => {

@@ -30,10 +30,16 @@ export class Throttled extends Error {
   }
 }
 
-/** Counts a send against Teams' limits (bot/proactive/pacing.ts) before it starts; `done()` once its answer is back. */
-export type Pace = () => Promise<{ done(): void }>;
+/** Counts a request against Teams' limits (bot/proactive/pacing.ts) before it starts (`create`: a new chat, the tenant's budget only); `done()` once its answer is back. */
+export type Pace = (request: 'send' | 'create') => Promise<{ done(): void }>;
 
 const THROTTLE_POLICY = 'hcc-outbox-throttled';
+
+/**
+ * Waits up to this long (a Retry-After, or the pacing of a conversation) are slept through; a
+ * longer one hands the message back to the outbox so the worker goes on to other conversations.
+ */
+export const SLEEP_THROUGH_MS = 2000;
 
 interface PolicyPipeline {
   getOrderedPolicies(): { name: string }[];
@@ -67,7 +73,9 @@ function surfaceThrottling(ctx: TurnContext): void {
         const res = await next(req);
         if (res.status !== 429) return res;
         const seconds = Number(res.headers.get('retry-after'));
-        throw new Throttled(Number.isFinite(seconds) && seconds >= 1 ? seconds : 1);
+        // A short wait is slept through by botbuilder's retry step, like a short pacing wait.
+        if (!Number.isFinite(seconds) || seconds * 1000 <= SLEEP_THROUGH_MS) return res;
+        throw new Throttled(seconds);
       },
     },
     { afterPhase: 'Retry' },
@@ -97,7 +105,7 @@ export async function sendTo(t: TeamsSender, reference: Partial<ConversationRefe
 /** Sends within the pacing: counted from just before the request until its answer. */
 async function pacedSend(ctx: TurnContext, r: Sendable, pace: Pace): Promise<string | null> {
   surfaceThrottling(ctx);
-  const permit = await pace();
+  const permit = await pace('send');
   try {
     return await sendIn(ctx, r);
   } finally {
@@ -131,7 +139,7 @@ export async function createPersonalChat(
   let activityId: string | null = null;
   let failure: unknown = null;
   // Creating the chat is a request Teams counts too: paced like a send, answered once the callback runs.
-  let creating: { done(): void } | null = await pace();
+  let creating: { done(): void } | null = await pace('create');
   try {
     await t.adapter.createConversationAsync(
       t.botAppId,
