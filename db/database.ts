@@ -14,6 +14,7 @@ import * as actionRefCi from './migrations/2026-11-21T05-action-ref-ci.js';
 import * as auditChain from './migrations/2026-11-29T01-audit-chain.js';
 import * as actionDistricts from './migrations/2026-11-29T02-action-districts.js';
 import * as currentGrade from './migrations/2026-11-29T03-current-grade.js';
+import * as outboxDue from './migrations/2026-11-29T04-outbox-due.js';
 import * as summaryPeriod from './migrations/2026-11-29T06-summary-period.js';
 import * as agenciesHistory from './migrations/2026-11-29T07-agencies-history.js';
 import * as documents from './migrations/2026-11-29T08-documents.js';
@@ -60,6 +61,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-29T01-audit-chain': auditChain,
   '2026-11-29T02-action-districts': actionDistricts,
   '2026-11-29T03-current-grade': currentGrade,
+  '2026-11-29T04-outbox-due': outboxDue,
   '2026-11-29T06-summary-period': summaryPeriod,
   '2026-11-29T07-agencies-history': agenciesHistory,
   '2026-11-29T08-documents': documents,

@@ -8,6 +8,7 @@
  *   sweep-delivery  the review sweep over 1,000 due among 100,000 and 1,000,000 scheduled reviews, and
  *                   delivery of 10,000 prompts under Teams' rate limits (bench/sweep-delivery.ts)
  *   summary         `summary` over 1,000,000 occurrences in PostgreSQL and 10,000 in PGlite (bench/summary.ts)
+ *   outbox          the outbox claim with 1,000,000 sent rows beside the same claim with 1,000 (bench/outbox-claim.ts)
  *
  * No part: all of them, in that order. A part that fails prints FAILED with the reason and the
  * exit code is 1; the other parts still run. Settings of each part are in its file.
@@ -16,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { fmtS, goalLines, progress, redact, SERVER_URL, type BenchContext, type Goal, type PartResult } from './bench/common.js';
 import { ingestSubmit } from './bench/ingest-submit.js';
+import { outboxClaim } from './bench/outbox-claim.js';
 import { summary } from './bench/summary.js';
 import { sweepDelivery } from './bench/sweep-delivery.js';
 import { probePostgres } from './bench/targets.js';
@@ -24,6 +26,7 @@ const PARTS = {
   'ingest-submit': { title: 'Ingest and review submits', run: ingestSubmit },
   'sweep-delivery': { title: 'Review sweep and paced delivery', run: sweepDelivery },
   summary: { title: 'Status summaries', run: summary },
+  outbox: { title: 'Outbox claim against its history', run: outboxClaim },
 } satisfies Record<string, { title: string; run: (ctx: BenchContext) => Promise<PartResult> }>;
 
 type PartName = keyof typeof PARTS;

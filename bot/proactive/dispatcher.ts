@@ -5,26 +5,18 @@ import {
   getConversation,
   markConversationInactive,
   personalChatFor,
-  reviewChannelsByDistrict,
   type StoredConversation,
 } from '../../db/conversations/conversations.service.js';
-import {
-  claimDue,
-  deferClaimed,
-  enqueueMessages,
-  markFailed,
-  markSent,
-  type ClaimedMessage,
-  type OutboxPayload,
-} from '../../db/outbox/outbox.service.js';
+import { claimDue, deferClaimed, markFailed, type ClaimedMessage, type OutboxPayload } from '../../db/outbox/outbox.service.js';
 import type { Database, Db } from '../../db/schema.js';
-import { promptTargets } from '../../db/schedule/schedule.service.js';
 import { OutageLog } from '../../db/database.js';
 import type { Logger } from '../logger.js';
 import { isTrustedServiceUrl, originOf, type ServiceUrlPrefix } from '../../db/conversations/conversations.service.js';
 import { retryAfterOf, retryDelayMs, statusOf } from './failures.js';
 import type { Pacer } from './pacing.js';
-import { createPersonalChat, sendTo, Unreachable, type Rendered, type TeamsSender } from './teams-send.js';
+import { SentRecorder } from './recorder.js';
+import { rerouteUnreachable } from './reroute.js';
+import { createPersonalChat, sendTo, SLEEP_THROUGH_MS, Throttled, Unreachable, type Rendered, type TeamsSender } from './teams-send.js';
 
 /** Renders outbox payloads and records what was posted; supplied by the composition root. */
 export interface OutboxRenderer {
@@ -50,10 +42,10 @@ export interface DispatcherDeps {
 /**
  * A conversation at its rate limit for longer than this hands its messages back (deferred, not
  * failed) instead of sleeping on them, so one busy channel does not hold up a whole round. Above
- * the per-second window's longest wait (1 s plus the pacing margin), so only the 30-second
- * window defers: short waits are slept through.
+ * the per-second window's longest wait (1 s plus a round trip), so only the 30-second window and
+ * long Retry-Afters defer: short waits are slept through.
  */
-const DEFER_AFTER_MS = 2000;
+const DEFER_AFTER_MS = SLEEP_THROUGH_MS;
 
 /**
  * Sends queued proactive messages: claims due outbox rows (SKIP LOCKED, so replicas share the
@@ -72,6 +64,8 @@ export class OutboxDispatcher {
   /** Soonest time (ms) a deferred message may go; Infinity when none was deferred. */
   private deferredUntil = Infinity;
   private wake: NodeJS.Timeout | null = null;
+  /** Outbox targets Teams answered 429, and until when (clock ms) their messages wait: others go on meanwhile. */
+  private readonly throttledUntil = new Map<string, number>();
 
   /** Database outages of the poll loop: logged when they start and end, not at every poll. */
   private readonly outage: OutageLog;
@@ -79,9 +73,15 @@ export class OutboxDispatcher {
   /** What sending through Teams needs (bot/proactive/teams-send.ts). */
   private readonly teams: TeamsSender;
 
+  /** Records what was sent, in shared transactions (bot/proactive/recorder.ts). */
+  private readonly recorder: SentRecorder;
+
   constructor(private readonly deps: DispatcherDeps) {
     this.outage = new OutageLog(deps.logger, 'outbox', deps.clock);
     this.teams = { db: deps.db, adapter: deps.adapter, botAppId: deps.botAppId, serviceUrlAllowlist: deps.serviceUrlAllowlist };
+    this.recorder = new SentRecorder(deps.db, this.worker, deps.clock, deps.logger, (trx, s) =>
+      deps.renderer.afterSent(trx, s.message.payload, s.conversationId, s.activityId),
+    );
   }
 
   /** Starts polling every `pollSeconds`. */
@@ -143,30 +143,58 @@ export class OutboxDispatcher {
   }
 
   /**
-   * One claim-and-send round. Messages to one recipient go in order through one worker (so a
-   * personal chat is created once and per-conversation pacing holds); recipients run in parallel.
+   * One claim-and-send round, claimed as it goes: `concurrency` workers each take one recipient's
+   * messages and send them in order (so a personal chat is created once and per-conversation
+   * pacing holds); a worker that finds nothing left claims the next batch while the others are
+   * still sending, so the pace never stops between batches. Messages claimed for a recipient a
+   * worker is still sending to join that worker's queue. The round ends when a claim finds
+   * nothing due.
    * @returns how many messages were claimed
    */
   async sweep(): Promise<number> {
     const { db, clock, concurrency } = this.deps;
-    const batch = await claimDue(db, this.worker, clock(), concurrency * 4);
-    const byTarget = new Map<string, ClaimedMessage[]>();
-    for (const m of batch) byTarget.set(m.conversationId, [...(byTarget.get(m.conversationId) ?? []), m]);
-    const queues = [...byTarget.values()];
-    let next = 0;
-    const workers = Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
-      while (next < queues.length) {
-        for (const m of queues[next++]!) {
+    const active = new Map<string, ClaimedMessage[]>();
+    const waiting: string[] = [];
+    let claimed = 0;
+    let exhausted = false;
+    let claiming: Promise<void> | null = null;
+    const claimMore = async () => {
+      const batch = await claimDue(db, this.worker, clock(), concurrency * 4);
+      claimed += batch.length;
+      if (batch.length === 0) exhausted = true;
+      for (const m of batch) {
+        const queue = active.get(m.conversationId);
+        if (queue) queue.push(m);
+        else {
+          active.set(m.conversationId, [m]);
+          waiting.push(m.conversationId);
+        }
+      }
+    };
+    const worker = async () => {
+      for (;;) {
+        if (!waiting.length) {
+          if (exhausted || this.stopped) return;
+          claiming ??= claimMore().finally(() => {
+            claiming = null;
+          });
+          await claiming;
+          continue;
+        }
+        const target = waiting.shift()!;
+        const queue = active.get(target)!;
+        for (let m = queue.shift(); m; m = queue.shift()) {
           try {
             await this.deliver(m);
           } catch (e) {
             this.deps.logger.error({ err: e, outboxId: m.id }, 'outbox delivery failed unexpectedly');
           }
         }
+        active.delete(target);
       }
-    });
-    await Promise.all(workers);
-    return batch.length;
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return claimed;
   }
 
   /** The conversation a message goes to; a `user:` target gets its personal chat (null: create one). */
@@ -208,26 +236,25 @@ export class OutboxDispatcher {
       const tenantId = conversation?.tenantId ?? null;
       // Paced by the outbox target: a person's messages share one budget, the first included
       // (it creates their personal chat, whose id is not known before).
-      const paced = this.deps.pacer.conversationWaitMs(m.conversationId);
+      const throttled = (this.throttledUntil.get(m.conversationId) ?? 0) - clock().getTime();
+      if (throttled <= 0) this.throttledUntil.delete(m.conversationId);
+      const paced = Math.max(throttled, this.deps.pacer.conversationWaitMs(m.conversationId));
       if (paced > DEFER_AFTER_MS) {
         await deferClaimed(db, m.id, this.worker, new Date(clock().getTime() + paced));
         this.deferredUntil = Math.min(this.deferredUntil, clock().getTime() + paced);
         return;
       }
-      await this.deps.pacer.acquire(m.conversationId, tenantId);
+      const pace = (request: 'send' | 'create') => this.deps.pacer.acquire(request === 'send' ? m.conversationId : null, tenantId);
       let activityId: string | null;
       if (conversation) {
         conversationId = conversation.id;
-        activityId = await sendTo(this.teams, conversation.reference as Partial<ConversationReference>, rendered);
+        activityId = await sendTo(this.teams, conversation.reference as Partial<ConversationReference>, rendered, pace);
       } else {
-        const created = await createPersonalChat(this.teams, userTeamsId!, rendered);
+        const created = await createPersonalChat(this.teams, userTeamsId!, rendered, pace);
         conversationId = created.conversationId;
         activityId = created.activityId;
       }
-      await db.transaction().execute(async (trx) => {
-        await this.deps.renderer.afterSent(trx, m.payload, conversationId, activityId);
-        await markSent(trx, m.id, this.worker, clock(), activityId);
-      });
+      await this.recorder.record({ message: m, conversationId, activityId });
       logger.info({ outboxId: m.id, kind: m.payload.type, conversationId }, 'proactive message sent');
     } catch (e) {
       await this.failed(m, conversationId, e);
@@ -236,12 +263,26 @@ export class OutboxDispatcher {
 
   private async failed(m: ClaimedMessage, conversationId: string, e: unknown): Promise<void> {
     const { db, logger, clock } = this.deps;
+    if (e instanceof Throttled) {
+      // Teams' Retry-After holds this conversation only: the message (and the ones behind it,
+      // through the pacer) go back to the outbox until then, and the worker moves on.
+      const waitMs = e.retryAfterSeconds * 1000;
+      const until = clock().getTime() + waitMs;
+      this.throttledUntil.set(m.conversationId, Math.max(until, this.throttledUntil.get(m.conversationId) ?? 0));
+      await deferClaimed(db, m.id, this.worker, new Date(clock().getTime() + waitMs));
+      this.deferredUntil = Math.min(this.deferredUntil, clock().getTime() + waitMs);
+      logger.warn(
+        { outboxId: m.id, conversationId, retryAfterSeconds: e.retryAfterSeconds },
+        'outbox message throttled by Teams; deferred',
+      );
+      return;
+    }
     const status = e instanceof Unreachable ? 403 : statusOf(e);
     const error = `${status ?? 'error'}: ${(e as Error).message}`.slice(0, 500);
     if (status === 403) {
       if (!(e instanceof Unreachable)) await markConversationInactive(db, conversationId, error);
       await db.transaction().execute(async (trx) => {
-        await this.reroute(trx, m);
+        await rerouteUnreachable(trx, m, this.deps.clock());
         await markFailed(trx, m.id, this.worker, { status: 'skipped', error });
       });
     } else if (m.attempts >= this.deps.maxAttempts || status === 400 || status === 404) {
@@ -252,40 +293,5 @@ export class OutboxDispatcher {
       await markFailed(db, m.id, this.worker, { retryAt, error });
       logger.warn({ outboxId: m.id, status, attempts: m.attempts, retryAt }, 'outbox message will be retried');
     }
-  }
-
-  /**
-   * A message its recipient cannot get goes to the review channels of its district, marked as
-   * such: a review prompt or an action card as `unreachable` (its card says who could not be
-   * reached and asks the coordinators to act), a text or an earlier build's card with a note.
-   */
-  private async reroute(trx: Db, m: ClaimedMessage): Promise<void> {
-    const p = m.payload;
-    const district =
-      p.type === 'review_prompt'
-        ? p.district
-        : p.type === 'action' || p.type === 'card' || p.type === 'text'
-          ? p.reroute?.district
-          : undefined;
-    if (!district || !m.conversationId.startsWith('user:')) return;
-    // The unreachable-owner fallback (db/schedule/owner.policy.ts): nobody reachable, so the district's review channels.
-    const targets = promptTargets([], (await reviewChannelsByDistrict(trx, [district])).get(district) ?? []);
-    const payload = (unreachable: boolean): OutboxPayload =>
-      p.type === 'review_prompt' || p.type === 'action'
-        ? { ...p, unreachable }
-        : p.type === 'text'
-          ? { type: 'text', text: `(Could not reach the recipient in Teams.) ${p.text}` }
-          : p.type === 'card'
-            ? { type: 'card', card: p.card, text: 'Could not reach the recipient in Teams; posted here instead.' }
-            : p;
-    await enqueueMessages(
-      trx,
-      targets.map((t) => ({
-        dedupeKey: `${m.dedupeKey}:reroute:${t.conversationId}`,
-        conversationId: t.conversationId,
-        payload: payload(t.unreachable),
-      })),
-      this.deps.clock(),
-    );
   }
 }

@@ -20,7 +20,7 @@ import { loadConfig } from '../../bot/config.js';
 import { enqueueMessages, nextDueAt, outboxCounts, type OutboxMessage } from '../../db/outbox/outbox.service.js';
 import type { Database } from '../../db/schema.js';
 import { Child } from './child.js';
-import { silent } from './common.js';
+import { shareGoal, silent, type Goal } from './common.js';
 import { analyze, bulkLoad, DISTRICTS, PER_OCCURRENCE, reviewId, seedSchedule, seedUsers, userId, type Sql } from './schedule-seed.js';
 import type { ConnectorStats, Limits } from './strict-connector.js';
 import { withFreshDatabase, type Backend } from './targets.js';
@@ -208,5 +208,40 @@ export async function deliveryBench(backend: Backend, connector: ConnectorProces
     } finally {
       await bot.stop();
     }
+  });
+}
+
+/**
+ * Issue 11 item 6 as goals: the achieved rate (sent rows over the wall time) as a share of the
+ * tenant's allowed rate (at least 95 %), and the 429s the connector answered (none allowed).
+ */
+export function deliveryGoals(runs: readonly { backend: string; figure: DeliveryFigure | undefined }[]): Goal[] {
+  return runs.flatMap(({ backend, figure: f }) => {
+    if (!f) return [];
+    const allowed = f.spec.limits.tenantPerSecond;
+    const what = `delivery of ${f.spec.messages.toLocaleString('en-GB')} prompts`;
+    const throttled = f.connector.throttled;
+    return [
+      shareGoal({
+        figure: `${what}: achieved rate`,
+        backend,
+        product: ((f.statuses.sent ?? 0) / f.elapsedMs) * 1000,
+        floor: allowed,
+        unit: '/s',
+        floorIs: "Teams' limit per bot per tenant",
+        limit: 0.95,
+      }),
+      {
+        figure: `${what}: 429s answered`,
+        backend,
+        product: throttled,
+        floor: 0,
+        unit: '429s',
+        floorIs: 'none',
+        ratio: throttled,
+        limit: 0,
+        met: throttled === 0,
+      },
+    ];
   });
 }

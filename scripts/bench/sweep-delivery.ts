@@ -28,7 +28,7 @@ import {
   type PartResult,
   type Row,
 } from './common.js';
-import { ConnectorProcess, deliveryBench, TEAMS_LIMITS, type DeliveryFigure, type DeliverySpec } from './delivery.js';
+import { ConnectorProcess, deliveryBench, deliveryGoals, TEAMS_LIMITS, type DeliveryFigure, type DeliverySpec } from './delivery.js';
 import { KINDS_TEXT } from './schedule-seed.js';
 import { CLAIM_LIMIT, CLAIMS_PER_ROUND, DUE, floorP50, scheduleBench, sweepP50, type SweepStage } from './schedule.js';
 import type { Backend } from './targets.js';
@@ -221,7 +221,8 @@ export async function sweepDelivery(ctx: BenchContext): Promise<PartResult> {
       '"achieved" is sent rows over the wall time from the first drain() to the last; "least the limits allow" sends the first second\'s quota at once, then the tenant rate. ' +
       "Lost: outbox rows not sent, and prompts that never arrived in their user's chat; doubled: extra copies accepted; stray: arrivals no queued prompt accounts for (e.g. in the wrong chat).",
   );
-  return { lines: [...table(columns, rows()), '', ...notes], failures: columnFailures(columns), goals: sweepGoals(columns) };
+  const goals = [...sweepGoals(columns), ...deliveryGoals(columns.map((c) => ({ backend: c.name, figure: c.figures?.delivery })))];
+  return { lines: [...table(columns, rows()), '', ...notes], failures: columnFailures(columns), goals };
 }
 
 /** Issue 11, item 4: the sweep at each backend's largest size within 2x of the one-statement floor of the same run. */
