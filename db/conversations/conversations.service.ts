@@ -28,6 +28,15 @@ const written = new WeakMap<object, Map<string, { value: string; at: number; epo
 const inactiveEpoch = new Map<string, number>();
 
 /**
+ * Forgets which references this process wrote to `db`, so the next turn of each conversation
+ * writes its reference again. For whatever empties the tables behind the bot's back (the tests'
+ * reset between cases); the bot itself never needs it.
+ */
+export function forgetWrittenReferences(db: Kysely<Database>): void {
+  written.delete(db);
+}
+
+/**
  * Stores a conversation reference unless this process wrote the same one less than
  * REFERENCE_REFRESH_MS ago (and has not marked it inactive since): the per-turn bookkeeping
  * costs no round trip on a busy conversation (issue 11, item 1).

@@ -194,6 +194,15 @@ export function rosterGeneration(): number {
 }
 
 /**
+ * Moves the roster generation on, so every cached sender is resolved afresh on their next turn.
+ * For whatever empties or rewrites the users table behind the bot's back (the tests' reset
+ * between cases); a roster import does this itself.
+ */
+export function forgetKnownUsers(): void {
+  generation++;
+}
+
+/**
  * Imports the roster CSV (header `upn,name,roles,districts[,agency]`; several roles or districts
  * separated by `;`; `agency` makes the user one of that agency's named contacts for
  * delivery-plan actions). Every row is checked first: any bad row means nothing is written.

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_VERBS } from '../../cards/actions.verbs.js';
 import { ME_COMMANDS } from '../../bot/teams/message-extension.js';
 import { extraChecks, fillTemplate, main as packageManifest, placeholderValues } from '../../scripts/package-manifest.js';
 import { bootHarness, channel, occurrence, type Harness } from '../helpers/harness.js';
@@ -113,7 +114,9 @@ describe('message extension: find and insert cards from the compose box (issue 1
     const picked = await h.send(invoke('composeExtension/selectItem', tap.value, leedsHcc));
     const card = JSON.stringify(picked.body.composeExtension.attachments[0].content);
     expect(card).toContain('Publish the third party reporting centre list');
-    expect(card).not.toContain('Action.Execute');
+    // Read-only: nothing on the inserted copy changes the action (History only reads, access-checked per viewer).
+    expect(card).not.toContain(ACTION_VERBS.update);
+    expect(card).not.toContain(ACTION_VERBS.status);
     // A partner holds neither action: nothing is found.
     const byPartner = await h.send(query('findAction', 'query', 'reporting', partner));
     expect(byPartner.body.composeExtension.type).toBe('message');

@@ -6,7 +6,9 @@ import { pino } from 'pino';
 import { startBot, type BotOptions, type RunningBot } from '../../bot/app.js';
 import { loadConfig, type Config } from '../../bot/config.js';
 import { openDatabase, type DatabaseTarget } from '../../db/database.js';
+import { forgetWrittenReferences } from '../../db/conversations/conversations.service.js';
 import type { Database } from '../../db/schema.js';
+import { forgetKnownUsers } from '../../db/users/users.service.js';
 import { FakeConnector } from './fake-connector.js';
 import { nextSeq } from './teams.js';
 
@@ -54,6 +56,10 @@ export async function resetDatabase(db: Kysely<Database>): Promise<void> {
     await sql.raw(`truncate ${list} restart identity cascade`).execute(c);
     await sql`set session_replication_role = origin`.execute(c);
   });
+  // The bot skips rewriting a conversation reference it wrote moments ago; after emptying the tables it must write again.
+  forgetWrittenReferences(db);
+  // Likewise a sender resolved moments ago names a user row that is gone.
+  forgetKnownUsers();
 }
 
 let shared: ReturnType<typeof freshDatabase> | null = null;

@@ -23,14 +23,15 @@ describe('the outbox holds typed payloads, rendered when sent', () => {
       await say(h, 'meeting schedule tactical 8/12 10:00');
       await h.bot.dispatcher.drain();
       h.clock.current = new Date('2026-12-01T09:00:00Z'); // 7 days before the meeting
-      expect(await runActionReminders({ db: h.db, clock: h.clock.now, ...noKick }, h.config.actions)).toBe(1);
+      // One card to the holder listing their actions, one to the coordinator saying who was asked.
+      expect(await runActionReminders({ db: h.db, clock: h.clock.now, ...noKick }, h.config.actions)).toBe(2);
       // The holder answers in the chat before the outbox has sent the request.
       expect((await say(h, 'action 1.2 a update Pages rewritten with the TruVision links', users.holder)).text).toContain('1.2 a');
       await h.bot.dispatcher.drain();
-      const request = cardsTo(h, users.holder).find((c) => JSON.stringify(c.body).includes('Update needed · 1.2 a'));
+      const request = cardsTo(h, users.holder).find((c) => JSON.stringify(c.body).includes('Update needed on 1 action'));
       expect(JSON.stringify(FakeConnector.card(request!))).toContain('Pages rewritten with the TruVision links');
       const stored = await payloadTypes(h);
-      expect(stored.map((p) => p.type)).toContain('action');
+      expect(stored.map((p) => p.type)).toContain('action_batch');
       expect(stored.filter((p) => p.type === 'card' || p.card !== undefined)).toEqual([]);
     } finally {
       await h.close();
