@@ -39,7 +39,16 @@ import {
   type PartResult,
   type Row,
 } from './common.js';
-import { botConfig, ENDPOINT_BATCH, IMPORT_BATCH, ingestViaEndpoint, ingestViaImport, type IngestFigure } from './ingest-rate.js';
+import {
+  botConfig,
+  ENDPOINT_BATCH,
+  IMPORT_BATCH,
+  importBench,
+  importGoals,
+  ingestViaEndpoint,
+  type ImportFigure,
+  type IngestFigure,
+} from './ingest-rate.js';
 import { coordinator } from './invokes.js';
 import { LoadClient } from './load.js';
 import {
@@ -66,7 +75,8 @@ const NOW = new Date('2026-11-20T09:00:00Z');
 
 interface Figures {
   endpoint?: IngestFigure;
-  importPath?: IngestFigure;
+  /** The import path beside a raw batched insert of the same rows (issue 11 item 3). */
+  importPath?: ImportFigure;
   submit?: SubmitFigure;
   floor?: LatencyFigure;
   /** Statements sent to the database per submit (BEGIN and COMMIT count). */
@@ -122,10 +132,8 @@ async function runRig(ctx: BenchContext, occurrences: readonly FeedOccurrence[],
       );
       // Memory (issue 11, item 7): the compiled bot and a bare teams-ai bot in processes of their own, on PostgreSQL.
       if (backend.kind === 'postgres') col.memory = await step('memory', () => memoryBench(backend, rig, occurrences));
-      // 1b: the import path on another fresh database.
-      col.importPath = await step('import', () =>
-        withFreshDatabase(backend, (db, target) => ingestViaImport(db, botConfig(target.databaseUrl), occurrences)),
-      );
+      // 1b: the import path on another fresh database, beside a raw batched insert of the same rows.
+      col.importPath = await step('import', () => importBench(backend, occurrences));
     },
   );
 }
@@ -136,7 +144,9 @@ function rows(): Row<Figures>[] {
   const n = fmtInt(COUNT);
   return [
     [`ingest via endpoint (${n}, batches ${fmtInt(ENDPOINT_BATCH)})`, (c) => rate(c.endpoint)],
-    [`ingest via import (${n}, batches ${fmtInt(IMPORT_BATCH)})`, (c) => rate(c.importPath)],
+    [`ingest via import (${n}, batches ${fmtInt(IMPORT_BATCH)})`, (c) => rate(c.importPath?.import)],
+    ['  raw batched insert of the same rows (floor)', (c) => c.importPath && fmtS(c.importPath.floorMs)],
+    ['  longest event-loop stall during the import', (c) => c.importPath && `${fmtMs(c.importPath.maxStallMs)} ms`],
     [`review submit p50 / p95 (${fmtInt(SUBMITS)}, conc ${CONCURRENCY}), in server`, (c) => p5095(c.submit?.server)],
     ['  same, round-trip from client process', (c) => p5095(c.submit?.client)],
     ['  throughput', (c) => c.submit && `${fmtInt((SUBMITS / c.submit.wallMs) * 1000)} submits/s`],
@@ -164,7 +174,7 @@ function goals(columns: Awaited<ReturnType<typeof runRig>>): Goal[] {
   return columns.flatMap((c) => {
     const f = c.figures;
     if (!f) return [];
-    const out: Goal[] = [];
+    const out: Goal[] = f.importPath ? importGoals(c.name, f.importPath, COUNT) : [];
     if (f.submit && f.floor)
       out.push(
         ratioGoal({
