@@ -138,15 +138,19 @@ export async function openHighRisk(db: Db, scope: SummaryScope): Promise<number>
   return num(rows.rows[0]?.n);
 }
 
+const ONE_PASS_AFTER_MS = 45 * 86_400_000;
+
 /**
  * Repeat victims, suspects and locations of the period: distinct people (by role) and locations
  * of the period's occurrences (in scope) involved in at least `min` occurrences flagged in
  * [windowStart, end), matched force-wide on RMS refs (docs/domain.md "Repeat victimisation").
- * Starts from the period's own people and places, so its cost follows the period, not the
- * window or the table: each one's occurrences in the window are counted, stopping at `min`, from
- * the indexes alone (`occurrence_people_role_ref_idx`, then `occurrences_id_flagged_idx` for the
- * flag time; `occurrences_location_idx` for places). Each involvement row is tested before the
- * distinct count, so only the few repeat refs are ever grouped.
+ * Force level over more than 45 days: one pass over the window's involvements (hash joins),
+ * keeping refs with enough occurrences in the window and at least one in the period; at
+ * 1,000,000 occurrences this measured 4-5 s against 27 s for probing each of a year's ~470,000
+ * involvements (index look-ups miss the cache). Shorter or narrower summaries start from the
+ * period's own involvements and count each one's occurrences in the window, stopping at `min`,
+ * from the indexes alone (`occurrence_people_role_ref_idx`, then `occurrences_id_flagged_idx`
+ * for the flag time; `occurrences_location_idx` for places): their cost follows the period.
  */
 export async function repeatCounts(
   db: Db,
@@ -155,9 +159,28 @@ export async function repeatCounts(
   windowStart: Date,
   min: number,
 ): Promise<{ victim: number; suspect: number; location: number }> {
-  const rows = await repeatsFromPeriod(scope, w, windowStart, min).execute(db);
+  const wide = scope.kind === 'force' && w.end.getTime() - w.start.getTime() > ONE_PASS_AFTER_MS;
+  const rows = await (wide ? repeatsOnePass(w, windowStart, min) : repeatsFromPeriod(scope, w, windowStart, min)).execute(db);
   const by = new Map(rows.rows.map((r) => [r.kind, num(r.n)]));
   return { victim: by.get('victim') ?? 0, suspect: by.get('suspect') ?? 0, location: by.get('location') ?? 0 };
+}
+
+function repeatsOnePass(w: Window, windowStart: Date, min: number): RawBuilder<{ kind: string; n: unknown }> {
+  const from = windowStart < w.start ? windowStart : w.start;
+  return sql<{ kind: string; n: unknown }>`
+    with involved as (
+      select q.role, q.person_ref from occurrences o join occurrence_people q on q.occurrence_id = o.id
+      where o.flagged_at >= ${from} and o.flagged_at < ${w.end}
+      group by q.role, q.person_ref
+      having count(*) filter (where o.flagged_at >= ${windowStart}) >= ${min} and bool_or(o.flagged_at >= ${w.start})),
+    places as (
+      select o.location_ref from occurrences o
+      where o.flagged_at >= ${from} and o.flagged_at < ${w.end} and o.location_ref is not null
+      group by o.location_ref
+      having count(*) filter (where o.flagged_at >= ${windowStart}) >= ${min} and bool_or(o.flagged_at >= ${w.start}))
+    select role as kind, count(*) as n from involved group by role
+    union all
+    select 'location' as kind, count(*) as n from places`;
 }
 
 function repeatsFromPeriod(scope: SummaryScope, w: Window, windowStart: Date, min: number): RawBuilder<{ kind: string; n: unknown }> {
