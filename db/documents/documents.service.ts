@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import { canMeetingPack, recordRefusal, ROLES, type Actor, type Decision, type Role } from '../access/access.service.js';
+import { canMeetingPack, recordRefusal, type Actor, type Decision } from '../access/access.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { ForbiddenError } from '../errors.js';
 import type { Database, Db } from '../schema.js';
 import { resolveSummaryScope, scopeKey } from '../summary/summary.service.js';
-import { effectiveAccess } from '../users/users.service.js';
+import { effectiveAccess, userById } from '../users/users.service.js';
 import { countDownload, findDocument, insertDocument } from './documents.repository.js';
 import type { DocumentAccess } from './documents.table.js';
 
@@ -49,20 +49,10 @@ export async function storeDocument(
 /** The creator as the access rule sees them now (their roster entry today), or null when gone. */
 async function creatorNow(db: Db, userId: string | null, localMode: boolean): Promise<Actor | null> {
   if (!userId) return null;
-  const r = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
-  if (!r) return null;
-  const user = {
-    id: r.id,
-    teamsId: r.teams_id,
-    aadObjectId: r.aad_object_id,
-    upn: r.upn,
-    name: r.name,
-    roles: r.roles.filter((x): x is Role => (ROLES as readonly string[]).includes(x)),
-    districts: r.districts,
-    onRoster: r.on_roster,
-  };
+  const user = await userById(db, userId);
+  if (!user) return null;
   const access = await effectiveAccess(db, user, localMode);
-  return { userId: r.id, name: r.name, upn: r.upn, roles: access.roles, districts: access.districts, label: `user:${r.id}` };
+  return { userId: user.id, name: user.name, upn: user.upn, roles: access.roles, districts: access.districts, label: `user:${user.id}` };
 }
 
 /** Whether the creator still holds the right the document needs (the need-to-know rule, asked again). */

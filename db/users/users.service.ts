@@ -33,6 +33,12 @@ const toUser = (r: UserRow): User => ({
   onRoster: r.on_roster,
 });
 
+/** A user by id as the roster has them now, or null when there is no such row. */
+export async function userById(db: Db, id: string): Promise<User | null> {
+  const r = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? toUser(r) : null;
+}
+
 /** What a Teams activity tells us about its sender. */
 export interface TeamsIdentity {
   teamsId: string;
