@@ -100,6 +100,14 @@ const envSchema = z
     ACTIONS_CRON: z.string().default('0 9 * * 1-5'),
     SCRUTINY_SAMPLE_SIZE: z.coerce.number().int().min(1).max(100).default(5),
     SMALL_NUMBER_THRESHOLD: z.coerce.number().int().min(0).max(100).default(5),
+    COMPLIANCE_FROM: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'COMPLIANCE_FROM must be a date as YYYY-MM-DD')
+      .refine(
+        (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+        'COMPLIANCE_FROM is not a real date',
+      )
+      .optional(),
     SUMMARY_WEEKLY_CRON: z.string().default('0 8 * * 1'),
     SUMMARY_MONTHLY_CRON: z.string().default('0 8 1 * *'),
     SERVICE_URL_ALLOWLIST: z.string().max(4000).optional(),
@@ -165,6 +173,8 @@ export interface Config {
   readonly summary: {
     readonly scrutinySampleSize: number;
     readonly suppressBelow: number;
+    /** Review compliance counts reviews due from this Europe/London date (COMPLIANCE_FROM); null: from when the bot first received an occurrence. */
+    readonly complianceFrom: string | null;
     readonly weeklyCron: string;
     readonly monthlyCron: string;
   };
@@ -310,6 +320,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     summary: {
       scrutinySampleSize: e.SCRUTINY_SAMPLE_SIZE,
       suppressBelow: e.SMALL_NUMBER_THRESHOLD,
+      complianceFrom: e.COMPLIANCE_FROM ?? null,
       weeklyCron: e.SUMMARY_WEEKLY_CRON,
       monthlyCron: e.SUMMARY_MONTHLY_CRON,
     },

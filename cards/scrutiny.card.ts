@@ -4,8 +4,8 @@ import type { AdaptiveCard } from './card.js';
 import {
   expandCard,
   fmtCount,
-  HIDDEN_NOTE,
   occurrenceSections,
+  plural,
   type CardCount,
   type CardSection,
   type SummaryCardView,
@@ -47,7 +47,7 @@ export interface ScrutinyCardView {
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
 
 function caseSection(c: ScrutinyCaseView): CardSection {
-  const people = c.recordedAs === 'NCHI' ? ['complainant', 'subject'] : ['victim', 'suspect'];
+  const [victim, suspect] = c.recordedAs === 'NCHI' ? ['complainant', 'subject'] : ['victim', 'suspect'];
   return {
     title: `${c.label} · ${c.recordedAs} · ${c.district}`,
     facts: [
@@ -58,7 +58,7 @@ function caseSection(c: ScrutinyCaseView): CardSection {
       { title: 'Risk grade', value: c.riskGrade },
       {
         title: 'People',
-        value: `${c.victims} ${people[0]}(s), ${c.suspects} ${people[1]}(s); vulnerable: ${yesNo(c.vulnerableVictim)}; repeat: ${yesNo(c.repeatVictim)}`,
+        value: `${plural(c.victims, victim ?? 'victim')}, ${plural(c.suspects, suspect ?? 'suspect')}; vulnerable: ${yesNo(c.vulnerableVictim)}; repeat: ${yesNo(c.repeatVictim)}`,
       },
       {
         title: 'Reviews',
@@ -82,14 +82,14 @@ export async function renderScrutinyCard(v: ScrutinyCardView, fonts?: ChartFonts
   const r = v.report;
   const chartUrl = await strandChartDataUrl(r.chart, fonts);
   const sample: CardSection = {
-    title: `Random sample: ${v.cases.length} of ${fmtCount(v.eligible, r.suppressBelow)} closed occurrences`,
+    title: `Random sample: ${v.cases.length} of ${typeof v.eligible === 'number' ? plural(v.eligible, 'closed occurrence') : `${fmtCount(v.eligible, r.suppressBelow)} closed occurrences`}`,
     facts: [],
     empty: v.cases.length ? 'Drawn at random; each case below is labelled by number only.' : 'No occurrence was closed in the period.',
   };
   const card = expandCard({
     heading: `Scrutiny pack (anonymised) · ${r.scope.label}`,
     sub: `${r.period.label}, compared with ${r.period.previous.label} · generated ${ukDateTime(r.generatedAt)}`,
-    notice: `No references, people, locations, dates (months only) or free text. Counts below ${r.suppressBelow} show as <${r.suppressBelow}; ${HIDDEN_NOTE}.`,
+    notice: `No references, people, locations, dates (months only) or free text. ${r.notes.aggregates ?? ''}`.trim(),
     attention: [],
     sections: [
       sample,

@@ -7,9 +7,8 @@ import { SUMMARY_PERIOD_BUTTONS, SUMMARY_VERBS } from './summary.verbs.js';
 /** A count as shown: a number; null when small (reads "<5"); 'hidden' when hidden so a small one cannot be worked out. */
 export type CardCount = number | null | 'hidden';
 
-/** How a count hidden by the secondary rule reads, and the footnote that explains it. */
+/** How a count hidden by the secondary rule reads (why: the report's `notes.reasons.hidden`). */
 export const HIDDEN_TEXT = 'hidden';
-export const HIDDEN_NOTE = '"hidden" marks a count hidden so that a small number cannot be worked out from a total';
 
 interface Row {
   label: string;
@@ -52,6 +51,14 @@ export interface SummaryCardView {
     notRecorded: CardCount;
   };
   chart: { months: readonly string[]; series: readonly { label: string; values: readonly (number | null)[] }[]; rounded: boolean };
+  /** Sentences shown with the figures (db/summary/wording.policy.ts). */
+  notes: {
+    multiStrand: string;
+    complianceSince: string | null;
+    aggregates: string | null;
+    policeOnly: string | null;
+    reasons: { small: string; hidden: string } | null;
+  };
 }
 
 /** One titled block of facts, with an optional note and image. */
@@ -62,6 +69,10 @@ export interface CardSection {
   empty?: string;
   image?: { url: string; alt: string };
 }
+
+/** "1 occurrence", "no occurrences", "3 occurrences": right for 0 and 1. */
+export const plural = (n: number, one: string, many = `${one}s`): string =>
+  n === 0 ? `no ${many}` : `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
 
 /** "<5" for a small count, "hidden" for one hidden so that a small one cannot be worked out. */
 export const fmtCount = (c: CardCount, below: number | null): string =>
@@ -78,20 +89,31 @@ export function fmtCompared(r: { current: CardCount; previous: CardCount }, belo
 }
 
 const compare = (rows: readonly Row[], below: number | null) => rows.map((r) => ({ title: r.label, value: fmtCompared(r, below) }));
+const pairs = (rows: readonly Row[]): CardCount[] => rows.flatMap((r) => [r.current, r.previous]);
+
+/** Joins a section's own note with why its suppressed figures read "<5" or "hidden" (each said where it shows). */
+function explained(v: SummaryCardView, counts: readonly CardCount[], note?: string): { note?: string } {
+  const r = v.notes.reasons;
+  const why = r ? [...(counts.includes(null) ? [r.small] : []), ...(counts.includes('hidden') ? [r.hidden] : [])] : [];
+  const text = [note, ...why].filter(Boolean).join(' ');
+  return text ? { note: text } : {};
+}
 
 /** Sections shared by the summary and the scrutiny pack: the occurrence figures and the chart. */
 export function occurrenceSections(v: SummaryCardView, chartUrl: string | null): CardSection[] {
   const b = v.suppressBelow;
   const months = v.chart.months;
+  const o = v.outcomes;
   return [
     {
       title: 'Occurrences',
       facts: [{ title: 'All (distinct)', value: fmtCompared(v.totals, b) }, ...compare(v.byType, b)],
+      ...explained(v, [v.totals.current, v.totals.previous, ...pairs(v.byType)]),
     },
     {
       title: 'By strand',
       facts: compare(v.byStrand, b),
-      note: `An occurrence with more than one strand counts under each: ${fmtCount(v.totals.multiStrand, b)} of the ${fmtCount(v.totals.current, b)} occurrences have two or more strands, so the strands add up to more than the distinct total.`,
+      ...explained(v, [...pairs(v.byStrand), v.totals.multiStrand], v.notes.multiStrand),
       ...(chartUrl
         ? {
             image: {
@@ -101,14 +123,15 @@ export function occurrenceSections(v: SummaryCardView, chartUrl: string | null):
           }
         : {}),
     },
-    { title: 'By source', facts: compare(v.bySource, b) },
-    { title: 'By district', facts: compare(v.byDistrict, b), empty: 'No occurrences.' },
+    { title: 'By source', facts: compare(v.bySource, b), ...explained(v, pairs(v.bySource)) },
+    { title: 'By district', facts: compare(v.byDistrict, b), empty: 'No occurrences.', ...explained(v, pairs(v.byDistrict)) },
     {
       title: 'Risk (latest grade of occurrences flagged in the period)',
       facts: [
         ...v.risk.map((r) => ({ title: r.label, value: fmtCount(r.count, b) })),
         { title: 'Open high-risk now', value: fmtCount(v.openHighRisk, b) },
       ],
+      ...explained(v, [...v.risk.map((r) => r.count), v.openHighRisk]),
     },
     {
       title: 'Repeats (counts only)',
@@ -117,9 +140,16 @@ export function occurrenceSections(v: SummaryCardView, chartUrl: string | null):
         { title: 'Repeat suspects', value: fmtCount(v.repeats.suspects, b) },
         { title: 'Repeat locations', value: fmtCount(v.repeats.locations, b) },
       ],
-      note: `A repeat is a person or location in ${v.repeats.minOccurrences} or more occurrences within ${v.repeats.windowMonths} months, matched on records-system refs.`,
+      ...explained(
+        v,
+        [v.repeats.victims, v.repeats.suspects, v.repeats.locations],
+        `A repeat is a person or location in ${v.repeats.minOccurrences} or more occurrences within ${v.repeats.windowMonths} months, matched on records-system refs.`,
+      ),
     },
-    outcomeSection(v),
+    {
+      ...outcomeSection(v),
+      ...explained(v, [o.closed, ...o.byOutcome.map((x) => x.count), o.satisfied, o.dissatisfied, o.notRecorded]),
+    },
   ];
 }
 
@@ -150,6 +180,7 @@ function workSections(v: SummaryCardView): CardSection[] {
         value: `${c.onTime} on time · ${c.late} late · ${c.overdueOpen} overdue open${c.notApplicable ? ` · ${c.notApplicable} n/a` : ''}${c.percentOnTime === null ? '' : ` · ${c.percentOnTime}% on time`}`,
       })),
       empty: 'No reviews were due in the period.',
+      ...(v.notes.complianceSince ? { note: v.notes.complianceSince } : {}),
     });
   }
   if (v.overdueByOwner)
@@ -157,7 +188,9 @@ function workSections(v: SummaryCardView): CardSection[] {
       title: `Overdue reviews now, by owner (${v.overdueReviews ?? 0})`,
       facts: v.overdueByOwner.map((o) => ({ title: o.owner, value: String(o.count) })),
       empty: 'Nothing overdue.',
+      ...(v.notes.complianceSince ? { note: v.notes.complianceSince } : {}),
     });
+  if (v.notes.policeOnly) out.push({ title: 'Not shown here', facts: [], empty: v.notes.policeOnly });
   out.push({
     title: 'Delivery plan',
     facts: [
@@ -242,8 +275,7 @@ export function expandCard(root: {
 
 /** What the audience sees about their view: own items, or suppressed aggregates. */
 export function audienceNotice(v: SummaryCardView): string {
-  if (v.scope.aggregatesOnly)
-    return `Aggregates only. Counts below ${v.suppressBelow} show as <${v.suppressBelow}; ${HIDDEN_NOTE}. Chart values are rounded to the nearest 5 and small ones left out.`;
+  if (v.scope.aggregatesOnly) return v.notes.aggregates ?? '';
   if (v.scope.kind === 'own')
     return 'Only occurrences where you are the officer in charge or the supervisor, and your own reviews and actions.';
   return '';

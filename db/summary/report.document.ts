@@ -12,8 +12,6 @@ import { londonDay, ukDate, ukDateTime } from '../time/london-time.js';
 import { STATUSES } from '../actions/actions.model.js';
 import type { ComparedRow, Count, SummaryReport } from './summary.types.js';
 
-const HIDDEN_NOTE = '"hidden" marks a count hidden so that a small number cannot be worked out from a total';
-
 /** A count as the card shows it: "<5" when small, "hidden" when hidden by the secondary rule. */
 const fmt = (c: Count, below: number | null): string =>
   c === null ? `<${below ?? '?'}` : c === 'hidden' ? 'hidden' : c.toLocaleString('en-GB');
@@ -27,6 +25,14 @@ function change(r: ComparedRow): string {
   return `${pct > 0 ? '+' : ''}${pct}%`;
 }
 
+/** Why the suppressed counts among `counts` read "<5" or "hidden", said under the table that shows them. */
+function reasons(v: SummaryReport, counts: readonly Count[]): FileChild[] {
+  const r = v.notes.reasons;
+  if (!r) return [];
+  const why = [...(counts.includes(null) ? [r.small] : []), ...(counts.includes('hidden') ? [r.hidden] : [])];
+  return why.length ? [para(why.join(' '), { italic: true, grey: true })] : [];
+}
+
 function comparedTable(first: string, rows: readonly ComparedRow[], v: SummaryReport): FileChild[] {
   if (rows.length === 0) return [para('None in the period.')];
   const b = v.suppressBelow;
@@ -38,13 +44,17 @@ function comparedTable(first: string, rows: readonly ComparedRow[], v: SummaryRe
       [1, 2, 3],
     ),
     gap(),
+    ...reasons(
+      v,
+      rows.flatMap((r) => [r.current, r.previous]),
+    ),
   ];
 }
 
 /** Positive CJ outcomes: a sum only of counts that are shown, else not given (it could undo suppression). */
 function positiveOutcomes(v: SummaryReport): string {
   const rows = v.outcomes.byOutcome.filter((o) => isPositiveOutcome(o.outcome));
-  if (rows.some((o) => typeof o.count !== 'number')) return 'not shown (small numbers)';
+  if (rows.some((o) => typeof o.count !== 'number')) return 'not shown, as it would let a count below the threshold be worked out';
   return rows.reduce((s, o) => s + (o.count as number), 0).toLocaleString('en-GB');
 }
 
@@ -62,14 +72,6 @@ function headline(v: SummaryReport): FileChild[] {
     bullet(`Delivery-plan actions overdue: ${v.plan.overdue}.`),
     bullet(`Closed or filed: ${fmt(v.outcomes.closed, b)}; positive criminal justice outcomes: ${positiveOutcomes(v)}.`),
   ];
-}
-
-/** The strands note, right for none, one and many (and for a suppressed count). */
-function multiStrand(v: SummaryReport): string {
-  const m = v.totals.multiStrand;
-  if (m === 0) return 'No occurrence has more than one strand, so the strands add up to the distinct total.';
-  const which = m === 1 ? 'one occurrence has' : `${fmt(m, v.suppressBelow)} occurrences have`;
-  return `An occurrence with more than one strand counts under each: ${which} two or more, so the strands add up to more than the distinct total (${fmt(v.totals.current, v.suppressBelow)}).`;
 }
 
 /** "Dec 2025" for the chart's "2025-12". */
@@ -110,11 +112,13 @@ function riskAndRepeats(v: SummaryReport): FileChild[] {
     para(
       `Repeats (counts only): ${fmt(r.victims, b)} victims, ${fmt(r.suspects, b)} suspects and ${fmt(r.locations, b)} locations in ${r.minOccurrences} or more occurrences within ${r.windowMonths} months.`,
     ),
+    ...reasons(v, [...v.risk.map((x) => x.count), v.openHighRisk, r.victims, r.suspects, r.locations]),
   ];
 }
 
 function compliance(v: SummaryReport): FileChild[] {
-  if (v.compliance === null) return [para('Not shown: this report holds aggregates only.')];
+  if (v.compliance === null) return [para(v.notes.policeOnly ?? 'Not shown.')];
+  const since = v.notes.complianceSince ? [para(v.notes.complianceSince, { italic: true, grey: true })] : [];
   const rows = v.compliance.map((c) => [
     c.title,
     String(c.onTime),
@@ -124,6 +128,7 @@ function compliance(v: SummaryReport): FileChild[] {
     c.percentOnTime === null ? '—' : `${c.percentOnTime}%`,
   ]);
   return [
+    ...since,
     ...(rows.length
       ? [
           table(
@@ -200,12 +205,13 @@ function outcomes(v: SummaryReport): FileChild[] {
     para(
       `Victim satisfaction at closure: ${fmt(o.satisfied, b)} satisfied, ${fmt(o.dissatisfied, b)} not satisfied, ${fmt(o.notRecorded, b)} not recorded.`,
     ),
+    ...reasons(v, [o.closed, ...o.byOutcome.map((x) => x.count), o.satisfied, o.dissatisfied, o.notRecorded]),
   ];
 }
 
 /** Who the figures cover, in words (and the suppression rule for aggregates-only audiences). */
 function audience(v: SummaryReport): string[] {
-  if (v.scope.aggregatesOnly) return [`Aggregates only. Counts below ${v.suppressBelow} show as <${v.suppressBelow}; ${HIDDEN_NOTE}.`];
+  if (v.scope.aggregatesOnly) return [v.notes.aggregates, v.notes.policeOnly].filter((n): n is string => n !== null);
   if (v.scope.kind === 'own')
     return ['Only occurrences where the requester is the officer in charge or the supervisor, and their own reviews and actions.'];
   return [];
@@ -236,7 +242,7 @@ export function renderReportDocument(v: SummaryReport, meta: { requester: string
       ...comparedTable('Type', v.byType, v),
       heading('By strand', 2),
       ...comparedTable('Strand', v.byStrand, v),
-      para(multiStrand(v), { italic: true, grey: true }),
+      para(v.notes.multiStrand, { italic: true, grey: true }),
       heading('By source (third party and online reporting)', 2),
       ...comparedTable('How the report came in', v.bySource, v),
       heading('By district', 2),

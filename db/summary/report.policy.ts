@@ -5,6 +5,8 @@ import type { Period } from './period.policy.js';
 import { suppressChartPoint, suppressCompared, suppressOne, suppressTable } from './suppression.policy.js';
 import type { ComparedRow, ComplianceRow, PillarRow, SummaryReport } from './summary.types.js';
 import { PILLARS, STATUSES } from '../actions/actions.model.js';
+import type { ComplianceStart } from './work.queries.js';
+import { aggregatesNotice, complianceSinceNote, HIDDEN_REASON, multiStrandNote, POLICE_ONLY_NOTE, smallReason } from './wording.policy.js';
 
 /** Settings a summary follows (from the bot's config). */
 export interface SummarySettings {
@@ -16,13 +18,15 @@ export interface SummarySettings {
   scrutinySampleSize: number;
   /** No scrutiny pack for fewer closed occurrences than this in its scope and months. */
   scrutinyMinClosed: number;
+  /** COMPLIANCE_FROM (YYYY-MM-DD); null: compliance counts from the first occurrence the bot received. */
+  complianceFrom: string | null;
 }
 
-/** The summary settings of the bot's config (strands, REPEAT_*, SMALL_NUMBER_THRESHOLD, SCRUTINY_SAMPLE_SIZE, SCRUTINY_MIN_CLOSED). */
+/** The summary settings of the bot's config (strands, REPEAT_*, SMALL_NUMBER_THRESHOLD, SCRUTINY_SAMPLE_SIZE, SCRUTINY_MIN_CLOSED, COMPLIANCE_FROM). */
 export function summarySettingsOf(c: {
   strands: readonly string[];
   repeat: SummarySettings['repeat'];
-  summary: { suppressBelow: number; scrutinySampleSize: number };
+  summary: { suppressBelow: number; scrutinySampleSize: number; complianceFrom: string | null };
   scrutinyMinClosed: number;
 }): SummarySettings {
   return {
@@ -31,6 +35,7 @@ export function summarySettingsOf(c: {
     suppressBelow: c.summary.suppressBelow,
     scrutinySampleSize: c.summary.scrutinySampleSize,
     scrutinyMinClosed: c.scrutinyMinClosed,
+    complianceFrom: c.summary.complianceFrom,
   };
 }
 
@@ -44,6 +49,8 @@ export interface RawFigures {
   openHighRisk: number;
   repeats: { victim: number; suspect: number; location: number };
   compliance: { kind: string; onTime: number; late: number; overdueOpen: number; notApplicable: number }[];
+  /** From when compliance and overdue reviews count (work.queries.ts complianceStart). */
+  complianceFrom: ComplianceStart | null;
   overdue: { total: number; owners: { owner: string; count: number }[] };
   actions: { cells: { pillar: string; status: string; n: number }[]; overdue: number };
   overdueActions: { ref: string; pillar: string; owner: string; dueDate: string }[];
@@ -200,10 +207,18 @@ export function buildReport(raw: RawFigures, scope: SummaryScope, period: Period
       ...settings.repeat,
     },
     compliance: t === null ? complianceRows(raw.compliance) : null,
+    complianceFrom: t === null ? raw.complianceFrom : null,
     overdueByOwner: t === null ? raw.overdue.owners : null,
     overdueReviews: t === null ? raw.overdue.total : null,
     plan: { pillars: pillarRows(raw.actions.cells), overdue: raw.actions.overdue, overdueList: t === null ? raw.overdueActions : null },
     outcomes: outcomeFigures(raw.outcomes, t),
     chart: chart(raw.chart, settings.strands, t),
+    notes: {
+      multiStrand: multiStrandNote(totals.current, totals.multiStrand, t),
+      complianceSince: t === null ? complianceSinceNote(raw.complianceFrom) : null,
+      aggregates: t === null ? null : aggregatesNotice(t),
+      policeOnly: t === null ? null : POLICE_ONLY_NOTE,
+      reasons: t === null ? null : { small: smallReason(t), hidden: HIDDEN_REASON },
+    },
   };
 }

@@ -7,7 +7,7 @@ import { londonDate } from '../time/london-time.js';
 import { chartMonths, parsePeriod, repeatWindowStart, type Period } from './period.policy.js';
 import { buildReport, type SummarySettings } from './report.policy.js';
 import type { SummaryReport } from './summary.types.js';
-import { actionProgress, compliance, overdueActions, overdueByOwner } from './work.queries.js';
+import { actionProgress, compliance, complianceStart, overdueActions, overdueByOwner } from './work.queries.js';
 
 export { resolveScrutinyScope, resolveSummaryScope, scopeKey, type SummaryActor, type SummaryScope } from './access.policy.js';
 export { chartMonths, parsePeriod, PERIOD_USAGE, type Period, type PeriodKind } from './period.policy.js';
@@ -29,8 +29,8 @@ export interface SummaryRequest {
 }
 
 /**
- * Computes every figure of a summary in SQL for a resolved scope and period (no audit): nine
- * queries, each reading only its period's rows, run concurrently (a pooled PostgreSQL uses
+ * Computes every figure of a summary in SQL for a resolved scope and period (no audit): when compliance
+ * starts, then nine queries, each reading only its period's rows, run concurrently (a pooled PostgreSQL uses
  * several connections).
  */
 export async function computeSummary(
@@ -43,13 +43,16 @@ export async function computeSummary(
   const w: Window = { start: period.start, end: period.end, prevStart: period.previous.start, prevEnd: period.previous.end };
   const months = chartMonths(period);
   const today = londonDate(now);
+  const from = await complianceStart(db, settings.complianceFrom);
+  // Reviews due before the bot went live (or COMPLIANCE_FROM) are history nobody could review on time.
+  const compStart = from && from.from > period.start ? from.from : period.start;
   const [counts, chartCells, high, repeats, comp, overdue, actions, overdueList, closed] = await Promise.all([
     occurrenceCounts(db, scope, w),
     strandMonths(db, scope, months.ranges),
     openHighRisk(db, scope),
     repeatCounts(db, scope, w, repeatWindowStart(period, settings.repeat.windowMonths), settings.repeat.minOccurrences),
-    compliance(db, scope, period.start, period.end),
-    overdueByOwner(db, scope, now),
+    compliance(db, scope, compStart, compStart > period.end ? compStart : period.end),
+    overdueByOwner(db, scope, now, from?.from ?? null),
     actionProgress(db, scope, today),
     overdueActions(db, scope, today),
     outcomes(db, scope, w),
@@ -63,6 +66,7 @@ export async function computeSummary(
       openHighRisk: high,
       repeats,
       compliance: comp,
+      complianceFrom: from,
       overdue,
       actions: { cells: actions.cells, overdue: actions.overdue },
       overdueActions: overdueList,

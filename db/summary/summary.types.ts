@@ -55,6 +55,12 @@ export interface SummaryReport {
   repeats: { victims: Count; suspects: Count; locations: Count; windowMonths: number; minOccurrences: number };
   /** Null for aggregates-only audiences. */
   compliance: ComplianceRow[] | null;
+  /**
+   * Compliance and overdue reviews count only reviews due from `from` on: COMPLIANCE_FROM
+   * (`setting`) or the first occurrence the bot received (`live`). Null for aggregates-only, or
+   * when the bot holds nothing yet.
+   */
+  complianceFrom: { from: Date; basis: 'setting' | 'live' } | null;
   /** Pending reviews past due now, by owner (most first, top 10); null for aggregates-only. */
   overdueByOwner: { owner: string; count: number }[] | null;
   overdueReviews: number | null;
@@ -66,6 +72,19 @@ export interface SummaryReport {
   };
   /** Closed or filed occurrences whose closure (or, when unknown, flag) falls in the period. */
   outcomes: { closed: Count; byOutcome: { outcome: string; count: Count }[]; satisfied: Count; dissatisfied: Count; notRecorded: Count };
+  /** Sentences shown with the figures (wording.policy.ts), the same on the card and in the report. */
+  notes: {
+    /** Whether the strands add up to more than the distinct total, right for 0 and 1. */
+    multiStrand: string;
+    /** From when compliance counts ("Reviews due since 3 Nov 2026, when the bot went live…"); null for aggregates-only. */
+    complianceSince: string | null;
+    /** The suppression rules and why (aggregates-only); null otherwise. */
+    aggregates: string | null;
+    /** What is left out for partners and why; null when nothing is. */
+    policeOnly: string | null;
+    /** Why a figure reads "<5" or "hidden", for the sections that hold one; null when nothing is suppressed. */
+    reasons: { small: string; hidden: string } | null;
+  };
   /** Occurrences by strand per month, last 12 months (values null: suppressed gaps). */
   chart: { months: string[]; series: { strand: string; label: string; values: (number | null)[] }[]; rounded: boolean };
 }

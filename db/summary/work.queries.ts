@@ -1,12 +1,40 @@
 import { sql } from 'kysely';
 import { OVERDUE_STATUSES } from '../actions/actions.model.js';
 import type { Db } from '../schema.js';
+import { londonDay } from '../time/london-time.js';
 import type { SummaryScope } from './access.policy.js';
 import { actionScope, num, reviewScope } from './scope.sql.js';
 
+/** From when review compliance counts: the COMPLIANCE_FROM date, or when the bot went live. */
+export interface ComplianceStart {
+  /** Reviews due before this instant are left out of compliance and of overdue counts. */
+  from: Date;
+  /** `setting`: COMPLIANCE_FROM (midnight Europe/London); `live`: the first occurrence the bot received. */
+  basis: 'setting' | 'live';
+}
+
+/**
+ * When review compliance starts counting (issue 13 item 6). A configured date (YYYY-MM-DD,
+ * Europe/London midnight) wins. Otherwise it is the earliest `created_at` of any occurrence:
+ * the moment the bot first received one, whether by a history load or live. History is loaded
+ * when the bot starts, and its reviews fall due before that moment, so counting from it leaves
+ * out what nobody could have reviewed on time (the planner does not schedule those either,
+ * db/schedule/schedule.service.ts). The feed keeps no "imported" flag, so this is the one
+ * point the data marks. Null when there is no setting and no occurrence yet.
+ */
+export async function complianceStart(db: Db, configured: string | null): Promise<ComplianceStart | null> {
+  if (configured) return { from: londonDay(configured).toJSDate(), basis: 'setting' };
+  const row = await db
+    .selectFrom('occurrences')
+    .select((eb) => eb.fn.min('created_at').as('first'))
+    .executeTakeFirst();
+  const first = row?.first as Date | string | null | undefined;
+  return first ? { from: new Date(first), basis: 'live' } : null;
+}
+
 /**
  * Review compliance per kind over scheduled reviews due in [start, end) (end is never after
- * now): done by the deadline, done late, still pending (so overdue), not applicable. Cancelled
+ * now; a start before `complianceStart` is moved up to it by the caller): done by the deadline, done late, still pending (so overdue), not applicable. Cancelled
  * reviews are left out. Index `scheduled_reviews_due_cover_idx` (index-only at force level, where
  * no join to occurrences is needed).
  */
@@ -35,7 +63,7 @@ export async function compliance(
 }
 
 /**
- * Pending reviews past due at `now`, by owner (the OIC's or supervisor's name as the feed gave
+ * Pending reviews past due at `now` (and due from `from` on, when given: see complianceStart), by owner (the OIC's or supervisor's name as the feed gave
  * it, or "Coordinator (<district>)"), most first, top `limit`; and the total. Partial index
  * `scheduled_reviews_due_idx`.
  */
@@ -43,6 +71,7 @@ export async function overdueByOwner(
   db: Db,
   scope: SummaryScope,
   now: Date,
+  from: Date | null = null,
   limit = 10,
 ): Promise<{ total: number; owners: { owner: string; count: number }[] }> {
   const rows = await sql<{ owner: string; n: unknown; total: unknown }>`
@@ -53,7 +82,7 @@ export async function overdueByOwner(
           else 'Coordinator (' || o.district || ')' end as owner,
         count(*) as n
       from scheduled_reviews sr join occurrences o on o.id = sr.occurrence_id
-      where sr.status = 'pending' and sr.due_at < ${now} and ${reviewScope(scope)}
+      where sr.status = 'pending' and sr.due_at < ${now} and sr.due_at >= ${from ?? new Date(0)} and ${reviewScope(scope)}
       group by 1) t
     order by n desc, owner
     limit ${limit}`.execute(db);

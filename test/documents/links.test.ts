@@ -75,7 +75,9 @@ describe('document links: short-lived, audited, checked again at download', () =
     const p = paragraphsOf((await download(h, documentLink(r.replies))).body);
     expect(p.some((x) => x.startsWith('Aggregates only. Counts below 5 show as <5'))).toBe(true);
     expect(p).toContain('Third party reporting centre: <5.');
-    expect(p).toContain('Not shown: this report holds aggregates only.'); // no review compliance
+    expect(p).toContain(
+      'Police-only sections (reviews and who owns them, named overdue actions) are not shown to partners: they are case work, not aggregates.',
+    ); // no review compliance, and why
     expect(p).not.toContain('Overdue reviews now, by owner');
   });
 

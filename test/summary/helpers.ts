@@ -23,6 +23,8 @@ export async function addOccurrence(
     location?: string | null;
     victims?: string[];
     suspects?: string[];
+    /** When the bot received it (default: when it was flagged, i.e. live). */
+    receivedAt?: string;
   },
 ): Promise<string> {
   const n = ++seq;
@@ -52,6 +54,8 @@ export async function addOccurrence(
       victim_satisfied: o.satisfied ?? null,
       content_hash: `h${n}`,
       closed_at: o.closedAt ? new Date(o.closedAt) : null,
+      // Received live, as it was flagged (a history load sets `receivedAt` later than the flag).
+      created_at: new Date(o.receivedAt ?? o.flaggedAt),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -249,4 +253,5 @@ export const settings = {
   suppressBelow: 5,
   scrutinySampleSize: 5,
   scrutinyMinClosed: 10,
+  complianceFrom: null,
 };

@@ -77,9 +77,14 @@ describe('scrutiny pack disclosure control', () => {
     expect(facts).toContainEqual({ title: 'All (distinct)', value: '22 (previous 0, +22)' });
     expect(facts).toContainEqual({ title: 'Non-crime hate incidents', value: '<5 (previous 0)' });
     expect(facts).toContainEqual({ title: 'Crimes', value: 'hidden (previous 0)' });
-    expect(card.body[2].text).toContain(
-      'Counts below 5 show as <5; "hidden" marks a count hidden so that a small number cannot be worked out from a total.',
+    expect(card.body[2].text).toContain('Counts below 5 show as <5 (fewer than 5, hidden to protect identities)');
+    // Each section with a suppressed figure says why, right under it.
+    const occurrences = (card.body as any[]).find((b) => b.items?.[0]?.text === 'Occurrences');
+    expect(occurrences.items.at(-1).text).toBe(
+      '<5: fewer than 5, hidden to protect identities. hidden: hidden so the small figure cannot be worked out from the total.',
     );
+    const strands = (card.body as any[]).find((b) => b.items?.[0]?.text === 'By strand');
+    expect(JSON.stringify(strands)).not.toContain('hidden to protect identities'); // nothing suppressed there
 
     const url = (card.actions as { type: string; url: string }[]).find((a) => a.type === 'Action.OpenUrl')!.url;
     const csv = await (await fetch(`${h.bot.url}${new URL(url).pathname}`)).text();
@@ -98,7 +103,12 @@ describe('scrutiny pack disclosure control', () => {
     const json = JSON.stringify(FakeConnector.card(replies.find((c) => FakeConnector.card(c))));
     expect(json).toContain('{"title":"Crimes","value":"hidden (previous 0)"}');
     expect(json).toContain('{"title":"Non-crime hate incidents","value":"<5 (previous 0)"}');
-    expect(json).toContain('\\"hidden\\" marks a count hidden so that a small number cannot be worked out from a total');
+    expect(json).toContain(
+      '<5: fewer than 5, hidden to protect identities. hidden: hidden so the small figure cannot be worked out from the total.',
+    );
+    expect(json).toContain(
+      '"text":"Police-only sections (reviews and who owns them, named overdue actions) are not shown to partners: they are case work, not aggregates."',
+    );
   });
 });
 
