@@ -20,6 +20,7 @@ import * as agenciesHistory from './migrations/2026-11-29T07-agencies-history.js
 import * as documents from './migrations/2026-11-29T08-documents.js';
 import * as retention from './migrations/2026-11-29T09-retention.js';
 import * as repeatIndex from './migrations/2026-11-29T10-repeat-index.js';
+import * as occurrencesCreated from './migrations/2026-11-29T11-occurrences-created.js';
 import { auditTamperRisk, grantAppRole } from './audit/roles.js';
 import type { Database } from './schema.js';
 import { resilient } from './transactions.js';
@@ -68,6 +69,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-29T08-documents': documents,
   '2026-11-29T09-retention': retention,
   '2026-11-29T10-repeat-index': repeatIndex,
+  '2026-11-29T11-occurrences-created': occurrencesCreated,
 };
 
 /** Thrown when another process holds the embedded database folder. */
