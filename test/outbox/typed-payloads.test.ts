@@ -59,10 +59,14 @@ describe('the outbox holds typed payloads, rendered when sent', () => {
     const h = await bootHarness();
     try {
       await h.send(message('subscribe'));
-      // Flagged two days ago with no supervisor recorded: the supervisor's task review is overdue.
+      // Received live two days ago with no supervisor recorded: the supervisor's task review is overdue.
+      // (Live, not history: compliance and overdue figures count from when the bot first received an occurrence.)
+      const now = h.clock.current;
+      h.clock.current = new Date('2026-11-18T09:05:00Z');
       const noSupervisor = occurrence({ flaggedAt: '2026-11-18T09:00:00+00:00' });
       delete noSupervisor.supervisor;
       expect((await h.ingest({ occurrences: [noSupervisor, occurrence({ flaggedAt: '2026-11-18T09:00:00+00:00' })] })).status).toBe(201);
+      h.clock.current = now;
       await runDigest({ db: h.db, clock: h.clock.now, ...noKick });
       await h.bot.dispatcher.drain();
       const digest = h.connector.posted(channel.id).find((c) => JSON.stringify(c.body).includes('Hate crime review digest'));
