@@ -1,19 +1,10 @@
 /** The review card submits `npm run bench` sends, and how it reads the bot's answers. */
 import type { AdaptiveCard } from '../../cards/card.js';
 import { VERBS } from '../../cards/verbs.js';
+import { ALL_YES } from '../../test/helpers/teams.js';
 
-/** A valid, complete review: all 8 default checklist items answered, standard risk (no rationale needed). */
-export const completeReview = {
-  item_flag_strands: 'yes',
-  item_recording_decision: 'yes',
-  item_investigation_plan: 'yes',
-  item_victim_contact_24h: 'yes',
-  item_victims_code: 'yes',
-  item_repeats_checked: 'yes',
-  item_partner_referrals: 'na',
-  item_rms_endorsed: 'yes',
-  riskGrade: 'standard',
-} as const;
+/** A valid, complete review: all 8 default checklist items answered, standard risk (the tests' answers). */
+export const completeReview = ALL_YES;
 
 /**
  * Teams-shaped participants and the review channel (the same shapes as test/helpers/harness.ts,
