@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import cron from 'node-cron';
 import { DEFAULT_REVIEW_POLICY, reviewPolicySchema, type ReviewPolicy, type ScheduleConfig } from '../db/schedule/schedule.service.js';
@@ -13,7 +12,10 @@ import { teamsEnvShape, teamsSettings, type MicrosoftAppCredentials } from './co
 import { ZONE } from '../db/time/london-time.js';
 import { DEFAULT_RETENTION, RETENTION_MINIMUM_DAYS, type RetentionPeriods } from '../db/retention/retention.service.js';
 
+import { ConfigError, loadJsonFile } from './config-files.js';
+
 export { LOCAL_INGEST_KEY, type MicrosoftAppCredentials } from './config-teams.js';
+export { ConfigError } from './config-files.js';
 
 /** The five centrally monitored strands; they always exist (docs/domain.md "Strands"). */
 export const CORE_STRANDS = ['race', 'religion', 'sexual_orientation', 'disability', 'transgender'] as const;
@@ -190,60 +192,6 @@ export interface Config {
   readonly timeZone: typeof ZONE;
 }
 
-/** Raised when the environment is invalid; the message lists every problem, one per line. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-function loadChecklist(file: string | undefined): readonly ChecklistItem[] {
-  if (!file) return DEFAULT_CHECKLIST;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`CHECKLIST_FILE ${file}: cannot read JSON (${(e as Error).message})`);
-  }
-  const parsed = checklistFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(
-      `CHECKLIST_FILE ${file} is invalid:\n` + parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'),
-    );
-  }
-  return parsed.data;
-}
-
-/** A JSON settings file checked against `schema`; every problem is listed with its path. @throws ConfigError */
-function loadJsonFile<T>(setting: string, file: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`${setting} ${file}: cannot read JSON (${(e as Error).message})`);
-  }
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new ConfigError(`${setting} ${file} is invalid:\n${issues.join('\n')}`);
-}
-
-function loadReviewPolicy(file: string | undefined): ReviewPolicy {
-  if (!file) return DEFAULT_REVIEW_POLICY;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`REVIEW_POLICY_FILE ${file}: cannot read JSON (${(e as Error).message})`);
-  }
-  const parsed = reviewPolicySchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(
-      `REVIEW_POLICY_FILE ${file} is invalid:\n` +
-        parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'),
-    );
-  }
-  return { ...DEFAULT_REVIEW_POLICY, ...parsed.data } as ReviewPolicy;
-}
-
 /**
  * Reads and validates the settings once. The only place that reads the environment.
  * @param env the variables to read (process.env in production; tests pass their own)
@@ -293,7 +241,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingestApiKey: teams.settings.ingestApiKey,
     ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
     strands: [...new Set([...CORE_STRANDS, ...localStrands])],
-    checklist: loadChecklist(e.CHECKLIST_FILE),
+    checklist: e.CHECKLIST_FILE ? loadJsonFile('CHECKLIST_FILE', e.CHECKLIST_FILE, checklistFileSchema) : DEFAULT_CHECKLIST,
     endorsementTemplate: e.ENDORSEMENT_TEMPLATE_FILE
       ? loadJsonFile('ENDORSEMENT_TEMPLATE_FILE', e.ENDORSEMENT_TEMPLATE_FILE, endorsementTemplateFileSchema)
       : DEFAULT_ENDORSEMENT_TEMPLATE,
@@ -301,7 +249,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     repeat: { windowMonths: e.REPEAT_WINDOW_MONTHS, minOccurrences: e.REPEAT_MIN_OCCURRENCES },
     outbox: { pollSeconds: e.OUTBOX_POLL_SECONDS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
     schedule: {
-      policy: loadReviewPolicy(e.REVIEW_POLICY_FILE),
+      policy: e.REVIEW_POLICY_FILE
+        ? ({ ...DEFAULT_REVIEW_POLICY, ...loadJsonFile('REVIEW_POLICY_FILE', e.REVIEW_POLICY_FILE, reviewPolicySchema) } as ReviewPolicy)
+        : DEFAULT_REVIEW_POLICY,
       steps: {
         leadHours: e.REVIEW_PROMPT_LEAD_HOURS,
         supervisorHours: e.ESCALATE_SUPERVISOR_HOURS,
