@@ -1,7 +1,7 @@
 import { ownerText, updateLine, type ActionLike, type UpdateLike } from './action.card.js';
 import { ACTION_VERBS, bannerBlock, executeButton, isOverdueOn, STATUS_LABELS, type BatchSpec } from './actions.verbs.js';
 import { adaptiveCard, subCard, type AdaptiveCard } from './card.js';
-import { clip, londonDate, ukDate, ukDateTime } from './format.js';
+import { clip, londonDate, plural, ukDate, ukDateTime } from './format.js';
 import { TEXT_LIMITS } from '../db/text-limits.js';
 
 /** Actions per page of a reminder card: about two screens (issue 13 item 5). */
@@ -20,8 +20,6 @@ export interface ActionBatchView {
   now: Date;
   banner?: { kind: 'error' | 'success'; text: string };
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function heading(v: ActionBatchView, n: number): { title: string; intro: string; style: string } {
   const meeting = v.meeting ? `the ${v.meeting.kind} meeting on ${ukDateTime(v.meeting.startsAt)}` : 'the next meeting';

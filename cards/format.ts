@@ -15,3 +15,7 @@ export const clip = (s: string, n: number): string => (s.length > n ? `${s.slice
  * the margin covers the activity around the card.
  */
 export const TEAMS_CARD_LIMIT = 26_000;
+
+/** "1 occurrence", "no occurrences", "3 occurrences": right for 0 and 1. */
+export const plural = (n: number, one: string, many = `${one}s`): string =>
+  n === 0 ? `no ${many}` : `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;

@@ -1,15 +1,7 @@
 import { strandChartDataUrl, type ChartFonts } from './chart.js';
-import { ukDateTime } from './format.js';
+import { plural, ukDateTime } from './format.js';
 import type { AdaptiveCard } from './card.js';
-import {
-  expandCard,
-  fmtCount,
-  occurrenceSections,
-  plural,
-  type CardCount,
-  type CardSection,
-  type SummaryCardView,
-} from './summary.card.js';
+import { expandCard, fmtCount, occurrenceSections, type CardCount, type CardSection, type SummaryCardView } from './summary.card.js';
 
 /** One anonymised closed occurrence (structurally db/summary's AnonymisedCase). */
 export interface ScrutinyCaseView {

@@ -1,14 +1,12 @@
 import { strandChartDataUrl, type ChartFonts } from './chart.js';
 import { PILLAR_LABELS } from './actions.verbs.js';
+import { fmtCompared, fmtCount, type CardCount } from './counts.js';
 import { humanise, ukDate, ukDateTime } from './format.js';
 import { cardTemplate, type AdaptiveCard } from './card.js';
 import { SUMMARY_PERIOD_BUTTONS, SUMMARY_VERBS } from './summary.verbs.js';
 
 /** A count as shown: a number; null when small (reads "<5"); 'hidden' when hidden so a small one cannot be worked out. */
-export type CardCount = number | null | 'hidden';
-
-/** How a count hidden by the secondary rule reads (why: the report's `notes.reasons.hidden`). */
-export const HIDDEN_TEXT = 'hidden';
+export { fmtCompared, fmtCount, HIDDEN_TEXT, type CardCount } from './counts.js';
 
 interface Row {
   label: string;
@@ -68,24 +66,6 @@ export interface CardSection {
   note?: string;
   empty?: string;
   image?: { url: string; alt: string };
-}
-
-/** "1 occurrence", "no occurrences", "3 occurrences": right for 0 and 1. */
-export const plural = (n: number, one: string, many = `${one}s`): string =>
-  n === 0 ? `no ${many}` : `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
-
-/** "<5" for a small count, "hidden" for one hidden so that a small one cannot be worked out. */
-export const fmtCount = (c: CardCount, below: number | null): string =>
-  c === null ? `<${below ?? '?'}` : c === 'hidden' ? HIDDEN_TEXT : c.toLocaleString('en-GB');
-
-/** "42 (previous 38, +11%)"; the change is left out when either count is suppressed. */
-export function fmtCompared(r: { current: CardCount; previous: CardCount }, below: number | null): string {
-  const base = `${fmtCount(r.current, below)} (previous ${fmtCount(r.previous, below)}`;
-  if (typeof r.current !== 'number' || typeof r.previous !== 'number') return `${base})`;
-  const diff = r.current - r.previous;
-  if (r.previous === 0) return `${base}${diff > 0 ? `, +${diff}` : ''})`;
-  const pct = Math.round((100 * diff) / r.previous);
-  return `${base}, ${pct > 0 ? '+' : ''}${pct}%)`;
 }
 
 const compare = (rows: readonly Row[], below: number | null) => rows.map((r) => ({ title: r.label, value: fmtCompared(r, below) }));
