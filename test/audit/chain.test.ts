@@ -91,7 +91,7 @@ describe('audit log hash chain', () => {
   });
 });
 
-describe('upgrading a database with an audit log', () => {
+describe('upgrading a database with an audit log', { timeout: 180_000 }, () => {
   it('chains the entries written before the chain existed, in id order', async () => {
     const { Kysely, Migrator, PostgresDialect } = await import('kysely');
     const { PGlite } = await import('@electric-sql/pglite');
@@ -173,7 +173,9 @@ describe('DATABASE_MIGRATION_URL', () => {
   });
 });
 
-describe('npm run audit -- verify', () => {
+// Embedded databases opened from a folder several times, and the verify command in its own process:
+// each start of PGlite costs 10-30 s on a busy 2-core machine.
+describe('npm run audit -- verify', { timeout: 180_000 }, () => {
   let target: DatabaseTarget;
   let drop: () => Promise<void> = async () => undefined;
   const open = () => openDatabase(target);

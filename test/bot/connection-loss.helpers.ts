@@ -56,8 +56,15 @@ export async function waitFor(admin: pg.Client, n: number, not: readonly number[
     if (pids.length === n && !pids.some((p) => not.includes(p))) return pids;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  // What every backend of the bot was doing, so a failure says where the missing submit was.
+  const all = await admin.query<{ pid: number; state: string | null; wait: string | null; query: string }>(
+    `select pid, state, wait_event_type || ':' || wait_event as wait, left(regexp_replace(query, '\\s+', ' ', 'g'), 80) as query
+     from pg_stat_activity where datname = current_database() and application_name <> $1`,
+    [ADMIN],
+  );
   throw new Error(
-    `never saw ${n} of the bot's connections waiting on a lock (last: ${seen.length}, ${seen.filter((p) => not.includes(p)).length} of them old)`,
+    `never saw ${n} of the bot's connections waiting on a lock (last: ${seen.length}, ${seen.filter((p) => not.includes(p)).length} of them old); ` +
+      `the bot's backends: ${JSON.stringify(all.rows)}`,
   );
 }
 

@@ -16,7 +16,8 @@ describe('one embedded database, one process', () => {
     await first.destroy();
     const second = await openDatabase({ kind: 'pglite', dir, lockWaitSeconds: 0 });
     await second.destroy();
-  });
+    // Two embedded databases created and migrated from nothing: 10-30 s each on a busy 2-core machine.
+  }, 180_000);
 
   it('a port already in use is reported as such, not as a crash', async () => {
     const { startBot, PortInUseError } = await import('../../bot/app.js');

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import { afterAll } from 'vitest';
+import { afterAll, inject } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -19,7 +20,8 @@ export const dbKind = baseTarget.kind;
 /** A fresh, migrated, empty database; `drop` removes it. */
 export async function freshDatabase(): Promise<{ db: Kysely<Database>; target: DatabaseTarget; drop: () => Promise<void> }> {
   if (baseTarget.kind === 'pglite') {
-    const target: DatabaseTarget = { kind: 'pglite', dir: null };
+    const template = inject('pgliteTemplate');
+    const target: DatabaseTarget = { kind: 'pglite', dir: null, ...(template ? { template: new Blob([readFileSync(template)]) } : {}) };
     const db = await openDatabase(target);
     return { db, target, drop: () => db.destroy() };
   }
