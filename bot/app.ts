@@ -102,6 +102,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     maxAttempts: config.outbox.maxAttempts,
     concurrency: p.concurrency,
     serviceUrlAllowlist: config.serviceUrlAllowlist,
+    reminders: config.actions,
   });
   const app = createTeamsApp(deps, adapter, botAppId);
 

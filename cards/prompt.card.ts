@@ -30,7 +30,8 @@ export interface PromptCardView {
   recordsUrl?: string | null;
 }
 
-const HEADINGS = {
+/** What each step of a prompt is called on its card (and on each row of a card listing several). */
+export const PROMPT_HEADINGS = {
   prompt: 'Review due',
   chase: 'Review deadline reached',
   escalate_supervisor: 'Escalated: review overdue',
@@ -45,6 +46,76 @@ const execute = (title: string, verb: string) => ({
   data: { scheduledReviewId: '${id}' },
   fallback: { type: 'Action.Submit', title, data: { verb, scheduledReviewId: '${id}' } },
 });
+
+/**
+ * The Done / Not applicable / Snooze buttons of a review prompt, each opening its inputs (ids
+ * `outcome`, `note`, `reason`, `snooze`, each followed by `suffix` so several prompts can share one
+ * card). `victimContact`: whether Done asks how the contact went (a template binding on the
+ * single prompt card). Pure.
+ */
+export function promptAnswerButtons(o: {
+  suffix: string;
+  victimContact: boolean | string;
+  execute: (title: string, verb: string) => unknown;
+}): Record<string, unknown>[] {
+  const outcome = {
+    type: 'Input.ChoiceSet',
+    id: `outcome${o.suffix}`,
+    label: 'Victim contact',
+    style: 'expanded',
+    isRequired: true,
+    errorMessage: 'Say how the contact went',
+    choices: CONTACT_OUTCOMES.map((value) => ({ title: CONTACT_LABELS[value], value })),
+  };
+  const contact = typeof o.victimContact === 'string' ? [{ $when: o.victimContact, ...outcome }] : o.victimContact ? [outcome] : [];
+  return [
+    {
+      type: 'Action.ShowCard',
+      title: 'Done',
+      card: subCard({
+        body: [
+          ...contact,
+          { type: 'Input.Text', id: `note${o.suffix}`, label: 'Note (optional)', isMultiline: true, maxLength: TEXT_LIMITS.reviewNote },
+        ],
+        actions: [o.execute('Record as done', VERBS.promptDone)],
+      }),
+    },
+    {
+      type: 'Action.ShowCard',
+      title: 'Not applicable',
+      card: subCard({
+        body: [
+          {
+            type: 'Input.Text',
+            id: `reason${o.suffix}`,
+            label: 'Why it does not apply',
+            isRequired: true,
+            errorMessage: 'Give a reason',
+            maxLength: TEXT_LIMITS.notApplicableReason,
+          },
+        ],
+        actions: [o.execute('Record as not applicable', VERBS.promptNotApplicable)],
+      }),
+    },
+    {
+      type: 'Action.ShowCard',
+      title: 'Snooze',
+      card: subCard({
+        body: [
+          {
+            type: 'Input.ChoiceSet',
+            id: `snooze${o.suffix}`,
+            label: 'Remind me again',
+            style: 'expanded',
+            value: '1h',
+            choices: SNOOZE_CHOICES.map((value) => ({ title: SNOOZE_LABELS[value], value })),
+          },
+        ],
+        actions: [o.execute('Snooze', VERBS.promptSnooze)],
+      }),
+    },
+  ];
+}
 
 const compiled = cardTemplate({
   body: [
@@ -64,88 +135,37 @@ const compiled = cardTemplate({
     { type: 'TextBlock', $when: '${answered}', text: '${answerText}', wrap: true, weight: 'Bolder', color: 'Good' },
   ],
   actions: [
-    {
-      $when: '${pending}',
-      type: 'Action.ShowCard',
-      title: 'Done',
-      card: subCard({
-        body: [
-          {
-            type: 'Input.ChoiceSet',
-            $when: '${isVictimContact}',
-            id: 'outcome',
-            label: 'Victim contact',
-            style: 'expanded',
-            isRequired: true,
-            errorMessage: 'Say how the contact went',
-            choices: CONTACT_OUTCOMES.map((value) => ({ title: CONTACT_LABELS[value], value })),
-          },
-          { type: 'Input.Text', id: 'note', label: 'Note (optional)', isMultiline: true, maxLength: TEXT_LIMITS.reviewNote },
-        ],
-        actions: [execute('Record as done', VERBS.promptDone)],
-      }),
-    },
-    {
-      $when: '${pending}',
-      type: 'Action.ShowCard',
-      title: 'Not applicable',
-      card: subCard({
-        body: [
-          {
-            type: 'Input.Text',
-            id: 'reason',
-            label: 'Why it does not apply',
-            isRequired: true,
-            errorMessage: 'Give a reason',
-            maxLength: TEXT_LIMITS.notApplicableReason,
-          },
-        ],
-        actions: [execute('Record as not applicable', VERBS.promptNotApplicable)],
-      }),
-    },
-    {
-      $when: '${pending}',
-      type: 'Action.ShowCard',
-      title: 'Snooze',
-      card: subCard({
-        body: [
-          {
-            type: 'Input.ChoiceSet',
-            id: 'snooze',
-            label: 'Remind me again',
-            style: 'expanded',
-            value: '1h',
-            choices: SNOOZE_CHOICES.map((value) => ({ title: SNOOZE_LABELS[value], value })),
-          },
-        ],
-        actions: [execute('Snooze', VERBS.promptSnooze)],
-      }),
-    },
+    ...promptAnswerButtons({ suffix: '', victimContact: '${isVictimContact}', execute }).map((b) => ({ $when: '${pending}', ...b })),
     { $when: '${hasRecordsUrl}', type: 'Action.OpenUrl', title: 'Open in records system', url: '${recordsUrl}' },
   ],
 });
 
-function relative(due: Date, now: Date): string {
+/** "due in 3 h", "overdue by 2 days": a deadline against now. */
+export function relative(due: Date, now: Date): string {
   const mins = Math.round((due.getTime() - now.getTime()) / 60000);
   const abs = Math.abs(mins);
   const text = abs < 60 ? `${abs} min` : abs < 48 * 60 ? `${Math.round(abs / 60)} h` : `${Math.round(abs / 1440)} days`;
   return mins >= 0 ? `due in ${text}` : `overdue by ${text}`;
 }
 
+/** How a review was answered (who, what, when), for a card; '' while it is pending. */
+export function promptAnswerText(v: Pick<PromptCardView, 'status' | 'outcome' | 'note' | 'completedByName' | 'completedAt'>): string {
+  return v.status === 'done'
+    ? `Done${v.outcome && v.outcome !== 'done' ? ` (${humanise(v.outcome)})` : ''} by ${v.completedByName ?? 'unknown'}, ${v.completedAt ? ukDateTime(v.completedAt) : ''}${v.note ? ` — ${v.note}` : ''}`
+    : v.status === 'not_applicable'
+      ? `Not applicable${v.note ? ` (${v.note})` : ''} — ${v.completedByName ?? 'unknown'}, ${v.completedAt ? ukDateTime(v.completedAt) : ''}`
+      : v.status === 'cancelled'
+        ? 'No longer needed: the occurrence changed.'
+        : '';
+}
+
 /** Renders a review prompt with Done / Not applicable / Snooze answered on the card (Action.Execute). Pure. */
 export function renderPromptCard(v: PromptCardView): AdaptiveCard {
   const pending = v.status === 'pending';
-  const answerText =
-    v.status === 'done'
-      ? `Done${v.outcome && v.outcome !== 'done' ? ` (${humanise(v.outcome)})` : ''} by ${v.completedByName ?? 'unknown'}, ${v.completedAt ? ukDateTime(v.completedAt) : ''}${v.note ? ` — ${v.note}` : ''}`
-      : v.status === 'not_applicable'
-        ? `Not applicable${v.note ? ` (${v.note})` : ''} — ${v.completedByName ?? 'unknown'}, ${v.completedAt ? ukDateTime(v.completedAt) : ''}`
-        : v.status === 'cancelled'
-          ? 'No longer needed: the occurrence changed.'
-          : '';
+  const answerText = promptAnswerText(v);
   const data = {
     id: v.scheduledReviewId,
-    heading: `${pending ? HEADINGS[v.step ?? 'prompt'] : 'Review answered'} · ${v.reference}`,
+    heading: `${pending ? PROMPT_HEADINGS[v.step ?? 'prompt'] : 'Review answered'} · ${v.reference}`,
     headStyle: pending && v.dueAt < v.now ? 'attention' : pending ? 'warning' : 'good',
     title: v.title,
     unreachable: v.unreachable && pending,

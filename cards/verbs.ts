@@ -7,6 +7,8 @@ export const VERBS = {
   promptDone: 'prompt.done',
   promptNotApplicable: 'prompt.na',
   promptSnooze: 'prompt.snooze',
+  /** Show more / Previous on a card listing several review prompts. */
+  promptBatchPage: 'prompt.batch_page',
 } as const;
 
 /** Snooze choices on a review prompt (issue 3). */
@@ -54,6 +56,20 @@ export const promptSubmitSchema = z.object({
     ])
     .transform((v) => v || null),
 });
+
+const batchKey = z.string().min(1).max(400).regex(/^srb:/, 'the card does not name a list of prompts');
+const batchPage = z.coerce.number().int().min(0).max(1000).catch(0);
+
+/** Submit data of the paging buttons of a card listing several review prompts. */
+export const promptBatchPageSchema = z.object({ batchKey, page: batchPage });
+
+/**
+ * Where an answer came from on a card listing several prompts: the list (`batchKey`, the outbox
+ * key of the message that carried it), the page shown, and the row, whose inputs are named
+ * `outcome_<row>`, `note_<row>`, `reason_<row>`, `snooze_<row>`. Absent on a single prompt card.
+ */
+export const promptBatchRefSchema = z.object({ batchKey, page: batchPage, row: z.coerce.number().int().min(0).max(999) });
+export type PromptBatchRef = z.infer<typeof promptBatchRefSchema>;
 
 /**
  * The review card's answers as sent, before any rule: text or null per field. Validity is one rule

@@ -16,6 +16,7 @@ import { retryAfterOf, retryDelayMs, statusOf } from './failures.js';
 import type { Pacer } from './pacing.js';
 import { SentRecorder } from './recorder.js';
 import { rerouteUnreachable } from './reroute.js';
+import type { ReminderConfig } from '../../db/actions/reminders.service.js';
 import { createPersonalChat, sendTo, SLEEP_THROUGH_MS, Throttled, Unreachable, type Rendered, type TeamsSender } from './teams-send.js';
 
 /** Renders outbox payloads and records what was posted; supplied by the composition root. */
@@ -37,6 +38,8 @@ export interface DispatcherDeps {
   concurrency: number;
   /** SERVICE_URL_ALLOWLIST: a stored reference outside it is never sent to. */
   serviceUrlAllowlist: readonly ServiceUrlPrefix[];
+  /** When action reminders are due (Config.actions): an undelivered reminder card is told to the coordinators with its refs. */
+  reminders: ReminderConfig;
 }
 
 /**
@@ -282,7 +285,7 @@ export class OutboxDispatcher {
     if (status === 403) {
       if (!(e instanceof Unreachable)) await markConversationInactive(db, conversationId, error);
       await db.transaction().execute(async (trx) => {
-        await rerouteUnreachable(trx, m, this.deps.clock());
+        await rerouteUnreachable(trx, m, this.deps.clock(), this.deps.reminders);
         await markFailed(trx, m.id, this.worker, { status: 'skipped', error });
       });
     } else if (m.attempts >= this.deps.maxAttempts || status === 400 || status === 404) {

@@ -2,6 +2,7 @@ import { CardFactory, MessageFactory } from 'botbuilder';
 import { renderActionCard } from '../../cards/action.card.js';
 import { renderDigestCard } from '../../cards/digest.card.js';
 import { renderPromptCard } from '../../cards/prompt.card.js';
+import { renderPromptBatchCard } from '../../cards/prompt-batch.card.js';
 import { renderSummaryCard } from '../../cards/summary.card.js';
 import { renderActionBatchCard } from '../../cards/action-batch.card.js';
 import { actionForCard, reminderBatchForCard } from '../../db/actions/reminders.service.js';
@@ -10,10 +11,11 @@ import { recordCardPost } from '../../db/conversations/conversations.service.js'
 import type { OutboxPayload } from '../../db/outbox/outbox.service.js';
 import { digestFor } from '../../db/schedule/digest.service.js';
 import { getScheduledReview, recordPromptDisclosure } from '../../db/schedule/prompts.service.js';
+import { promptBatchForSend, recordPromptBatchDisclosure } from '../../db/schedule/prompt-batch.service.js';
 import { summaryForCard } from '../../db/summary/scheduled-summaries.service.js';
 import { summarySettingsOf } from '../../db/summary/summary.service.js';
 import type { BotDeps } from '../teams/context.js';
-import { toPromptCardView } from '../views/prompt-view.js';
+import { toPromptBatchRows, toPromptCardView } from '../views/prompt-view.js';
 import { renderCurrentCard } from '../views/review-view.js';
 import { recordsUrl } from '../views/records-link.js';
 import type { OutboxRenderer } from './dispatcher.js';
@@ -51,6 +53,14 @@ async function render(deps: BotDeps, payload: OutboxPayload, target: Target): Pr
           }),
         ),
       );
+    }
+    case 'review_prompt_batch': {
+      const entries = await promptBatchForSend(deps.db, payload);
+      // Every review answered since the list was queued: nothing left to ask.
+      if (entries.length === 0) return { kind: 'skip', reason: 'every review listed was already answered' };
+      const now = deps.clock();
+      const rows = toPromptBatchRows(entries, { personal: target.personal, now, rmsUrlTemplate: deps.config.rmsUrlTemplate });
+      return send(renderPromptBatchCard({ batchKey: payload.batchKey, rows, page: 0, now }));
     }
     case 'review_prompt_update': {
       const found = await getScheduledReview(deps.db, payload.scheduledReviewId);
@@ -105,7 +115,8 @@ async function render(deps: BotDeps, payload: OutboxPayload, target: Target): Pr
 
 /**
  * The one renderer of the outbox: turns every payload type into its card at send time (so a late
- * send shows the current state), and records posted review cards and prompts as disclosures.
+ * send shows the current state), and records posted review cards and prompts (one disclosure per
+ * review on a card listing several) as disclosures.
  */
 export function createRenderer(deps: BotDeps): OutboxRenderer {
   return {
@@ -130,6 +141,8 @@ export function createRenderer(deps: BotDeps): OutboxRenderer {
           actor: 'system:outbox',
           details: { step: payload.step, unreachable: payload.unreachable },
         });
+      } else if (payload.type === 'review_prompt_batch') {
+        await recordPromptBatchDisclosure(trx, { payload, conversationId, activityId, actor: 'system:outbox' });
       }
     },
   };

@@ -1,7 +1,7 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { renderPromptCard, type PromptCardView } from '../../cards/prompt.card.js';
 import type { AdaptiveCard } from '../../cards/card.js';
-import { promptSubmitSchema, VERBS } from '../../cards/verbs.js';
+import { promptBatchRefSchema, promptSubmitSchema, VERBS } from '../../cards/verbs.js';
 import {
   answerScheduledReview,
   getScheduledReview,
@@ -17,12 +17,15 @@ import { getActor, type BotDeps } from './context.js';
 import { refused } from './refusals.js';
 import { problemOf } from './replies.js';
 import { channelConversationId } from './identity.js';
+import { LIST_NOT_HELD, promptBatchCard, rowInputs } from './prompt-batch.handlers.js';
 import { answeringLostConnection, lostSave, NOT_SAVED_TRY_AGAIN, SAVE_UNCONFIRMED, SAVED_DESPITE_DROP } from './lost-connection.js';
 
 /**
- * Handles Done / Not applicable / Snooze on a review prompt: validates the card data, records
- * the answer through the schedule service (which updates every posted copy and the review card)
- * and returns the prompt card to show. Invalid answers come back on the card; an access refusal
+ * Handles Done / Not applicable / Snooze on a review prompt, or on one row of a card listing
+ * several (its data names the list, `batchKey`, and the row whose inputs hold the answer):
+ * validates the card data, records the answer through the schedule service (which updates every
+ * posted single copy and the review card) and returns the card to show, the prompt or the list
+ * refreshed with the row answered. Invalid answers come back on the card; an access refusal
  * (db/access canAnswerPrompt) is a plain message with no occurrence data, audited.
  * A lost database connection fails only this answer: "not saved, try again" when nothing was
  * saved, else the saved state.
@@ -32,8 +35,13 @@ export function handlePromptAnswer(deps: BotDeps, ctx: TurnContext, verb: string
 }
 
 async function answerFromCard(deps: BotDeps, ctx: TurnContext, verb: string, raw: unknown): Promise<AdaptiveCard | string> {
-  const parsed = promptSubmitSchema.safeParse(raw ?? {});
-  const id = (raw as { scheduledReviewId?: unknown } | null)?.scheduledReviewId;
+  const record = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  // From a card listing several prompts: the same answers, read from the row's inputs.
+  const listed = 'batchKey' in record ? promptBatchRefSchema.safeParse(record) : null;
+  if (listed && !listed.success) return LIST_NOT_HELD;
+  const ref = listed?.data ?? null;
+  const parsed = promptSubmitSchema.safeParse(ref ? rowInputs(record, ref) : record);
+  const id = record.scheduledReviewId;
   const found = typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? await getScheduledReview(deps.db, id) : null;
   if (!found) return 'This prompt refers to a review the bot no longer holds. Type `my reviews` for your current reviews.';
   const actor = getActor(ctx);
@@ -43,19 +51,23 @@ async function answerFromCard(deps: BotDeps, ctx: TurnContext, verb: string, raw
   if (no) return no;
   const personal = ctx.activity.conversation?.conversationType === 'personal';
   const now = deps.clock();
-  const card = (review = found.review, banner?: PromptCardView['banner']) =>
-    renderPromptCard(
-      toPromptCardView(review, found.occurrence, {
-        step: null,
-        unreachable: false,
-        personal,
-        now,
-        rmsUrlTemplate: deps.config.rmsUrlTemplate,
-        ...(banner ? { banner } : {}),
-      }),
-    );
+  // The card the answer came from, refreshed: the single prompt, or the list with this row answered.
+  const card = async (review = found.review, banner?: PromptCardView['banner']): Promise<AdaptiveCard | string> =>
+    ref
+      ? promptBatchCard(deps, ctx, ref.batchKey, ref.page, banner)
+      : renderPromptCard(
+          toPromptCardView(review, found.occurrence, {
+            step: null,
+            unreachable: false,
+            personal,
+            now,
+            rmsUrlTemplate: deps.config.rmsUrlTemplate,
+            ...(banner ? { banner } : {}),
+          }),
+        );
+  const on = ref ? ` (${found.occurrence.reference})` : '';
   if (!parsed.success)
-    return card(found.review, { kind: 'error', text: `Not saved: ${parsed.error.issues.map((i) => i.message).join('; ')}` });
+    return card(found.review, { kind: 'error', text: `Not saved${on}: ${parsed.error.issues.map((i) => i.message).join('; ')}` });
   const d = parsed.data;
   let answer: PromptAnswer;
   if (verb === VERBS.promptDone) answer = { answer: 'done', outcome: d.outcome ?? 'done', note: d.note };
@@ -66,19 +78,22 @@ async function answerFromCard(deps: BotDeps, ctx: TurnContext, verb: string, raw
     deps.kickOutbox();
     deps.logger.info({ scheduledReviewId: found.review.id, answer: answer.answer, outcome: outcome.status }, 'review prompt answered');
     if (outcome.status === 'already')
-      return card(outcome.review, { kind: 'warning', text: 'This review was already answered; nothing was changed.' });
-    return card(
-      outcome.review,
-      answer.answer === 'snooze' ? { kind: 'success', text: 'Snoozed. The prompt will come back then.' } : undefined,
-    );
+      return await card(outcome.review, { kind: 'warning', text: `This review${on} was already answered; nothing was changed.` });
+    const said = { done: 'done', not_applicable: 'not applicable', snooze: 'snoozed, it will come back then' }[answer.answer];
+    const saved = ref
+      ? `Saved on ${found.occurrence.reference}: ${said}.`
+      : answer.answer === 'snooze'
+        ? 'Snoozed. The prompt will come back then.'
+        : null;
+    return await card(outcome.review, saved ? { kind: 'success', text: saved } : undefined);
   } catch (e) {
     const lost = lostSave(e);
     if (!lost) {
       const p = await problemOf(deps, ctx, e, what);
-      return p.kind === 'invalid' ? card(found.review, { kind: 'error', text: `Not saved: ${p.text}` }) : p.text;
+      return p.kind === 'invalid' ? card(found.review, { kind: 'error', text: `Not saved${on}: ${p.text}` }) : p.text;
     }
     deps.logger.warn({ err: e, scheduledReviewId: found.review.id, lost }, 'review prompt: database connection lost while saving');
-    if (lost === 'not-saved') return card(found.review, { kind: 'error', text: NOT_SAVED_TRY_AGAIN });
+    if (lost === 'not-saved') return card(found.review, { kind: 'error', text: NOT_SAVED_TRY_AGAIN }).catch(() => NOT_SAVED_TRY_AGAIN);
     // Dropped during COMMIT: read back whether this answer is what is saved now.
     const current = (await getScheduledReview(deps.db, found.review.id).catch(() => null))?.review;
     if (!current) return SAVE_UNCONFIRMED;
@@ -86,7 +101,9 @@ async function answerFromCard(deps: BotDeps, ctx: TurnContext, verb: string, raw
       answer.answer === 'snooze'
         ? current.snoozedUntil?.getTime() === answer.until.getTime()
         : current.status === (answer.answer === 'done' ? 'done' : 'not_applicable') && current.completedAt?.getTime() === now.getTime();
-    return card(current, saved ? { kind: 'success', text: SAVED_DESPITE_DROP } : { kind: 'error', text: NOT_SAVED_TRY_AGAIN });
+    return card(current, saved ? { kind: 'success', text: SAVED_DESPITE_DROP } : { kind: 'error', text: NOT_SAVED_TRY_AGAIN }).catch(
+      () => SAVE_UNCONFIRMED,
+    );
   }
 }
 

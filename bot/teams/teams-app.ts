@@ -7,6 +7,7 @@ import { setActor, type BotDeps } from './context.js';
 import { rememberConversation, resolveActor } from './identity.js';
 import { turnFailureReply } from './replies.js';
 import { handlePromptAnswer } from './prompt.handlers.js';
+import { handlePromptBatchPage } from './prompt-batch.handlers.js';
 import { handleReviewSubmit } from './review-card.handlers.js';
 import { registerMessageExtension } from './message-extension.js';
 
@@ -55,6 +56,14 @@ export function createTeamsApp(deps: BotDeps, adapter: TeamsAdapter, botAppId: s
       replaceSubmittedCard(ctx, await handlePromptAnswer(deps, ctx, verb, data)),
     );
   }
+
+  // Paging a card that lists several prompts (its answers are the prompt verbs above).
+  app.adaptiveCards.actionExecute(VERBS.promptBatchPage, async (ctx, _state, data) =>
+    handlePromptBatchPage(deps, ctx, (data ?? {}) as Record<string, unknown>),
+  );
+  app.adaptiveCards.actionSubmit(VERBS.promptBatchPage, async (ctx, _state, data) =>
+    replaceSubmittedCard(ctx, await handlePromptBatchPage(deps, ctx, (data ?? {}) as Record<string, unknown>)),
+  );
 
   for (const feature of FEATURES) {
     for (const action of feature.cardActions) {

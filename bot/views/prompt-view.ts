@@ -1,4 +1,6 @@
+import type { PromptBatchRow } from '../../cards/prompt-batch.card.js';
 import type { PromptCardView } from '../../cards/prompt.card.js';
+import type { PromptBatchEntry } from '../../db/schedule/prompt-batch.service.js';
 import type { OccurrenceRow } from '../../db/occurrences/occurrences.service.js';
 import type { ScheduledReview } from '../../db/schedule/schedule.service.js';
 import { ownerLabel } from '../../db/schedule/schedule.service.js';
@@ -46,4 +48,19 @@ export function toPromptCardView(
     ...(opts.banner ? { banner: opts.banner } : {}),
     ...(link ? { recordsUrl: link } : {}),
   };
+}
+
+/**
+ * Maps a list of prompts onto the rows of its card: each as its single prompt card would show it
+ * (no feed summary: the rows are compact), or, where the access rule said no, a row with no data.
+ */
+export function toPromptBatchRows(
+  entries: readonly PromptBatchEntry[],
+  opts: { personal: boolean; now: Date; rmsUrlTemplate: string | null },
+): PromptBatchRow[] {
+  return entries.map((e) => {
+    if (!e.allowed) return { hidden: true, scheduledReviewId: e.review.id };
+    const view = toPromptCardView(e.review, e.occurrence, { ...opts, step: e.item.step, unreachable: e.item.unreachable });
+    return { ...view, hidden: false, step: e.item.step };
+  });
 }

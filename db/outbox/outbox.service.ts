@@ -5,6 +5,8 @@ import type { Db } from '../schema.js';
 const id = z.string().min(1);
 const reroute = z.object({ district: z.string() }).optional();
 const instant = z.string().datetime({ offset: true });
+/** A review prompt's step (db/schedule/schedule.steps.ts STEP_NAMES, and a snooze that has ended). */
+const promptStep = z.enum(['prompt', 'chase', 'escalate_supervisor', 'escalate_channel', 'snoozed']);
 
 /** A summary's scope as stored (db/summary SummaryScope). */
 const summaryScope = z.union([
@@ -34,7 +36,7 @@ export const outboxPayloadSchema = z.union([
   z.object({
     type: z.literal('review_prompt'),
     scheduledReviewId: id,
-    step: z.enum(['prompt', 'chase', 'escalate_supervisor', 'escalate_channel', 'snoozed']),
+    step: promptStep,
     mode: z.literal('post'),
     /** The owner could not be reached in Teams: this copy went to the review channel instead. */
     unreachable: z.boolean(),
@@ -42,6 +44,29 @@ export const outboxPayloadSchema = z.union([
     district: z.string(),
   }),
   z.object({ type: z.literal('review_prompt_update'), scheduledReviewId: id, activityId: id }),
+  /**
+   * Several review steps due together for one conversation, as ONE card listing them (issue 13
+   * item 2, issue 12 item 7), queued by the sweep (db/schedule/sweep.repository.ts). `batchKey` is
+   * the dedupe key of the row that first queued this list (a re-routed copy keeps it, with its own
+   * items): the card's answers name it, and the items are read back from that row.
+   */
+  z.object({
+    type: z.literal('review_prompt_batch'),
+    batchKey: id,
+    mode: z.literal('post'),
+    items: z
+      .array(
+        z.object({
+          scheduledReviewId: id,
+          step: promptStep,
+          /** The owner could not be reached in Teams: this item came to the review channel instead. */
+          unreachable: z.boolean(),
+          /** District whose review channels take the item if the recipient's chat refuses it (403). */
+          district: z.string(),
+        }),
+      )
+      .min(1),
+  }),
   /** A delivery-plan action to its holder: on assignment, as a meeting update request or nudge, or as an overdue chase (issue 4). */
   z.object({
     type: z.literal('action'),
@@ -76,6 +101,8 @@ export const outboxPayloadSchema = z.union([
 export type OutboxPayload = z.infer<typeof outboxPayloadSchema>;
 /** A review prompt (issue 3); rendered when sent, so a late send shows the current state. */
 export type ReviewPromptPayload = Extract<OutboxPayload, { type: 'review_prompt' }>;
+/** Several review prompts to one conversation, as one card (issue 13 item 2). */
+export type ReviewPromptBatchPayload = Extract<OutboxPayload, { type: 'review_prompt_batch' }>;
 /** A delivery-plan action to its holder (issue 4). */
 export type ActionPayload = Extract<OutboxPayload, { type: 'action' }>;
 /** One reminder card listing several actions (issue 13). */

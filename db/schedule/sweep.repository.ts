@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../schema.js';
 import type { StepTiming } from './schedule.steps.js';
 
-/** What one claim batch did: reviews claimed, outbox rows queued, and open occurrences whose monthly review reached its deadline. */
+/** What one claim batch did: reviews claimed, messages queued to send (a card listing several counts once), and open occurrences whose monthly review reached its deadline. */
 export interface SweepBatch {
   processed: number;
   queued: number;
@@ -23,8 +23,12 @@ export interface SweepBatch {
  *   for theirs), at step 3 the OIC's supervisor or else the coordinators, each only if known in
  *   Teams (schedule.recipients.ts `reachableUsers`); nobody reachable: the district's review
  *   channels, marked unreachable (owner.policy.ts `promptTargets`); step 4 the review channels;
- * - the outbox row: outbox.service.ts `enqueueMessages` (dedupe key per review, step and
- *   recipient, `on conflict do nothing`), its payload a `review_prompt` of outboxPayloadSchema.
+ * - the outbox rows: as outbox.service.ts `enqueueMessages` would write them, a dedupe key per
+ *   review, step and recipient conversation. A conversation with one item due gets its
+ *   `review_prompt`; one with two or more gets ONE `review_prompt_batch` card listing them (issue 13
+ *   item 2; issue 12 item 7), and each item's own row is written set aside (`skipped`, naming the
+ *   card), so its key still says "queued": an item queued once for a step and conversation, alone
+ *   or on a card, is never queued again, neither alone nor on a later card.
  *
  * A review whose step has nothing to send (the next step is not due yet) is only re-timed.
  */
@@ -97,17 +101,45 @@ export async function sweepBatch(trx: Db, steps: StepTiming, now: Date, limit: n
       union all
       select ch.id, ch.conversation_id, s.event <> 'escalate_channel' from channels ch join stepped s on s.id = ch.id
     ),
-    queued as (
-      insert into outbox (dedupe_key, kind, conversation_id, payload, next_attempt_at)
-      select 'sr:' || s.id || ':' || s.event || ':' || case when s.event = 'snoozed' then s.snooze_count else 0 end || ':' || t.conversation_id,
-        'review_prompt', t.conversation_id,
-        jsonb_build_object('type', 'review_prompt', 'scheduledReviewId', s.id, 'step', s.event, 'mode', 'post',
-          'unreachable', t.unreachable, 'district', s.district),
-        ${now}
+    keyed as (
+      -- One key per review, step and recipient conversation: queued once, ever, alone or in a card with others.
+      select t.id, t.conversation_id, t.unreachable, s.event, s.district, s.next_step_at,
+        'sr:' || s.id || ':' || s.event || ':' || case when s.event = 'snoozed' then s.snooze_count else 0 end || ':' || t.conversation_id as key
       from targets t join stepped s on s.id = t.id
-      order by s.next_step_at, s.id, t.conversation_id
+    ),
+    fresh as (
+      select k.*, count(*) over (partition by k.conversation_id) as n
+      from keyed k where not exists (select 1 from outbox o where o.dedupe_key = k.key)
+    ),
+    batches as (
+      -- Two or more due for one conversation: ONE card listing them (issue 13 item 2, issue 12 item 7).
+      select f.conversation_id, min(f.next_step_at) as sort_at,
+        'srb:' || f.conversation_id || ':' || md5(string_agg(f.key, ',' order by f.key)) as key,
+        jsonb_agg(jsonb_build_object('scheduledReviewId', f.id, 'step', f.event, 'unreachable', f.unreachable, 'district', f.district)
+          order by f.next_step_at, f.id) as items
+      from fresh f where f.n > 1 group by f.conversation_id
+    ),
+    queued as (
+      insert into outbox (dedupe_key, kind, conversation_id, payload, next_attempt_at, status, last_error)
+      select q.key, q.kind, q.conversation_id, q.payload, ${now}, q.status, q.note from (
+        -- Each item keeps its own row (its key, read back by later sweeps and by retention); one
+        -- listed on a card with others is set aside at once, naming the card that carries it.
+        select f.key, 'review_prompt' as kind, f.conversation_id,
+          jsonb_build_object('type', 'review_prompt', 'scheduledReviewId', f.id, 'step', f.event, 'mode', 'post',
+            'unreachable', f.unreachable, 'district', f.district) as payload,
+          case when b.key is null then 'pending' else 'skipped' end as status,
+          case when b.key is not null then 'sent on one card with the others due: ' || b.key end as note,
+          f.next_step_at as sort_at, f.id::text as tie
+        from fresh f left join batches b on b.conversation_id = f.conversation_id
+        union all
+        select b.key, 'review_prompt_batch', b.conversation_id,
+          jsonb_build_object('type', 'review_prompt_batch', 'batchKey', b.key, 'mode', 'post', 'items', b.items),
+          'pending', null, b.sort_at, ''
+        from batches b
+      ) q
+      order by q.sort_at, q.tie, q.conversation_id
       on conflict (dedupe_key) do nothing
-      returning 1
+      returning status
     ),
     advanced as (
       update scheduled_reviews r
@@ -116,7 +148,7 @@ export async function sweepBatch(trx: Db, steps: StepTiming, now: Date, limit: n
       returning r.occurrence_id, r.kind, r.step, s.occurrence_status
     )
     select (select count(*) from claimed)::int as processed,
-      (select count(*) from queued)::int as queued,
+      (select count(*) from queued where status = 'pending')::int as queued,
       (select array_agg(distinct a.occurrence_id) from advanced a
         where a.kind = 'monthly_review' and a.step >= 2 and a.occurrence_status = 'open') as monthly_due`.execute(trx);
   const row = res.rows[0]!;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import { bootHarness, personal, type Harness } from '../helpers/harness.js';
 import { say } from '../helpers/teams.js';
-import { cardsTo, press, registerMembers, remind, users } from './helpers.js';
+import { cardsTo, press, registerMembers, remind, users, withRoster } from './helpers.js';
 
 const at = (iso: string) => new Date(iso);
 const headings = (h: Harness, u: typeof users.holder) =>
@@ -118,5 +118,22 @@ describe('reminders before the tactical meeting and overdue chases (injected clo
     h.clock.current = at('2026-12-08T09:00:00Z');
     await remind(h);
     expect(chases()).toHaveLength(2);
+  });
+
+  it('a holder whose chat refuses their reminder card (403): each coordinator gets a note naming them and the actions', async () => {
+    await withRoster(h);
+    await say(h, 'hello', users.coordinator); // the coordinator is known in Teams
+    expect((await say(h, 'meeting schedule tactical 8/12 10:00')).text).toContain('Tue 8 Dec 2026, 10:00 GMT');
+    const holderChat = personal(users.holder).id;
+    h.connector.failNext(1, 403, { match: (c) => c.conversationId === holderChat && c.method === 'POST' });
+    h.clock.current = at('2026-12-01T09:00:00Z');
+    await remind(h);
+    await h.bot.dispatcher.drain();
+    expect(h.connector.posted(holderChat).filter((c) => JSON.stringify(c.body).includes('Update needed'))).toEqual([]);
+    const notes = inCoordChat(h, 'Could not deliver the update request card to Megan Bowen');
+    expect(notes).toHaveLength(1);
+    expect(String(notes[0]!.body.text)).toContain('The actions it asked about: 1.2 a, 3.5 a.');
+    await remind(h); // nothing more: the card and its note were queued once
+    expect(inCoordChat(h, 'Could not deliver')).toHaveLength(1);
   });
 });

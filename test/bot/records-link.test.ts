@@ -9,8 +9,20 @@ const TEMPLATE = 'https://rms.example/occurrence/{reference}?view=full';
 const REFERENCE = '13/204518/26';
 
 /** The card's "Open in records system" actions (top level), as Teams would show them. */
-const openUrls = (call: ConnectorCall | undefined): { title: string; url: string }[] =>
-  ((FakeConnector.card(call)?.actions ?? []) as { type: string; title: string; url: string }[]).filter((a) => a.type === 'Action.OpenUrl');
+/** Every Action.OpenUrl on a card, in its buttons or in the action sets of its rows. */
+const openUrls = (call: ConnectorCall | undefined): { title: string; url: string }[] => {
+  const found: { title: string; url: string }[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (o.type === 'Action.OpenUrl') found.push(o as unknown as { title: string; url: string });
+      else Object.values(o).forEach(walk);
+    }
+  };
+  walk(FakeConnector.card(call) ?? null);
+  return found;
+};
 
 describe('links from cards to the records system (RMS_URL_TEMPLATE)', () => {
   let h: Harness | undefined;
@@ -30,7 +42,7 @@ describe('links from cards to the records system (RMS_URL_TEMPLATE)', () => {
     const reviewCard = h.connector
       .posted(channel.id)
       .find((c) => JSON.stringify(FakeConnector.card(c) ?? '').includes('Hate crime review ·'));
-    // nobody is known in Teams, so the owners' prompts come to the review channel
+    // nobody is known in Teams, so the owners' prompts come to the review channel (on one card)
     const [prompt] = prompts(h, REFERENCE, channel.id);
     expect(reviewCard).toBeDefined();
     expect(prompt).toBeDefined();
@@ -41,7 +53,8 @@ describe('links from cards to the records system (RMS_URL_TEMPLATE)', () => {
     const { reviewCard, prompt } = await cardsFor({ RMS_URL_TEMPLATE: TEMPLATE });
     const expected = { title: 'Open in records system', url: 'https://rms.example/occurrence/13%2F204518%2F26?view=full' };
     expect(openUrls(reviewCard)).toEqual([expect.objectContaining(expected)]);
-    expect(openUrls(prompt)).toEqual([expect.objectContaining(expected)]);
+    // the task review and the referral came on one card listing both: each row links to the record
+    expect(openUrls(prompt)).toEqual([expect.objectContaining(expected), expect.objectContaining(expected)]);
     // the reviewed card the coordinator gets back keeps the link
     const occurrenceId = (await h!.db.selectFrom('occurrences').select('id').where('reference', '=', REFERENCE).executeTakeFirstOrThrow())
       .id;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import { bootHarness, channel, freshDatabase, message, occurrence, type Harness } from '../helpers/harness.js';
@@ -34,10 +35,21 @@ describe('delivery across replicas and crashes', () => {
       // one message per review, step and recipient (a review may be chased, then escalated)
       const keys = all.map((c) => `${reviewIdOf(c)}|${FakeConnector.card(c)!.body[0].items[0].text}|${c.conversationId}`);
       expect(new Set(keys).size).toBe(keys.length);
-      // 20 referrals to the OIC, 20 task reviews to the channel (supervisor unknown): one each
-      expect(all.filter((c) => JSON.stringify(c.body).includes('Referral to victim support'))).toHaveLength(20);
-      const outbox = await fresh.db.selectFrom('outbox').select(['status']).execute();
-      expect(outbox.every((o) => o.status === 'sent')).toBe(true);
+      // 20 referrals to the OIC, 20 task reviews to the channel (supervisor unknown): each shown once,
+      // on cards listing those of one claim batch (issue 13 item 2)
+      const chat = personalChatOf(a, officer.id)!;
+      const disclosed = await fresh.db
+        .selectFrom('audit_log')
+        .select('entity_id')
+        .where('action', '=', 'prompt.disclosed')
+        .where(sql<boolean>`details ->> 'conversationId' = ${chat}`)
+        .execute();
+      expect(disclosed).toHaveLength(20);
+      expect(new Set(disclosed.map((d) => d.entity_id)).size).toBe(20);
+      expect(prompts(a, /./, chat).length).toBeLessThan(20);
+      // every message sent; each review's own row set aside when it went on a card with others
+      const outbox = await fresh.db.selectFrom('outbox').select(['status', 'last_error']).execute();
+      expect(outbox.filter((o) => o.status !== 'sent' && !o.last_error?.startsWith('sent on one card with the others due'))).toEqual([]);
     } finally {
       await a.close();
       await b.close();
@@ -59,8 +71,9 @@ describe('delivery across replicas and crashes', () => {
       // past their deadline, each at the chase (step 2): the task review (due Thu 09:00, 24h; its 24h
       // supervisor escalation, Fri 09:00, waits for the next sweep round) to the review channel, as the
       // supervisor is unknown; the referral (due Fri 09:00, 2 working days) to the known OIC. The
-      // coordinator review (Sat 28 Nov) and monthly reviews are not due yet. 5 × 2 = 10.
-      const expected = 10;
+      // coordinator review (Sat 28 Nov) and monthly reviews are not due yet. Each recipient gets one
+      // card listing theirs (issue 13 item 2): 5 referrals to the OIC, 5 task reviews to the channel.
+      const expected = 2;
       // a worker claims everything and dies before sending
       const claimed = await claimDue(h.db, 'dispatcher:killed', h.clock.now(), 1000);
       expect(claimed).toHaveLength(expected);
@@ -89,14 +102,16 @@ describe('delivery across replicas and crashes', () => {
       await h.bot.dispatcher.drain(); // returns without sleeping out the channel's 30 seconds
       const chat = personalChatOf(h, officer.id);
       expect(chat).toBeDefined();
-      expect(prompts(h, 'Referral to victim support', chat)).toHaveLength(4);
+      // the OIC's 30 referrals come on one card
+      const [card] = prompts(h, 'Referral to victim support', chat);
+      expect(JSON.stringify(FakeConnector.card(card))).toContain('30 reviews past the deadline');
       expect(h.connector.posted(channel.id)).toHaveLength(replies + 4);
       const waiting = await h.db
         .selectFrom('outbox')
         .select(['status', 'attempts', 'next_attempt_at'])
-        .where('status', '<>', 'sent')
+        .where('status', 'not in', ['sent', 'skipped']) // skipped: a review's own row, listed on a card
         .execute();
-      expect(waiting.length).toBe(30 + 30 + 30 - 8); // cards, channel prompts (supervisor unknown), referrals
+      expect(waiting.length).toBe(30 + 1 - 4); // review cards and one card of the 30 task reviews (supervisor unknown), less 4 sent
       expect(waiting.every((w) => w.status === 'pending' && w.attempts === 0 && w.next_attempt_at > h.clock.now())).toBe(true);
     } finally {
       await h.close();

@@ -95,19 +95,21 @@ describe('review prompts in chat', () => {
     await dueOccurrence();
     await sweepAndSend(h);
     const chat = personalChatOf(h, supervisor.id)!;
-    const contact = prompts(h, 'Supervisor contact with the victim', chat)[0]!;
+    // The supervisor's two reviews come on one card; its rows answer with the single prompt's verbs.
+    expect(prompts(h, 'Supervisor contact with the victim', chat)).toHaveLength(1);
+    const contactId = (
+      await h.db.selectFrom('scheduled_reviews').select('id').where('kind', '=', 'victim_contact').executeTakeFirstOrThrow()
+    ).id;
     const from = { id: supervisor.id, aadObjectId: supervisor.aadObjectId, name: supervisor.name };
     const conv = { id: chat, conversationType: 'personal', tenantId: 'tenant-1' };
-    const noOutcome = await h.send(executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(contact) }, 'x', from, conv));
+    const noOutcome = await h.send(executeInvoke('prompt.done', { scheduledReviewId: contactId }, 'x', from, conv));
     expect(JSON.stringify(noOutcome.body.value)).toContain('choose contacted, could not contact or declined');
     const stranger = await h.send(
-      executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(contact), outcome: 'contacted' }, 'x', people.officer, conv),
+      executeInvoke('prompt.done', { scheduledReviewId: contactId, outcome: 'contacted' }, 'x', people.officer, conv),
     );
     expect(JSON.stringify(stranger.body.value)).toContain('only the person this review is addressed to can answer it');
     expect(JSON.stringify(stranger.body.value)).not.toContain('Victim subjected'); // a refusal shows no occurrence data
-    const ok = await h.send(
-      executeInvoke('prompt.done', { scheduledReviewId: reviewIdOf(contact), outcome: 'could_not_contact' }, 'x', from, conv),
-    );
+    const ok = await h.send(executeInvoke('prompt.done', { scheduledReviewId: contactId, outcome: 'could_not_contact' }, 'x', from, conv));
     expect(JSON.stringify(ok.body.value)).toContain('Done (Could not contact)');
   });
 
