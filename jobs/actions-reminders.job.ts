@@ -7,7 +7,7 @@ import type { JobContext } from './job.types.js';
  * with an injected clock. @returns messages newly queued
  */
 export async function runActionReminders(ctx: JobContext, reminders: ReminderConfig): Promise<number> {
-  const n = await queueActionReminders(ctx.db, reminders, ctx.clock());
+  const n = (await queueActionReminders(ctx.db, reminders, ctx.clock())).messages;
   if (n > 0) ctx.kickOutbox();
   return n;
 }

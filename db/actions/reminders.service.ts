@@ -85,8 +85,8 @@ function messagesFor(
 }
 
 /** Queues only messages not queued before, auditing each with the actions it names. */
-async function enqueueNew(db: Db, messages: OutboxMessage[], refsOf: (m: OutboxMessage) => string[], now: Date): Promise<number> {
-  if (messages.length === 0) return 0;
+async function enqueueNew(db: Db, messages: OutboxMessage[], refsOf: (m: OutboxMessage) => string[], now: Date): Promise<OutboxMessage[]> {
+  if (messages.length === 0) return [];
   const keys = messages.map((m) => m.dedupeKey);
   const existing = new Set(
     (await db.selectFrom('outbox').select('dedupe_key').where('dedupe_key', 'in', keys).execute()).map((r) => r.dedupe_key),
@@ -103,7 +103,18 @@ async function enqueueNew(db: Db, messages: OutboxMessage[], refsOf: (m: OutboxM
       details: { key: m.dedupeKey, conversationId: m.conversationId, refs: refsOf(m) },
     })),
   );
-  return fresh.length;
+  return fresh;
+}
+
+/** What one reminder run queued, for the job's log and the coordinator's answer when a meeting is scheduled. */
+export interface ReminderCounts {
+  /** Messages newly queued: the people's cards and the coordinator's. */
+  messages: number;
+  /** People newly sent a card, and how many distinct actions those cards list. */
+  people: number;
+  actions: number;
+  /** Actions nobody could be asked for in Teams, listed on the coordinator's newly queued card. */
+  unreachable: number;
 }
 
 /**
@@ -115,13 +126,14 @@ async function enqueueNew(db: Db, messages: OutboxMessage[], refsOf: (m: OutboxM
  * days before, nudges for those with no dated update since; overdue actions are chased once a
  * London ISO week (the first run after they fall overdue, then weekly). An agency's actions go
  * to its named contacts (contacts.ts). Each card has a dedupe key, so it is never queued twice. Audited.
- * @returns how many messages were newly queued
+ * @returns what was newly queued (ReminderCounts)
  */
-export async function queueActionReminders(conn: Kysely<Database>, cfg: ReminderConfig, now: Date): Promise<number> {
+export async function queueActionReminders(conn: Kysely<Database>, cfg: ReminderConfig, now: Date): Promise<ReminderCounts> {
   return withRetry(() =>
     conn.transaction().execute(async (trx) => {
       const m = await nextTactical(trx, now);
-      let queued = 0;
+      const counts: ReminderCounts = { messages: 0, people: 0, actions: 0, unreachable: 0 };
+      const asked = new Set<string>();
       for (const due of dueKinds(m, cfg, now)) {
         const meetingId = due.kind === 'overdue' ? null : due.meeting!.id;
         const plan = await reminderPlan(trx, { kind: due.kind, meetingId }, cfg, now);
@@ -130,15 +142,25 @@ export async function queueActionReminders(conn: Kysely<Database>, cfg: Reminder
           const p = msg.payload as ActionBatchPayload;
           return (p.recipientUserId ? (plan.byPerson.get(p.recipientUserId)?.actions ?? []) : plan.unreachable).map((a) => a.ref);
         };
-        queued += await enqueueNew(trx, messages, refsOf, now);
+        const fresh = await enqueueNew(trx, messages, refsOf, now);
+        counts.messages += fresh.length;
+        for (const msg of fresh) {
+          const p = msg.payload as ActionBatchPayload;
+          if (p.recipientUserId === null) continue;
+          counts.people++;
+          for (const a of plan.byPerson.get(p.recipientUserId)?.actions ?? []) asked.add(a.id);
+        }
+        if (fresh.some((msg) => (msg.payload as ActionBatchPayload).recipientUserId === null))
+          counts.unreachable += plan.unreachable.length;
       }
+      counts.actions = asked.size;
       if (m && dueKinds(m, cfg, now).some((d) => d.kind === 'update_request'))
         await trx
           .updateTable('meetings')
           .set({ prompts_sent_at: m.promptsSentAt ?? now })
           .where('id', '=', m.id)
           .execute();
-      return queued;
+      return counts;
     }),
   );
 }

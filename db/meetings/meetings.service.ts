@@ -6,7 +6,7 @@ import type { Database } from '../schema.js';
 import { withRetry } from '../transactions.js';
 import type { ActionActor } from '../actions/actions.model.js';
 import { DEFAULT_RECURRENCE, type MeetingKind, type Recurrence } from './meetings.model.js';
-import { queueActionReminders, type ReminderConfig } from '../actions/reminders.service.js';
+import { queueActionReminders, type ReminderConfig, type ReminderCounts } from '../actions/reminders.service.js';
 import { toMeeting, type Meeting } from './meetings.series.js';
 
 export { MEETING_KINDS, MEETING_TITLES, type MeetingKind, type Recurrence } from './meetings.model.js';
@@ -45,7 +45,7 @@ export interface ScheduleMeetingInput {
 export async function scheduleMeeting(
   conn: Kysely<Database>,
   input: ScheduleMeetingInput,
-): Promise<{ meeting: Meeting; replaced: number; remindersQueued: number }> {
+): Promise<{ meeting: Meeting; replaced: number; reminders: ReminderCounts }> {
   allow(canScheduleMeetings(input.actor));
   if (input.startsAt <= input.now)
     throw new ValidationError('the meeting time has passed', [{ path: 'startsAt', message: 'choose a time in the future' }]);
@@ -97,5 +97,5 @@ export async function scheduleMeeting(
       return { meeting: toMeeting(meeting), replaced: removed.length };
     }),
   );
-  return { ...saved, remindersQueued: await queueActionReminders(conn, input.reminders, input.now) };
+  return { ...saved, reminders: await queueActionReminders(conn, input.reminders, input.now) };
 }

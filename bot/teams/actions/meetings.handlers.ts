@@ -1,8 +1,9 @@
 import type { TurnContext } from 'botbuilder';
-import { ukDateTime } from '../../../cards/format.js';
+import { plural, ukDateTime } from '../../../cards/format.js';
 import { renderMeetingPackCard } from '../../../cards/meeting-pack.card.js';
 import { MEETING_TITLES } from '../../../db/meetings/meetings.service.js';
 import { scheduleMeeting, upcomingMeetings } from '../../../db/meetings/meetings.service.js';
+import type { ReminderCounts } from '../../../db/actions/reminders.service.js';
 import { meetingPack } from '../../../db/meetings/pack.service.js';
 import { canSeeMeetings } from '../../../db/access/access.service.js';
 import type { BotDeps } from '../context.js';
@@ -21,14 +22,14 @@ async function schedule(deps: BotDeps, ctx: TurnContext, cmd: Extract<ActionComm
     now,
     reminders: deps.config.actions,
   });
-  if (res.remindersQueued > 0) deps.kickOutbox();
+  if (res.reminders.messages > 0) deps.kickOutbox();
   const m = res.meeting;
   const repeat = m.recurrence === 'once' ? 'once' : `${m.recurrence} from then on`;
   const lines = [
     `${MEETING_TITLES[m.kind]} scheduled for **${ukDateTime(m.startsAt)}** (${repeat})${cmd.timeGiven ? '' : '; no time was given, so 10:00'}.`,
     res.replaced ? `It replaces ${res.replaced} meeting${res.replaced === 1 ? '' : 's'} of that kind not yet held.` : '',
     m.kind === 'tactical'
-      ? `Holders of open actions are asked for an update ${deps.config.actions.updateDaysBefore} days before, and reminded ${deps.config.actions.nudgeDaysBefore} days before if they have not updated.${res.remindersQueued ? ` ${res.remindersQueued} update request${res.remindersQueued === 1 ? ' was' : 's were'} sent now.` : ''}`
+      ? `Holders of open actions are asked for an update ${deps.config.actions.updateDaysBefore} days before, and reminded ${deps.config.actions.nudgeDaysBefore} days before if they have not updated.${sentNow(res.reminders)}`
       : '',
     '`meeting pack` posts the headline figures and a link to the full pack (the agenda filled in with the plan) as a Word document.',
   ];
@@ -79,4 +80,16 @@ export async function runMeetingCommand(deps: BotDeps, ctx: TurnContext, cmd: Ac
     default:
       return;
   }
+}
+
+/** " Sent now: 1 person asked about 6 actions; 8 actions have nobody to ask in Teams (the coordinator's card lists them)." */
+function sentNow(r: ReminderCounts): string {
+  if (r.people === 0 && r.unreachable === 0) return '';
+  const asked = r.people
+    ? `${plural(r.people, 'person', 'people')} asked about ${plural(r.actions, 'action')}`
+    : 'nobody could be asked in Teams';
+  const none = r.unreachable
+    ? `; ${plural(r.unreachable, 'action')} ${r.unreachable === 1 ? 'has' : 'have'} nobody to ask in Teams (the coordinator's card lists ${r.unreachable === 1 ? 'it' : 'them'})`
+    : '';
+  return ` Update requests sent now: ${asked}${none}.`;
 }
