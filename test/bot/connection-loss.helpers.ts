@@ -43,10 +43,10 @@ export async function withAdmin(h: Harness, fn: (a: pg.Client, b: pg.Client, adm
   }
 }
 
-/** The bot's backends waiting on a lock, once there are `n` of them and none is in `not` (bounded: 15 s). */
+/** The bot's backends waiting on a lock, once there are `n` of them and none is in `not` (bounded: about 60 s; a busy CI machine runs other test files alongside). */
 export async function waitFor(admin: pg.Client, n: number, not: readonly number[] = []): Promise<number[]> {
   let seen: number[] = [];
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1200; i++) {
     const r = await admin.query<{ pid: number }>(
       `select pid from pg_stat_activity where datname = current_database() and application_name <> $1 and wait_event_type = 'Lock'`,
       [ADMIN],

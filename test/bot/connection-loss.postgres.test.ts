@@ -60,7 +60,7 @@ describe.skipIf(dbKind !== 'postgres')("PostgreSQL terminating the bot's connect
     expect((await fetch(`${h.bot.url}/healthz`)).status).toBe(200);
     const later = await submit(h, ids[9]!, users[9]!);
     expect(savedBy(later.body, users[9]!.name)).toBe(true);
-  });
+  }, 180_000);
 
   it('review prompt answers: one retried and saved, one lost and told so; answering again works', async () => {
     const [id] = (await h.ingest(occurrence())).body.results.map((r: { id: string }) => r.id) as string[];
