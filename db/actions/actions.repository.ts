@@ -80,17 +80,20 @@ export function actionsQuery(db: Db) {
     ]);
 }
 
-/** Runs an actions query and maps the rows, with each action's contacts (contacts.ts). */
-export async function fetchActions(q: ReturnType<typeof actionsQuery>, db?: Db): Promise<Action[]> {
+/**
+ * Runs an actions query and maps the rows, with each action's contacts (contacts.ts): its named
+ * contact, else the roster's contacts of its agency (read through `db`). Every caller gets them, so
+ * the access rule, reminders, search and the pack agree on who answers for an action.
+ */
+export async function fetchActions(q: ReturnType<typeof actionsQuery>, db: Db): Promise<Action[]> {
   const rows = (await q.execute()) as JoinedRow[];
   const agencies = rows.filter((r) => r.owner_kind === 'agency' && !r.owner_upn && !r.owner_user_id && r.owner_agency);
-  const roster =
-    db && agencies.length
-      ? await rosterContacts(
-          db,
-          agencies.map((r) => r.owner_agency!),
-        )
-      : new Map();
+  const roster = agencies.length
+    ? await rosterContacts(
+        db,
+        agencies.map((r) => r.owner_agency!),
+      )
+    : new Map();
   return rows.map((r) => {
     const holder = r.holder_user_id
       ? { userId: r.holder_user_id, upn: r.owner_upn, name: r.holder_name ?? r.owner_upn ?? 'unknown', inTeams: Boolean(r.holder_teams_id) }

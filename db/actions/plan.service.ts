@@ -177,7 +177,7 @@ export async function importPlan(conn: Kysely<Database>, csvText: string, actor:
  */
 export async function exportPlan(conn: Kysely<Database>, actor: ActionActor, reason: string): Promise<{ csv: string; count: number }> {
   return conn.transaction().execute(async (trx) => {
-    const actions = await fetchActions(actionsQuery(trx));
+    const actions = await fetchActions(actionsQuery(trx), trx);
     const updates = await updatesFor(
       trx,
       actions.map((a) => a.id),

@@ -150,8 +150,13 @@ export function partners(v: MeetingPackData): FileChild[] {
     p.notUpdated.join(', ') || 'none',
   ]);
   return [
-    para('Key contacts: the agencies holding delivery-plan actions and their named contacts.', { keepNext: true }),
-    table(['Agency', 'Named contact', 'Open actions', 'Awaiting an update'], rows, [24, 24, 26, 26]),
+    para(
+      "Key contacts: the agencies holding delivery-plan actions and who answers for them (the action's named contact, else the agency's contacts on the roster).",
+      {
+        keepNext: true,
+      },
+    ),
+    table(['Agency', 'Contacts', 'Open actions', 'Awaiting an update'], rows, [24, 24, 26, 26]),
     gap(),
   ];
 }

@@ -107,7 +107,7 @@ async function collect(trx: Db, kind: 'tactical' | 'strategic', now: Date): Prom
   const meeting = await nextMeeting(trx, kind, now);
   const { since, label, last } = await sinceWhen(trx, kind, meeting, now);
   const sinceDate = londonDate(since);
-  const all = (await fetchActions(actionsQuery(trx))).sort(byRef);
+  const all = (await fetchActions(actionsQuery(trx), trx)).sort(byRef);
   const updates = await updatesFor(
     trx,
     all.map((a) => a.id),
@@ -140,7 +140,8 @@ async function collect(trx: Db, kind: 'tactical' | 'strategic', now: Date): Prom
   for (const a of all.filter((x) => x.ownerKind === 'agency' && x.status !== 'discharged')) {
     const name = a.ownerAgency ?? 'agency not recorded';
     const p = agencies.get(name) ?? { agency: name, contacts: [], open: [], notUpdated: [] };
-    if (a.holderName && !p.contacts.includes(a.holderName)) p.contacts.push(a.holderName);
+    // Its named contact, else the roster's contacts of the agency: who answers for it (contacts.ts).
+    for (const c of a.contacts) if (!p.contacts.includes(c.name)) p.contacts.push(c.name);
     if (OPEN_STATUSES.includes(a.status)) p.open.push(a.ref);
     if (waiting.includes(a)) p.notUpdated.push(a.ref);
     agencies.set(name, p);

@@ -133,7 +133,7 @@ export async function searchActions(db: Db, input: Asked): Promise<Action[]> {
     )
     .orderBy('a.ref')
     .limit(CANDIDATES);
-  return visibleHits(db, 'action', input, await fetchActions(q), (a) => canSeeAction(input.actor, a).ok);
+  return visibleHits(db, 'action', input, await fetchActions(q, db), (a) => canSeeAction(input.actor, a).ok);
 }
 
 /**

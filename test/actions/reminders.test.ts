@@ -83,7 +83,7 @@ describe('reminders before the tactical meeting and overdue chases (injected clo
 
   it('a tactical meeting scheduled a week ahead prompts at once; the next monthly meeting prompts again a week before it', async () => {
     const r = await say(h, 'meeting schedule tactical 27/11 10:00');
-    expect(r.text).toContain('Update requests sent now: 1 person asked about 2 actions; 1 action has nobody to ask in Teams');
+    expect(r.text).toContain('Update requests went out now to 1 person (2 actions); 1 action has nobody to ask in Teams');
     await h.bot.dispatcher.drain();
     expect(headings(h, users.holder).slice(3)).toEqual(['Update needed on 2 actions']);
     // The day after the prompts, inside the nudge window, a nudge follows for those who have not updated.

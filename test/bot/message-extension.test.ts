@@ -99,7 +99,10 @@ describe('message extension: find and insert cards from the compose box (issue 1
     const csv =
       'ref,objective,action,pillar,owner,status,due,update\n' +
       '1.1 a,Reporting,Publish the third party reporting centre list,increasing_reporting,hcc.leeds@force.police.uk,in_progress,,\n' +
-      '2.4 b,Victims,Review the victim leaflet,supporting_victims,hcc.leeds@force.police.uk,not_started,,\n';
+      '2.4 b,Victims,Review the victim leaflet,supporting_victims,hcc.leeds@force.police.uk,not_started,,\n' +
+      '3.1 a,Housing,Add reporting routes to the tenancy pack,increasing_reporting,Leeds City Council,in_progress,,\n';
+    // The partner is the council's contact on the roster: the council's action is theirs to answer for.
+    await h.db.updateTable('users').set({ agency: 'Leeds City Council' }).where('upn', '=', partner.upn).execute();
     const imported = await fetch(`${h.bot.url}/api/imports/actions`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv', authorization: 'Bearer test-ingest-key-0123456789' },
@@ -108,7 +111,7 @@ describe('message extension: find and insert cards from the compose box (issue 1
     expect(imported.status).toBe(200);
     const byRef = await h.send(query('findAction', 'query', '1.1', leedsHcc));
     expect(byRef.body.composeExtension.attachments.map((a: any) => a.preview.content.title)).toEqual(['1.1 a · In progress']);
-    const byWords = await h.send(query('findAction', 'query', 'reporting LIST', leedsHcc));
+    const byWords = await h.send(query('findAction', 'query', 'reporting centre LIST', leedsHcc));
     expect(byWords.body.composeExtension.attachments).toHaveLength(1);
     const tap = byWords.body.composeExtension.attachments[0].preview.content.tap;
     const picked = await h.send(invoke('composeExtension/selectItem', tap.value, leedsHcc));
@@ -117,9 +120,9 @@ describe('message extension: find and insert cards from the compose box (issue 1
     // Read-only: nothing on the inserted copy changes the action (History only reads, access-checked per viewer).
     expect(card).not.toContain(ACTION_VERBS.update);
     expect(card).not.toContain(ACTION_VERBS.status);
-    // A partner holds neither action: nothing is found.
+    // The partner finds only the council's action, as its roster contact; neither of the police's.
     const byPartner = await h.send(query('findAction', 'query', 'reporting', partner));
-    expect(byPartner.body.composeExtension.type).toBe('message');
+    expect(byPartner.body.composeExtension.attachments.map((a: any) => a.preview.content.title)).toEqual(['3.1 a · In progress']);
     const disclosed = await h.db.selectFrom('audit_log').select('action').where('action', '=', 'action.disclosed').execute();
     expect(disclosed).toHaveLength(1);
   });

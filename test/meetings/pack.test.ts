@@ -4,6 +4,7 @@ import { TEAMS_CARD_LIMIT } from '../../cards/format.js';
 import { importPlan } from '../../db/actions/plan.service.js';
 import { systemActor } from '../../db/access/access.policy.js';
 import { listAudit } from '../../db/audit/audit.service.js';
+import { importRoster } from '../../db/users/users.service.js';
 import type { ConnectorCall } from '../helpers/fake-connector.js';
 import { bootHarness, occurrence, type Harness } from '../helpers/harness.js';
 import { say } from '../helpers/teams.js';
@@ -61,6 +62,12 @@ describe('the meeting pack: a short card and the full pack as a Word document', 
     h = await bootHarness();
     registerMembers(h);
     await importPlan(h.db, OXFORD, systemActor('Plan import', 'system:test'), new Date('2026-10-01T10:00:00Z'));
+    // The council's contact on the roster: who answers for OCC's actions, none of which names a contact.
+    await importRoster(
+      h.db,
+      'upn,name,roles,districts,agency\nalexw@example.com,Alex Wilber,coordinator,*,\nsam.partner@oxford.gov.uk,Sam Partner,partner,Leeds,OCC\n',
+      'system:test',
+    );
     await lastTacticalMeeting(h);
     // Since the last meeting: 2 crimes and an NCHI from the RMS, a third-party and an online report;
     // two closed with outcomes (one positive). One crime before the meeting does not count.
@@ -148,7 +155,10 @@ describe('the meeting pack: a short card and the full pack as a Word document', 
     // Items 6-9 are not bare headings.
     expect(p.some((x) => x.startsWith('2.1 b Neighbourhood policing teams') && x.endsWith('(TVP)'))).toBe(true); // completed since: good news
     expect(p.some((x) => x.startsWith('2.3 a') && /fund/i.test(x))).toBe(true); // funding, from the plan's own text
-    expect(p.join('\n')).toMatch(/Agency\nNamed contact\nOpen actions\nAwaiting an update\nOCC/);
+    // Partnerships: each agency with who answers for it (the roster's contact, when no action names one).
+    expect(p.join('\n')).toMatch(/Agency\nContacts\nOpen actions\nAwaiting an update\n/);
+    expect(p.join('\n')).toMatch(/\nOCC\nSam Partner\n1\.2 a, 1\.2 b/);
+    expect(p.join('\n')).toMatch(/\nTVP \/ OCC\nSam Partner\n3\.3 a/);
     expect(p.join('\n')).not.toMatch(/P-V|P-S|L-\d|13\/1\d{5}\/26/); // no people, locations or references
   });
 

@@ -82,14 +82,14 @@ export async function runMeetingCommand(deps: BotDeps, ctx: TurnContext, cmd: Ac
   }
 }
 
-/** " Sent now: 1 person asked about 6 actions; 8 actions have nobody to ask in Teams (the coordinator's card lists them)." */
+/** " Update requests went out now to 1 person (6 actions); 8 actions have nobody to ask in Teams (the coordinator's card lists them)." */
 function sentNow(r: ReminderCounts): string {
   if (r.people === 0 && r.unreachable === 0) return '';
   const asked = r.people
-    ? `${plural(r.people, 'person', 'people')} asked about ${plural(r.actions, 'action')}`
-    : 'nobody could be asked in Teams';
+    ? `went out now to ${plural(r.people, 'person', 'people')} (${plural(r.actions, 'action')})`
+    : 'could go to nobody in Teams';
   const none = r.unreachable
     ? `; ${plural(r.unreachable, 'action')} ${r.unreachable === 1 ? 'has' : 'have'} nobody to ask in Teams (the coordinator's card lists ${r.unreachable === 1 ? 'it' : 'them'})`
     : '';
-  return ` Update requests sent now: ${asked}${none}.`;
+  return ` Update requests ${asked}${none}.`;
 }
