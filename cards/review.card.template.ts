@@ -72,7 +72,6 @@ export const reviewCardTemplate = cardTemplate({
         },
       ],
     },
-    { type: 'TextBlock', $when: '${awaiting}', text: '${awaitingText}', wrap: true, spacing: 'Medium', weight: 'Bolder' },
     { type: 'Container', $when: '${showForm}', items: formItems },
   ],
   actions: [

@@ -98,7 +98,7 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
     expectedVersion: review?.version ?? 0,
     submitTitle: review ? 'Save re-grade' : 'Submit review',
     title: `${nchi ? 'Non-crime hate incident review' : 'Hate crime review'} · ${v.reference}`,
-    subtitle: `${v.district} · ${v.strands.map(humanise).join(', ')} · ${review ? 'reviewed' : 'awaiting HCC review'}`,
+    subtitle: `${v.district} · ${v.strands.map(humanise).join(', ')} · ${review ? 'reviewed' : 'awaiting HCC review by a coordinator'}`,
     hasBanner: Boolean(v.banner),
     banner: v.banner
       ? { style: BANNER_STYLE[v.banner.kind], text: v.banner.text, details: v.banner.details ?? [] }
@@ -135,8 +135,6 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
       : {},
     // Only someone allowed to submit gets the form (after a refused submit, with their own answers).
     showForm: form,
-    awaiting: !review && !form,
-    awaitingText: `Awaiting the HCC review by a coordinator for ${v.district}.`,
     offerReview: !form && Boolean(v.offerReview),
     openTitle: review ? 'Re-grade' : 'Review',
     reference: v.reference,
