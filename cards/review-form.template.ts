@@ -22,7 +22,6 @@ export const bannerBlock = {
 const itemRow = {
   type: 'Container',
   $data: '${form.items}',
-  spacing: 'Small',
   separator: true,
   items: [
     {
@@ -31,7 +30,6 @@ const itemRow = {
         {
           type: 'Column',
           width: 'stretch',
-          verticalContentAlignment: 'Center',
           items: [{ type: 'TextBlock', text: '${n}. ${label}', wrap: true }],
         },
         {
@@ -43,10 +41,8 @@ const itemRow = {
               id: 'item_${key}',
               label: 'Answer',
               style: 'compact',
-              placeholder: 'Yes / No / N/A',
               value: '${decision}',
               isRequired: true,
-              errorMessage: 'Answer yes, no or n/a',
               choices: [
                 { title: 'Yes', value: 'yes' },
                 { title: 'No – needs action', value: 'no' },
@@ -67,9 +63,7 @@ const itemRow = {
       type: 'Input.Text',
       id: 'note_${key}',
       isVisible: '${noteShown}',
-      spacing: 'Small',
       label: 'Note on item ${n}',
-      placeholder: 'For "no": what is needed, who, by when',
       value: '${note}',
       maxLength: TEXT_LIMITS.reviewNote,
     },
@@ -81,6 +75,7 @@ export const formItems = [
   { type: 'TextBlock', text: 'HCC checklist', weight: 'Bolder', spacing: 'Medium' },
   {
     type: 'TextBlock',
+    // Said once here rather than as a hint in every note box: the card stays small for long checklists.
     text: 'Answer every item. A "no" needs a note (press Note): what is needed, who and by when.',
     wrap: true,
     isSubtle: true,

@@ -92,8 +92,9 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
   const data = {
     hasRecordsUrl: Boolean(v.recordsUrl),
     recordsUrl: v.recordsUrl ?? '',
-    hasSchedule: schedule.length > 0,
-    schedule,
+    // The form leaves the schedule to the read-only card: the person reviewing needs the checklist within two screens.
+    hasSchedule: schedule.length > 0 && !form,
+    schedule: form ? [] : schedule,
     occurrenceId: v.occurrenceId,
     expectedVersion: review?.version ?? 0,
     submitTitle: review ? 'Save re-grade' : 'Submit review',
