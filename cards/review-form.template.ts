@@ -14,7 +14,7 @@ export const bannerBlock = {
 
 /**
  * One checklist item on one row (issue 12 item 8: the card fits in about two screens): the item,
- * its answer, and a Note button that shows the item's note box. The box starts hidden unless the
+ * its answer, and (up to NOTE_BUTTON_ITEMS items) a Note button that shows the item's note box. The box starts hidden unless the
  * item has a note or is answered "no" (answers kept after a refused submit, or a re-grade), so the
  * form shows a note field only where one is needed. Whether a "no" has its note is still decided
  * by the one answer rule when the card is submitted (db/reviews/checklist.policy.ts).
@@ -53,6 +53,7 @@ const itemRow = {
         },
         {
           type: 'Column',
+          $when: '${$root.form.notePerItem}',
           width: 'auto',
           verticalContentAlignment: 'Bottom',
           items: [{ type: 'ActionSet', actions: [{ type: 'Action.ToggleVisibility', title: 'Note', targetElements: ['note_${key}'] }] }],
@@ -82,6 +83,13 @@ export const formItems = [
     spacing: 'None',
   },
   itemRow,
+  // A long checklist (a force's own, up to 30 items) has one Notes button for every hidden note box
+  // instead of one per row, so the card stays within Teams' message size.
+  {
+    type: 'ActionSet',
+    $when: '${!form.notePerItem && count(form.hiddenNotes) > 0}',
+    actions: [{ type: 'Action.ToggleVisibility', title: 'Notes', targetElements: '${form.hiddenNotes}' }],
+  },
   {
     type: 'Input.ChoiceSet',
     id: 'riskGrade',

@@ -17,6 +17,9 @@ function repeatText(n: number, min: number, seen?: { refs: readonly string[]; mo
   return `${n} other occurrence${n === 1 ? '' : 's'}${flag}${refs}`;
 }
 
+/** Checklists up to this long get a Note button on each row; longer ones one Notes button (Teams' message size). */
+export const NOTE_BUTTON_ITEMS = 12;
+
 /** The most grade-history lines a card shows (the latest; the count of earlier ones is said). */
 const GRADES_SHOWN = 10;
 
@@ -89,6 +92,18 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
             ? { text: `⚠ ${x.title}: OVERDUE, deadline ${ukDateTime(x.dueAt)}`, color: 'Attention' }
             : { text: `○ ${x.title}: due ${ukDateTime(x.dueAt)}`, color: 'Default' },
     );
+  const items = v.checklist.map((item, i) => {
+    const answer = draft?.decisions[item.key];
+    return {
+      n: i + 1,
+      key: item.key,
+      label: item.label,
+      decision: answer?.decision ?? '',
+      note: answer?.note ?? '',
+      // A note box shows where it is needed: a "no", or a note already written.
+      noteShown: answer?.decision === 'no' || Boolean(answer?.note),
+    };
+  });
   const data = {
     hasRecordsUrl: Boolean(v.recordsUrl),
     recordsUrl: v.recordsUrl ?? '',
@@ -140,18 +155,9 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
     openTitle: review ? 'Re-grade' : 'Review',
     reference: v.reference,
     form: {
-      items: v.checklist.map((item, i) => {
-        const answer = draft?.decisions[item.key];
-        return {
-          n: i + 1,
-          key: item.key,
-          label: item.label,
-          decision: answer?.decision ?? '',
-          note: answer?.note ?? '',
-          // A note box shows where it is needed: a "no", or a note already written.
-          noteShown: answer?.decision === 'no' || Boolean(answer?.note),
-        };
-      }),
+      items,
+      notePerItem: v.checklist.length <= NOTE_BUTTON_ITEMS,
+      hiddenNotes: items.filter((i) => !i.noteShown).map((i) => `note_${i.key}`),
       riskGrade: draft?.riskGrade ?? '',
       riskRationale: draft?.riskRationale ?? '',
     },

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEAMS_CARD_LIMIT } from '../../cards/format.js';
 import { listAudit } from '../../db/audit/audit.service.js';
@@ -24,8 +27,8 @@ describe('the review card fits and gives the form only to those allowed to submi
   });
 
   /** Leeds coordinators and the OIC on the roster; the channel subscribed; one occurrence posted there. */
-  async function posted(overrides: Record<string, unknown> = {}) {
-    h = await bootHarness();
+  async function posted(overrides: Record<string, unknown> = {}, env: Record<string, string> = {}) {
+    h = await bootHarness(env);
     await knownUser(h, coordinator, { roles: ['coordinator'], districts: ['Leeds'], onRoster: true });
     await knownUser(h, deputy, { roles: ['coordinator'], districts: ['Leeds'], onRoster: true });
     await knownUser(h, oic, { roles: ['officer'], districts: ['Leeds'], onRoster: true });
@@ -165,5 +168,17 @@ describe('the review card fits and gives the form only to those allowed to submi
     forgetKnownUsers(); // as a roster import does
     const all = (await open(id, coordinator)) as Card;
     expect(text(all)).toContain(`2 other occurrences – repeat: ${String(leeds.reference)}, ${String(bradford.reference)}`);
+  });
+
+  it("a force's 30-item checklist: the form stays within Teams' message size, with one Notes button instead of one per row", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'hcc-checklist-')), 'checklist.json');
+    const items = Array.from({ length: 30 }, (_, i) => ({ key: `local_item_${i + 1}`, label: `Local check ${i + 1}: ${'x'.repeat(90)}` }));
+    writeFileSync(file, JSON.stringify(items));
+    const { id } = await posted({}, { CHECKLIST_FILE: file });
+    const form = (await open(id, coordinator)) as Card;
+    expect(visibleInputs(form)).toBe(32);
+    expect(cardChars(form)).toBeLessThanOrEqual(TEAMS_CARD_LIMIT);
+    expect(text(form)).not.toContain('"title":"Note",');
+    expect(text(form)).toMatch(/"title":"Notes","targetElements":\["note_local_item_1",/);
   });
 });
