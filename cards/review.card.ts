@@ -9,17 +9,38 @@ const DECISION_TEXT: Record<Decision, string> = { yes: 'Yes', no: 'No', na: 'N/A
 const GRADE_STYLE: Record<Grade, string> = { standard: 'good', medium: 'warning', high: 'attention' };
 const BANNER_STYLE = { error: 'attention', warning: 'warning', success: 'good' } as const;
 
-function repeatText(n: number, min: number): string {
+/** A repeat count, with the linked references the viewer may see: "2 other occurrences – repeat: 13/1/26 and 1 more". */
+function repeatText(n: number, min: number, seen?: { refs: readonly string[]; more: number }): string {
   if (n === 0) return 'none';
   const flag = n + 1 >= min ? ' – repeat' : '';
-  return `${n} other occurrence${n === 1 ? '' : 's'}${flag}`;
+  const refs = seen?.refs.length ? `: ${seen.refs.join(', ')}${seen.more ? ` and ${seen.more} more` : ''}` : '';
+  return `${n} other occurrence${n === 1 ? '' : 's'}${flag}${refs}`;
+}
+
+/** Checklists up to this long get a Note button on each row; longer ones one Notes button (Teams' message size). */
+export const NOTE_BUTTON_ITEMS = 12;
+
+/** The most grade-history lines a card shows (the latest; the count of earlier ones is said). */
+const GRADES_SHOWN = 10;
+
+function gradeHistory(grades: NonNullable<ReviewCardView['grades']>): string[] {
+  const lines = grades
+    .slice(-GRADES_SHOWN)
+    .map(
+      (g) =>
+        `${g.version === 1 ? 'Review' : `Re-grade ${g.version - 1}`}: ${humanise(g.riskGrade)} · ${g.reviewerName} · ${ukDateTime(g.reviewedAt)}`,
+    );
+  const earlier = grades.length - lines.length;
+  return earlier > 0 ? [`(${earlier} earlier not shown)`, ...lines] : lines;
 }
 
 /**
- * Renders the HCC review card: the occurrence's classifications, repeat indicators, and either
- * the checklist form (not yet reviewed, or `banner`/`draft` after a refused submit) or the saved
- * review with a Re-grade form. Submits with Action.Execute (`review.submit`), falling back to
- * Action.Submit. Pure: no I/O.
+ * Renders the HCC review card (issue 12 item 8: about two screens at most): the occurrence's
+ * classifications, repeat indicators (with the references the viewer may see, when `repeatRefs`
+ * is given), the schedule, the saved review with every note and the grade history, and either the
+ * compact checklist form (`mode: 'form'`: one row per item, a note box only where needed; submits
+ * with Action.Execute `review.submit`, falling back to Action.Submit) or, read-only, the Review /
+ * Re-grade button (`offerReview`) that asks for the form. Pure: no I/O.
  */
 export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
   const nchi = v.recordedAs === 'nchi';
@@ -38,9 +59,9 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
   ];
   const r = v.repeats;
   const repeatFacts = [
-    { title: nchi ? 'Complainant' : 'Victim', value: repeatText(r.victim, r.minOccurrences) },
-    { title: nchi ? 'Subject' : 'Suspect', value: repeatText(r.suspect, r.minOccurrences) },
-    { title: 'Location', value: repeatText(r.location, r.minOccurrences) },
+    { title: nchi ? 'Complainant' : 'Victim', value: repeatText(r.victim, r.minOccurrences, v.repeatRefs?.victim) },
+    { title: nchi ? 'Subject' : 'Suspect', value: repeatText(r.suspect, r.minOccurrences, v.repeatRefs?.suspect) },
+    { title: 'Location', value: repeatText(r.location, r.minOccurrences, v.repeatRefs?.location) },
   ];
   const review = v.review;
   const draft =
@@ -53,6 +74,10 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
         }
       : undefined);
   const repeatSuspect = r.suspect + 1 >= r.minOccurrences && r.suspect > 0;
+  const form = v.mode === 'form';
+  const otherNotes = (review?.decisions ?? [])
+    .filter((d) => d.decision !== 'no' && d.note)
+    .map((d) => ({ mark: d.decision === 'yes' ? '✓' : '–', answer: DECISION_TEXT[d.decision], label: d.itemLabel, note: d.note ?? '' }));
   const schedule = (v.schedule ?? [])
     .filter((x) => x.status !== 'cancelled')
     .map((x) =>
@@ -67,16 +92,29 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
             ? { text: `⚠ ${x.title}: OVERDUE, deadline ${ukDateTime(x.dueAt)}`, color: 'Attention' }
             : { text: `○ ${x.title}: due ${ukDateTime(x.dueAt)}`, color: 'Default' },
     );
+  const items = v.checklist.map((item, i) => {
+    const answer = draft?.decisions[item.key];
+    return {
+      n: i + 1,
+      key: item.key,
+      label: item.label,
+      decision: answer?.decision ?? '',
+      note: answer?.note ?? '',
+      // A note box shows where it is needed: a "no", or a note already written.
+      noteShown: answer?.decision === 'no' || Boolean(answer?.note),
+    };
+  });
   const data = {
     hasRecordsUrl: Boolean(v.recordsUrl),
     recordsUrl: v.recordsUrl ?? '',
-    hasSchedule: schedule.length > 0,
-    schedule,
+    // The form leaves the schedule to the read-only card: the person reviewing needs the checklist within two screens.
+    hasSchedule: schedule.length > 0 && !form,
+    schedule: form ? [] : schedule,
     occurrenceId: v.occurrenceId,
     expectedVersion: review?.version ?? 0,
     submitTitle: review ? 'Save re-grade' : 'Submit review',
     title: `${nchi ? 'Non-crime hate incident review' : 'Hate crime review'} · ${v.reference}`,
-    subtitle: `${v.district} · ${v.strands.map(humanise).join(', ')} · ${review ? 'reviewed' : 'awaiting HCC review'}`,
+    subtitle: `${v.district} · ${v.strands.map(humanise).join(', ')} · ${review ? 'reviewed' : 'awaiting HCC review by a coordinator'}`,
     hasBanner: Boolean(v.banner),
     banner: v.banner
       ? { style: BANNER_STYLE[v.banner.kind], text: v.banner.text, details: v.banner.details ?? [] }
@@ -99,6 +137,10 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
             .join(' · '),
           hasNeedsAction: review.decisions.some((d) => d.decision === 'no'),
           needsAction: review.decisions.filter((d) => d.decision === 'no').map((d) => ({ label: d.itemLabel, note: d.note ?? '' })),
+          detailed: !form,
+          hasOtherNotes: otherNotes.length > 0,
+          otherNotes,
+          grades: gradeHistory(v.grades?.length ? v.grades : [review]),
           isHigh: review.riskGrade === 'high',
           highRiskPrompts: [
             'Consider a MARAC referral.',
@@ -107,17 +149,15 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
           ],
         }
       : {},
-    // After a refused submit the user's own answers come back in an open form, beside the current review.
-    showForm: !review || Boolean(v.draft),
-    showRegrade: Boolean(review) && !v.draft,
+    // Only someone allowed to submit gets the form (after a refused submit, with their own answers).
+    showForm: form,
+    offerReview: !form && Boolean(v.offerReview),
+    openTitle: review ? 'Re-grade' : 'Review',
+    reference: v.reference,
     form: {
-      items: v.checklist.map((item, i) => ({
-        n: i + 1,
-        key: item.key,
-        label: item.label,
-        decision: draft?.decisions[item.key]?.decision ?? '',
-        note: draft?.decisions[item.key]?.note ?? '',
-      })),
+      items,
+      notePerItem: v.checklist.length <= NOTE_BUTTON_ITEMS,
+      hiddenNotes: items.filter((i) => !i.noteShown).map((i) => `note_${i.key}`),
       riskGrade: draft?.riskGrade ?? '',
       riskRationale: draft?.riskRationale ?? '',
     },

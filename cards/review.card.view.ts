@@ -22,6 +22,11 @@ export interface ReviewCardView {
   supervisor: { upn: string; name: string | null } | null;
   status: string;
   repeats: { victim: number; suspect: number; location: number; windowMonths: number; minOccurrences: number };
+  /**
+   * The references behind each repeat count that this card's one viewer may see (the access rule
+   * decided), and how many others there are. Absent: counts only (a channel has many viewers).
+   */
+  repeatRefs?: Readonly<Record<'victim' | 'suspect' | 'location', { refs: readonly string[]; more: number }>>;
   /** Items in force, with the NCHI wording already chosen where the occurrence is an NCHI. */
   checklist: readonly { key: string; label: string }[];
   review: {
@@ -32,6 +37,15 @@ export interface ReviewCardView {
     reviewedAt: Date;
     decisions: readonly { itemKey: string; itemLabel: string; decision: Decision; note: string | null }[];
   } | null;
+  /** Every version's grade, oldest first (the completed card's grade history). */
+  grades?: readonly { version: number; riskGrade: Grade; reviewerName: string; reviewedAt: Date }[];
+  /**
+   * `form`: the checklist inputs and the submit button, only for someone the access rule lets
+   * submit; `read` (default): read-only, for a channel's many viewers or someone who may not submit.
+   */
+  mode?: 'form' | 'read';
+  /** Whether the read-only card offers the Review (Re-grade) button that asks for the form. */
+  offerReview?: boolean;
   /** The occurrence's review schedule (issue 3), by deadline, and the time to judge it against (no `now`: nothing is marked overdue). */
   schedule?: readonly {
     title: string;

@@ -4,6 +4,8 @@ import { TEXT_LIMITS, tooLong } from '../db/text-limits.js';
 /** Universal Action verbs the bot's cards use (also the `verb` field of Action.Submit fallbacks). */
 export const VERBS = {
   reviewSubmit: 'review.submit',
+  /** The read-only review card's Review / Re-grade button: the form, for someone allowed to submit. */
+  reviewOpen: 'review.open',
   promptDone: 'prompt.done',
   promptNotApplicable: 'prompt.na',
   promptSnooze: 'prompt.snooze',
@@ -84,6 +86,12 @@ export interface ReviewSubmitData {
     riskRationale: string | null;
   };
 }
+
+/** Data of the review card's Review / Re-grade button (the reference only for the Action.Submit fallback's answer). */
+export const reviewOpenSchema = z.object({
+  occurrenceId: z.string({ message: 'This card does not name a valid occurrence' }).uuid('This card does not name a valid occurrence'),
+  reference: z.string().trim().max(64).optional(),
+});
 
 const envelope = z.object({
   occurrenceId: z.string({ message: 'This card does not name a valid occurrence' }).uuid('This card does not name a valid occurrence'),

@@ -20,6 +20,7 @@ import { refuse, refused } from './refusals.js';
 import { sendMyReviews } from './prompt.handlers.js';
 import { auditCardDisclosure } from './review-card.handlers.js';
 import { renderCurrentCard } from '../views/review-view.js';
+import { reviewCardForSender } from './review-open.handlers.js';
 
 /** A parsed chat command. */
 export type Command =
@@ -181,11 +182,16 @@ export async function runCommand(deps: BotDeps, ctx: TurnContext, text: string):
           await ctx.sendActivity(no);
           continue;
         }
-        const card = await renderCurrentCard(deps.db, occ.id, deps.config, deps.clock());
+        // In a personal chat the card is the sender's alone: the form if they may submit. Elsewhere
+        // everyone in the conversation sees it: read-only, with the Review button.
+        const personalChat = ctx.activity.conversation.conversationType === 'personal';
+        const card = personalChat
+          ? await reviewCardForSender(deps, ctx, occ.id, 'review command')
+          : await renderCurrentCard(deps.db, occ.id, deps.config, deps.clock());
         if (!card) continue;
         const sent = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
         if (sent?.id) await recordCardPost(deps.db, occ.id, conversationId, sent.id);
-        await auditCardDisclosure(deps, actor.label, occ.id, conversationId, 'review command');
+        if (!personalChat) await auditCardDisclosure(deps, actor.label, occ.id, conversationId, 'review command');
       }
       return;
     }

@@ -3,7 +3,7 @@ import type { AdaptiveCard } from '../../cards/card.js';
 import { renderReviewCard, type ReviewCardView } from '../../cards/review.card.js';
 import { parseReviewSubmit } from '../../cards/verbs.js';
 import { recordAudit } from '../../db/audit/audit.service.js';
-import { reviewCardFor, submitReviewCard, type ReviewCardData } from '../../db/reviews/review-card.service.js';
+import { repeatRefsFor, reviewCardFor, submitReviewCard, type ReviewCardData } from '../../db/reviews/review-card.service.js';
 import type { ChecklistItem } from '../../db/reviews/reviews.service.js';
 import { toDraft, toReviewCard } from '../views/review-view.js';
 import { answeringLostConnection, lostSave, NOT_SAVED_TRY_AGAIN, SAVE_UNCONFIRMED, SAVED_DESPITE_DROP } from './lost-connection.js';
@@ -17,10 +17,15 @@ import { problemOf, type Issue } from './replies.js';
  * the card with the user's answers kept; domain errors are answered by bot/teams/replies.ts (an
  * access refusal is a plain, audited message without occurrence data). A lost database connection
  * fails only this submit: "not saved, try again" when nothing was saved, the saved review when it was.
+ * Answers that are not saved come back in the form (only the submitter sees them); a saved review is
+ * the read-only card with its Re-grade button.
+ * @param onlyToSender whether only the sender sees the answer (Action.Execute, or a personal chat):
+ *   then the card names the repeat references the sender may see; otherwise (an Action.Submit
+ *   fallback replaces the card for everyone in a channel) counts only
  * @returns the card to show, or a plain message when the card itself is unusable
  */
-export function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: unknown): Promise<AdaptiveCard | string> {
-  return answeringLostConnection(deps.logger, 'review submit', () => submitFromCard(deps, ctx, raw));
+export function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: unknown, onlyToSender: boolean): Promise<AdaptiveCard | string> {
+  return answeringLostConnection(deps.logger, 'review submit', () => submitFromCard(deps, ctx, raw, onlyToSender));
 }
 
 /** Where an answer problem is on the card, for the list under the banner: "Item 3", "Risk grade", "Rationale". */
@@ -34,7 +39,7 @@ function describe(checklist: readonly ChecklistItem[], issues: readonly Issue[])
   });
 }
 
-async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown): Promise<AdaptiveCard | string> {
+async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown, onlyToSender: boolean): Promise<AdaptiveCard | string> {
   const parsed = parseReviewSubmit(raw);
   if (!parsed.ok) return `${parsed.problem}. Type \`review REFERENCE\` to get a fresh card.`;
   const { occurrenceId, expectedVersion, answers } = parsed.data;
@@ -43,9 +48,15 @@ async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown): Pr
   const reviewer = { userId: actor.user.id, name: actor.user.name, label: actor.label, roles: actor.roles, districts: actor.districts };
   const now = deps.clock();
   const draft = toDraft(answers);
+  // Answers sent back go in the form (the submitter may submit: the service asked the rule first);
+  // a saved review is read-only, with Re-grade.
   const render = (card: ReviewCardData, banner?: ReviewCardView['banner'], withDraft = false) =>
     renderReviewCard(
-      toReviewCard(card, checklist, now, deps.config.rmsUrlTemplate, { ...(banner ? { banner } : {}), ...(withDraft ? { draft } : {}) }),
+      toReviewCard(card, checklist, now, deps.config.rmsUrlTemplate, {
+        ...(banner ? { banner } : {}),
+        ...(withDraft ? { draft, mode: 'form' as const } : { offerReview: true }),
+        ...(onlyToSender ? { repeatRefs: repeatRefsFor(card, actor) } : {}),
+      }),
     );
   try {
     const outcome = await submitReviewCard(deps.db, {

@@ -9,6 +9,7 @@ import { turnFailureReply } from './replies.js';
 import { handlePromptAnswer } from './prompt.handlers.js';
 import { handlePromptBatchPage } from './prompt-batch.handlers.js';
 import { handleReviewSubmit } from './review-card.handlers.js';
+import { handleReviewOpen } from './review-open.handlers.js';
 import { registerMessageExtension } from './message-extension.js';
 
 const WELCOME =
@@ -17,8 +18,8 @@ const WELCOME =
 
 /**
  * Builds the teams-ai Application: every turn first stores the conversation reference and the
- * sender; then commands, the review card's Universal Action (`review.submit`) and its
- * Action.Submit fallback.
+ * sender; then commands, the review card's Universal Actions (`review.open` for the form,
+ * `review.submit`) and their Action.Submit fallbacks.
  */
 export function createTeamsApp(deps: BotDeps, adapter: TeamsAdapter, botAppId: string): Application<TurnState> {
   const app = new Application<TurnState>({
@@ -41,13 +42,19 @@ export function createTeamsApp(deps: BotDeps, adapter: TeamsAdapter, botAppId: s
     if (botWasAdded) await ctx.sendActivity(WELCOME);
   });
 
-  app.adaptiveCards.actionExecute(VERBS.reviewSubmit, async (ctx, _state, data) => handleReviewSubmit(deps, ctx, data));
+  // Teams shows the card an Action.Execute returns only to the person who pressed the button.
+  app.adaptiveCards.actionExecute(VERBS.reviewSubmit, async (ctx, _state, data) => handleReviewSubmit(deps, ctx, data, true));
+  app.adaptiveCards.actionExecute(VERBS.reviewOpen, async (ctx, _state, data) => handleReviewOpen(deps, ctx, data, true));
 
-  // Clients without Universal Actions send the card's data as a message value.
+  // Clients without Universal Actions send the card's data as a message value; the card it
+  // replaces is everyone's, except in a personal chat.
   app.adaptiveCards.actionSubmit(VERBS.reviewSubmit, async (ctx, _state, data) => {
-    const result = await handleReviewSubmit(deps, ctx, data);
+    const result = await handleReviewSubmit(deps, ctx, data, isPersonal(ctx));
     await replaceSubmittedCard(ctx, result);
   });
+  app.adaptiveCards.actionSubmit(VERBS.reviewOpen, async (ctx, _state, data) =>
+    replaceSubmittedCard(ctx, await handleReviewOpen(deps, ctx, data, isPersonal(ctx))),
+  );
 
   const promptVerbs = [VERBS.promptDone, VERBS.promptNotApplicable, VERBS.promptSnooze];
   for (const verb of promptVerbs) {
@@ -101,6 +108,8 @@ export function createTeamsApp(deps: BotDeps, adapter: TeamsAdapter, botAppId: s
   });
   return app;
 }
+
+const isPersonal = (ctx: TurnContext) => ctx.activity.conversation?.conversationType === 'personal';
 
 async function replaceSubmittedCard(ctx: TurnContext, result: Record<string, unknown> | string): Promise<void> {
   if (typeof result === 'string') {

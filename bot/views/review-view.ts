@@ -9,12 +9,19 @@ import { DECISIONS, RISK_GRADES, type AnswersDraft, type ChecklistItem, type Rev
 import type { ScheduledReview } from '../../db/schedule/schedule.service.js';
 import { recordsUrl } from './records-link.js';
 
+/**
+ * How a review card is shown: with a banner, the user's own answers, as the form (`mode: 'form'`,
+ * only for someone the access rule lets submit) or read-only with the Review button, and with
+ * the repeat references its one viewer may see.
+ */
+export type CardExtra = Pick<ReviewCardView, 'banner' | 'draft' | 'mode' | 'offerReview' | 'repeatRefs' | 'grades'>;
+
 /** Maps an occurrence and its current review onto the review card's view model. */
 export function toReviewCardView(
   occ: OccurrenceDetail,
   review: Review | null,
   checklist: readonly ChecklistItem[],
-  extra: Pick<ReviewCardView, 'banner' | 'draft' | 'now'> & { schedule?: readonly ScheduledReview[]; rmsUrlTemplate?: string | null } = {},
+  extra: CardExtra & { now?: Date; schedule?: readonly ScheduledReview[]; rmsUrlTemplate?: string | null } = {},
 ): ReviewCardView {
   const link = recordsUrl(extra.rmsUrlTemplate ?? null, occ.reference);
   const nchi = occ.recordedAs === 'nchi';
@@ -42,6 +49,10 @@ export function toReviewCardView(
       decisions: review.decisions,
     },
     ...(extra.banner ? { banner: extra.banner } : {}),
+    ...(extra.mode ? { mode: extra.mode } : {}),
+    ...(extra.offerReview ? { offerReview: true } : {}),
+    ...(extra.repeatRefs ? { repeatRefs: extra.repeatRefs } : {}),
+    ...(extra.grades ? { grades: extra.grades } : {}),
     ...(extra.draft ? { draft: extra.draft } : {}),
     ...(extra.schedule ? { schedule: extra.schedule } : {}),
     ...(extra.now ? { now: extra.now } : {}),
@@ -70,10 +81,11 @@ export function toReviewCard(
   checklist: readonly ChecklistItem[],
   now: Date,
   rmsUrlTemplate: string | null,
-  extra: Pick<ReviewCardView, 'banner' | 'draft'> = {},
+  extra: Omit<CardExtra, 'grades'> = {},
 ): ReviewCardView {
   return toReviewCardView(card.occurrence, card.review, checklist, {
     ...extra,
+    grades: card.grades,
     rmsUrlTemplate,
     ...(card.schedule ? { schedule: card.schedule } : {}),
     now,
@@ -81,8 +93,10 @@ export function toReviewCard(
 }
 
 /**
- * Renders the current review card of an occurrence, for the outbox (posts and in-place updates)
- * and `review <reference>`, or null when the bot does not hold the occurrence.
+ * Renders the current review card of an occurrence as everyone may see it: read-only, repeat
+ * counts without references, and the Review (Re-grade) button that gives the form only to those
+ * allowed to submit. For the outbox (posts and in-place updates: a channel has many viewers) and
+ * `review <reference>` outside a personal chat; null when the bot does not hold the occurrence.
  */
 export async function renderCurrentCard(
   db: Kysely<Database>,
@@ -91,5 +105,5 @@ export async function renderCurrentCard(
   now: Date,
 ): Promise<AdaptiveCard | null> {
   const card = await loadReviewCard(db, occurrenceId, config.repeat);
-  return card && renderReviewCard(toReviewCard(card, config.checklist, now, config.rmsUrlTemplate));
+  return card && renderReviewCard(toReviewCard(card, config.checklist, now, config.rmsUrlTemplate, { offerReview: true }));
 }

@@ -7,8 +7,9 @@ import { toReview as toScheduledReview } from '../schedule/schedule.types.js';
 import type { ScheduledReviewRow } from '../schedule/schedule.table.js';
 import type { Decision, RiskGrade } from './checklist.policy.js';
 
-// The review card's data in one statement (issue 11, item 1): the occurrence, its repeat counts,
-// its current review with decisions and its schedule. The card is read on every submit and every
+// The review card's data in one statement (issue 11, item 1): the occurrence, its repeat counts and
+// the linked occurrences behind them, its current review with decisions, every version's grade and
+// its schedule. The card is read on every submit and every
 // card post or update, so each statement saved is a round trip off the user's wait.
 
 /** A saved HCC review (one version; a re-grade is a new version). */
@@ -24,12 +25,39 @@ export interface Review {
   decisions: { itemKey: string; itemLabel: string; decision: Decision; note: string | null }[];
 }
 
+/** One version's grade, for the card's grade history (issue 12 item 8: who, when, grade). */
+export interface GradeEntry {
+  version: number;
+  riskGrade: RiskGrade;
+  reviewerName: string;
+  reviewedAt: Date;
+}
+
+/**
+ * An occurrence behind a repeat count, with what the access rule needs to decide whether a
+ * viewer may see its reference (no people, no detail).
+ */
+export interface LinkedOccurrence {
+  role: 'victim' | 'suspect' | 'location';
+  reference: string;
+  district: string;
+  oicUpn: string | null;
+  supervisorUpn: string | null;
+}
+
+/** Linked occurrences read per repeat kind, most recently flagged first; the counts hold all of them. */
+export const LINKED_MAX = 10;
+
 /** Everything the review card shows: the occurrence, its current review and its review schedule. */
 export interface ReviewCardData {
   occurrence: OccurrenceDetail;
   review: Review | null;
   /** null when it could not be read after the review was saved (the card goes without it). */
   schedule: ScheduledReview[] | null;
+  /** Every version's grade, oldest first (empty before the first review). */
+  grades: GradeEntry[];
+  /** Up to LINKED_MAX occurrences per repeat kind; shown by reference only to viewers the access rule lets see them. */
+  linked: LinkedOccurrence[];
 }
 
 interface CardRow extends DetailColumns {
@@ -38,6 +66,8 @@ interface CardRow extends DetailColumns {
   location_repeats: string | number;
   review: JsonReview | null;
   schedule: JsonScheduled[];
+  grades: { version: number; risk_grade: string; reviewer_name: string; reviewed_at: string }[];
+  linked: { role: LinkedOccurrence['role']; reference: string; district: string; oic_upn: string | null; supervisor_upn: string | null }[];
 }
 
 type JsonReview = {
@@ -87,7 +117,8 @@ function toScheduled(s: JsonScheduled): ScheduledReview {
  * Reads a review card's data in one statement, or null when the bot does not hold the
  * occurrence. Repeats count other occurrences sharing a victim, a suspect (by RMS ref, never by
  * name: docs/domain.md "Repeat victimisation") or the location, flagged within `rule.windowMonths`
- * before this one's flag; the schedule is ordered by due date, then kind.
+ * before this one's flag, and up to LINKED_MAX of them per kind are read out (for viewers who may
+ * see them); grades are every version's, oldest first; the schedule is ordered by due date, then kind.
  */
 export async function readReviewCard(db: Db, occurrenceId: string, rule: RepeatRule): Promise<ReviewCardData | null> {
   const months = rule.windowMonths;
@@ -95,23 +126,35 @@ export async function readReviewCard(db: Db, occurrenceId: string, rule: RepeatR
     with me as (
       select o.*, o.flagged_at - make_interval(months => ${months}::int) as since from occurrences o where o.id = ${occurrenceId}
     ),
-    people as (
-      select p.role, count(distinct q.occurrence_id) as n
+    linked as (
+      select distinct p.role::text as role, o.id, o.reference, o.district, o.oic_upn, o.supervisor_upn, o.flagged_at
       from me
       join occurrence_people p on p.occurrence_id = me.id
       join occurrence_people q on q.person_ref = p.person_ref and q.role = p.role and q.occurrence_id <> p.occurrence_id
       join occurrences o on o.id = q.occurrence_id and o.flagged_at >= me.since
-      group by p.role
+      union all
+      select 'location', o.id, o.reference, o.district, o.oic_upn, o.supervisor_upn, o.flagged_at
+      from me join occurrences o on me.location_ref is not null and o.location_ref = me.location_ref and o.id <> me.id and o.flagged_at >= me.since
+    ),
+    ranked as (
+      select l.*, row_number() over (partition by l.role order by l.flagged_at desc, l.reference) as rn,
+        count(*) over (partition by l.role) as n
+      from linked l
     )
     select me.id, me.source, me.reference, me.recorded_as, me.offence, me.strands, me.flagged_at, me.allocated_at, me.district,
       me.location_type, me.oic_upn, me.oic_name, me.supervisor_upn, me.supervisor_name, me.status,
-      coalesce((select n from people where role = 'victim'), 0) as victim_repeats,
-      coalesce((select n from people where role = 'suspect'), 0) as suspect_repeats,
-      (select count(*) from occurrences o
-        where me.location_ref is not null and o.location_ref = me.location_ref and o.id <> me.id and o.flagged_at >= me.since) as location_repeats,
+      coalesce((select max(n) from ranked where role = 'victim'), 0) as victim_repeats,
+      coalesce((select max(n) from ranked where role = 'suspect'), 0) as suspect_repeats,
+      coalesce((select max(n) from ranked where role = 'location'), 0) as location_repeats,
+      (select coalesce(jsonb_agg(jsonb_build_object('role', k.role, 'reference', k.reference, 'district', k.district,
+          'oic_upn', k.oic_upn, 'supervisor_upn', k.supervisor_upn) order by k.role, k.rn), '[]'::jsonb)
+        from ranked k where k.rn <= ${LINKED_MAX}) as linked,
       (select to_jsonb(r) || jsonb_build_object('decisions',
           (select coalesce(jsonb_agg(to_jsonb(d)), '[]'::jsonb) from review_decisions d where d.review_id = r.id))
         from reviews r where r.occurrence_id = me.id order by r.version desc limit 1) as review,
+      (select coalesce(jsonb_agg(jsonb_build_object('version', g.version, 'risk_grade', g.risk_grade,
+          'reviewer_name', g.reviewer_name, 'reviewed_at', g.reviewed_at) order by g.version), '[]'::jsonb)
+        from reviews g where g.occurrence_id = me.id) as grades,
       (select coalesce(jsonb_agg(to_jsonb(s) order by s.due_at, s.kind), '[]'::jsonb)
         from scheduled_reviews s where s.occurrence_id = me.id) as schedule
     from me`.execute(db);
@@ -124,5 +167,22 @@ export async function readReviewCard(db: Db, occurrenceId: string, rule: RepeatR
     windowMonths: rule.windowMonths,
     minOccurrences: rule.minOccurrences,
   });
-  return { occurrence, review: r.review ? toReview(r.review) : null, schedule: r.schedule.map(toScheduled) };
+  return {
+    occurrence,
+    review: r.review ? toReview(r.review) : null,
+    schedule: r.schedule.map(toScheduled),
+    grades: r.grades.map((g) => ({
+      version: g.version,
+      riskGrade: g.risk_grade as RiskGrade,
+      reviewerName: g.reviewer_name,
+      reviewedAt: new Date(g.reviewed_at),
+    })),
+    linked: r.linked.map((l) => ({
+      role: l.role,
+      reference: l.reference,
+      district: l.district,
+      oicUpn: l.oic_upn,
+      supervisorUpn: l.supervisor_upn,
+    })),
+  };
 }

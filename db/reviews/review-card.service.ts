@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
-import { allow, canSubmitReview } from '../access/access.policy.js';
+import { allow, canSeeOccurrence, canSubmitReview, type Actor, type Decision } from '../access/access.policy.js';
 import { NotFoundError } from '../errors.js';
 import type { RepeatRule } from '../occurrences/occurrences.service.js';
 import type { Database, Db } from '../schema.js';
 import { scheduleFor } from '../schedule/schedule.service.js';
 import { checkAnswers, type AnswerIssue, type AnswersDraft, type ChecklistItem } from './checklist.policy.js';
-import { readReviewCard, type ReviewCardData } from './review-card.read.js';
+import { readReviewCard, type LinkedOccurrence, type Review, type ReviewCardData } from './review-card.read.js';
 import { saveCheckedReview, type Reviewer } from './reviews.service.js';
 
-export type { ReviewCardData } from './review-card.read.js';
+export type { GradeEntry, LinkedOccurrence, ReviewCardData } from './review-card.read.js';
 
 /**
  * What became of a review card's submit, with the card to show:
@@ -64,7 +64,7 @@ export async function submitReviewCard(
       if (outcome.currentVersion === (card.review?.version ?? 0)) return { status: 'stale', card };
       return { status: 'stale', card: (await readReviewCard(conn, input.occurrenceId, input.repeat)) ?? card };
     }
-    const saved = { occurrence: card.occurrence, review: outcome.review };
+    const saved = { ...card, review: outcome.review, grades: withGrade(card.grades, outcome.review) };
     try {
       return { status: 'saved', queued: outcome.queued, card: { ...saved, schedule: await scheduleFor(conn, input.occurrenceId) } };
     } catch (scheduleError) {
@@ -86,4 +86,49 @@ export function loadReviewCard(db: Db, occurrenceId: string, repeat: RepeatRule)
 export async function reviewCardFor(db: Db, occurrenceId: string, reviewer: Reviewer, repeat: RepeatRule): Promise<ReviewCardData | null> {
   const card = await loadReviewCard(db, occurrenceId, repeat);
   return card && canSubmitReview(reviewer, card.occurrence).ok ? card : null;
+}
+
+/** The grade history with a just-saved version added (it was not there when the card was read). */
+const withGrade = (grades: ReviewCardData['grades'], r: Review): ReviewCardData['grades'] => [
+  ...grades.filter((g) => g.version < r.version),
+  { version: r.version, riskGrade: r.riskGrade, reviewerName: r.reviewerName, reviewedAt: r.reviewedAt },
+];
+
+/** Per repeat kind, the linked occurrences' references a viewer may see, and how many other occurrences there are. */
+export type RepeatRefs = Record<LinkedOccurrence['role'], { refs: string[]; more: number }>;
+
+/**
+ * The references behind the card's repeat counts that `viewer` may see (issue 12 item 8): each
+ * linked occurrence is named only when the one access rule (canSeeOccurrence) lets the viewer see
+ * it; the rest, and those beyond the LINKED_MAX read, are a count. Pure.
+ */
+export function repeatRefsFor(card: ReviewCardData, viewer: Actor): RepeatRefs {
+  const counts = card.occurrence.repeats;
+  const of = (role: LinkedOccurrence['role']) => {
+    const refs = card.linked.filter((l) => l.role === role && canSeeOccurrence(viewer, l).ok).map((l) => l.reference);
+    return { refs, more: Math.max(0, counts[role] - refs.length) };
+  };
+  return { victim: of('victim'), suspect: of('suspect'), location: of('location') };
+}
+
+/** The review card as one viewer gets it: the data, whether they may submit, and the repeat references they may see. */
+export interface ViewerReviewCard {
+  card: ReviewCardData;
+  /** The access rule's answer to "may this viewer submit the HCC review?" (a coordinator of its district). */
+  submit: Decision;
+  repeatRefs: RepeatRefs;
+}
+
+/**
+ * The review card for one viewer (the card's Review button, `review <reference>`), in one
+ * statement: nothing is returned before the access rule says they may see the occurrence.
+ * @throws NotFoundError when the bot does not hold the occurrence
+ * @throws ForbiddenError when the viewer may not see it (the OIC, its supervisor, a supervisor, coordinator or manager of its district)
+ */
+export async function reviewCardForViewer(db: Db, occurrenceId: string, viewer: Actor, repeat: RepeatRule): Promise<ViewerReviewCard> {
+  const card = await readReviewCard(db, occurrenceId, repeat);
+  if (!card) throw new NotFoundError(GONE);
+  const o = card.occurrence;
+  allow(canSeeOccurrence(viewer, { district: o.district, oicUpn: o.oic?.upn ?? null, supervisorUpn: o.supervisor?.upn ?? null }));
+  return { card, submit: canSubmitReview(viewer, o), repeatRefs: repeatRefsFor(card, viewer) };
 }

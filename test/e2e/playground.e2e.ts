@@ -68,20 +68,29 @@ describe('Agents Playground in headless Chromium', () => {
     await card.getByText('awaiting HCC review').waitFor();
     await ui.screenshot('review-card-posted', card);
     expect(await card.getByText('Racially or religiously aggravated harassment').count()).toBe(1);
-    expect(await card.getByRole('button', { name: 'Submit review' }).count()).toBe(1);
+    // a channel has many viewers: the posted card is read-only, and Review asks for the form
+    expect(await card.getByRole('button', { name: 'Review', exact: true }).count()).toBe(1);
+    expect(await card.getByRole('button', { name: 'Submit review' }).count()).toBe(0);
+    expect(await card.getByRole('combobox').count()).toBe(0);
     // the channel never shows the victim's or suspect's refs, nor the feed's summary
     await expect(card.innerText()).resolves.not.toMatch(/P-V-|P-S-|bus stop/);
   });
 
-  it('2. the checklist answered and graded high is submitted, and the same card turns into the completed review', async () => {
+  it('2. Review opens the form for Alex (a coordinator); answered and graded high it is submitted, and the same card turns into the completed review', async () => {
     const card = await ui.message(`Hate crime review · ${REF_NEW}`);
     // Marks this message's element: after the submit the marked element itself must show the review.
     await card.evaluate((el) => el.setAttribute('data-e2e-card', 'review'));
+    await card.getByRole('button', { name: 'Review', exact: true }).click();
+    await card.getByRole('button', { name: 'Submit review' }).waitFor();
+    await ui.screenshot('review-form-opened', card);
     const answers = card.getByRole('combobox', { name: /Answer/ });
     const items = await answers.count();
     expect(items).toBe(8);
+    // compact: no note box shows until an item's Note button is pressed
+    expect(await card.getByRole('textbox', { name: /^Note on item/ }).count()).toBe(0);
     for (let i = 0; i < items; i++) await ui.choose(answers.nth(i), i === 6 ? 'No – needs action' : 'Yes');
-    await card.getByRole('textbox', { name: /^Note/ }).nth(6).fill('Housing referral: PC Bowen to refer to the council by Friday');
+    await card.getByRole('button', { name: 'Note', exact: true }).nth(6).click();
+    await card.getByRole('textbox', { name: 'Note on item 7' }).fill('Housing referral: PC Bowen to refer to the council by Friday');
     await card.getByRole('radio', { name: 'High' }).check();
     await card.getByRole('textbox', { name: /Rationale/ }).fill('Third incident at the same address; abuse escalating.');
     await ui.screenshot('review-filled-in', card.getByRole('button', { name: 'Submit review' }));
@@ -98,7 +107,9 @@ describe('Agents Playground in headless Chromium', () => {
     expect(text).toMatch(/Yes: 7 · No: 1 · N\/A: 0/);
     expect(text).toContain('Housing referral: PC Bowen to refer to the council by Friday');
     expect(text).toContain('High risk: the coordinator keeps the task.');
+    expect(text).toMatch(/Review: High · Alex Wilber/); // the grade history
     expect(await same.getByRole('button', { name: 'Submit review' }).count()).toBe(0);
+    expect(await same.getByRole('button', { name: 'Re-grade', exact: true }).count()).toBe(1);
     // updated in place: still one message for this occurrence in the channel
     expect(
       await ui
