@@ -15,6 +15,12 @@ import { sql, type Kysely } from 'kysely';
  * batch costs one maintenance statement, not one per row): every writer (the feed, imports,
  * retention erasure, tests' seeds) keeps it right and none can forget to. A bulk load with
  * triggers off (session_replication_role = replica) calls `repeat_links_rebuild()` afterwards.
+ *
+ * Each trigger first takes a transaction-scoped advisory lock: two transactions adding occurrences
+ * of one ref at once would otherwise each link its own row without seeing the other's, leaving
+ * the ref with two "last" rows. Every statement after the lock reads a fresh snapshot, so the
+ * second writer re-links over the first one's committed rows. Writers of occurrences already
+ * queue on the audit chain's lock at commit, so this costs little concurrency.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create table repeat_links (
@@ -48,6 +54,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create function repeat_links_people() returns trigger language plpgsql as $$
     declare ks text[]; rs text[]; ks2 text[]; rs2 text[];
     begin
+      perform pg_advisory_xact_lock(hashtext('hcc:repeat_links'));
       if tg_op in ('DELETE', 'UPDATE') then
         with gone as (delete from repeat_links l using removed d
                       where l.kind = d.role and l.ref = d.person_ref and l.occurrence_id = d.occurrence_id returning l.kind, l.ref)
@@ -73,6 +80,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create function repeat_links_occurrences() returns trigger language plpgsql as $$
     declare ks text[]; rs text[];
     begin
+      perform pg_advisory_xact_lock(hashtext('hcc:repeat_links'));
       if tg_op = 'INSERT' then
         with back as (insert into repeat_links (kind, ref, flagged_at, occurrence_id)
                       select 'location', a.location_ref, a.flagged_at, a.id from added a where a.location_ref is not null
@@ -95,6 +103,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create function repeat_links_occurrence_moved() returns trigger language plpgsql as $$
     declare ks text[]; rs text[]; ks2 text[]; rs2 text[];
     begin
+      perform pg_advisory_xact_lock(hashtext('hcc:repeat_links'));
       with gone as (delete from repeat_links where occurrence_id = old.id returning kind, ref)
       select array_agg(kind), array_agg(ref) into ks, rs from gone;
       with back as (insert into repeat_links (kind, ref, flagged_at, occurrence_id)
@@ -112,6 +121,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // TRUNCATE fires no delete trigger: emptying either table empties the links it feeds.
   await sql`create function repeat_links_truncated() returns trigger language plpgsql as $$
     begin
+      perform pg_advisory_xact_lock(hashtext('hcc:repeat_links'));
       if tg_table_name = 'occurrences' then delete from repeat_links;
       else delete from repeat_links where kind <> 'location';
       end if;
