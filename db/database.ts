@@ -21,6 +21,7 @@ import * as documents from './migrations/2026-11-29T08-documents.js';
 import * as retention from './migrations/2026-11-29T09-retention.js';
 import * as repeatIndex from './migrations/2026-11-29T10-repeat-index.js';
 import * as occurrencesCreated from './migrations/2026-11-29T11-occurrences-created.js';
+import * as repeatLinks from './migrations/2026-11-29T12-repeat-links.js';
 import { auditTamperRisk, grantAppRole } from './audit/roles.js';
 import type { Database } from './schema.js';
 import { resilient } from './transactions.js';
@@ -80,6 +81,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-29T09-retention': retention,
   '2026-11-29T10-repeat-index': repeatIndex,
   '2026-11-29T11-occurrences-created': occurrencesCreated,
+  '2026-11-29T12-repeat-links': repeatLinks,
 };
 
 /** Thrown when another process holds the embedded database folder. */

@@ -42,3 +42,17 @@ export interface OccurrencePeopleTable {
   vulnerable: boolean | null;
   enhanced: boolean | null;
 }
+
+/**
+ * One involvement of a ref in an occurrence (kind `victim`, `suspect` or `location`), with the flag
+ * times of the same ref's previous and next occurrence of that kind; kept by triggers (migration
+ * 2026-11-29T12), read by the summary's repeat counts.
+ */
+export interface RepeatLinksTable {
+  kind: 'victim' | 'suspect' | 'location';
+  ref: string;
+  flagged_at: Date;
+  occurrence_id: string;
+  prev_at: Date | null;
+  next_at: Date | null;
+}

@@ -138,19 +138,20 @@ export async function openHighRisk(db: Db, scope: SummaryScope): Promise<number>
   return num(rows.rows[0]?.n);
 }
 
-const ONE_PASS_AFTER_MS = 45 * 86_400_000;
-
 /**
  * Repeat victims, suspects and locations of the period: distinct people (by role) and locations
  * of the period's occurrences (in scope) involved in at least `min` occurrences flagged in
  * [windowStart, end), matched force-wide on RMS refs (docs/domain.md "Repeat victimisation").
- * Force level over more than 45 days: one pass over the window's involvements (hash joins),
- * keeping refs with enough occurrences in the window and at least one in the period; at
- * 1,000,000 occurrences this measured 4-5 s against 27 s for probing each of a year's ~470,000
- * involvements (index look-ups miss the cache). Shorter or narrower summaries start from the
- * period's own involvements and count each one's occurrences in the window, stopping at `min`,
- * from the indexes alone (`occurrence_people_role_ref_idx`, then `occurrences_id_flagged_idx`
- * for the flag time; `occurrences_location_idx` for places): their cost follows the period.
+ * Read from `repeat_links` (migration 2026-11-29T12: each involvement with the flag times of the
+ * same ref's previous and next occurrence), so the cost follows the period's involvements:
+ * - force level: the ref's last row in the period (no next one before `end`) stands for it, and
+ *   it has a second occurrence in the window when its previous one is at or after `windowStart`;
+ *   one index-only range scan (`repeat_links_flagged_idx`), no grouping by ref;
+ * - districts or own: the links of the period's occurrences in scope (`repeat_links_occurrence_idx`),
+ *   a row showing a second occurrence in the window when its previous or next one is in it.
+ * With `min` above 2 (or a period longer than the window) each ref found is then counted in the
+ * window from the primary key, stopping at `min`.
+ * @returns distinct refs per kind
  */
 export async function repeatCounts(
   db: Db,
@@ -159,50 +160,41 @@ export async function repeatCounts(
   windowStart: Date,
   min: number,
 ): Promise<{ victim: number; suspect: number; location: number }> {
-  const wide = scope.kind === 'force' && w.end.getTime() - w.start.getTime() > ONE_PASS_AFTER_MS;
-  const rows = await (wide ? repeatsOnePass(w, windowStart, min) : repeatsFromPeriod(scope, w, windowStart, min)).execute(db);
+  const rows = await (scope.kind === 'force' ? repeatsForce(w, windowStart, min) : repeatsInScope(scope, w, windowStart, min)).execute(db);
   const by = new Map(rows.rows.map((r) => [r.kind, num(r.n)]));
   return { victim: by.get('victim') ?? 0, suspect: by.get('suspect') ?? 0, location: by.get('location') ?? 0 };
 }
 
-function repeatsOnePass(w: Window, windowStart: Date, min: number): RawBuilder<{ kind: string; n: unknown }> {
-  const from = windowStart < w.start ? windowStart : w.start;
-  return sql<{ kind: string; n: unknown }>`
-    with involved as (
-      select q.role, q.person_ref from occurrences o join occurrence_people q on q.occurrence_id = o.id
-      where o.flagged_at >= ${from} and o.flagged_at < ${w.end}
-      group by q.role, q.person_ref
-      having count(*) filter (where o.flagged_at >= ${windowStart}) >= ${min} and bool_or(o.flagged_at >= ${w.start})),
-    places as (
-      select o.location_ref from occurrences o
-      where o.flagged_at >= ${from} and o.flagged_at < ${w.end} and o.location_ref is not null
-      group by o.location_ref
-      having count(*) filter (where o.flagged_at >= ${windowStart}) >= ${min} and bool_or(o.flagged_at >= ${w.start}))
-    select role as kind, count(*) as n from involved group by role
-    union all
-    select 'location' as kind, count(*) as n from places`;
+/** The ref of the row aliased `alias` has at least `min` occurrences of its kind in [windowStart, end). */
+function enoughInWindow(alias: string, windowStart: Date, end: Date, min: number): RawBuilder<boolean> {
+  return sql<boolean>`(select count(*) from (
+      select from repeat_links r where r.kind = ${sql.ref(`${alias}.kind`)} and r.ref = ${sql.ref(`${alias}.ref`)}
+        and r.flagged_at >= ${windowStart} and r.flagged_at < ${end} limit ${min}) x) >= ${min}`;
 }
 
-function repeatsFromPeriod(scope: SummaryScope, w: Window, windowStart: Date, min: number): RawBuilder<{ kind: string; n: unknown }> {
+function repeatsForce(w: Window, windowStart: Date, min: number): RawBuilder<{ kind: string; n: unknown }> {
+  // A period longer than the window: a ref with `min` in the window has them all in the period too.
+  const from = windowStart > w.start ? windowStart : w.start;
   return sql<{ kind: string; n: unknown }>`
-    with period as materialized (
-      select o.id, o.location_ref from occurrences o
-      where o.flagged_at >= ${w.start} and o.flagged_at < ${w.end} and ${occurrenceScope(scope)}),
-    people as (
-      select p.role, p.person_ref from period join occurrence_people p on p.occurrence_id = period.id
-      where (select count(*) from (
-               select from occurrence_people q join occurrences o2 on o2.id = q.occurrence_id
-               where q.role = p.role and q.person_ref = p.person_ref and o2.flagged_at >= ${windowStart} and o2.flagged_at < ${w.end}
-               limit ${min}) x) >= ${min}),
-    places as (
-      select period.location_ref from period
-      where period.location_ref is not null
-        and (select count(*) from (
-               select from occurrences o3 where o3.location_ref = period.location_ref and o3.flagged_at >= ${windowStart} and o3.flagged_at < ${w.end}
-               limit ${min}) y) >= ${min})
-    select role as kind, count(distinct person_ref) as n from people group by role
-    union all
-    select 'location' as kind, count(distinct location_ref) as n from places`;
+    select l.kind, count(*) as n from repeat_links l
+    where l.flagged_at >= ${from} and l.flagged_at < ${w.end}
+      and (l.next_at is null or l.next_at >= ${w.end})
+      and l.prev_at >= ${windowStart}
+      and ${min > 2 ? enoughInWindow('l', windowStart, w.end, min) : sql<boolean>`true`}
+    group by l.kind`;
+}
+
+function repeatsInScope(scope: SummaryScope, w: Window, windowStart: Date, min: number): RawBuilder<{ kind: string; n: unknown }> {
+  // An involvement before the window says nothing about the window from its neighbours alone.
+  const local = windowStart <= w.start;
+  return sql<{ kind: string; n: unknown }>`
+    with involved as (
+      select distinct l.kind, l.ref from occurrences o join repeat_links l on l.occurrence_id = o.id
+      where o.flagged_at >= ${w.start} and o.flagged_at < ${w.end} and ${occurrenceScope(scope)}
+        and ${local ? sql<boolean>`(l.prev_at >= ${windowStart} or l.next_at < ${w.end})` : sql<boolean>`true`})
+    select i.kind, count(*) as n from involved i
+    where ${min > 2 || !local ? enoughInWindow('i', windowStart, w.end, min) : sql<boolean>`true`}
+    group by i.kind`;
 }
 
 /** Outcomes and satisfaction of occurrences closed or filed in the period (closure time, else flag time). */
