@@ -10,6 +10,7 @@ import {
 import { parseServiceUrlAllowlist, type ServiceUrlPrefix } from '../db/conversations/conversations.service.js';
 import { teamsEnvShape, teamsSettings, type MicrosoftAppCredentials } from './config-teams.js';
 import { ZONE } from '../db/time/london-time.js';
+import { NCHI_POLICIES, type NchiPolicy } from '../db/occurrences/occurrences.service.js';
 import { DEFAULT_RETENTION, RETENTION_MINIMUM_DAYS, type RetentionPeriods } from '../db/retention/retention.service.js';
 
 import { ConfigError, loadJsonFile } from './config-files.js';
@@ -80,7 +81,11 @@ const envSchema = z
     LOCAL_STRANDS: z.string().default(''),
     CHECKLIST_FILE: z.string().optional(),
     ENDORSEMENT_TEMPLATE_FILE: z.string().optional(),
-    NCHI_REVIEW: bool.default('true'),
+    NCHI_POLICY: z
+      .enum(NCHI_POLICIES, { errorMap: () => ({ message: `NCHI_POLICY must be one of ${NCHI_POLICIES.join(', ')}` }) })
+      .optional(),
+    // Deprecated alias kept for existing deployments: NCHI_REVIEW=false means NCHI_POLICY=review-off.
+    NCHI_REVIEW: bool.optional(),
     REPEAT_WINDOW_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
     REPEAT_MIN_OCCURRENCES: z.coerce.number().int().min(2).max(20).default(2),
     OUTBOX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
@@ -130,6 +135,13 @@ const envSchema = z
         message: 'only with DATABASE_URL (the embedded database has no roles)',
       });
     }
+    if (env.NCHI_POLICY && env.NCHI_REVIEW !== undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['NCHI_REVIEW'],
+        message: 'is replaced by NCHI_POLICY: set only NCHI_POLICY (NCHI_REVIEW=false is NCHI_POLICY=review-off)',
+      });
+    }
   });
 
 /** The validated, frozen settings of one bot process. See README "Settings". */
@@ -157,7 +169,8 @@ export interface Config {
   readonly checklist: readonly ChecklistItem[];
   /** The RMS endorsement's text per kind of occurrence and the owners and deadlines of "no" items (ENDORSEMENT_TEMPLATE_FILE). */
   readonly endorsementTemplate: EndorsementTemplate;
-  readonly nchiReview: boolean;
+  /** How NCHIs are handled (NCHI_POLICY, issue 12 item 5): code-2023 reviews them, review-off stores them without a card, refuse refuses them. */
+  readonly nchiPolicy: NchiPolicy;
   readonly repeat: { readonly windowMonths: number; readonly minOccurrences: number };
   readonly outbox: { readonly pollSeconds: number; readonly maxAttempts: number };
   readonly schedule: ScheduleConfig;
@@ -245,7 +258,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     endorsementTemplate: e.ENDORSEMENT_TEMPLATE_FILE
       ? loadJsonFile('ENDORSEMENT_TEMPLATE_FILE', e.ENDORSEMENT_TEMPLATE_FILE, endorsementTemplateFileSchema)
       : DEFAULT_ENDORSEMENT_TEMPLATE,
-    nchiReview: e.NCHI_REVIEW,
+    nchiPolicy: e.NCHI_POLICY ?? (e.NCHI_REVIEW === false ? 'review-off' : 'code-2023'),
     repeat: { windowMonths: e.REPEAT_WINDOW_MONTHS, minOccurrences: e.REPEAT_MIN_OCCURRENCES },
     outbox: { pollSeconds: e.OUTBOX_POLL_SECONDS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
     schedule: {

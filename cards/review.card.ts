@@ -144,8 +144,8 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
           isHigh: review.riskGrade === 'high',
           highRiskPrompts: [
             'Consider a MARAC referral.',
-            'Arrange partner support (victim services, housing, council).',
-            ...(repeatSuspect ? ['Repeat suspect: the NPT should record a Problem Solving Occurrence (PSO).'] : []),
+            `Arrange partner support (${nchi ? 'support services for the complainant' : 'victim services'}, housing, council).`,
+            ...(repeatSuspect ? [`Repeat ${nchi ? 'subject' : 'suspect'}: the NPT should record a Problem Solving Occurrence (PSO).`] : []),
           ],
         }
       : {},

@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { TEXT_LIMITS } from '../text-limits.js';
+import { nchiWording } from './nchi-wording.js';
 
 /** One HCC checklist item; `nchiLabel` replaces the label for a non-crime hate incident. */
 export interface ChecklistItem {
   key: string;
   label: string;
   nchiLabel?: string;
+}
+
+/**
+ * The label an item shows for an occurrence: for an NCHI its `nchiLabel`, else its label in NCHI
+ * terms (complainant, subject), so a force's own checklist never shows an NCHI's crime wording.
+ */
+export function checklistLabel(item: ChecklistItem, recordedAs: 'crime' | 'nchi'): string {
+  return recordedAs === 'nchi' ? (item.nchiLabel ?? nchiWording(item.label)) : item.label;
 }
 
 /** Checklist answers (docs/domain.md: yes, no = needs action, n/a). */
@@ -43,8 +52,13 @@ export const DEFAULT_CHECKLIST: readonly ChecklistItem[] = [
   {
     key: 'victims_code',
     label: "Victims' Code: needs assessment done, victim support referral offered (2 working days, enhanced service), VPS offered",
+    nchiLabel: 'Complainant support: needs assessment done, support service referral offered where wanted',
   },
-  { key: 'repeats_checked', label: 'Repeat victim, repeat offender and repeat location checked' },
+  {
+    key: 'repeats_checked',
+    label: 'Repeat victim, repeat offender and repeat location checked',
+    nchiLabel: 'Repeat complainant, repeat subject and repeat location checked',
+  },
   { key: 'partner_referrals', label: 'Partner referrals made where needed (housing, council, TPRC, MARAC)' },
   { key: 'rms_endorsed', label: "RMS endorsed with the coordinator's advice" },
 ];

@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../bot/config.js';
+import { FakeConnector, type ConnectorCall } from '../helpers/fake-connector.js';
+import { bootHarness, channel, executeInvoke, message, occurrence, type Harness } from '../helpers/harness.js';
+import { ALL_YES, knownUser, people, say } from '../helpers/teams.js';
+import { officer, supervisor, sweepAndSend } from '../schedule/helpers.js';
+
+const coordinator = { ...people.coordinator, upn: 'hcc.leeds@force.police.uk' };
+const nchi = (overrides: Record<string, unknown> = {}) =>
+  occurrence({ recordedAs: 'nchi', offence: undefined, victims: [{ ref: 'P-C1', enhanced: false }], summary: undefined, ...overrides });
+
+/** What a person reads on a card: texts, titles, labels, fact values and messages; not the input ids or data. */
+function visibleText(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(visibleText);
+  if (!node || typeof node !== 'object') return [];
+  const o = node as Record<string, unknown>;
+  const own = ['text', 'title', 'label', 'placeholder', 'errorMessage', 'fallbackText'].flatMap((k) =>
+    typeof o[k] === 'string' ? [o[k]] : [],
+  );
+  // A fact's value is shown; an input's or a choice's value is data.
+  if (typeof o.value === 'string' && typeof o.title === 'string' && !o.type) own.push(o.value);
+  return [...own, ...Object.entries(o).flatMap(([k, v]) => (k === 'data' ? [] : visibleText(v)))];
+}
+const shown = (card: unknown) => visibleText(card).join('\n');
+const cardOf = (c: ConnectorCall | undefined) => FakeConnector.card(c);
+
+describe('NCHI_POLICY (issue 12 item 5)', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+  const count = async () => Number((await h!.db.selectFrom('occurrences').select(h!.db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+  it('refuse: the feed answers 400 naming each NCHI, and a batch with one NCHI writes nothing; crimes still go in', async () => {
+    h = await bootHarness({ NCHI_POLICY: 'refuse' });
+    const one = nchi();
+    const alone = await h.ingest(one);
+    expect(alone.status).toBe(400);
+    expect(alone.body.errors).toEqual([
+      {
+        path: 'recordedAs',
+        message: `${String(one.reference)} is a non-crime hate incident (NCHI): this force does not accept NCHIs from the feed (NCHI_POLICY=refuse)`,
+      },
+    ]);
+    const batch = await h.ingest({ occurrences: [occurrence(), nchi(), occurrence(), nchi()] });
+    expect(batch.status).toBe(400);
+    expect(batch.body.errors.map((e: { path: string }) => e.path)).toEqual(['occurrences.1.recordedAs', 'occurrences.3.recordedAs']);
+    expect(await count()).toBe(0);
+    expect((await h.ingest(occurrence())).status).toBe(201);
+  });
+
+  it('review-off: an NCHI is stored with no review card; a crime still gets one', async () => {
+    h = await bootHarness({ NCHI_POLICY: 'review-off' });
+    await h.send(message('subscribe'));
+    const res = await h.ingest({ occurrences: [nchi(), occurrence()] });
+    expect(res.status).toBe(201);
+    await h.bot.dispatcher.drain();
+    const cards = h.connector.posted(channel.id).map((c) => shown(cardOf(c)));
+    expect(cards.filter((t) => t.includes('Hate crime review ·'))).toHaveLength(1);
+    expect(cards.filter((t) => t.includes('Non-crime hate incident review'))).toHaveLength(0);
+    expect(await count()).toBe(2);
+  });
+
+  it('NCHI_REVIEW=false still means review-off; set with NCHI_POLICY it is refused; an unknown mode is named', () => {
+    expect(loadConfig({}).nchiPolicy).toBe('code-2023');
+    expect(loadConfig({ NCHI_REVIEW: 'false' }).nchiPolicy).toBe('review-off');
+    expect(loadConfig({ NCHI_REVIEW: 'true' }).nchiPolicy).toBe('code-2023');
+    expect(() => loadConfig({ NCHI_POLICY: 'refuse', NCHI_REVIEW: 'false' })).toThrow(/NCHI_REVIEW: is replaced by NCHI_POLICY/);
+    expect(() => loadConfig({ NCHI_POLICY: 'off' })).toThrow(/NCHI_POLICY must be one of code-2023, review-off, refuse/);
+  });
+
+  it('code-2023: an NCHI card, its form, high-risk prompts, schedule, review prompts and endorsement say complainant and subject, never victim or suspect', async () => {
+    h = await bootHarness();
+    await knownUser(h, coordinator, { roles: ['coordinator'], districts: ['Leeds'], onRoster: true });
+    await knownUser(h, officer);
+    await knownUser(h, supervisor);
+    await h.send(message('subscribe', coordinator));
+    const when = { flaggedAt: '2026-11-18T09:00:00+00:00', allocatedAt: '2026-11-18T10:00:00+00:00' };
+    const who = { oic: { upn: officer.upn, name: officer.name }, supervisor: { upn: supervisor.upn, name: supervisor.name } };
+    // Two NCHIs with one subject: the second shows a repeat subject.
+    await h.ingest(nchi({ suspects: [{ ref: 'P-SUBJ' }], ...when, ...who }));
+    const occ = nchi({ suspects: [{ ref: 'P-SUBJ' }], ...when, ...who });
+    const res = await h.ingest(occ);
+    expect(res.status).toBe(201);
+    const occurrenceId = res.body.results[0].id as string;
+    await h.bot.dispatcher.drain();
+
+    const posted = shown(cardOf(h.connector.posted(channel.id).at(-1)));
+    expect(posted).toContain('Non-crime hate incident review');
+    expect(posted).toContain('Supervisor contact with the complainant');
+    const form = shown(cardOf((await say(h, `review ${String(occ.reference)}`, coordinator)).replies[0]));
+    expect(form).toContain('NCHI Code of Practice threshold met and personal-data decision recorded');
+    expect(form).toContain('Complainant support: needs assessment done');
+    expect(form).toContain('Repeat complainant, repeat subject and repeat location checked');
+
+    const submit = await h.send(
+      executeInvoke(
+        'review.submit',
+        { occurrenceId, expectedVersion: 0, ...ALL_YES, riskGrade: 'high', riskRationale: 'Subject named in two reports this month' },
+        'card-1',
+        coordinator,
+      ),
+    );
+    const reviewed = shown(submit.body.value);
+    expect(reviewed).toContain('Repeat subject: the NPT should record a Problem Solving Occurrence (PSO).');
+    expect(reviewed).toContain('support services for the complainant');
+
+    await sweepAndSend(h);
+    const prompts = h.connector
+      .posted()
+      .map((c) => cardOf(c))
+      .filter((c) => JSON.stringify(c ?? '').includes('"scheduledReviewId"'))
+      .map(shown);
+    expect(prompts.some((p) => p.includes('Supervisor contact with the complainant (24h after allocation)'))).toBe(true);
+
+    const endorsement = shown(cardOf((await say(h, `endorsement ${String(occ.reference)}`, coordinator)).replies[0]));
+    expect(endorsement).toContain('HCC REVIEW');
+    for (const text of [posted, form, reviewed, ...prompts, endorsement]) expect(text).not.toMatch(/victim|suspect/i);
+  });
+});
