@@ -22,7 +22,7 @@ import { recordsUrl } from './records-link.js';
  * only for someone the access rule lets submit) or read-only with the Review button, and with
  * the repeat references its one viewer may see.
  */
-export type CardExtra = Pick<ReviewCardView, 'banner' | 'draft' | 'mode' | 'offerReview' | 'repeatRefs' | 'grades'>;
+export type CardExtra = Pick<ReviewCardView, 'banner' | 'draft' | 'mode' | 'nchiDecision' | 'offerReview' | 'repeatRefs' | 'grades'>;
 
 /** Maps an occurrence and its current review onto the review card's view model. */
 export function toReviewCardView(
@@ -56,9 +56,11 @@ export function toReviewCardView(
       reviewedAt: review.reviewedAt,
       // Labels are saved with the review; one saved in crime terms still reads as an NCHI's.
       decisions: nchi ? review.decisions.map((d) => ({ ...d, itemLabel: nchiWording(d.itemLabel) })) : review.decisions,
+      nchi: review.nchi,
     },
     ...(extra.banner ? { banner: extra.banner } : {}),
     ...(extra.mode ? { mode: extra.mode } : {}),
+    ...(extra.nchiDecision ? { nchiDecision: true } : {}),
     ...(extra.offerReview ? { offerReview: true } : {}),
     ...(extra.repeatRefs ? { repeatRefs: extra.repeatRefs } : {}),
     ...(extra.grades ? { grades: extra.grades } : {}),
@@ -78,6 +80,8 @@ export function toDraft(a: AnswersDraft): Draft {
     decisions: Object.fromEntries(a.decisions.map((d) => [d.itemKey, { decision: pick(d.decision, DECISIONS), note: d.note }])),
     riskGrade: pick(a.riskGrade, RISK_GRADES),
     riskRationale: a.riskRationale,
+    nchiThreshold: a.nchiThreshold ?? null,
+    nchiSubjectRefs: a.nchiSubjectRefs ?? null,
   };
 }
 

@@ -80,6 +80,7 @@ export async function saveCheckedReview(
       decision: d.decision,
       note: d.note,
     })),
+    nchi: answers.nchi ?? null,
   };
   return { status: 'saved', review, queued: r.queued };
 }

@@ -97,7 +97,15 @@ describe('NCHI_POLICY (issue 12 item 5)', () => {
     const submit = await h.send(
       executeInvoke(
         'review.submit',
-        { occurrenceId, expectedVersion: 0, ...ALL_YES, riskGrade: 'high', riskRationale: 'Subject named in two reports this month' },
+        {
+          occurrenceId,
+          expectedVersion: 0,
+          ...ALL_YES,
+          riskGrade: 'high',
+          riskRationale: 'Subject named in two reports this month',
+          nchiThreshold: 'yes',
+          nchiSubjectRefs: 'keep_offence',
+        },
         'card-1',
         coordinator,
       ),
@@ -105,6 +113,7 @@ describe('NCHI_POLICY (issue 12 item 5)', () => {
     const reviewed = shown(submit.body.value);
     expect(reviewed).toContain('Repeat subject: the NPT should record a Problem Solving Occurrence (PSO).');
     expect(reviewed).toContain('support services for the complainant');
+    expect(reviewed).toContain("NCHI threshold met: yes · Subject's personal data: Keep: real risk of a future criminal offence");
 
     await sweepAndSend(h);
     const prompts = h.connector
@@ -117,5 +126,64 @@ describe('NCHI_POLICY (issue 12 item 5)', () => {
     const endorsement = shown(cardOf((await say(h, `endorsement ${String(occ.reference)}`, coordinator)).replies[0]));
     expect(endorsement).toContain('HCC REVIEW');
     for (const text of [posted, form, reviewed, ...prompts, endorsement]) expect(text).not.toMatch(/victim|suspect/i);
+  });
+
+  /** An NCHI with a complainant and a subject, and the coordinator's review form for it in their personal chat. */
+  async function nchiWithForm(env: Record<string, string> = {}) {
+    h = await bootHarness(env);
+    await knownUser(h, coordinator, { roles: ['coordinator'], districts: ['Leeds'], onRoster: true });
+    const occ = nchi({ suspects: [{ ref: 'P-SUBJ-1' }, { ref: 'P-SUBJ-2' }] });
+    const res = await h.ingest(occ);
+    const occurrenceId = res.body.results[0].id as string;
+    const form = cardOf((await say(h, `review ${String(occ.reference)}`, coordinator)).replies[0]);
+    const submit = (extra: Record<string, string>) =>
+      h!.send(executeInvoke('review.submit', { occurrenceId, expectedVersion: 0, ...ALL_YES, ...extra }, 'card-1', coordinator));
+    const people = async () =>
+      (await h!.db.selectFrom('occurrence_people').select(['role', 'person_ref']).where('occurrence_id', '=', occurrenceId).execute())
+        .map((p) => `${p.role}:${p.person_ref}`)
+        .sort();
+    return { occurrenceId, form: JSON.stringify(form), submit, people };
+  }
+
+  it('code-2023: the form asks for the threshold and personal-data decisions, and refuses a review without them (nothing saved)', async () => {
+    const { form, submit, people } = await nchiWithForm();
+    expect(form).toContain('"id":"nchiThreshold"');
+    expect(form).toContain('Keep: real risk of significant harm');
+    const refused = shown((await submit({})).body.value);
+    expect(refused).toContain('The review was not saved');
+    expect(refused).toContain('NCHI threshold: say whether the NCHI Code of Practice threshold is met: yes or no');
+    expect(refused).toContain("Subject's personal data: choose whether the subject's refs are kept");
+    expect(await h!.db.selectFrom('reviews').select('id').execute()).toHaveLength(0);
+    expect(await people()).toEqual(['suspect:P-SUBJ-1', 'suspect:P-SUBJ-2', 'victim:P-C1']);
+  });
+
+  it('code-2023: "remove" erases the subject refs with the review, keeps the complainant, and audits the removal; "keep" keeps them', async () => {
+    const { occurrenceId, submit, people } = await nchiWithForm();
+    const saved = shown((await submit({ nchiThreshold: 'yes', nchiSubjectRefs: 'remove' })).body.value);
+    expect(saved).toContain("NCHI threshold met: yes · Subject's personal data: Remove: no such risk");
+    expect(await people()).toEqual(['victim:P-C1']);
+    const audit = await h!.db
+      .selectFrom('audit_log')
+      .select(['action', 'details'])
+      .where('entity_id', '=', occurrenceId)
+      .where('action', 'in', ['review.submitted', 'nchi.subject_refs_removed'])
+      .orderBy('seq')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(['review.submitted', 'nchi.subject_refs_removed']);
+    expect(audit[0]!.details).toMatchObject({ nchi: { thresholdMet: true, subjectRefs: 'remove' } });
+    expect(audit[1]!.details).toMatchObject({ removed: 2 });
+
+    await h!.close();
+    const kept = await nchiWithForm();
+    expect((await kept.submit({ nchiThreshold: 'yes', nchiSubjectRefs: 'keep_harm' })).status).toBe(200);
+    expect(await kept.people()).toEqual(['suspect:P-SUBJ-1', 'suspect:P-SUBJ-2', 'victim:P-C1']);
+  });
+
+  it('review-off: the form (by `review REFERENCE`) does not ask for the Code of Practice decisions, and saves without them', async () => {
+    const { form, submit, people } = await nchiWithForm({ NCHI_POLICY: 'review-off' });
+    expect(form).not.toContain('nchiThreshold');
+    expect((await submit({})).status).toBe(200);
+    expect(await h!.db.selectFrom('reviews').select('id').execute()).toHaveLength(1);
+    expect(await people()).toHaveLength(3);
   });
 });
