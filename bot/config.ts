@@ -10,7 +10,8 @@ import {
 import { parseServiceUrlAllowlist, type ServiceUrlPrefix } from '../db/conversations/conversations.service.js';
 import { teamsEnvShape, teamsSettings, type MicrosoftAppCredentials } from './config-teams.js';
 import { ZONE } from '../db/time/london-time.js';
-import { NCHI_POLICIES, type NchiPolicy } from '../db/occurrences/occurrences.service.js';
+import type { NchiPolicy } from '../db/occurrences/occurrences.service.js';
+import { nchiEnvShape, nchiPolicyFrom } from './config-nchi.js';
 import { DEFAULT_RETENTION, RETENTION_MINIMUM_DAYS, type RetentionPeriods } from '../db/retention/retention.service.js';
 
 import { ConfigError, loadJsonFile } from './config-files.js';
@@ -81,11 +82,7 @@ const envSchema = z
     LOCAL_STRANDS: z.string().default(''),
     CHECKLIST_FILE: z.string().optional(),
     ENDORSEMENT_TEMPLATE_FILE: z.string().optional(),
-    NCHI_POLICY: z
-      .enum(NCHI_POLICIES, { errorMap: () => ({ message: `NCHI_POLICY must be one of ${NCHI_POLICIES.join(', ')}` }) })
-      .optional(),
-    // Deprecated alias kept for existing deployments: NCHI_REVIEW=false means NCHI_POLICY=review-off.
-    NCHI_REVIEW: bool.optional(),
+    ...nchiEnvShape,
     REPEAT_WINDOW_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
     REPEAT_MIN_OCCURRENCES: z.coerce.number().int().min(2).max(20).default(2),
     OUTBOX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
@@ -133,13 +130,6 @@ const envSchema = z
         code: z.ZodIssueCode.custom,
         path: ['DATABASE_MIGRATION_URL'],
         message: 'only with DATABASE_URL (the embedded database has no roles)',
-      });
-    }
-    if (env.NCHI_POLICY && env.NCHI_REVIEW !== undefined) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['NCHI_REVIEW'],
-        message: 'is replaced by NCHI_POLICY: set only NCHI_POLICY (NCHI_REVIEW=false is NCHI_POLICY=review-off)',
       });
     }
   });
@@ -258,7 +248,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     endorsementTemplate: e.ENDORSEMENT_TEMPLATE_FILE
       ? loadJsonFile('ENDORSEMENT_TEMPLATE_FILE', e.ENDORSEMENT_TEMPLATE_FILE, endorsementTemplateFileSchema)
       : DEFAULT_ENDORSEMENT_TEMPLATE,
-    nchiPolicy: e.NCHI_POLICY ?? (e.NCHI_REVIEW === false ? 'review-off' : 'code-2023'),
+    nchiPolicy: nchiPolicyFrom(e),
     repeat: { windowMonths: e.REPEAT_WINDOW_MONTHS, minOccurrences: e.REPEAT_MIN_OCCURRENCES },
     outbox: { pollSeconds: e.OUTBOX_POLL_SECONDS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
     schedule: {

@@ -6,26 +6,15 @@ import { enqueueMessages, type OutboxMessage } from '../outbox/outbox.service.js
 import type { Database, Db } from '../schema.js';
 import { scheduleNewOccurrences, syncSchedule, type ScheduleConfig } from '../schedule/schedule.service.js';
 import { withRetry } from '../transactions.js';
-import { contentHash, occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
+import { contentHash, NCHI_REFUSED, occurrenceFeedSchema, type FeedOccurrence, type NchiPolicy } from './occurrence.feed.js';
 import { findExisting, toPeopleRows, toRow } from './occurrences.repository.js';
 import type { OccurrenceRow } from './occurrences.table.js';
 
 export type { OccurrenceRow } from './occurrences.table.js';
 export { findByReference, getOccurrence, type OccurrenceDetail, type RepeatRule } from './occurrences.read.js';
 
-export { contentHash, occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
+export { contentHash, NCHI_POLICIES, occurrenceFeedSchema, type FeedOccurrence, type NchiPolicy } from './occurrence.feed.js';
 export { toPeopleRows, toRow } from './occurrences.repository.js';
-
-/**
- * NCHI handling (NCHI_POLICY, issue 12 item 5; docs/domain.md "Occurrences": national NCHI policy is
- * changing, so it is a switch): `code-2023` reviews NCHIs under the Code of Practice 2023,
- * `review-off` stores them without a review card, `refuse` refuses them at the feed.
- */
-export const NCHI_POLICIES = ['code-2023', 'review-off', 'refuse'] as const;
-export type NchiPolicy = (typeof NCHI_POLICIES)[number];
-
-const NCHI_REFUSED = (reference: string) =>
-  `${reference} is a non-crime hate incident (NCHI): this force does not accept NCHIs from the feed (NCHI_POLICY=refuse)`;
 
 /** Feed rules that vary by force (docs/domain.md: strands and NCHI handling are configurable). */
 export interface IngestPolicy {
