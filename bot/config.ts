@@ -10,6 +10,8 @@ import {
 import { parseServiceUrlAllowlist, type ServiceUrlPrefix } from '../db/conversations/conversations.service.js';
 import { teamsEnvShape, teamsSettings, type MicrosoftAppCredentials } from './config-teams.js';
 import { ZONE } from '../db/time/london-time.js';
+import type { NchiPolicy } from '../db/occurrences/occurrences.service.js';
+import { nchiEnvShape, nchiPolicyFrom } from './config-nchi.js';
 import { DEFAULT_RETENTION, RETENTION_MINIMUM_DAYS, type RetentionPeriods } from '../db/retention/retention.service.js';
 
 import { ConfigError, loadJsonFile } from './config-files.js';
@@ -80,7 +82,7 @@ const envSchema = z
     LOCAL_STRANDS: z.string().default(''),
     CHECKLIST_FILE: z.string().optional(),
     ENDORSEMENT_TEMPLATE_FILE: z.string().optional(),
-    NCHI_REVIEW: bool.default('true'),
+    ...nchiEnvShape,
     REPEAT_WINDOW_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
     REPEAT_MIN_OCCURRENCES: z.coerce.number().int().min(2).max(20).default(2),
     OUTBOX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
@@ -157,7 +159,8 @@ export interface Config {
   readonly checklist: readonly ChecklistItem[];
   /** The RMS endorsement's text per kind of occurrence and the owners and deadlines of "no" items (ENDORSEMENT_TEMPLATE_FILE). */
   readonly endorsementTemplate: EndorsementTemplate;
-  readonly nchiReview: boolean;
+  /** How NCHIs are handled (NCHI_POLICY, issue 12 item 5): code-2023 reviews them, review-off stores them without a card, refuse refuses them. */
+  readonly nchiPolicy: NchiPolicy;
   readonly repeat: { readonly windowMonths: number; readonly minOccurrences: number };
   readonly outbox: { readonly pollSeconds: number; readonly maxAttempts: number };
   readonly schedule: ScheduleConfig;
@@ -245,7 +248,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     endorsementTemplate: e.ENDORSEMENT_TEMPLATE_FILE
       ? loadJsonFile('ENDORSEMENT_TEMPLATE_FILE', e.ENDORSEMENT_TEMPLATE_FILE, endorsementTemplateFileSchema)
       : DEFAULT_ENDORSEMENT_TEMPLATE,
-    nchiReview: e.NCHI_REVIEW,
+    nchiPolicy: nchiPolicyFrom(e),
     repeat: { windowMonths: e.REPEAT_WINDOW_MONTHS, minOccurrences: e.REPEAT_MIN_OCCURRENCES },
     outbox: { pollSeconds: e.OUTBOX_POLL_SECONDS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
     schedule: {

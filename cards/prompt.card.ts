@@ -61,7 +61,8 @@ export function promptAnswerButtons(o: {
   const outcome = {
     type: 'Input.ChoiceSet',
     id: `outcome${o.suffix}`,
-    label: 'Victim contact',
+    // One label for a victim (crime) and a complainant (NCHI): the prompt's title names whom.
+    label: 'How the contact went',
     style: 'expanded',
     isRequired: true,
     errorMessage: 'Say how the contact went',

@@ -1,4 +1,4 @@
-import { VERBS } from './verbs.js';
+import { SUBJECT_REF_CHOICES, VERBS } from './verbs.js';
 import { TEXT_LIMITS } from '../db/text-limits.js';
 
 /** Why a submit was refused, or that someone reviewed first: shown at the top and again by the submit button. */
@@ -89,6 +89,33 @@ export const formItems = [
     type: 'ActionSet',
     $when: '${!form.notePerItem && count(form.hiddenNotes) > 0}',
     actions: [{ type: 'Action.ToggleVisibility', title: 'Notes', targetElements: '${form.hiddenNotes}' }],
+  },
+  // NCHI_POLICY=code-2023: the Code of Practice decisions, asked of an NCHI only.
+  {
+    type: 'Input.ChoiceSet',
+    $when: '${form.nchiDecision}',
+    id: 'nchiThreshold',
+    label: 'NCHI Code of Practice threshold met (not trivial, irrational or malicious)',
+    style: 'expanded',
+    spacing: 'Medium',
+    value: '${form.nchiThreshold}',
+    isRequired: true,
+    errorMessage: 'Say whether the threshold is met',
+    choices: [
+      { title: 'Yes', value: 'yes' },
+      { title: 'No', value: 'no' },
+    ],
+  },
+  {
+    type: 'Input.ChoiceSet',
+    $when: '${form.nchiDecision}',
+    id: 'nchiSubjectRefs',
+    label: "Subject's personal data",
+    style: 'expanded',
+    value: '${form.nchiSubjectRefs}',
+    isRequired: true,
+    errorMessage: "Choose whether the subject's refs are kept",
+    choices: SUBJECT_REF_CHOICES,
   },
   {
     type: 'Input.ChoiceSet',

@@ -39,6 +39,7 @@ export const reviewCardTemplate = cardTemplate({
           isSubtle: true,
         },
         { type: 'TextBlock', $when: '${review.hasRationale}', text: 'Rationale: ${review.riskRationale}', wrap: true },
+        { type: 'TextBlock', $when: '${review.hasNchi}', text: '${review.nchiText}', wrap: true },
         // Beside the form (a re-grade, or answers sent back) the inputs show the answers and notes: the summary stays short.
         {
           type: 'Container',

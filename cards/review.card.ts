@@ -1,6 +1,7 @@
 import { humanise, ukDateTime } from './format.js';
 import type { AdaptiveCard } from './card.js';
 import { reviewCardTemplate } from './review.card.template.js';
+import { SUBJECT_REF_CHOICES } from './verbs.js';
 import type { Decision, Grade, ReviewCardView } from './review.card.view.js';
 
 export type { ReviewCardView } from './review.card.view.js';
@@ -32,6 +33,12 @@ function gradeHistory(grades: NonNullable<ReviewCardView['grades']>): string[] {
     );
   const earlier = grades.length - lines.length;
   return earlier > 0 ? [`(${earlier} earlier not shown)`, ...lines] : lines;
+}
+
+/** The completed card's line for the NCHI Code of Practice 2023 decisions. */
+function nchiDecisionText(d: { thresholdMet: boolean; subjectRefs: string }): string {
+  const refs = SUBJECT_REF_CHOICES.find((c) => c.value === d.subjectRefs)?.title ?? d.subjectRefs;
+  return `NCHI threshold met: ${d.thresholdMet ? 'yes' : 'no'} · Subject's personal data: ${refs.replace(/ \(.*\)$/, '')}`;
 }
 
 /**
@@ -131,6 +138,8 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
           reviewedText: ukDateTime(review.reviewedAt),
           versionText: review.version > 1 ? ` (re-grade ${review.version - 1})` : '',
           hasRationale: Boolean(review.riskRationale),
+          hasNchi: Boolean(review.nchi),
+          nchiText: review.nchi ? nchiDecisionText(review.nchi) : '',
           riskRationale: review.riskRationale ?? '',
           tally: (['yes', 'no', 'na'] as const)
             .map((d) => `${DECISION_TEXT[d]}: ${review.decisions.filter((x) => x.decision === d).length}`)
@@ -144,8 +153,8 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
           isHigh: review.riskGrade === 'high',
           highRiskPrompts: [
             'Consider a MARAC referral.',
-            'Arrange partner support (victim services, housing, council).',
-            ...(repeatSuspect ? ['Repeat suspect: the NPT should record a Problem Solving Occurrence (PSO).'] : []),
+            `Arrange partner support (${nchi ? 'support services for the complainant' : 'victim services'}, housing, council).`,
+            ...(repeatSuspect ? [`Repeat ${nchi ? 'subject' : 'suspect'}: the NPT should record a Problem Solving Occurrence (PSO).`] : []),
           ],
         }
       : {},
@@ -160,6 +169,9 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
       hiddenNotes: items.filter((i) => !i.noteShown).map((i) => `note_${i.key}`),
       riskGrade: draft?.riskGrade ?? '',
       riskRationale: draft?.riskRationale ?? '',
+      nchiDecision: nchi && Boolean(v.nchiDecision),
+      nchiThreshold: draft?.nchiThreshold ?? (review?.nchi ? (review.nchi.thresholdMet ? 'yes' : 'no') : ''),
+      nchiSubjectRefs: draft?.nchiSubjectRefs ?? review?.nchi?.subjectRefs ?? '',
     },
   };
   return reviewCardTemplate(data);

@@ -36,7 +36,11 @@ export interface ReviewCardView {
     reviewerName: string;
     reviewedAt: Date;
     decisions: readonly { itemKey: string; itemLabel: string; decision: Decision; note: string | null }[];
+    /** NCHI Code of Practice 2023 decisions; null or absent when none was recorded. */
+    nchi?: { thresholdMet: boolean; subjectRefs: 'keep_harm' | 'keep_offence' | 'remove' } | null;
   } | null;
+  /** The form asks for the NCHI Code of Practice 2023 decisions (an NCHI under NCHI_POLICY=code-2023). */
+  nchiDecision?: boolean;
   /** Every version's grade, oldest first (the completed card's grade history). */
   grades?: readonly { version: number; riskGrade: Grade; reviewerName: string; reviewedAt: Date }[];
   /**
@@ -64,5 +68,7 @@ export interface ReviewCardView {
     decisions: Readonly<Record<string, { decision: Decision | null; note: string | null }>>;
     riskGrade: Grade | null;
     riskRationale: string | null;
+    nchiThreshold?: string | null;
+    nchiSubjectRefs?: string | null;
   };
 }

@@ -30,6 +30,13 @@ export const CONTACT_LABELS: Record<(typeof CONTACT_OUTCOMES)[number], string> =
   declined: 'Declined contact',
 };
 
+/** The NCHI personal-data decision as the form offers it (NCHI Code of Practice 2023: kept only for a real risk). */
+export const SUBJECT_REF_CHOICES = [
+  { title: 'Keep: real risk of significant harm', value: 'keep_harm' },
+  { title: 'Keep: real risk of a future criminal offence', value: 'keep_offence' },
+  { title: "Remove: no such risk (the subject's refs are removed when saved)", value: 'remove' },
+] as const;
+
 /** Submit data of a review prompt's answers. */
 export const promptSubmitSchema = z.object({
   scheduledReviewId: z.string().uuid('the card does not name a valid review'),
@@ -84,6 +91,8 @@ export interface ReviewSubmitData {
     decisions: { itemKey: string; decision: string | null; note: string | null }[];
     riskGrade: string | null;
     riskRationale: string | null;
+    nchiThreshold: string | null;
+    nchiSubjectRefs: string | null;
   };
 }
 
@@ -123,6 +132,15 @@ export function parseReviewSubmit(raw: unknown): { ok: true; data: ReviewSubmitD
   }));
   return {
     ok: true,
-    data: { ...card.data, answers: { decisions, riskGrade: asText(record.riskGrade), riskRationale: asText(record.riskRationale) } },
+    data: {
+      ...card.data,
+      answers: {
+        decisions,
+        riskGrade: asText(record.riskGrade),
+        riskRationale: asText(record.riskRationale),
+        nchiThreshold: asText(record.nchiThreshold),
+        nchiSubjectRefs: asText(record.nchiSubjectRefs),
+      },
+    },
   };
 }

@@ -22,6 +22,7 @@ import * as retention from './migrations/2026-11-29T09-retention.js';
 import * as repeatIndex from './migrations/2026-11-29T10-repeat-index.js';
 import * as occurrencesCreated from './migrations/2026-11-29T11-occurrences-created.js';
 import * as repeatLinks from './migrations/2026-11-29T12-repeat-links.js';
+import * as nchiDecision from './migrations/2026-11-29T13-nchi-decision.js';
 import { auditTamperRisk, grantAppRole } from './audit/roles.js';
 import type { Database } from './schema.js';
 import { resilient } from './transactions.js';
@@ -82,6 +83,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-29T10-repeat-index': repeatIndex,
   '2026-11-29T11-occurrences-created': occurrencesCreated,
   '2026-11-29T12-repeat-links': repeatLinks,
+  '2026-11-29T13-nchi-decision': nchiDecision,
 };
 
 /** Thrown when another process holds the embedded database folder. */

@@ -28,13 +28,19 @@ export function handleReviewSubmit(deps: BotDeps, ctx: TurnContext, raw: unknown
   return answeringLostConnection(deps.logger, 'review submit', () => submitFromCard(deps, ctx, raw, onlyToSender));
 }
 
+const WHERE: Record<string, string> = {
+  riskRationale: 'Rationale',
+  riskGrade: 'Risk grade',
+  nchiThreshold: 'NCHI threshold',
+  nchiSubjectRefs: "Subject's personal data",
+};
+
 /** Where an answer problem is on the card, for the list under the banner: "Item 3", "Risk grade", "Rationale". */
 function describe(checklist: readonly ChecklistItem[], issues: readonly Issue[]): string[] {
   const labels = new Map(checklist.map((i, n) => [i.key, `Item ${n + 1}`]));
   return issues.map((i) => {
     const key = /^(?:item|note)_(.+)$/.exec(i.path)?.[1];
-    const where =
-      key && labels.has(key) ? labels.get(key)! : i.path === 'riskRationale' ? 'Rationale' : i.path === 'riskGrade' ? 'Risk grade' : i.path;
+    const where = key && labels.has(key) ? labels.get(key)! : (WHERE[i.path] ?? i.path);
     return `${where}: ${i.message}`;
   });
 }
@@ -54,7 +60,7 @@ async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown, onl
     renderReviewCard(
       toReviewCard(card, checklist, now, deps.config.rmsUrlTemplate, {
         ...(banner ? { banner } : {}),
-        ...(withDraft ? { draft, mode: 'form' as const } : { offerReview: true }),
+        ...(withDraft ? { draft, mode: 'form' as const, nchiDecision: deps.config.nchiPolicy === 'code-2023' } : { offerReview: true }),
         ...(onlyToSender ? { repeatRefs: repeatRefsFor(card, actor) } : {}),
       }),
     );
@@ -67,6 +73,7 @@ async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown, onl
       repeat: deps.config.repeat,
       reviewer,
       now,
+      nchiPolicy: deps.config.nchiPolicy,
     });
     if (outcome.status === 'invalid') {
       deps.logger.info({ occurrenceId, problems: outcome.issues.length }, 'HCC review refused: invalid answers');

@@ -23,7 +23,7 @@ export async function reviewCardForSender(deps: BotDeps, ctx: TurnContext, occur
   const { card, submit, repeatRefs } = await reviewCardForViewer(deps.db, occurrenceId, actor, deps.config.repeat);
   await auditCardDisclosure(deps, actor.label, occurrenceId, channelConversationId(ctx.activity.conversation.id), reason);
   const how = submit.ok
-    ? { mode: 'form' as const }
+    ? { mode: 'form' as const, nchiDecision: deps.config.nchiPolicy === 'code-2023' }
     : { banner: { kind: 'warning' as const, text: `You can see this card, but ${submit.why}. Nothing was changed.` } };
   return renderReviewCard(toReviewCard(card, deps.config.checklist, deps.clock(), deps.config.rmsUrlTemplate, { ...how, repeatRefs }));
 }

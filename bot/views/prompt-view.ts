@@ -3,7 +3,7 @@ import type { PromptCardView } from '../../cards/prompt.card.js';
 import type { PromptBatchEntry } from '../../db/schedule/prompt-batch.service.js';
 import type { OccurrenceRow } from '../../db/occurrences/occurrences.service.js';
 import type { ScheduledReview } from '../../db/schedule/schedule.service.js';
-import { ownerLabel } from '../../db/schedule/schedule.service.js';
+import { ownerLabel, reviewTitle } from '../../db/schedule/schedule.service.js';
 import { recordsUrl } from './records-link.js';
 
 /**
@@ -27,7 +27,7 @@ export function toPromptCardView(
   const link = recordsUrl(opts.rmsUrlTemplate, occ.reference);
   return {
     scheduledReviewId: r.id,
-    title: r.title,
+    title: reviewTitle(r, occ.recorded_as as 'crime' | 'nchi'),
     reference: occ.reference,
     district: occ.district,
     recordedAs: occ.recorded_as as 'crime' | 'nchi',

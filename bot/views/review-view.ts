@@ -5,8 +5,16 @@ import type { Database } from '../../db/schema.js';
 import type { Config } from '../config.js';
 import type { OccurrenceDetail } from '../../db/occurrences/occurrences.service.js';
 import { loadReviewCard, type ReviewCardData } from '../../db/reviews/review-card.service.js';
-import { DECISIONS, RISK_GRADES, type AnswersDraft, type ChecklistItem, type Review } from '../../db/reviews/reviews.service.js';
-import type { ScheduledReview } from '../../db/schedule/schedule.service.js';
+import {
+  checklistLabel,
+  DECISIONS,
+  nchiWording,
+  RISK_GRADES,
+  type AnswersDraft,
+  type ChecklistItem,
+  type Review,
+} from '../../db/reviews/reviews.service.js';
+import { reviewTitle, type ScheduledReview } from '../../db/schedule/schedule.service.js';
 import { recordsUrl } from './records-link.js';
 
 /**
@@ -14,7 +22,7 @@ import { recordsUrl } from './records-link.js';
  * only for someone the access rule lets submit) or read-only with the Review button, and with
  * the repeat references its one viewer may see.
  */
-export type CardExtra = Pick<ReviewCardView, 'banner' | 'draft' | 'mode' | 'offerReview' | 'repeatRefs' | 'grades'>;
+export type CardExtra = Pick<ReviewCardView, 'banner' | 'draft' | 'mode' | 'nchiDecision' | 'offerReview' | 'repeatRefs' | 'grades'>;
 
 /** Maps an occurrence and its current review onto the review card's view model. */
 export function toReviewCardView(
@@ -39,22 +47,25 @@ export function toReviewCardView(
     supervisor: occ.supervisor,
     status: occ.status,
     repeats: occ.repeats,
-    checklist: checklist.map((i) => ({ key: i.key, label: nchi ? (i.nchiLabel ?? i.label) : i.label })),
+    checklist: checklist.map((i) => ({ key: i.key, label: checklistLabel(i, occ.recordedAs) })),
     review: review && {
       version: review.version,
       riskGrade: review.riskGrade,
       riskRationale: review.riskRationale,
       reviewerName: review.reviewerName,
       reviewedAt: review.reviewedAt,
-      decisions: review.decisions,
+      // Labels are saved with the review; one saved in crime terms still reads as an NCHI's.
+      decisions: nchi ? review.decisions.map((d) => ({ ...d, itemLabel: nchiWording(d.itemLabel) })) : review.decisions,
+      nchi: review.nchi,
     },
     ...(extra.banner ? { banner: extra.banner } : {}),
     ...(extra.mode ? { mode: extra.mode } : {}),
+    ...(extra.nchiDecision ? { nchiDecision: true } : {}),
     ...(extra.offerReview ? { offerReview: true } : {}),
     ...(extra.repeatRefs ? { repeatRefs: extra.repeatRefs } : {}),
     ...(extra.grades ? { grades: extra.grades } : {}),
     ...(extra.draft ? { draft: extra.draft } : {}),
-    ...(extra.schedule ? { schedule: extra.schedule } : {}),
+    ...(extra.schedule ? { schedule: extra.schedule.map((x) => ({ ...x, title: reviewTitle(x, occ.recordedAs) })) } : {}),
     ...(extra.now ? { now: extra.now } : {}),
     ...(link ? { recordsUrl: link } : {}),
   };
@@ -69,6 +80,8 @@ export function toDraft(a: AnswersDraft): Draft {
     decisions: Object.fromEntries(a.decisions.map((d) => [d.itemKey, { decision: pick(d.decision, DECISIONS), note: d.note }])),
     riskGrade: pick(a.riskGrade, RISK_GRADES),
     riskRationale: a.riskRationale,
+    nchiThreshold: a.nchiThreshold ?? null,
+    nchiSubjectRefs: a.nchiSubjectRefs ?? null,
   };
 }
 

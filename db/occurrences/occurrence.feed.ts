@@ -4,6 +4,18 @@ import { datetimeRegex, z } from 'zod';
 /** Occurrence sources (docs/interfaces.md). */
 export const SOURCES = ['rms', 'third_party', 'online', 'manual'] as const;
 export const RECORDED_AS = ['crime', 'nchi'] as const;
+
+/**
+ * NCHI handling (NCHI_POLICY, issue 12 item 5; docs/domain.md "Occurrences": national NCHI policy is
+ * changing, so it is a switch): `code-2023` reviews NCHIs under the Code of Practice 2023,
+ * `review-off` stores them without a review card, `refuse` refuses them at the feed.
+ */
+export const NCHI_POLICIES = ['code-2023', 'review-off', 'refuse'] as const;
+export type NchiPolicy = (typeof NCHI_POLICIES)[number];
+
+/** The feed's answer to an NCHI under NCHI_POLICY=refuse. */
+export const NCHI_REFUSED = (reference: string) =>
+  `${reference} is a non-crime hate incident (NCHI): this force does not accept NCHIs from the feed (NCHI_POLICY=refuse)`;
 export const STATUSES = ['open', 'filed', 'closed'] as const;
 
 // zod's .datetime() compiles its pattern anew for every value checked; an import checks tens of

@@ -6,21 +6,21 @@ import { enqueueMessages, type OutboxMessage } from '../outbox/outbox.service.js
 import type { Database, Db } from '../schema.js';
 import { scheduleNewOccurrences, syncSchedule, type ScheduleConfig } from '../schedule/schedule.service.js';
 import { withRetry } from '../transactions.js';
-import { contentHash, occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
+import { contentHash, NCHI_REFUSED, occurrenceFeedSchema, type FeedOccurrence, type NchiPolicy } from './occurrence.feed.js';
 import { findExisting, toPeopleRows, toRow } from './occurrences.repository.js';
 import type { OccurrenceRow } from './occurrences.table.js';
 
 export type { OccurrenceRow } from './occurrences.table.js';
 export { findByReference, getOccurrence, type OccurrenceDetail, type RepeatRule } from './occurrences.read.js';
 
-export { contentHash, occurrenceFeedSchema, type FeedOccurrence } from './occurrence.feed.js';
+export { contentHash, NCHI_POLICIES, occurrenceFeedSchema, type FeedOccurrence, type NchiPolicy } from './occurrence.feed.js';
 export { toPeopleRows, toRow } from './occurrences.repository.js';
 
 /** Feed rules that vary by force (docs/domain.md: strands and NCHI handling are configurable). */
 export interface IngestPolicy {
   strands: readonly string[];
-  /** When false, NCHIs are recorded but get no review card (NCHI policy switch, docs/domain.md). */
-  nchiReview: boolean;
+  /** How NCHIs are handled: review-off stores them with no review card; refuse refuses them (nothing written). */
+  nchiPolicy: NchiPolicy;
   /** Review cadence (issue 3). */
   schedule: ScheduleConfig;
 }
@@ -36,7 +36,7 @@ export interface IngestResult {
 
 /**
  * Validates feed payloads against the contract. Collects every problem, paths prefixed
- * with `prefix` (e.g. `occurrences.3`).
+ * with `prefix` (e.g. `occurrences.3`). Under NCHI_POLICY=refuse an NCHI is a problem at `recordedAs`.
  * @param now the bot's clock: a `flaggedAt` more than 5 minutes after it is refused
  * @throws ValidationError with the `{ path, message }` list when any item is invalid
  */
@@ -51,8 +51,10 @@ export function validateFeed(
   const valid: FeedOccurrence[] = [];
   payloads.forEach((p, i) => {
     const r = schema.safeParse(p);
-    if (r.success) valid.push(r.data);
-    else issues.push(...toIssues(r.error.issues, prefix(i)));
+    if (!r.success) issues.push(...toIssues(r.error.issues, prefix(i)));
+    else if (r.data.recordedAs === 'nchi' && policy.nchiPolicy === 'refuse')
+      issues.push(...toIssues([{ path: ['recordedAs'], message: NCHI_REFUSED(r.data.reference) }], prefix(i)));
+    else valid.push(r.data);
   });
   if (issues.length > 0) throw new ValidationError(`${issues.length} problem(s) in the occurrence feed; nothing was written`, issues);
   return valid;
@@ -235,7 +237,9 @@ export async function ingestOccurrences(
       const since = now.getTime() - policy.schedule.backfillDays * 86_400_000;
       await queueNewCards(
         trx,
-        created.filter((c) => (c.item.recordedAs === 'crime' || policy.nchiReview) && new Date(c.item.flaggedAt).getTime() >= since),
+        created.filter(
+          (c) => (c.item.recordedAs === 'crime' || policy.nchiPolicy !== 'review-off') && new Date(c.item.flaggedAt).getTime() >= since,
+        ),
         now,
       );
       await queueCardRefresh(trx, refreshed, now);

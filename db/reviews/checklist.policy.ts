@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { TEXT_LIMITS } from '../text-limits.js';
+import { nchiWording } from './nchi-wording.js';
 
 /** One HCC checklist item; `nchiLabel` replaces the label for a non-crime hate incident. */
 export interface ChecklistItem {
   key: string;
   label: string;
   nchiLabel?: string;
+}
+
+/**
+ * The label an item shows for an occurrence: for an NCHI its `nchiLabel`, else its label in NCHI
+ * terms (complainant, subject), so a force's own checklist never shows an NCHI's crime wording.
+ */
+export function checklistLabel(item: ChecklistItem, recordedAs: 'crime' | 'nchi'): string {
+  return recordedAs === 'nchi' ? (item.nchiLabel ?? nchiWording(item.label)) : item.label;
 }
 
 /** Checklist answers (docs/domain.md: yes, no = needs action, n/a). */
@@ -16,11 +25,25 @@ export type Decision = (typeof DECISIONS)[number];
 export const RISK_GRADES = ['standard', 'medium', 'high'] as const;
 export type RiskGrade = (typeof RISK_GRADES)[number];
 
-/** A complete HCC review as submitted. */
+/**
+ * The NCHI Code of Practice 2023 personal-data decision (docs/domain.md "Occurrences"): the subject's
+ * refs are kept only for a real risk of significant harm or of a future criminal offence.
+ */
+export const SUBJECT_REF_DECISIONS = ['keep_harm', 'keep_offence', 'remove'] as const;
+export type SubjectRefDecision = (typeof SUBJECT_REF_DECISIONS)[number];
+
+/** The NCHI decisions of a review under NCHI_POLICY=code-2023. */
+export interface NchiDecision {
+  thresholdMet: boolean;
+  subjectRefs: SubjectRefDecision;
+}
+
+/** A complete HCC review as submitted; `nchi` only for an NCHI reviewed under the Code of Practice 2023. */
 export interface ReviewAnswers {
   decisions: { itemKey: string; decision: Decision; note: string | null }[];
   riskGrade: RiskGrade;
   riskRationale: string | null;
+  nchi?: NchiDecision;
 }
 
 /**
@@ -43,8 +66,13 @@ export const DEFAULT_CHECKLIST: readonly ChecklistItem[] = [
   {
     key: 'victims_code',
     label: "Victims' Code: needs assessment done, victim support referral offered (2 working days, enhanced service), VPS offered",
+    nchiLabel: 'Complainant support: needs assessment done, support service referral offered where wanted',
   },
-  { key: 'repeats_checked', label: 'Repeat victim, repeat offender and repeat location checked' },
+  {
+    key: 'repeats_checked',
+    label: 'Repeat victim, repeat offender and repeat location checked',
+    nchiLabel: 'Repeat complainant, repeat subject and repeat location checked',
+  },
   { key: 'partner_referrals', label: 'Partner referrals made where needed (housing, council, TPRC, MARAC)' },
   { key: 'rms_endorsed', label: "RMS endorsed with the coordinator's advice" },
 ];
@@ -73,6 +101,10 @@ export interface AnswersDraft {
   decisions: readonly { itemKey: string; decision: string | null; note: string | null }[];
   riskGrade: string | null;
   riskRationale: string | null;
+  /** `yes` / `no` (NCHI Code of Practice threshold met). */
+  nchiThreshold?: string | null;
+  /** One of SUBJECT_REF_DECISIONS. */
+  nchiSubjectRefs?: string | null;
 }
 
 /** One problem with an answer: `path` is the card's field (`item_<key>`, `note_<key>`, `riskGrade`, `riskRationale`). */
@@ -91,8 +123,10 @@ const isOneOf = <T extends string>(v: string | null, allowed: readonly T[]): v i
 export function checkAnswers(
   checklist: readonly ChecklistItem[],
   a: AnswersDraft,
+  opts: { nchiDecision?: boolean } = {},
 ): { ok: true; answers: ReviewAnswers } | { ok: false; issues: AnswerIssue[] } {
   const issues: AnswerIssue[] = [];
+  const nchi = opts.nchiDecision ? checkNchiDecision(a, issues) : undefined;
   const text = (v: string | null) => v?.trim() || null;
   const keys = new Set(checklist.map((i) => i.key));
   for (const d of a.decisions) {
@@ -122,5 +156,20 @@ export function checkAnswers(
     issues.push({ path: 'riskGrade', message: 'is not a risk grade: choose standard, medium or high' });
   else if (grade !== 'standard' && !rationale) issues.push({ path: 'riskRationale', message: `a ${grade} risk grade needs a rationale` });
   if (issues.length || !isOneOf(grade, RISK_GRADES)) return { ok: false, issues };
-  return { ok: true, answers: { decisions, riskGrade: grade, riskRationale: rationale } };
+  return { ok: true, answers: { decisions, riskGrade: grade, riskRationale: rationale, ...(nchi ? { nchi } : {}) } };
+}
+
+/** The Code of Practice 2023 decisions of an NCHI review: both required; problems go to `issues`. */
+function checkNchiDecision(a: AnswersDraft, issues: AnswerIssue[]): NchiDecision | undefined {
+  const threshold = a.nchiThreshold?.trim() || null;
+  const refs = a.nchiSubjectRefs?.trim() || null;
+  if (threshold !== 'yes' && threshold !== 'no')
+    issues.push({ path: 'nchiThreshold', message: 'say whether the NCHI Code of Practice threshold is met: yes or no' });
+  if (!isOneOf(refs, SUBJECT_REF_DECISIONS))
+    issues.push({
+      path: 'nchiSubjectRefs',
+      message: "choose whether the subject's refs are kept (a real risk of significant harm or of a future criminal offence) or removed",
+    });
+  if ((threshold !== 'yes' && threshold !== 'no') || !isOneOf(refs, SUBJECT_REF_DECISIONS)) return undefined;
+  return { thresholdMet: threshold === 'yes', subjectRefs: refs };
 }

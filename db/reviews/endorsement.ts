@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { inLondon } from '../time/london-time.js';
 import { addWorkingDays } from '../schedule/working-days.js';
+import { nchiWording } from './nchi-wording.js';
+
+export { nchiWording } from './nchi-wording.js';
 
 // The RMS endorsement (issue 12 item 1; seed 000, output 4: "Ensure NICHE is accurately endorsed ...
 // utilising HCC checklist and make recommendations"): the coordinator's advice as plain text to paste
@@ -162,21 +165,6 @@ const when = (at: Date) => {
   const dt = inLondon(at).setLocale('en');
   return `${dt.toFormat('ccc d LLL yyyy, HH:mm')} ${dt.setLocale('en-GB').toFormat('ZZZZ')}`;
 };
-
-/**
- * NCHI wording for a checklist label saved with crime terms (items without an NCHI label): a
- * complainant and a subject, no crime (docs/domain.md "Occurrences").
- */
-export function nchiWording(text: string): string {
-  return text
-    .replace(/Victims' Code/g, 'Complainant support')
-    .replace(/\bvictim support\b/gi, 'support service')
-    .replace(/\bvictims\b/gi, (w) => (w[0] === 'V' ? 'Complainants' : 'complainants'))
-    .replace(/\bvictim\b/gi, (w) => (w[0] === 'V' ? 'Complainant' : 'complainant'))
-    .replace(/\b(suspect|offender)s\b/gi, (w) => (w[0] === w[0]!.toUpperCase() ? 'Subjects' : 'subjects'))
-    .replace(/\b(suspect|offender)\b/gi, (w) => (w[0] === w[0]!.toUpperCase() ? 'Subject' : 'subject'))
-    .replace(/\bcrimes?\b/gi, 'incident');
-}
 
 /** The owner of a "no" as the text says it: "OIC (PC 1234 Officer)", "Supervisor (not recorded)", "the coordinator". */
 function ownerText(owner: EndorsementOwner, input: EndorsementInput): string {

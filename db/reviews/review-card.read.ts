@@ -5,7 +5,7 @@ import type { Db } from '../schema.js';
 import type { ScheduledReview } from '../schedule/schedule.service.js';
 import { toReview as toScheduledReview } from '../schedule/schedule.types.js';
 import type { ScheduledReviewRow } from '../schedule/schedule.table.js';
-import type { Decision, RiskGrade } from './checklist.policy.js';
+import type { Decision, NchiDecision, RiskGrade, SubjectRefDecision } from './checklist.policy.js';
 
 // The review card's data in one statement (issue 11, item 1): the occurrence, its repeat counts and
 // the linked occurrences behind them, its current review with decisions, every version's grade and
@@ -23,6 +23,8 @@ export interface Review {
   reviewerUserId: string | null;
   reviewedAt: Date;
   decisions: { itemKey: string; itemLabel: string; decision: Decision; note: string | null }[];
+  /** The NCHI Code of Practice 2023 decisions (NCHI_POLICY=code-2023); null on crimes and earlier reviews. */
+  nchi: NchiDecision | null;
 }
 
 /** One version's grade, for the card's grade history (issue 12 item 8: who, when, grade). */
@@ -80,6 +82,8 @@ type JsonReview = {
   reviewer_user_id: string | null;
   reviewed_at: string;
   decisions: { item_key: string; item_label: string; decision: string; note: string | null }[];
+  nchi_threshold_met?: boolean | null;
+  nchi_subject_refs?: string | null;
 };
 
 /** A scheduled_reviews row as JSON: timestamps arrive as ISO text. */
@@ -98,6 +102,10 @@ function toReview(r: JsonReview): Review {
     reviewerUserId: r.reviewer_user_id,
     reviewedAt: new Date(r.reviewed_at),
     decisions: r.decisions.map((d) => ({ itemKey: d.item_key, itemLabel: d.item_label, decision: d.decision as Decision, note: d.note })),
+    nchi:
+      r.nchi_threshold_met == null || !r.nchi_subject_refs
+        ? null
+        : { thresholdMet: r.nchi_threshold_met, subjectRefs: r.nchi_subject_refs as SubjectRefDecision },
   };
 }
 

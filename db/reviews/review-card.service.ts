@@ -4,6 +4,7 @@ import { NotFoundError } from '../errors.js';
 import type { RepeatRule } from '../occurrences/occurrences.service.js';
 import type { Database, Db } from '../schema.js';
 import { scheduleFor } from '../schedule/schedule.service.js';
+import type { NchiPolicy } from '../occurrences/occurrences.service.js';
 import { checkAnswers, type AnswerIssue, type AnswersDraft, type ChecklistItem } from './checklist.policy.js';
 import { readReviewCard, type LinkedOccurrence, type Review, type ReviewCardData } from './review-card.read.js';
 import { saveCheckedReview, type Reviewer } from './reviews.service.js';
@@ -45,13 +46,16 @@ export async function submitReviewCard(
     repeat: RepeatRule;
     reviewer: Reviewer;
     now: Date;
+    /** NCHI_POLICY: under code-2023 an NCHI's review needs the threshold and personal-data decisions. */
+    nchiPolicy?: NchiPolicy;
   },
 ): Promise<ReviewCardOutcome> {
   for (let attempt = 1; ; attempt++) {
     const card = await readReviewCard(conn, input.occurrenceId, input.repeat);
     if (!card) throw new NotFoundError(GONE);
     allow(canSubmitReview(input.reviewer, card.occurrence));
-    const checked = checkAnswers(input.checklist, input.answers);
+    const nchiDecision = card.occurrence.recordedAs === 'nchi' && input.nchiPolicy === 'code-2023';
+    const checked = checkAnswers(input.checklist, input.answers, { nchiDecision });
     if (!checked.ok) return { status: 'invalid', issues: [...checked.issues], card };
     const outcome = await saveCheckedReview(conn, card.occurrence, checked.answers, input);
     // Moved to another district (or gone) between the read and the lock: ask the rule again.

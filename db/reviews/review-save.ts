@@ -119,11 +119,19 @@ async function saveStatement(db: Kysely<Database>, input: SaveInput): Promise<Sa
       for update
     ),
     rev as (
-      insert into reviews (occurrence_id, version, risk_grade, risk_rationale, reviewer_user_id, reviewer_name, reviewed_at)
+      insert into reviews (occurrence_id, version, risk_grade, risk_rationale, reviewer_user_id, reviewer_name, reviewed_at,
+        nchi_threshold_met, nchi_subject_refs)
       select id, version + 1, ${answers.riskGrade}::text, ${answers.riskRationale}::text, ${reviewer.userId}::uuid, ${reviewer.name}::text,
-        ${now}::timestamptz
+        ${now}::timestamptz, ${answers.nchi?.thresholdMet ?? null}::boolean, ${answers.nchi?.subjectRefs ?? null}::text
       from occ where version = ${input.expectedVersion}::int
       returning id, version
+    ),
+    -- NCHI Code of Practice 2023: no real risk recorded, so the subject's refs go with the review.
+    removed as (
+      delete from occurrence_people
+      where occurrence_id = ${input.occurrenceId}::uuid and role in ('suspect', 'subject')
+        and ${answers.nchi?.subjectRefs === 'remove'}::boolean and exists (select 1 from rev)
+      returning 1
     ),
     decided as (
       insert into review_decisions (review_id, item_key, item_label, decision, note)
@@ -156,6 +164,12 @@ async function saveStatement(db: Kysely<Database>, input: SaveInput): Promise<Sa
           else jsonb_build_object('reviewId', rev.id, 'version', rev.version, 'previousGrade', occ.grade) || ${answersJson}::jsonb
         end
       from occ left join rev on true
+      -- One insert for both entries, so the audit chain's trigger orders them.
+      union all
+      select ${reviewer.label}::text, 'nchi.subject_refs_removed', 'occurrence', ${input.occurrenceId}::text,
+        jsonb_build_object('reviewId', rev.id, 'removed', (select count(*) from removed),
+          'reason', 'NCHI Code of Practice 2023: no real risk of significant harm or of a future criminal offence recorded')
+      from rev where exists (select 1 from removed)
     )
     select occ.version as current_version, rev.id as review_id, (select count(*) from queued) as queued
     from occ left join rev on true`.execute(db);

@@ -3,17 +3,19 @@ import { allow, canSubmitReview, type Actor } from '../access/access.policy.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { OccurrenceDetail } from '../occurrences/occurrences.service.js';
 import type { Database } from '../schema.js';
-import { checkAnswers, type AnswersDraft, type ChecklistItem, type ReviewAnswers } from './checklist.policy.js';
+import { checkAnswers, checklistLabel, type AnswersDraft, type ChecklistItem, type ReviewAnswers } from './checklist.policy.js';
 import { readReviewCard, type Review } from './review-card.read.js';
 import { saveReview } from './review-save.js';
 
 export type { Review } from './review-card.read.js';
+export { nchiWording } from './nchi-wording.js';
 
 export {
   checkAnswers,
   type AnswerIssue,
   type AnswersDraft,
   checklistFileSchema,
+  checklistLabel,
   DECISIONS,
   DEFAULT_CHECKLIST,
   NOTE_MAX,
@@ -50,7 +52,7 @@ export async function saveCheckedReview(
   answers: ReviewAnswers,
   input: { expectedVersion: number; checklist: readonly ChecklistItem[]; reviewer: Reviewer; now: Date },
 ): Promise<{ status: 'saved'; review: Review; queued: number } | { status: 'stale'; currentVersion: number } | 'moved'> {
-  const labels = new Map(input.checklist.map((i) => [i.key, occ.recordedAs === 'nchi' ? (i.nchiLabel ?? i.label) : i.label]));
+  const labels = new Map(input.checklist.map((i) => [i.key, checklistLabel(i, occ.recordedAs)]));
   const { reviewer, now } = input;
   const r = await saveReview(conn, {
     occurrenceId: occ.id,
@@ -78,6 +80,7 @@ export async function saveCheckedReview(
       decision: d.decision,
       note: d.note,
     })),
+    nchi: answers.nchi ?? null,
   };
   return { status: 'saved', review, queued: r.queued };
 }

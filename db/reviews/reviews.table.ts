@@ -9,6 +9,9 @@ export interface ReviewsTable {
   reviewer_user_id: string | null;
   reviewer_name: string;
   reviewed_at: Date;
+  /** NCHI Code of Practice 2023 decisions (migration 2026-11-29T13); null on crimes. */
+  nchi_threshold_met: Generated<boolean | null>;
+  nchi_subject_refs: Generated<string | null>;
 }
 export type ReviewRow = Selectable<ReviewsTable>;
 

@@ -68,6 +68,16 @@ export const REVIEW_TITLES: Record<ReviewKind, string> = {
   closure_call: 'Closure call to the victim (inspector contact if dissatisfied)',
 };
 
+/** Titles users see for an NCHI: a complainant, a subject and no crime (docs/domain.md "Occurrences"). */
+export const NCHI_REVIEW_TITLES: Record<ReviewKind, string> = {
+  victim_contact: 'Supervisor contact with the complainant (24h after allocation)',
+  task_review: 'Supervisor task review: NCHI threshold, complainant support referral (24h)',
+  victim_support_referral: 'Referral to a support service made or declined (2 working days)',
+  coordinator_review: 'Coordinator (SPOC) review (10 days)',
+  monthly_review: 'Monthly supervisor review of actions and complainant support',
+  closure_call: 'Closure call to the complainant (inspector contact if dissatisfied)',
+};
+
 /** Applies an offset in Europe/London: hours are elapsed time; days and months keep the local time. */
 export function applyOffset(from: Date, o: Offset, times = 1): Date {
   // Elapsed hours need no time zone.

@@ -14,6 +14,7 @@ export {
   type ReviewPolicy,
 } from './schedule.policy.js';
 export { addWorkingDays, isWorkingDay } from './working-days.js';
+export { reviewTitle } from './schedule.types.js';
 export { snoozeUntil, type SnoozeChoice } from './schedule.steps.js';
 export type { StepName, StepTiming } from './schedule.steps.js';
 export type { ScheduleConfig, ScheduledReview } from './schedule.types.js';

@@ -1,5 +1,5 @@
 import type { ReviewKind, ReviewPolicy } from './schedule.policy.js';
-import { REVIEW_TITLES } from './schedule.policy.js';
+import { NCHI_REVIEW_TITLES, REVIEW_TITLES } from './schedule.policy.js';
 import type { StepTiming } from './schedule.steps.js';
 import type { ScheduledReviewRow } from './schedule.table.js';
 
@@ -29,12 +29,19 @@ export interface ScheduledReview {
   step: number;
 }
 
+/** A scheduled review's title as users see it, in NCHI terms for an NCHI; monthly reviews are numbered. */
+export function reviewTitle(r: { kind: string; seq: number }, recordedAs: 'crime' | 'nchi' = 'crime'): string {
+  const title = (recordedAs === 'nchi' ? NCHI_REVIEW_TITLES : REVIEW_TITLES)[r.kind as ReviewKind];
+  return r.kind === 'monthly_review' ? `${title} (month ${r.seq})` : title;
+}
+
+/** A scheduled review row as cards and commands show it (crime titles; views re-title an NCHI's with `reviewTitle`). */
 export const toReview = (r: ScheduledReviewRow): ScheduledReview => ({
   id: r.id,
   occurrenceId: r.occurrence_id,
   kind: r.kind as ReviewKind,
   seq: r.seq,
-  title: r.kind === 'monthly_review' ? `${REVIEW_TITLES.monthly_review} (month ${r.seq})` : REVIEW_TITLES[r.kind as ReviewKind],
+  title: reviewTitle(r),
   ownerRole: r.owner_role,
   dueAt: r.due_at,
   status: r.status,

@@ -96,6 +96,8 @@ describe('RMS endorsement text (issue 12 item 1)', () => {
         note_repeats_checked: 'Check the previous reports at this location',
         riskGrade: 'medium',
         riskRationale: 'Second report from the same street',
+        nchiThreshold: 'yes',
+        nchiSubjectRefs: 'keep_harm',
       },
     );
     const asked = await say(h!, `endorsement ${String(occ.reference)}`, coordinator, channel);
