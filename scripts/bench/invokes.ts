@@ -3,8 +3,13 @@ import type { AdaptiveCard } from '../../cards/card.js';
 import { VERBS } from '../../cards/verbs.js';
 import { ALL_YES } from '../../test/helpers/teams.js';
 
-/** A valid, complete review: all 8 default checklist items answered, standard risk (the tests' answers). */
-export const completeReview = ALL_YES;
+/**
+ * A valid, complete review: all 8 default checklist items answered, standard risk (the tests'
+ * answers), and for the NCHIs among the bench's occurrences the Code of Practice 2023 decisions
+ * (NCHI_POLICY=code-2023: threshold met, subject refs kept, so a re-grade finds them unchanged).
+ * A crime's review ignores the NCHI fields.
+ */
+export const completeReview = { ...ALL_YES, nchiThreshold: 'yes', nchiSubjectRefs: 'keep_harm' };
 
 /**
  * Teams-shaped participants and the review channel (the same shapes as test/helpers/harness.ts,
