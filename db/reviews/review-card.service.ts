@@ -46,8 +46,8 @@ export async function submitReviewCard(
     repeat: RepeatRule;
     reviewer: Reviewer;
     now: Date;
-    /** NCHI_POLICY: under code-2023 an NCHI's review needs the threshold and personal-data decisions. */
-    nchiPolicy?: NchiPolicy;
+    /** NCHI_POLICY: under code-2023 an NCHI's review needs the threshold and personal-data decisions (required: no default to fail open). */
+    nchiPolicy: NchiPolicy;
   },
 ): Promise<ReviewCardOutcome> {
   for (let attempt = 1; ; attempt++) {

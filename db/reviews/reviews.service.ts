@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely';
-import { allow, canSubmitReview, type Actor } from '../access/access.policy.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import type { Actor } from '../access/access.policy.js';
 import type { OccurrenceDetail } from '../occurrences/occurrences.service.js';
 import type { Database } from '../schema.js';
-import { checkAnswers, checklistLabel, type AnswersDraft, type ChecklistItem, type ReviewAnswers } from './checklist.policy.js';
-import { readReviewCard, type Review } from './review-card.read.js';
+import { checklistLabel, type ChecklistItem, type ReviewAnswers } from './checklist.policy.js';
+import type { Review } from './review-card.read.js';
 import { saveReview } from './review-save.js';
 
 export type { Review } from './review-card.read.js';
@@ -84,41 +83,3 @@ export async function saveCheckedReview(
   };
   return { status: 'saved', review, queued: r.queued };
 }
-
-/**
- * Saves an HCC review as the next version, in one statement with its audit entry, and queues an
- * in-place update of every posted copy of the card. `expectedVersion` is the version the
- * reviewer's card showed (0 for none): if someone saved first the submission is not saved, the
- * attempt is audited with its answers, and the current review is returned (`stale`), so nothing
- * is overwritten silently and nothing is lost.
- * @throws ValidationError when the answers break the checklist rules (nothing written)
- * @throws NotFoundError when the occurrence does not exist
- * @throws ForbiddenError unless the reviewer is a coordinator for the occurrence's district (db/access)
- */
-export async function submitReview(
-  conn: Kysely<Database>,
-  input: {
-    occurrenceId: string;
-    expectedVersion: number;
-    answers: AnswersDraft;
-    checklist: readonly ChecklistItem[];
-    reviewer: Reviewer;
-    now: Date;
-  },
-): Promise<SubmitOutcome> {
-  const checked = checkAnswers(input.checklist, input.answers);
-  if (!checked.ok) throw new ValidationError('the review is incomplete', checked.issues);
-  for (let attempt = 1; ; attempt++) {
-    const card = await readReviewCard(conn, input.occurrenceId, NO_REPEATS);
-    if (!card) throw new NotFoundError('that occurrence is no longer held by the bot');
-    allow(canSubmitReview(input.reviewer, card.occurrence));
-    const saved = await saveCheckedReview(conn, card.occurrence, checked.answers, input);
-    if (saved === 'moved' && attempt < 2) continue;
-    if (saved === 'moved') throw new NotFoundError('that occurrence is no longer held by the bot');
-    if (saved.status === 'saved') return saved;
-    return { status: 'stale', current: (await readReviewCard(conn, input.occurrenceId, NO_REPEATS))?.review ?? null };
-  }
-}
-
-/** submitReview shows no card, so the repeat counts are not needed (a one-month window keeps them cheap). */
-const NO_REPEATS = { windowMonths: 1, minOccurrences: 2 };

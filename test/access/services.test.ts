@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canUnsubscribe, knownDistrict, knownDistricts } from '../../db/access/access.service.js';
 import { saveConversationReference, subscribe } from '../../db/conversations/conversations.service.js';
 import { ForbiddenError, ValidationError } from '../../db/errors.js';
-import { DEFAULT_CHECKLIST, submitReview } from '../../db/reviews/reviews.service.js';
+import { submitReviewCard } from '../../db/reviews/review-card.service.js';
+import { DEFAULT_CHECKLIST } from '../../db/reviews/reviews.service.js';
 import { bootHarness, type Harness } from '../helpers/harness.js';
 import { seed, type Seeded } from './helpers.js';
 
@@ -28,10 +29,10 @@ describe('need to know inside the services', () => {
   });
   afterAll(async () => h.close());
 
-  it('submitReview refuses a coordinator of another district and writes nothing', async () => {
+  it("the review card's submit refuses a coordinator of another district and writes nothing", async () => {
     const answers = {
       decisions: DEFAULT_CHECKLIST.map((i) => ({ itemKey: i.key, decision: 'yes' as const, note: null })),
-      riskGrade: 'standard' as const,
+      riskGrade: 'standard',
       riskRationale: null,
     };
     const input = {
@@ -39,14 +40,15 @@ describe('need to know inside the services', () => {
       expectedVersion: 0,
       answers,
       checklist: DEFAULT_CHECKLIST,
-      nchi: false,
+      repeat: { windowMonths: 12, minOccurrences: 2 },
+      nchiPolicy: 'code-2023' as const,
       reviewer: { ...leedsCoordinator },
       now: h.clock.now(),
     };
-    await expect(submitReview(h.db, input)).rejects.toThrow(ForbiddenError);
-    await expect(submitReview(h.db, input)).rejects.toThrow('only a coordinator for Bradford can submit the HCC review');
+    await expect(submitReviewCard(h.db, input)).rejects.toThrow(ForbiddenError);
+    await expect(submitReviewCard(h.db, input)).rejects.toThrow('only a coordinator for Bradford can submit the HCC review');
     expect(await h.db.selectFrom('reviews').selectAll().execute()).toHaveLength(0);
-    const saved = await submitReview(h.db, { ...input, occurrenceId: s.leeds });
+    const saved = await submitReviewCard(h.db, { ...input, occurrenceId: s.leeds });
     expect(saved.status).toBe('saved');
   });
 
