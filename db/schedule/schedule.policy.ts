@@ -11,11 +11,26 @@ export const REVIEW_KINDS = [
   'coordinator_review',
   'monthly_review',
   'closure_call',
+  'victim_update',
+  'marac_referral',
+  'partner_support',
+  'pso_recorded',
+  'inspector_contact',
 ] as const;
 export type ReviewKind = (typeof REVIEW_KINDS)[number];
 
-/** Who owns a kind of review. */
-export type OwnerRole = 'supervisor' | 'oic' | 'coordinator';
+/** Who owns a kind of review: a person named on the occurrence (OIC, supervisor) or a role of its district. */
+export const OWNER_ROLES = ['supervisor', 'oic', 'coordinator', 'manager'] as const;
+export type OwnerRole = (typeof OWNER_ROLES)[number];
+
+/**
+ * Follow-up tasks (issue 12, item 3): opened by what happens to the occurrence (a high risk grade,
+ * a dissatisfied closure), not planned from its dates, so bringing the schedule in line with the
+ * feed never cancels them (schedule.service.ts syncSchedule).
+ */
+export const TASK_KINDS: readonly ReviewKind[] = ['marac_referral', 'partner_support', 'pso_recorded', 'inspector_contact'];
+/** The tasks a high risk grade opens (docs/domain.md "Risk grading"; seed 000, output 10). */
+export const HIGH_RISK_TASKS: readonly ReviewKind[] = ['marac_referral', 'partner_support', 'pso_recorded'];
 
 /** How long after its starting event a review falls due. */
 const offset = z.union([
@@ -26,7 +41,7 @@ const offset = z.union([
 ]);
 export type Offset = z.infer<typeof offset>;
 
-const rule = z.object({ enabled: z.boolean().default(true), after: offset, owner: z.enum(['supervisor', 'oic', 'coordinator']) });
+const rule = z.object({ enabled: z.boolean().default(true), after: offset, owner: z.enum(OWNER_ROLES) });
 
 /** Schema of REVIEW_POLICY_FILE: any kind may be overridden or disabled. */
 export const reviewPolicySchema = z
@@ -37,6 +52,11 @@ export const reviewPolicySchema = z
     coordinator_review: rule.optional(),
     monthly_review: rule.optional(),
     closure_call: rule.optional(),
+    victim_update: rule.optional(),
+    marac_referral: rule.optional(),
+    partner_support: rule.optional(),
+    pso_recorded: rule.optional(),
+    inspector_contact: rule.optional(),
   })
   .strict();
 
@@ -47,7 +67,11 @@ export type ReviewPolicy = Record<ReviewKind, ReviewRule>;
  * Default cadence (docs/domain.md, seeds 001 and 004, Victims' Code): supervisor victim contact 24h
  * after allocation; supervisor task review 24h after the flag; victim-support referral by the OIC
  * within 2 working days; coordinator review at 10 days; supervisor review monthly while open;
- * closure call by the supervisor within 1 working day of filing or closing.
+ * closure call by the supervisor within 1 working day of filing or closing; a Victims' Code update
+ * by the OIC 1 working day after an investigation event; for a high risk grade, the coordinator's
+ * MARAC referral decision in 2 working days, partner support in 5 and, for a repeat suspect, the
+ * NPT's Problem Solving Occurrence in 10 (seed 000, output 10); an inspector's contact within 5
+ * working days of a dissatisfied closure (seed 001 §2.2).
  */
 export const DEFAULT_REVIEW_POLICY: ReviewPolicy = {
   victim_contact: { enabled: true, after: { hours: 24 }, owner: 'supervisor' },
@@ -56,6 +80,11 @@ export const DEFAULT_REVIEW_POLICY: ReviewPolicy = {
   coordinator_review: { enabled: true, after: { days: 10 }, owner: 'coordinator' },
   monthly_review: { enabled: true, after: { months: 1 }, owner: 'supervisor' },
   closure_call: { enabled: true, after: { workingDays: 1 }, owner: 'supervisor' },
+  victim_update: { enabled: true, after: { workingDays: 1 }, owner: 'oic' },
+  marac_referral: { enabled: true, after: { workingDays: 2 }, owner: 'coordinator' },
+  partner_support: { enabled: true, after: { workingDays: 5 }, owner: 'coordinator' },
+  pso_recorded: { enabled: true, after: { workingDays: 10 }, owner: 'coordinator' },
+  inspector_contact: { enabled: true, after: { workingDays: 5 }, owner: 'manager' },
 };
 
 /** Titles users see. */
@@ -66,6 +95,11 @@ export const REVIEW_TITLES: Record<ReviewKind, string> = {
   coordinator_review: 'Coordinator (SPOC) review (10 days)',
   monthly_review: 'Monthly supervisor review of actions and VCC',
   closure_call: 'Closure call to the victim (inspector contact if dissatisfied)',
+  victim_update: "Victims' Code update to the victim after an investigation event",
+  marac_referral: 'High risk: MARAC referral considered (made, or not needed and why)',
+  partner_support: 'High risk: partner support arranged',
+  pso_recorded: 'High risk, repeat suspect: Problem Solving Occurrence recorded by the NPT',
+  inspector_contact: 'Inspector contact with the victim, dissatisfied at closure',
 };
 
 /** Titles users see for an NCHI: a complainant, a subject and no crime (docs/domain.md "Occurrences"). */
@@ -76,6 +110,11 @@ export const NCHI_REVIEW_TITLES: Record<ReviewKind, string> = {
   coordinator_review: 'Coordinator (SPOC) review (10 days)',
   monthly_review: 'Monthly supervisor review of actions and complainant support',
   closure_call: 'Closure call to the complainant (inspector contact if dissatisfied)',
+  victim_update: 'Update to the complainant after an investigation event',
+  marac_referral: 'High risk: MARAC referral considered (made, or not needed and why)',
+  partner_support: 'High risk: partner support arranged for the complainant',
+  pso_recorded: 'High risk, repeat subject: Problem Solving Occurrence recorded by the NPT',
+  inspector_contact: 'Inspector contact with the complainant, dissatisfied at closure',
 };
 
 /** Applies an offset in Europe/London: hours are elapsed time; days and months keep the local time. */
@@ -96,6 +135,8 @@ export interface ScheduleInput {
   allocatedAt: Date | null;
   /** When the bot saw the occurrence become filed or closed (null while open). */
   closedAt: Date | null;
+  /** The victim's satisfaction at closure as the feed gave it (null: not recorded). */
+  victimSatisfied: boolean | null;
 }
 
 /** One review the occurrence should have. */
@@ -122,7 +163,8 @@ function firstMonthWorthPlanning(flaggedAt: Date, o: Offset, from: PlanFrom | un
 /**
  * The reviews an occurrence should have now, from the policy. Monthly reviews are planned up
  * to `horizon` (the next one after now) while the occurrence is open; the victim-support
- * referral applies to crimes only (Victims' Code); the closure call once filed or closed.
+ * referral applies to crimes only (Victims' Code); the closure call once filed or closed, and the
+ * inspector's contact when the feed says the victim was not satisfied at closure.
  * With `from`, reviews due before it are not planned at all (history loaded from the feed:
  * a year-old occurrence's past monthly reviews are skipped, not computed and discarded).
  */
@@ -149,5 +191,7 @@ export function planReviews(o: ScheduleInput, policy: ReviewPolicy, horizon: Dat
     }
   }
   if (o.status !== 'open' && o.closedAt) add('closure_call', 0, o.closedAt);
+  // Seed 001 §2.2: dissatisfaction after the investigation needs an inspector's contact.
+  if (o.status !== 'open' && o.closedAt && o.victimSatisfied === false) add('inspector_contact', 0, o.closedAt);
   return out;
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../schema.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { OccurrenceRow } from '../occurrences/occurrences.table.js';
-import { planReviews, type PlanFrom } from './schedule.policy.js';
+import { planReviews, TASK_KINDS, type PlanFrom, type ReviewKind } from './schedule.policy.js';
 import { nextStepAt } from './schedule.steps.js';
 import { toReview, type ScheduleConfig, type ScheduledReview } from './schedule.types.js';
 
@@ -62,6 +62,7 @@ function plannedFor(occ: OccurrenceRow, cfg: ScheduleConfig, now: Date) {
       flaggedAt: occ.flagged_at,
       allocatedAt: occ.allocated_at,
       closedAt: occ.closed_at,
+      victimSatisfied: occ.victim_satisfied,
     },
     cfg.policy,
     horizon,
@@ -72,7 +73,8 @@ function plannedFor(occ: OccurrenceRow, cfg: ScheduleConfig, now: Date) {
 /**
  * Brings an occurrence's review schedule in line with the policy after it was created or
  * updated through the feed (allocated, closed, reopened): adds missing reviews, moves pending
- * deadlines, cancels pending reviews that no longer apply. Every change is audited.
+ * deadlines, cancels pending reviews that no longer apply (never a follow-up task: TASK_KINDS).
+ * Every change is audited.
  */
 export async function syncSchedule(trx: Db, occ: OccurrenceRow, cfg: ScheduleConfig, now: Date, actor: string): Promise<void> {
   const planned = plannedFor(occ, cfg, now);
@@ -117,7 +119,8 @@ export async function syncSchedule(trx: Db, occ: OccurrenceRow, cfg: ScheduleCon
     }
   }
   for (const e of existing) {
-    if (e.status === 'pending' && !wanted.has(key(e.kind, e.seq))) {
+    // Follow-up tasks are opened by a grade or an answer, not planned from the feed's dates: kept.
+    if (e.status === 'pending' && !wanted.has(key(e.kind, e.seq)) && !TASK_KINDS.includes(e.kind as ReviewKind)) {
       await trx
         .updateTable('scheduled_reviews')
         .set({ status: 'cancelled', next_step_at: null, updated_at: now })

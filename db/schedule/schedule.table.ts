@@ -10,6 +10,8 @@ export interface ScheduledReviewsTable {
   status: Generated<'pending' | 'done' | 'not_applicable' | 'cancelled'>;
   outcome: string | null;
   note: string | null;
+  /** The support service a referral went to (migration 2026-11-29T14). */
+  service: Generated<string | null>;
   completed_by: string | null;
   completed_by_name: string | null;
   completed_at: Date | null;

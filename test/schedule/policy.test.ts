@@ -6,7 +6,15 @@ import { nextEvent, nextStepAt } from '../../db/schedule/schedule.steps.js';
 const iso = (d: Date) => d.toISOString();
 const plan = (o: Partial<Parameters<typeof planReviews>[0]>, horizon = new Date('2026-04-30T00:00:00Z')) =>
   planReviews(
-    { recordedAs: 'crime', status: 'open', flaggedAt: new Date('2026-03-25T10:00:00Z'), allocatedAt: null, closedAt: null, ...o },
+    {
+      recordedAs: 'crime',
+      status: 'open',
+      flaggedAt: new Date('2026-03-25T10:00:00Z'),
+      allocatedAt: null,
+      closedAt: null,
+      victimSatisfied: null,
+      ...o,
+    },
     DEFAULT_REVIEW_POLICY,
     horizon,
   );
@@ -31,7 +39,7 @@ describe('review cadence (docs/domain.md defaults)', () => {
     const flaggedAt = new Date('2025-11-20T10:00:00Z');
     const cutoff = { after: new Date('2026-11-20T11:00:00Z'), inclusive: false };
     const history = planReviews(
-      { recordedAs: 'crime', status: 'open', flaggedAt, allocatedAt: null, closedAt: null },
+      { recordedAs: 'crime', status: 'open', flaggedAt, allocatedAt: null, closedAt: null, victimSatisfied: null },
       DEFAULT_REVIEW_POLICY,
       new Date('2026-12-21T00:00:00Z'),
       cutoff,
