@@ -92,7 +92,7 @@ function row(v: PromptBatchView, r: PromptBatchRow, index: number): unknown[] {
     ...(pending
       ? promptAnswerButtons({
           suffix: `_${index}`,
-          victimContact: r.isVictimContact,
+          outcomes: r.outcomes,
           execute: (title, verb) => executeButton(title, verb, data),
         })
       : []),

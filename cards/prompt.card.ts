@@ -1,6 +1,6 @@
 import { humanise, ukDateTime } from './format.js';
 import { cardTemplate, subCard, type AdaptiveCard } from './card.js';
-import { CONTACT_LABELS, CONTACT_OUTCOMES, SNOOZE_CHOICES, SNOOZE_LABELS, VERBS } from './verbs.js';
+import { SNOOZE_CHOICES, SNOOZE_LABELS, VERBS } from './verbs.js';
 import { TEXT_LIMITS } from '../db/text-limits.js';
 
 /** A review prompt as its owner (or whoever it was escalated to) sees it. */
@@ -18,8 +18,10 @@ export interface PromptCardView {
   step: 'prompt' | 'chase' | 'escalate_supervisor' | 'escalate_channel' | 'snoozed' | null;
   owner: string;
   unreachable: boolean;
-  isVictimContact: boolean;
+  /** What Done asks for this kind of review (db/schedule/outcomes.policy.ts), null: a plain Done. */
+  outcomes: PromptOutcomes | null;
   status: 'pending' | 'done' | 'not_applicable' | 'cancelled';
+  /** The answered outcome as words ("Referral made: Victim Support"), null when none. */
   outcome: string | null;
   note: string | null;
   completedByName: string | null;
@@ -28,6 +30,15 @@ export interface PromptCardView {
   banner?: { kind: 'error' | 'warning' | 'success'; text: string };
   /** The occurrence in the records system (RMS_URL_TEMPLATE filled in); absent or null: no link. */
   recordsUrl?: string | null;
+}
+
+/** What Done asks on a prompt: the outcome to choose and whether a service is named (a referral made). */
+export interface PromptOutcomes {
+  label: string;
+  choices: { title: string; value: string }[];
+  asksService: boolean;
+  /** Set when some outcome needs a reason in the note, e.g. "needed when: not needed". */
+  reasonHint: string | null;
 }
 
 /** What each step of a prompt is called on its card (and on each row of a card listing several). */
@@ -47,37 +58,61 @@ const execute = (title: string, verb: string) => ({
   fallback: { type: 'Action.Submit', title, data: { verb, scheduledReviewId: '${id}' } },
 });
 
+/** The Done inputs of a prompt: its outcome choices, the service (a referral made) and the note. */
+function doneInputs(suffix: string, outcomes: PromptOutcomes | null | 'template'): unknown[] {
+  const t = outcomes === 'template';
+  const o = t ? null : outcomes;
+  if (!t && !o) return [noteInput(suffix, 'Note (optional)')];
+  const choiceSet = {
+    type: 'Input.ChoiceSet',
+    id: `outcome${suffix}`,
+    label: t ? '${outcomeLabel}' : o!.label,
+    style: 'expanded',
+    isRequired: true,
+    errorMessage: 'Choose an outcome',
+    choices: t ? [{ $data: '${outcomeChoices}', title: '${title}', value: '${value}' }] : o!.choices,
+  };
+  const service = {
+    type: 'Input.Text',
+    id: `service${suffix}`,
+    label: 'Support service referred to (when the referral was made)',
+    maxLength: TEXT_LIMITS.serviceName,
+  };
+  return [
+    t ? { $when: '${hasOutcomes}', ...choiceSet } : choiceSet,
+    ...(t ? [{ $when: '${asksService}', ...service }] : o!.asksService ? [service] : []),
+    noteInput(suffix, t ? '${noteLabel}' : noteLabel(o)),
+  ];
+}
+
+const noteInput = (suffix: string, label: string) => ({
+  type: 'Input.Text',
+  id: `note${suffix}`,
+  label,
+  isMultiline: true,
+  maxLength: TEXT_LIMITS.reviewNote,
+});
+
+/** The note's label: optional, or saying when a reason is needed. */
+export const noteLabel = (o: PromptOutcomes | null): string => (o?.reasonHint ? `Note (${o.reasonHint})` : 'Note (optional)');
+
 /**
  * The Done / Not applicable / Snooze buttons of a review prompt, each opening its inputs (ids
- * `outcome`, `note`, `reason`, `snooze`, each followed by `suffix` so several prompts can share one
- * card). `victimContact`: whether Done asks how the contact went (a template binding on the
- * single prompt card). Pure.
+ * `outcome`, `service`, `note`, `reason`, `snooze`, each followed by `suffix` so several prompts can
+ * share one card). `outcomes`: what Done asks (`'template'`: bound from the single prompt card's
+ * data). Pure.
  */
 export function promptAnswerButtons(o: {
   suffix: string;
-  victimContact: boolean | string;
+  outcomes: PromptOutcomes | null | 'template';
   execute: (title: string, verb: string) => unknown;
 }): Record<string, unknown>[] {
-  const outcome = {
-    type: 'Input.ChoiceSet',
-    id: `outcome${o.suffix}`,
-    // One label for a victim (crime) and a complainant (NCHI): the prompt's title names whom.
-    label: 'How the contact went',
-    style: 'expanded',
-    isRequired: true,
-    errorMessage: 'Say how the contact went',
-    choices: CONTACT_OUTCOMES.map((value) => ({ title: CONTACT_LABELS[value], value })),
-  };
-  const contact = typeof o.victimContact === 'string' ? [{ $when: o.victimContact, ...outcome }] : o.victimContact ? [outcome] : [];
   return [
     {
       type: 'Action.ShowCard',
       title: 'Done',
       card: subCard({
-        body: [
-          ...contact,
-          { type: 'Input.Text', id: `note${o.suffix}`, label: 'Note (optional)', isMultiline: true, maxLength: TEXT_LIMITS.reviewNote },
-        ],
+        body: doneInputs(o.suffix, o.outcomes),
         actions: [o.execute('Record as done', VERBS.promptDone)],
       }),
     },
@@ -136,7 +171,7 @@ const compiled = cardTemplate({
     { type: 'TextBlock', $when: '${answered}', text: '${answerText}', wrap: true, weight: 'Bolder', color: 'Good' },
   ],
   actions: [
-    ...promptAnswerButtons({ suffix: '', victimContact: '${isVictimContact}', execute }).map((b) => ({ $when: '${pending}', ...b })),
+    ...promptAnswerButtons({ suffix: '', outcomes: 'template', execute }).map((b) => ({ $when: '${pending}', ...b })),
     { $when: '${hasRecordsUrl}', type: 'Action.OpenUrl', title: 'Open in records system', url: '${recordsUrl}' },
   ],
 });
@@ -152,7 +187,7 @@ export function relative(due: Date, now: Date): string {
 /** How a review was answered (who, what, when), for a card; '' while it is pending. */
 export function promptAnswerText(v: Pick<PromptCardView, 'status' | 'outcome' | 'note' | 'completedByName' | 'completedAt'>): string {
   return v.status === 'done'
-    ? `Done${v.outcome && v.outcome !== 'done' ? ` (${humanise(v.outcome)})` : ''} by ${v.completedByName ?? 'unknown'}, ${v.completedAt ? ukDateTime(v.completedAt) : ''}${v.note ? ` — ${v.note}` : ''}`
+    ? `Done${v.outcome ? ` (${v.outcome})` : ''} by ${v.completedByName ?? 'unknown'}, ${v.completedAt ? ukDateTime(v.completedAt) : ''}${v.note ? ` — ${v.note}` : ''}`
     : v.status === 'not_applicable'
       ? `Not applicable${v.note ? ` (${v.note})` : ''} — ${v.completedByName ?? 'unknown'}, ${v.completedAt ? ukDateTime(v.completedAt) : ''}`
       : v.status === 'cancelled'
@@ -192,7 +227,11 @@ export function renderPromptCard(v: PromptCardView): AdaptiveCard {
     answered: !pending,
     answerText,
     pending,
-    isVictimContact: v.isVictimContact,
+    hasOutcomes: Boolean(v.outcomes),
+    outcomeLabel: v.outcomes?.label ?? '',
+    outcomeChoices: v.outcomes?.choices ?? [],
+    asksService: Boolean(v.outcomes?.asksService),
+    noteLabel: noteLabel(v.outcomes),
     hasRecordsUrl: Boolean(v.recordsUrl),
     recordsUrl: v.recordsUrl ?? '',
   };

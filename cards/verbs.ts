@@ -21,14 +21,6 @@ export const SNOOZE_LABELS: Record<(typeof SNOOZE_CHOICES)[number], string> = {
   '4h': 'In 4 hours',
   tomorrow: 'Tomorrow 09:00',
 };
-/** Victim contact outcomes (issue 3). */
-export const CONTACT_OUTCOMES = ['contacted', 'could_not_contact', 'declined'] as const;
-/** What the prompt card calls each victim-contact outcome. */
-export const CONTACT_LABELS: Record<(typeof CONTACT_OUTCOMES)[number], string> = {
-  contacted: 'Contacted',
-  could_not_contact: 'Could not contact',
-  declined: 'Declined contact',
-};
 
 /** The NCHI personal-data decision as the form offers it (NCHI Code of Practice 2023: kept only for a real risk). */
 export const SUBJECT_REF_CHOICES = [
@@ -40,13 +32,22 @@ export const SUBJECT_REF_CHOICES = [
 /** Submit data of a review prompt's answers. */
 export const promptSubmitSchema = z.object({
   scheduledReviewId: z.string().uuid('the card does not name a valid review'),
+  // Which outcomes a kind of review accepts is the schedule's rule (db/schedule/outcomes.policy.ts).
   outcome: z
     .union([
       z.literal(''),
       z.undefined(),
-      z.enum(CONTACT_OUTCOMES, { errorMap: () => ({ message: 'choose contacted, could not contact or declined' }) }),
+      z
+        .string()
+        .max(40)
+        .regex(/^[a-z_]+$/, 'choose one of the outcomes shown'),
     ])
     .transform((v) => v || null),
+  service: z
+    .string()
+    .max(TEXT_LIMITS.serviceName, tooLong('a service name', 'serviceName'))
+    .optional()
+    .transform((v) => v?.trim() || null),
   note: z
     .string()
     .max(TEXT_LIMITS.reviewNote, tooLong('a note', 'reviewNote'))

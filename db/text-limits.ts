@@ -25,6 +25,8 @@ export const TEXT_LIMITS = {
   formWord: 40,
   /** A note on a review answer or a prompt. */
   reviewNote: 1000,
+  /** The support service a victim-support referral went to. */
+  serviceName: 200,
   /** Why a prompt does not apply. */
   notApplicableReason: 1000,
   /** A review's risk rationale. */

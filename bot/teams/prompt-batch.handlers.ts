@@ -41,7 +41,14 @@ export async function promptBatchCard(
 /** The inputs of one row of a card listing several prompts, named as a single prompt card names them. */
 export function rowInputs(raw: Record<string, unknown>, ref: PromptBatchRef): Record<string, unknown> {
   const at = (name: string) => raw[`${name}_${ref.row}`];
-  return { scheduledReviewId: raw.scheduledReviewId, outcome: at('outcome'), note: at('note'), reason: at('reason'), snooze: at('snooze') };
+  return {
+    scheduledReviewId: raw.scheduledReviewId,
+    outcome: at('outcome'),
+    service: at('service'),
+    note: at('note'),
+    reason: at('reason'),
+    snooze: at('snooze'),
+  };
 }
 
 /** `prompt.batch_page`: Show more / Previous on a card listing several review prompts. */

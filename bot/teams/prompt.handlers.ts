@@ -70,7 +70,7 @@ async function answerFromCard(deps: BotDeps, ctx: TurnContext, verb: string, raw
     return card(found.review, { kind: 'error', text: `Not saved${on}: ${parsed.error.issues.map((i) => i.message).join('; ')}` });
   const d = parsed.data;
   let answer: PromptAnswer;
-  if (verb === VERBS.promptDone) answer = { answer: 'done', outcome: d.outcome ?? 'done', note: d.note };
+  if (verb === VERBS.promptDone) answer = { answer: 'done', outcome: d.outcome, note: d.note, service: d.service };
   else if (verb === VERBS.promptNotApplicable) answer = { answer: 'not_applicable', reason: d.reason ?? '' };
   else answer = { answer: 'snooze', until: snoozeUntil(d.snooze ?? '1h', now) };
   try {

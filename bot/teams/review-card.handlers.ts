@@ -73,6 +73,7 @@ async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown, onl
       repeat: deps.config.repeat,
       reviewer,
       now,
+      schedule: deps.config.schedule,
       nchiPolicy: deps.config.nchiPolicy,
     });
     if (outcome.status === 'invalid') {

@@ -5,6 +5,22 @@ import type { OccurrenceRow } from '../../db/occurrences/occurrences.service.js'
 import type { ScheduledReview } from '../../db/schedule/schedule.service.js';
 import { ownerLabel, reviewTitle } from '../../db/schedule/schedule.service.js';
 import { recordsUrl } from './records-link.js';
+import { OUTCOME_LABELS, OUTCOME_RULES, outcomeText } from '../../db/schedule/prompts.service.js';
+import type { ReviewKind } from '../../db/schedule/schedule.service.js';
+
+/** What Done asks for a kind of review, in the card's terms (db/schedule/outcomes.policy.ts). */
+function promptOutcomes(kind: ReviewKind): PromptCardView['outcomes'] {
+  const rule = OUTCOME_RULES[kind];
+  if (!rule) return null;
+  const words = (o: readonly (keyof typeof OUTCOME_LABELS)[] | undefined) => (o ?? []).map((c) => OUTCOME_LABELS[c].toLowerCase());
+  const reasons = words(rule.needsReason);
+  return {
+    label: rule.label,
+    choices: rule.choices.map((value) => ({ title: OUTCOME_LABELS[value], value })),
+    asksService: Boolean(rule.needsService?.length),
+    reasonHint: reasons.length ? `say why if ${reasons.join(' or ')}` : null,
+  };
+}
 
 /**
  * Maps a scheduled review onto its prompt card. The feed summary and the answer's free-text note
@@ -38,9 +54,9 @@ export function toPromptCardView(
     step: opts.step,
     owner: ownerLabel(r.ownerRole, occ),
     unreachable: opts.unreachable,
-    isVictimContact: r.kind === 'victim_contact',
+    outcomes: promptOutcomes(r.kind),
     status: r.status,
-    outcome: r.outcome,
+    outcome: outcomeText(r.outcome, r.service),
     note: opts.personal ? r.note : null,
     completedByName: r.completedByName,
     completedAt: r.completedAt,

@@ -94,21 +94,25 @@ export function canSubmitReview(a: Pick<Actor, 'roles' | 'districts'>, o: Pick<O
 
 /** What the rule needs to know of a scheduled review (a prompt). */
 export interface PromptFacts extends OccurrenceFacts {
-  ownerRole: 'oic' | 'supervisor' | 'coordinator';
+  ownerRole: 'oic' | 'supervisor' | 'coordinator' | 'manager';
   /** Whether the prompt has gone past its owner (escalated to the supervisor or coordinators). */
   escalated: boolean;
 }
 
 /**
  * Answering a prompt: the OIC or supervisor it is addressed to (by UPN, holding a police role);
- * the supervisor an OIC's prompt was escalated to; a coordinator of its district for coordinator prompts and escalated ones.
+ * the supervisor an OIC's prompt was escalated to; a manager (inspector) of its district for
+ * managers' prompts (the contact after a dissatisfied closure, seed 001 §2.2); a coordinator of its
+ * district for coordinator prompts and escalated ones.
  */
 export function canAnswerPrompt(a: Actor, p: PromptFacts): Decision {
   const addressed = p.ownerRole === 'oic' ? p.oicUpn : p.ownerRole === 'supervisor' ? p.supervisorUpn : null;
   if (named(a, addressed)) return OK;
   if (p.ownerRole === 'oic' && p.escalated && named(a, p.supervisorUpn)) return OK;
+  if (p.ownerRole === 'manager' && roleFor(a, 'manager', p.district)) return OK;
   if (roleFor(a, 'coordinator', p.district) && (p.ownerRole === 'coordinator' || p.escalated)) return OK;
   const coordinatorPart = p.ownerRole === 'coordinator' || p.escalated ? `, or a coordinator for ${p.district},` : '';
+  if (p.ownerRole === 'manager') return no(`only a manager (inspector) for ${p.district}${coordinatorPart} can answer this review`);
   return no(`only the person this review is addressed to${coordinatorPart} can answer it`);
 }
 

@@ -3,7 +3,7 @@ import { allow, canSeeOccurrence, canSubmitReview, type Actor, type Decision } f
 import { NotFoundError } from '../errors.js';
 import type { RepeatRule } from '../occurrences/occurrences.service.js';
 import type { Database, Db } from '../schema.js';
-import { scheduleFor } from '../schedule/schedule.service.js';
+import { scheduleFor, type ScheduleConfig } from '../schedule/schedule.service.js';
 import type { NchiPolicy } from '../occurrences/occurrences.service.js';
 import { checkAnswers, type AnswerIssue, type AnswersDraft, type ChecklistItem } from './checklist.policy.js';
 import { readReviewCard, type LinkedOccurrence, type Review, type ReviewCardData } from './review-card.read.js';
@@ -46,6 +46,8 @@ export async function submitReviewCard(
     repeat: RepeatRule;
     reviewer: Reviewer;
     now: Date;
+    /** The review policy and steps: a high grade opens follow-up tasks with their deadlines. */
+    schedule: ScheduleConfig;
     /** NCHI_POLICY: under code-2023 an NCHI's review needs the threshold and personal-data decisions (required: no default to fail open). */
     nchiPolicy: NchiPolicy;
   },

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { CommitOutcomeUnknownError, DatabaseUnavailableError, isConnectionLost, withRetry } from '../transactions.js';
 import type { ReviewAnswers } from './checklist.policy.js';
+import { openFollowUpsSql, type FollowUpRow } from '../schedule/follow-ups.service.js';
 
 // The save of an HCC review as one statement (issue 11, item 1). A statement is its own
 // transaction, so the lock, the review, its decisions, the audit entry, the coordinator review's
@@ -28,6 +29,8 @@ export interface SaveInput {
   labels: ReadonlyMap<string, string>;
   reviewer: { userId: string | null; name: string; label: string };
   now: Date;
+  /** The follow-up tasks the grade opens, and the kinds of pending ones it closes (follow-ups.service.ts gradeTasks). */
+  tasks: { open: readonly FollowUpRow[]; cancel: readonly string[] };
 }
 
 /**
@@ -144,6 +147,14 @@ async function saveStatement(db: Kysely<Database>, input: SaveInput): Promise<Sa
         updated_at = ${now}::timestamptz
       where occurrence_id = ${input.occurrenceId}::uuid and kind = 'coordinator_review' and status = 'pending' and exists (select 1 from rev)
     ),
+    -- The grade's follow-up tasks (issue 12 item 3): high opens them, a lower grade closes those still pending.
+    tasks as (${openFollowUpsSql(input.occurrenceId, JSON.stringify(input.tasks.open), now, sql<boolean>`exists (select 1 from rev)`)}),
+    untasked as (
+      update scheduled_reviews set status = 'cancelled', next_step_at = null, updated_at = ${now}::timestamptz
+      where occurrence_id = ${input.occurrenceId}::uuid and status = 'pending' and kind = any(${[...input.tasks.cancel]}::text[])
+        and exists (select 1 from rev)
+      returning kind
+    ),
     queued as (
       -- the outbox's review_card payload (db/outbox OutboxPayload), one in-place update per posted copy
       insert into outbox (dedupe_key, kind, conversation_id, payload, next_attempt_at)
@@ -170,6 +181,14 @@ async function saveStatement(db: Kysely<Database>, input: SaveInput): Promise<Sa
         jsonb_build_object('reviewId', rev.id, 'removed', (select count(*) from removed),
           'reason', 'NCHI Code of Practice 2023: no real risk of significant harm or of a future criminal offence recorded')
       from rev where exists (select 1 from removed)
+      union all
+      select ${reviewer.label}::text, 'schedule.added', 'occurrence', ${input.occurrenceId}::text,
+        jsonb_build_object('reason', 'graded high', 'reviews', (select jsonb_agg(jsonb_build_object('kind', t.kind, 'seq', 0, 'dueAt', t.due_at)) from tasks t))
+      from rev where exists (select 1 from tasks)
+      union all
+      select ${reviewer.label}::text, 'schedule.cancelled', 'occurrence', ${input.occurrenceId}::text,
+        jsonb_build_object('reason', 'graded ' || ${answers.riskGrade}::text, 'kinds', (select jsonb_agg(u.kind) from untasked u))
+      from rev where exists (select 1 from untasked)
     )
     select occ.version as current_version, rev.id as review_id, (select count(*) from queued) as queued
     from occ left join rev on true`.execute(db);

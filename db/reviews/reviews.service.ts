@@ -5,6 +5,8 @@ import type { Database } from '../schema.js';
 import { checklistLabel, type ChecklistItem, type ReviewAnswers } from './checklist.policy.js';
 import type { Review } from './review-card.read.js';
 import { saveReview } from './review-save.js';
+import { followUpRows, gradeTasks } from '../schedule/follow-ups.service.js';
+import type { ScheduleConfig } from '../schedule/schedule.service.js';
 
 export type { Review } from './review-card.read.js';
 export { nchiWording } from './nchi-wording.js';
@@ -37,7 +39,15 @@ export interface Reviewer extends Pick<Actor, 'roles' | 'districts'> {
 export type SubmitOutcome = { status: 'saved'; review: Review; queued: number } | { status: 'stale'; current: Review | null };
 
 /** The occurrence facts a save needs: its id, the district the access rule was asked about, and crime or NCHI (for the labels). */
-export type SaveTarget = Pick<OccurrenceDetail, 'id' | 'district' | 'recordedAs'>;
+export type SaveTarget = Pick<OccurrenceDetail, 'id' | 'district' | 'recordedAs' | 'repeats'>;
+
+/** The follow-up tasks a grade opens (deadlines from the save's time) and those it closes. */
+function taskRows(grade: string, repeats: SaveTarget['repeats'], now: Date, cfg: ScheduleConfig) {
+  // A repeat suspect by the force's repeat rule (docs/domain.md "Repeat victimisation").
+  const repeatSuspect = repeats.suspect > 0 && repeats.suspect + 1 >= repeats.minOccurrences;
+  const t = gradeTasks(grade, repeatSuspect);
+  return { open: followUpRows(t.open, now, cfg), cancel: t.cancel };
+}
 
 /**
  * Saves answers that passed checkAnswers, for a reviewer the access rule allowed on `occ`, as the
@@ -49,7 +59,7 @@ export async function saveCheckedReview(
   conn: Kysely<Database>,
   occ: SaveTarget,
   answers: ReviewAnswers,
-  input: { expectedVersion: number; checklist: readonly ChecklistItem[]; reviewer: Reviewer; now: Date },
+  input: { expectedVersion: number; checklist: readonly ChecklistItem[]; reviewer: Reviewer; now: Date; schedule: ScheduleConfig },
 ): Promise<{ status: 'saved'; review: Review; queued: number } | { status: 'stale'; currentVersion: number } | 'moved'> {
   const labels = new Map(input.checklist.map((i) => [i.key, checklistLabel(i, occ.recordedAs)]));
   const { reviewer, now } = input;
@@ -61,6 +71,7 @@ export async function saveCheckedReview(
     labels,
     reviewer: { userId: reviewer.userId, name: reviewer.name, label: reviewer.label },
     now,
+    tasks: taskRows(answers.riskGrade, occ.repeats, now, input.schedule),
   });
   if (!r) return 'moved';
   if (!r.reviewId) return { status: 'stale', currentVersion: r.currentVersion };

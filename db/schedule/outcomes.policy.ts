@@ -62,6 +62,10 @@ export const OUTCOME_RULES: Partial<Record<ReviewKind, OutcomeRule>> = {
   pso_recorded: { label: 'Problem Solving Occurrence', choices: ['recorded', 'not_needed'], needsReason: ['not_needed'] },
 };
 
+/** "a, b or c". */
+const orList = (words: readonly string[]): string =>
+  words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+
 /** A problem with an answer's outcome, for the card to show beside the field. */
 export interface OutcomeIssue {
   path: 'outcome' | 'note' | 'service';
@@ -78,7 +82,7 @@ export function checkOutcome(kind: string, a: { outcome: string | null; note: st
   if (!rule) return a.outcome && a.outcome !== 'done' ? [{ path: 'outcome', message: 'this review records no outcome' }] : [];
   const outcome = a.outcome as ReviewOutcome | null;
   if (!outcome || !rule.choices.includes(outcome))
-    return [{ path: 'outcome', message: `choose ${rule.choices.map((c) => OUTCOME_LABELS[c].toLowerCase()).join(', ')}` }];
+    return [{ path: 'outcome', message: `choose ${orList(rule.choices.map((c) => OUTCOME_LABELS[c].toLowerCase()))}` }];
   const issues: OutcomeIssue[] = [];
   if (rule.needsReason?.includes(outcome) && !a.note?.trim())
     issues.push({ path: 'note', message: `say why (${OUTCOME_LABELS[outcome].toLowerCase()})` });

@@ -5,7 +5,7 @@
  */
 
 /** Who a scheduled review is for (schedule.policy.ts REVIEW_RULES `owner`). */
-export type PromptOwnerRole = 'oic' | 'supervisor' | 'coordinator';
+export type PromptOwnerRole = 'oic' | 'supervisor' | 'coordinator' | 'manager';
 
 /** The occurrence's people, as the feed gave them (names may be missing; UPNs too). */
 export interface OccurrencePeople {
@@ -16,15 +16,16 @@ export interface OccurrencePeople {
   district: string;
 }
 
-/** The UPN of the person who owns a review of `role` (null for the coordinators, who are a role, not a person). */
+/** The UPN of the person who owns a review of `role` (null for the coordinators and managers, who are a role of the district, not a person). */
 export function ownerUpn(role: string, occ: Pick<OccurrencePeople, 'oic_upn' | 'supervisor_upn'>): string | null {
   return role === 'oic' ? occ.oic_upn : role === 'supervisor' ? occ.supervisor_upn : null;
 }
 
-/** How a prompt names its owner: "PC Name (OIC)", "Sgt Name (supervisor)" or "Hate Crime Coordinator, <district>". */
+/** How a prompt names its owner: "PC Name (OIC)", "Sgt Name (supervisor)", "Inspector (manager), <district>" or "Hate Crime Coordinator, <district>". */
 export function ownerLabel(role: string, occ: OccurrencePeople): string {
   if (role === 'oic') return `${occ.oic_name ?? occ.oic_upn ?? 'not recorded'} (OIC)`;
   if (role === 'supervisor') return `${occ.supervisor_name ?? occ.supervisor_upn ?? 'not recorded'} (supervisor)`;
+  if (role === 'manager') return `Inspector (manager), ${occ.district}`;
   return `Hate Crime Coordinator, ${occ.district}`;
 }
 

@@ -10,6 +10,11 @@ import { withRetry } from '../transactions.js';
 import { ownerUnreachable, ownerUpn } from './owner.policy.js';
 import { reachableUsers } from './schedule.recipients.js';
 import { nextStepAt } from './schedule.steps.js';
+import { openFollowUps } from './follow-ups.service.js';
+import { checkOutcome, OUTCOME_RULES, type ReviewOutcome } from './outcomes.policy.js';
+import type { ReviewKind } from './schedule.policy.js';
+
+export { OUTCOME_LABELS, OUTCOME_RULES, outcomeText } from './outcomes.policy.js';
 import { ESCALATED_STEP, toReview, type ScheduleConfig, type ScheduledReview } from './schedule.types.js';
 
 /**
@@ -24,7 +29,9 @@ export async function promptFacts(
 ): Promise<PromptFacts> {
   const unreachable = ownerUnreachable(
     r.ownerRole,
-    r.ownerRole === 'coordinator' ? [] : await reachableUsers(db, { upn: ownerUpn(r.ownerRole, occ) }),
+    r.ownerRole === 'coordinator'
+      ? []
+      : await reachableUsers(db, r.ownerRole === 'manager' ? { managersOf: occ.district } : { upn: ownerUpn(r.ownerRole, occ) }),
   );
   return {
     ownerRole: r.ownerRole as PromptFacts['ownerRole'],
@@ -43,19 +50,22 @@ export async function getScheduledReview(db: Db, id: string): Promise<{ review: 
   return { review: toReview(r), occurrence };
 }
 
-/** An answer to a review prompt. */
+/** An answer to a review prompt; a done answer's outcome and service are checked against its kind (outcomes.policy.ts). */
 export type PromptAnswer =
-  | { answer: 'done'; outcome: 'contacted' | 'could_not_contact' | 'declined' | 'done'; note: string | null }
+  | { answer: 'done'; outcome: string | null; note: string | null; service: string | null }
   | { answer: 'not_applicable'; reason: string }
   | { answer: 'snooze'; until: Date };
 
 export type AnswerOutcome = { status: 'saved'; review: ScheduledReview } | { status: 'already'; review: ScheduledReview };
 
 /**
- * Records an answer to a scheduled review: done (victim contact needs contacted, could not
- * contact or declined), not applicable (with a reason), or snooze. A review already answered is
- * not overwritten (`already`). Updates every posted prompt and the occurrence's review card; audited.
+ * Records an answer to a scheduled review: done (with the outcome its kind asks for, a reason or
+ * the service where the outcome needs one: outcomes.policy.ts), not applicable (with a reason), or
+ * snooze. A done answer that opens a follow-up opens it in the same transaction (a dissatisfied
+ * closure: the inspector's contact, seed 001 §2.2). A review already answered is not overwritten
+ * (`already`). Updates every posted prompt and the occurrence's review card; audited.
  * @throws ForbiddenError unless the access rule lets the actor answer it (db/access canAnswerPrompt)
+ * @throws ValidationError naming the field when the answer breaks its kind's rule (nothing written)
  */
 export async function answerScheduledReview(
   conn: Kysely<Database>,
@@ -70,11 +80,8 @@ export async function answerScheduledReview(
       allow(canAnswerPrompt(a, await promptFacts(trx, { ownerRole: r.owner_role, step: r.step }, occ)));
       if (r.status !== 'pending') return { status: 'already' as const, review: toReview(r) };
       const ans = input.answer;
-      if (ans.answer === 'done' && r.kind === 'victim_contact' && ans.outcome === 'done') {
-        throw new ValidationError('say how the victim contact went', [
-          { path: 'outcome', message: 'choose contacted, could not contact or declined' },
-        ]);
-      }
+      const issues = ans.answer === 'done' ? checkOutcome(r.kind, ans) : [];
+      if (issues.length) throw new ValidationError(issues.map((i) => i.message).join('; '), issues);
       if (ans.answer === 'not_applicable' && !ans.reason.trim())
         throw new ValidationError('a reason is needed', [{ path: 'reason', message: 'say why the review does not apply' }]);
       if (ans.answer === 'snooze' && ans.until <= input.now)
@@ -88,7 +95,11 @@ export async function answerScheduledReview(
             }
           : {
               status: ans.answer === 'done' ? ('done' as const) : ('not_applicable' as const),
-              outcome: ans.answer === 'done' ? ans.outcome : null,
+              outcome: ans.answer === 'done' ? (ans.outcome ?? 'done') : null,
+              service:
+                ans.answer === 'done' && OUTCOME_RULES[r.kind as ReviewKind]?.needsService?.includes(ans.outcome as ReviewOutcome)
+                  ? ans.service
+                  : null,
               note: ans.answer === 'done' ? ans.note : ans.reason.trim(),
               completed_by: a.userId,
               completed_by_name: a.name,
@@ -109,6 +120,18 @@ export async function answerScheduledReview(
         entityId: r.occurrence_id,
         details: { scheduledReviewId: r.id, kind: r.kind, seq: r.seq, ...ans },
       });
+      const opens =
+        ans.answer === 'done' && ans.outcome ? OUTCOME_RULES[r.kind as ReviewKind]?.opens?.[ans.outcome as ReviewOutcome] : undefined;
+      if (opens)
+        await openFollowUps(trx, {
+          occurrenceId: r.occurrence_id,
+          kinds: [opens],
+          at: input.now,
+          cfg: input.cfg,
+          now: input.now,
+          actor: a.label,
+          reason: `${r.kind} answered ${ans.answer === 'done' ? ans.outcome : ''}`,
+        });
       await queueCardRefresh(
         trx,
         [{ occurrenceId: r.occurrence_id, cause: `sr:${r.id}:${updated.updated_at.getTime()}:${updated.snooze_count}` }],
@@ -163,7 +186,7 @@ export async function recordPromptDisclosure(
  * Due (within `withinHours`) and overdue pending reviews the user may answer (the access rule,
  * db/access canAnswerPrompt): those addressed to them as OIC or supervisor, OIC prompts escalated
  * to them as supervisor, as coordinator those of their districts addressed to
- * coordinators or escalated.
+ * coordinators or escalated, as manager those of their districts addressed to managers.
  */
 export async function reviewsForUser(
   db: Db,
@@ -175,7 +198,9 @@ export async function reviewsForUser(
   const until = new Date(now.getTime() + withinHours * 3_600_000);
   const upn = user.upn?.toLowerCase() ?? '';
   const coordinator = holds(user, 'coordinator') && user.districts.length > 0;
+  const manager = holds(user, 'manager') && user.districts.length > 0;
   const districts = user.districts.map((d) => d.toLowerCase());
+  const inDistricts = districts.includes(FORCE_WIDE) ? sql<boolean>`true` : sql<boolean>`lower(o.district) in (${sql.join(districts)})`;
   const rows = await db
     .selectFrom('scheduled_reviews as r')
     .innerJoin('occurrences as o', 'o.id', 'r.occurrence_id')
@@ -192,13 +217,9 @@ export async function reviewsForUser(
             ]
           : []),
         ...(coordinator
-          ? [
-              eb.and([
-                eb.or([eb('r.owner_role', '=', 'coordinator'), eb('r.step', '>=', ESCALATED_STEP)]),
-                districts.includes(FORCE_WIDE) ? sql<boolean>`true` : eb(sql`lower(o.district)`, 'in', districts),
-              ]),
-            ]
+          ? [eb.and([eb.or([eb('r.owner_role', '=', 'coordinator'), eb('r.step', '>=', ESCALATED_STEP)]), inDistricts])]
           : []),
+        ...(manager ? [eb.and([eb('r.owner_role', '=', 'manager'), inDistricts])] : []),
         sql<boolean>`false`,
       ]),
     )

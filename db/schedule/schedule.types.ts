@@ -22,6 +22,8 @@ export interface ScheduledReview {
   dueAt: Date;
   status: 'pending' | 'done' | 'not_applicable' | 'cancelled';
   outcome: string | null;
+  /** The support service a referral went to. */
+  service: string | null;
   note: string | null;
   completedByName: string | null;
   completedAt: Date | null;
@@ -46,6 +48,7 @@ export const toReview = (r: ScheduledReviewRow): ScheduledReview => ({
   dueAt: r.due_at,
   status: r.status,
   outcome: r.outcome,
+  service: r.service,
   note: r.note,
   completedByName: r.completed_by_name,
   completedAt: r.completed_at,

@@ -20,7 +20,7 @@ export interface SweepBatch {
  *   prompt back; owner steps 1-2 are skipped while snoozed; first seen past the deadline, the chase);
  * - the next look: schedule.steps.ts `nextStepAt`;
  * - recipients: owner.policy.ts — the owner (OIC or supervisor by UPN; the district's coordinators
- *   for theirs), at step 3 the OIC's supervisor or else the coordinators, each only if known in
+ *   or managers for theirs), at step 3 the OIC's supervisor or else the coordinators, each only if known in
  *   Teams (schedule.recipients.ts `reachableUsers`); nobody reachable: the district's review
  *   channels, marked unreachable (owner.policy.ts `promptTargets`); step 4 the review channels;
  * - the outbox rows: as outbox.service.ts `enqueueMessages` would write them, a dedupe key per
@@ -79,7 +79,8 @@ export async function sweepBatch(trx: Db, steps: StepTiming, now: Date, limit: n
           when e.event = 'escalate_supervisor' and e.owner_role = 'oic' then e.supervisor_upn
         end as person_upn,
         (e.event in ('prompt', 'chase', 'snoozed') and e.owner_role = 'coordinator')
-          or (e.event = 'escalate_supervisor' and e.owner_role <> 'oic') as to_coordinators
+          or (e.event = 'escalate_supervisor' and e.owner_role <> 'oic') as to_coordinators,
+        e.event in ('prompt', 'chase', 'snoozed') and e.owner_role = 'manager' as to_managers
       from evented e
     ),
     reached as (
@@ -87,6 +88,10 @@ export async function sweepBatch(trx: Db, steps: StepTiming, now: Date, limit: n
       union
       select s.id, u.id from stepped s join users u
         on s.to_coordinators and u.teams_id is not null and 'coordinator' = any(u.roles)
+        and ('*' = any(u.districts) or exists (select 1 from unnest(u.districts) d where lower(d) = lower(s.district)))
+      union
+      select s.id, u.id from stepped s join users u
+        on s.to_managers and u.teams_id is not null and 'manager' = any(u.roles)
         and ('*' = any(u.districts) or exists (select 1 from unnest(u.districts) d where lower(d) = lower(s.district)))
     ),
     channels as (

@@ -42,6 +42,7 @@ describe('need to know inside the services', () => {
       checklist: DEFAULT_CHECKLIST,
       repeat: { windowMonths: 12, minOccurrences: 2 },
       nchiPolicy: 'code-2023' as const,
+      schedule: h.config.schedule,
       reviewer: { ...leedsCoordinator },
       now: h.clock.now(),
     };

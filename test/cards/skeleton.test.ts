@@ -67,7 +67,12 @@ const cards: Record<string, () => AdaptiveCard> = {
       step: 'prompt',
       owner: 'PC Leeds',
       unreachable: false,
-      isVictimContact: true,
+      outcomes: {
+        label: 'How the contact went',
+        choices: [{ title: 'Contacted', value: 'contacted' }],
+        asksService: false,
+        reasonHint: null,
+      },
       status: 'pending',
       outcome: null,
       note: null,

@@ -54,7 +54,12 @@ describe('several prompts due together: one card per recipient (issue 13 item 2,
     const answer = await h.send(
       executeInvoke(
         'prompt.done',
-        { ...rowButton(FakeConnector.card(cards[0]), 'prompt.done', 1), note_1: 'Referred, accepted' },
+        {
+          ...rowButton(FakeConnector.card(cards[0]), 'prompt.done', 1),
+          outcome_1: 'made',
+          service_1: 'Victim Support',
+          note_1: 'Referred, accepted',
+        },
         cards[0]!.body.id ?? 'x',
         from,
         { id: chat, conversationType: 'personal', tenantId: 'tenant-1' },
@@ -64,10 +69,14 @@ describe('several prompts due together: one card per recipient (issue 13 item 2,
     const second = [...text.matchAll(/"text":"([^"]+) · Crime · /g)].map((m) => m[1])[1];
     expect(after).toContain(`Saved on ${second}: done.`);
     const rowOf = (json: string, ref: string) => json.split('"separator":true').find((part) => part.includes(`"${ref} · Crime`));
-    expect(rowOf(after, second!)).toContain('✓ Done by PC Megan Bowen');
+    expect(rowOf(after, second!)).toContain('✓ Done (Referral made: Victim Support) by PC Megan Bowen');
     expect(after.match(/"verb":"prompt\.done","data"/g)).toHaveLength(2); // the other two still answerable
-    const saved = await h.db.selectFrom('scheduled_reviews').select(['status', 'note']).where('status', '=', 'done').execute();
-    expect(saved).toEqual([{ status: 'done', note: 'Referred, accepted' }]);
+    const saved = await h.db
+      .selectFrom('scheduled_reviews')
+      .select(['status', 'outcome', 'service', 'note'])
+      .where('status', '=', 'done')
+      .execute();
+    expect(saved).toEqual([{ status: 'done', outcome: 'made', service: 'Victim Support', note: 'Referred, accepted' }]);
   });
 
   it('one review due for a person keeps its single card, while the channel gets one card listing the rest', async () => {

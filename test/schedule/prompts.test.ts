@@ -50,19 +50,24 @@ describe('review prompts in chat', () => {
     expect(JSON.stringify(FakeConnector.card(unreachable[0]))).not.toContain('Victim subjected to racist abuse');
 
     const id = reviewIdOf(prompt!);
+    // Issue 12 item 3: the referral records made, declined or not eligible, and the service when made.
+    const personal = { id: chat!, conversationType: 'personal', tenantId: 'tenant-1' };
+    const officerFrom = { id: officer.id, aadObjectId: officer.aadObjectId, name: officer.name };
+    const noService = await h.send(executeInvoke('prompt.done', { scheduledReviewId: id, outcome: 'made' }, 'x', officerFrom, personal));
+    expect(JSON.stringify(noService.body.value)).toContain('Not saved: name the support service the referral went to');
     const answer = await h.send(
       executeInvoke(
         'prompt.done',
-        { scheduledReviewId: id, note: 'Referred to Victim Support, accepted' },
+        { scheduledReviewId: id, outcome: 'made', service: 'Victim Support', note: 'Referred to Victim Support, accepted' },
         prompt!.body.id ?? 'x',
         { id: officer.id, aadObjectId: officer.aadObjectId, name: officer.name },
         { id: chat!, conversationType: 'personal', tenantId: 'tenant-1' },
       ),
     );
     expect(answer.status).toBe(200);
-    expect(JSON.stringify(answer.body.value)).toContain('Done by PC Megan Bowen');
+    expect(JSON.stringify(answer.body.value)).toContain('Done (Referral made: Victim Support) by PC Megan Bowen');
     const row = await h.db.selectFrom('scheduled_reviews').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: 'done', note: 'Referred to Victim Support, accepted' });
+    expect(row).toMatchObject({ status: 'done', outcome: 'made', service: 'Victim Support', note: 'Referred to Victim Support, accepted' });
     await h.bot.dispatcher.drain();
     const cardUpdate = h.connector
       .updated(channel.id)
@@ -103,7 +108,7 @@ describe('review prompts in chat', () => {
     const from = { id: supervisor.id, aadObjectId: supervisor.aadObjectId, name: supervisor.name };
     const conv = { id: chat, conversationType: 'personal', tenantId: 'tenant-1' };
     const noOutcome = await h.send(executeInvoke('prompt.done', { scheduledReviewId: contactId }, 'x', from, conv));
-    expect(JSON.stringify(noOutcome.body.value)).toContain('choose contacted, could not contact or declined');
+    expect(JSON.stringify(noOutcome.body.value)).toContain('choose contacted, could not contact or declined contact');
     const stranger = await h.send(
       executeInvoke('prompt.done', { scheduledReviewId: contactId, outcome: 'contacted' }, 'x', people.officer, conv),
     );
