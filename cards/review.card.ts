@@ -90,7 +90,7 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
     .map((x) =>
       x.status === 'done'
         ? {
-            text: `✓ ${x.title}: done by ${x.completedByName ?? 'unknown'}${x.completedAt ? `, ${ukDateTime(x.completedAt)}` : ''}`,
+            text: `✓ ${x.title}: done${x.outcome ? ` (${x.outcome})` : ''} by ${x.completedByName ?? 'unknown'}${x.completedAt ? `, ${ukDateTime(x.completedAt)}` : ''}`,
             color: 'Good',
           }
         : x.status === 'not_applicable'
@@ -155,6 +155,7 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
             'Consider a MARAC referral.',
             `Arrange partner support (${nchi ? 'support services for the complainant' : 'victim services'}, housing, council).`,
             ...(repeatSuspect ? [`Repeat ${nchi ? 'subject' : 'suspect'}: the NPT should record a Problem Solving Occurrence (PSO).`] : []),
+            'Each is a follow-up task in the schedule, prompted and chased until it is answered.',
           ],
         }
       : {},

@@ -55,6 +55,8 @@ export interface ReviewCardView {
     title: string;
     dueAt: Date;
     status: 'pending' | 'done' | 'not_applicable' | 'cancelled';
+    /** The answered outcome as words ("Referral made: Victim Support"), null when none. */
+    outcome?: string | null;
     completedByName: string | null;
     completedAt: Date | null;
   }[];

@@ -15,6 +15,7 @@ import {
   type Review,
 } from '../../db/reviews/reviews.service.js';
 import { reviewTitle, type ScheduledReview } from '../../db/schedule/schedule.service.js';
+import { outcomeText } from '../../db/schedule/prompts.service.js';
 import { recordsUrl } from './records-link.js';
 
 /**
@@ -65,7 +66,15 @@ export function toReviewCardView(
     ...(extra.repeatRefs ? { repeatRefs: extra.repeatRefs } : {}),
     ...(extra.grades ? { grades: extra.grades } : {}),
     ...(extra.draft ? { draft: extra.draft } : {}),
-    ...(extra.schedule ? { schedule: extra.schedule.map((x) => ({ ...x, title: reviewTitle(x, occ.recordedAs) })) } : {}),
+    ...(extra.schedule
+      ? {
+          schedule: extra.schedule.map((x) => ({
+            ...x,
+            title: reviewTitle(x, occ.recordedAs),
+            outcome: outcomeText(x.outcome, x.service),
+          })),
+        }
+      : {}),
     ...(extra.now ? { now: extra.now } : {}),
     ...(link ? { recordsUrl: link } : {}),
   };

@@ -3,7 +3,10 @@ import { recordAudit } from '../audit/audit.service.js';
 import { NotFoundError } from '../errors.js';
 import type { OccurrenceDetail, RepeatRule } from '../occurrences/occurrences.service.js';
 import type { Db } from '../schema.js';
-import { renderEndorsement, type EndorsementTemplate } from './endorsement.js';
+import { renderEndorsement, type EndorsementTemplate, type FollowUpTask } from './endorsement.js';
+import { ownerLabel, reviewTitle, type ScheduledReview } from '../schedule/schedule.service.js';
+import { TASK_KINDS } from '../schedule/schedule.policy.js';
+import { outcomeText } from '../schedule/outcomes.policy.js';
 import { readReviewCard, type Review } from './review-card.read.js';
 
 export {
@@ -17,6 +20,8 @@ export {
 export interface SeenOccurrence {
   occurrence: OccurrenceDetail;
   review: Review | null;
+  /** Its review schedule, follow-up tasks included, by deadline. */
+  schedule: readonly ScheduledReview[];
 }
 
 /** Where and why occurrence data is shown, for the audit log (DPA 2018 s62: disclosure). */
@@ -37,7 +42,7 @@ export async function seeOccurrence(db: Db, occurrenceId: string, actor: Actor, 
   // One statement reads the occurrence and its current review; nothing is returned before the rule answers.
   const card = await readReviewCard(db, occurrenceId, repeat);
   if (!card) throw new NotFoundError('that occurrence is no longer held by the bot');
-  const { occurrence, review } = card;
+  const { occurrence, review, schedule } = card;
   allow(
     canSeeOccurrence(actor, {
       district: occurrence.district,
@@ -45,7 +50,7 @@ export async function seeOccurrence(db: Db, occurrenceId: string, actor: Actor, 
       supervisorUpn: occurrence.supervisor?.upn ?? null,
     }),
   );
-  return { occurrence, review };
+  return { occurrence, review, schedule: schedule ?? [] };
 }
 
 /** The RMS endorsement of an occurrence's current review (renderEndorsement), with what it was made from. */
@@ -65,13 +70,12 @@ export async function endorsementFor(
   db: Db,
   input: Disclosure & { occurrenceId: string; template: EndorsementTemplate; repeat: RepeatRule },
 ): Promise<Endorsement> {
-  const { occurrence, review } = await seeOccurrence(db, input.occurrenceId, input.actor, input.repeat);
+  const { occurrence, review, schedule } = await seeOccurrence(db, input.occurrenceId, input.actor, input.repeat);
   if (!review) throw new NotFoundError(`${occurrence.reference} has no HCC review yet, so there is nothing to endorse`);
   const text = renderEndorsement(input.template, {
     ...occurrence,
     review,
-    // Tracked follow-up tasks (MARAC referral, partner support, PSO: issue 12 item 3) are listed here once they exist.
-    followUps: [],
+    followUps: followUpTasks(occurrence, schedule),
   });
   await recordAudit(db, {
     actor: input.actor.label,
@@ -80,5 +84,29 @@ export async function endorsementFor(
     entityId: occurrence.id,
     details: { conversationId: input.conversationId, reason: input.reason, reviewId: review.id, version: review.version },
   });
-  return { occurrence, review, text };
+  return { occurrence, review, schedule, text };
+}
+
+/** The occurrence's follow-up tasks (issue 12 item 3) as the endorsement lists them: what, who, when, and where each stands. */
+function followUpTasks(o: OccurrenceDetail, schedule: readonly ScheduledReview[]): FollowUpTask[] {
+  const people = {
+    oic_upn: o.oic?.upn ?? null,
+    oic_name: o.oic?.name ?? null,
+    supervisor_upn: o.supervisor?.upn ?? null,
+    supervisor_name: o.supervisor?.name ?? null,
+    district: o.district,
+  };
+  return schedule
+    .filter((s) => TASK_KINDS.includes(s.kind) && s.status !== 'cancelled')
+    .map((s) => ({
+      title: reviewTitle(s, o.recordedAs),
+      ownerText: ownerLabel(s.ownerRole, people),
+      dueAt: s.dueAt,
+      status:
+        s.status === 'done'
+          ? `done${s.outcome && s.outcome !== 'done' ? `: ${outcomeText(s.outcome, s.service)}` : ''}${s.note ? `, ${s.note}` : ''}`
+          : s.status === 'not_applicable'
+            ? `not applicable: ${s.note ?? ''}`
+            : 'open',
+    }));
 }

@@ -130,7 +130,7 @@ export const endorsementTemplateFileSchema = z
     return t;
   });
 
-/** A follow-up task of a high-risk review (MARAC, partner support, PSO) once they are tracked (issue 12 item 3). */
+/** A tracked follow-up task (issue 12 item 3): a high grade's MARAC referral, partner support, PSO; an inspector's contact. */
 export interface FollowUpTask {
   title: string;
   ownerText: string;
@@ -155,7 +155,7 @@ export interface EndorsementInput {
     reviewedAt: Date;
     decisions: readonly { itemKey: string; itemLabel: string; decision: string; note: string | null }[];
   };
-  /** The tracked follow-up tasks of the review; none are tracked yet, so callers pass []. */
+  /** The occurrence's tracked follow-up tasks, open and answered (cancelled ones left out). */
   followUps: readonly FollowUpTask[];
 }
 

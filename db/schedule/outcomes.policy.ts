@@ -14,7 +14,7 @@ export const OUTCOME_LABELS = {
   could_not_contact: 'Could not contact',
   declined: 'Declined contact',
   made: 'Referral made',
-  referral_declined: 'Declined by the victim',
+  referral_declined: 'Declined',
   not_eligible: 'Not eligible',
   satisfied: 'Satisfied',
   dissatisfied: 'Not satisfied',

@@ -68,7 +68,13 @@ describe('RMS endorsement text (issue 12 item 1)', () => {
     expect(text).toContain('Add the second offence of criminal damage - by Supervisor (DS Super), due Mon 23 Nov 2026 (1 working day)');
     expect(text).toContain('Offer the VPS and refer to Victim Support - by OIC (PC 1234 Officer), due Tue 24 Nov 2026 (2 working days)');
     expect(text).toContain('Risk grade: HIGH. Rationale: Third incident at the home address this year');
-    expect(text).toContain('Follow-up tasks: none recorded');
+    // The high grade's tracked tasks (issue 12 item 3): no repeat suspect, so no PSO.
+    expect(text).toContain('Follow-up tasks: 2');
+    expect(text).toContain(
+      '- High risk: MARAC referral considered (made, or not needed and why): Hate Crime Coordinator, Leeds, due Tue 24 Nov 2026 (open)',
+    );
+    expect(text).toContain('- High risk: partner support arranged: Hate Crime Coordinator, Leeds, due Fri 27 Nov 2026 (open)');
+    expect(text).not.toContain('Problem Solving Occurrence');
     // The whole text in one box to copy, and the way back to the review card.
     expect(JSON.stringify(card)).toContain('"id":"endorsementText"');
     expect((card.actions as { title: string }[]).map((a) => a.title)).toEqual(['Copy as plain text', 'Back to the review card']);
