@@ -1,6 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import { mkdirSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
 import pg from 'pg';
@@ -156,7 +155,9 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       mkdirSync(target.dir, { recursive: true });
       release = await lockFolder(target.dir, target.lockWaitSeconds ?? 20);
     }
-    const client = target.dir ? new PGlite(target.dir) : new PGlite(target.template ? { loadDataDir: target.template } : {});
+    // Loaded here, not at the top: a bot on PostgreSQL never needs the embedded engine (less memory held).
+    const [{ PGlite: Engine }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
+    const client: PGlite = target.dir ? new Engine(target.dir) : new Engine(target.template ? { loadDataDir: target.template } : {});
     await client.waitReady;
     if (release) {
       const close = client.close.bind(client);

@@ -1,6 +1,5 @@
 import { knownDistrict, type Actor } from '../access/access.service.js';
 import type { Db } from '../schema.js';
-import { renderReportDocument } from '../summary/report.document.js';
 import { resolveSummaryScope, scopeKey, summaryFor, type SummaryReport, type SummarySettings } from '../summary/summary.service.js';
 import { londonDate } from '../time/london-time.js';
 import { storeDocument, type DocumentLink } from './documents.service.js';
@@ -37,6 +36,8 @@ export async function reportDocumentFor(
   settings: SummarySettings,
   now: Date,
 ): Promise<{ report: SummaryReport; document: DocumentLink }> {
+  // The Word library is loaded on the first document, not at start: the running bot rarely needs it (memory, issue 11).
+  const { renderReportDocument } = await import('../summary/report.document.js');
   const report = await summaryFor(
     db,
     {

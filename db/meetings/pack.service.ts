@@ -23,7 +23,6 @@ import { nextInSeries, nextMeeting, previousMeeting, RECURRENCE_MONTHS, seriesSt
 import { londonDate, ZONE } from '../time/london-time.js';
 import { storeDocument, type DocumentLink } from '../documents/documents.service.js';
 import { packFigures, type PackFigures } from './pack.figures.js';
-import { renderPackDocument } from './pack.document.js';
 
 export type { PackFigures } from './pack.figures.js';
 
@@ -196,6 +195,8 @@ export async function meetingPack(
 ): Promise<PostedPack> {
   allow(canMeetingPack(input.actor));
   const { kind, now } = input;
+  // The Word library is loaded on the first pack, not at start: the running bot rarely needs it (memory, issue 11).
+  const { renderPackDocument } = await import('./pack.document.js');
   return conn.transaction().execute(async (trx) => {
     const { pack, meeting } = await collect(trx, kind, now);
     const document = await storeDocument(

@@ -236,6 +236,13 @@ function columnNote(name: string, phases: readonly string[], col: Figures): stri
   return parts.join('; ');
 }
 
+/** The node flags the memory figure ran both processes with, followed by a space ('' when none). */
+const memoryFlags = (columns: Awaited<ReturnType<typeof runRig>>): string =>
+  columns
+    .flatMap((c) => c.figures?.memory?.flags ?? [])
+    .map((f) => `${f} `)
+    .join('');
+
 /** Issue 2: ingest rate and review-submit latency beside the framework's floor, per backend. */
 export async function ingestSubmit(ctx: BenchContext): Promise<PartResult> {
   const tGen = performance.now();
@@ -270,7 +277,7 @@ export async function ingestSubmit(ctx: BenchContext): Promise<PartResult> {
       `"round-trip": seen by the load client, a separate forked process, on loopback with keep-alive, so queueing at concurrency ${CONCURRENCY} is included.`,
     `Submits: ${REVIEWED} occurrences spread over the ${fmtInt(COUNT)} ingested by the endpoint run; one unmeasured first review each, then ${fmtInt(SUBMITS)} measured re-grades round-robin, each with the expectedVersion of the card last returned. Outbox dispatcher running; no review channel subscribed.`,
     `Floor: bare teams-ai Application, one actionExecute handler that reads the occurrence and runs 1 transaction (its row lock, inserts of a review, 8 decisions in one statement, an audit entry) on the bot's database for the same ${REVIEWED} occurrences, then returns a saved review card as its static card; same restify body parser, same invoke bodies, ${FLOOR_WARMUP} warm-up invokes. No cron jobs run in the bot while it is measured.`,
-    `Memory: the bot compiled (tsc, as npm start runs it: node dist/bot/main.js, no cron jobs) and a bare teams-ai bot (the floor's handler, compiled) each in a process of its own on a fresh PostgreSQL database, under ${fmtInt(SUBMITS)} invokes at concurrency ${CONCURRENCY}; the highest VmRSS read every 100 ms.`,
+    `Memory: the bot compiled (tsc, as npm start runs it: node ${memoryFlags(columns)}dist/bot/main.js, no cron jobs; it first ingests the ${fmtInt(COUNT)} occurrences through its feed) and a bare teams-ai bot (the floor's handler, compiled, same node flags) each in a process of its own on a fresh PostgreSQL database, under ${fmtInt(SUBMITS)} invokes at concurrency ${CONCURRENCY}; the highest VmRSS read every 100 ms.`,
     `Statements per submit: ${COUNTED} submits one at a time after the measured run, counted at pg's Client#query and PGlite's query/exec (BEGIN and COMMIT count; the outbox poller may add one now and then).`,
   );
   return { lines: [...table(columns, rows()), '', ...notes], failures: columnFailures(columns), goals: goals(columns) };

@@ -3,11 +3,13 @@
  * production runs it (compiled JavaScript, `node dist/bot/main.js`, no cron jobs) under the
  * review-submit load on PostgreSQL, beside a bare teams-ai bot (dist/scripts/bench/floor-main.js:
  * the floor's handler with its 1 read and 1 transaction) under the same invokes. Each runs in a
- * process of its own; RSS is read from /proc/<pid>/status every 100 ms and the highest kept.
+ * process of its own, with the node flags `npm start` gives the bot (package.json), so the two
+ * compare alike; RSS is read from /proc/<pid>/status every 100 ms and the highest kept.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import type { RunningBot } from '../../bot/app.js';
 import { VERBS } from '../../cards/verbs.js';
 import type { FeedOccurrence } from '../sample-data.lib.js';
@@ -19,10 +21,22 @@ import { withFreshDatabase, type Backend } from './targets.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const KEY = 'bench-ingest-key-0123456789';
 
-/** Highest RSS (MB) of the bot and of the bare bot under the same load. */
+/** Highest RSS (MB) of the bot and of the bare bot under the same load, and the node flags both ran with. */
 export interface MemoryFigure {
   botMb: number;
   bareMb: number;
+  flags: string[];
+}
+
+const startScript = z.object({ scripts: z.object({ start: z.string().regex(/^node(\s+--\S+)*\s+dist\/bot\/main\.js$/) }) });
+
+/**
+ * The node flags of `npm start` (package.json: `node [--flag …] dist/bot/main.js`), e.g. the heap
+ * limit production runs with. @throws ZodError when the start script has another shape
+ */
+function startFlags(): string[] {
+  const { scripts } = startScript.parse(JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')));
+  return scripts.start.split(/\s+/).filter((t) => t.startsWith('--'));
 }
 
 /** Compiles the bot (`npm run build`'s tsc) so the figure is of the JavaScript production runs. @throws Error when it fails */
@@ -42,10 +56,15 @@ const rssMb = (pid: number): number => {
 /** Starts `script` (compiled) with `env`; resolves with the process and its port once it says where it listens. */
 async function startChild(
   script: string,
+  flags: readonly string[],
   env: Record<string, string>,
   portOf: (line: string) => number | null,
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...flags, script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -86,6 +105,7 @@ async function peakDuring(pid: number, load: () => Promise<unknown>): Promise<nu
 /** The memory figure on `backend` (PostgreSQL): the compiled bot, then the bare bot, each under SUBMITS invokes at concurrency CONCURRENCY. */
 export async function memoryBench(backend: Backend, rig: Rig, occurrences: readonly FeedOccurrence[]): Promise<MemoryFigure> {
   build();
+  const flags = startFlags();
   return withFreshDatabase(backend, async (db, target) => {
     const env = {
       DATABASE_URL: target.databaseUrl!,
@@ -95,7 +115,7 @@ export async function memoryBench(backend: Backend, rig: Rig, occurrences: reado
       INGEST_API_KEY: KEY,
       LOG_LEVEL: 'info',
     };
-    const bot = await startChild(`${ROOT}dist/bot/main.js`, env, (line) =>
+    const bot = await startChild(`${ROOT}dist/bot/main.js`, flags, env, (line) =>
       line.includes('"bot listening"') ? Number(JSON.parse(line).port) : null,
     );
     let ids: string[];
@@ -118,7 +138,7 @@ export async function memoryBench(backend: Backend, rig: Rig, occurrences: reado
     } finally {
       await stopChild(bot.child);
     }
-    const bare = await startChild(`${ROOT}dist/scripts/bench/floor-main.js`, { DATABASE_URL: target.databaseUrl! }, (line) => {
+    const bare = await startChild(`${ROOT}dist/scripts/bench/floor-main.js`, flags, { DATABASE_URL: target.databaseUrl! }, (line) => {
       const m = /^listening (\d+)/.exec(line);
       return m ? Number(m[1]) : null;
     });
@@ -134,7 +154,7 @@ export async function memoryBench(backend: Backend, rig: Rig, occurrences: reado
           concurrency: CONCURRENCY,
         }),
       );
-      return { botMb, bareMb };
+      return { botMb, bareMb, flags };
     } finally {
       await stopChild(bare.child);
     }
