@@ -8,7 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PlaygroundUi, WAIT_MS } from './playground-ui.js';
-import { startStack, type Stack } from './stack.js';
+import { RMS_URL_TEMPLATE, startStack, type Stack } from './stack.js';
 
 const BOT = 'Hate Crime Coordinator';
 const HOUR = 3_600_000;
@@ -108,6 +108,9 @@ describe('Agents Playground in headless Chromium', () => {
     expect(text).toContain('Housing referral: PC Bowen to refer to the council by Friday');
     expect(text).toContain('High risk: the coordinator keeps the task.');
     expect(text).toMatch(/Review: High · Alex Wilber/); // the grade history
+    // The high grade's follow-up tasks (issue 12 item 3), each tracked with its deadline.
+    expect(text).toMatch(/High risk: MARAC referral considered \(made, or not needed and why\): due /);
+    expect(text).toMatch(/High risk: partner support arranged: due /);
     expect(await same.getByRole('button', { name: 'Submit review' }).count()).toBe(0);
     expect(await same.getByRole('button', { name: 'Re-grade', exact: true }).count()).toBe(1);
     // updated in place: still one message for this occurrence in the channel
@@ -189,5 +192,71 @@ describe('Agents Playground in headless Chromium', () => {
     expect(size.w).toBeGreaterThan(100);
     expect(size.h).toBeGreaterThan(50);
     await ui.screenshot('summary-chart', chart);
+  });
+  it('6. the completed card opens the occurrence in the records system and gives the endorsement text with its follow-up tasks', async () => {
+    await ui.openConversation('General');
+    const card = await ui.message(`Hate crime review · ${REF_NEW}`);
+    await card.evaluate((el) => el.setAttribute('data-e2e-card', 'review-again'));
+    // The Playground renders Action.OpenUrl as a button titled with its address (it opens no tab headless).
+    const link = card.getByRole('button', { name: 'Open in records system' });
+    expect(await link.getAttribute('title')).toBe(RMS_URL_TEMPLATE.replace('{reference}', encodeURIComponent(REF_NEW)));
+
+    await card.getByRole('button', { name: 'Endorsement text' }).click();
+    const same = ui.page.locator('[data-e2e-card="review-again"]');
+    await same.getByText(/Follow-up tasks: 2/).waitFor();
+    await ui.screenshot('endorsement-text', same);
+    const text = await same.innerText();
+    expect(text).toContain(`HCC REVIEW - ${REF_NEW}`);
+    expect(text).toContain('Risk grade: HIGH');
+    expect(text).toMatch(/High risk: MARAC referral considered .*Hate Crime Coordinator, Leeds, due .*\(open\)/);
+    await same.getByRole('button', { name: 'Back to the review card' }).click();
+    await same.getByText('Risk grade: HIGH').waitFor();
+  });
+
+  it("7. the MARAC task's prompt arrives (no roster: in the review channel) and Done records the referral, shown on the review card", async () => {
+    await ui.openConversation('General');
+    // Due an hour after the grading (REVIEW_POLICY_FILE of the run), so within the prompt lead.
+    const prompt = await ui.message(`Review due · ${REF_NEW}`);
+    await prompt.evaluate((el) => el.setAttribute('data-e2e-card', 'marac'));
+    await ui.screenshot('marac-prompt', prompt);
+    expect(await prompt.innerText()).toContain('High risk: MARAC referral considered');
+    await prompt.getByRole('button', { name: 'Done', exact: true }).click();
+    await prompt.getByRole('radio', { name: 'Referral made' }).check();
+    await prompt.getByRole('textbox', { name: /Note/ }).fill('Referred to the hate crime MARAC on 3 December.');
+    await prompt.getByRole('button', { name: 'Record as done' }).click();
+    const same = ui.page.locator('[data-e2e-card="marac"]');
+    await same.getByText(`Review answered · ${REF_NEW}`).waitFor();
+    await ui.screenshot('marac-done', same);
+    expect(await same.innerText()).toMatch(/Done \(Referral made\) by Alex Wilber/);
+    const reviewCard = await ui.message(`Hate crime review · ${REF_NEW}`);
+    await reviewCard.getByText(/✓ High risk: MARAC referral considered.*done \(Referral made\) by Alex Wilber/).waitFor();
+    await ui.screenshot('review-card-marac-done', reviewCard);
+  });
+
+  it('8. loading a year of history leaves the review channel quiet; `digest now` lists only what was flagged since the last digest', async () => {
+    await ui.openConversation('General');
+    const before = await ui.messages().count();
+    const history = Array.from({ length: 200 }, (_, i) =>
+      occurrence(`15/${run}${String(i).padStart(3, '0')}/25`, {
+        flaggedAt: new Date(Date.now() - (20 + i * 1.7) * 24 * HOUR).toISOString(),
+        status: i % 3 === 0 ? 'closed' : 'open',
+      }),
+    );
+    const res = await stack.ingest({ occurrences: history });
+    expect(res.status).toBe(201);
+    // A few sweeps (every 2 s) and outbox polls (every second): nothing may arrive.
+    await ui.page.waitForTimeout(8000);
+    expect(await ui.messages().count()).toBe(before);
+
+    await ui.postMentioningBot(BOT, 'digest now');
+    const digest = await ui.message(/Hate crime review digest/);
+    await ui.screenshot('digest-now', digest);
+    const text = await digest.innerText();
+    // This run flagged two occurrences today; the 200 historical ones were flagged weeks to a year ago.
+    expect(text).toContain('Flagged since the last digest: 2');
+    expect(text).toContain(REF_NEW);
+    expect(text).not.toContain(`15/${run}`);
+    await ui.postMentioningBot(BOT, 'digest now');
+    await ui.message(/Flagged since the last digest: 0/);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,9 @@ export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const ARTIFACTS = path.join(ROOT, 'test', 'e2e', 'artifacts');
 /** The feed key the bot accepts in local mode when INGEST_API_KEY is unset (README "Quick start"). */
 export const LOCAL_KEY = 'local-dev-ingest-key';
+
+/** Where "Open in records system" points in the run (README, RMS_URL_TEMPLATE). */
+export const RMS_URL_TEMPLATE = 'https://rms.example/occurrence/{reference}';
 
 /** A cron expression that fires once a year (31 Dec 23:59): keeps the daily jobs out of the run. */
 const YEARLY = '59 23 31 12 *';
@@ -145,6 +148,10 @@ async function freshDatabase(): Promise<{ env: Record<string, string>; kind: str
 export async function startStack(): Promise<Stack> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const db = await freshDatabase();
+  // The force's policy for the run (REVIEW_POLICY_FILE): the MARAC referral is decided within the
+  // hour of a high grade, so its prompt comes within the 2-hour lead, on the next sweep.
+  const policyFile = path.join(ARTIFACTS, 'review-policy.json');
+  writeFileSync(policyFile, JSON.stringify({ marac_referral: { after: { hours: 1 }, owner: 'coordinator' } }));
   const [botPort, uiPort] = [await freePort(), await freePort()];
   const botUrl = `http://127.0.0.1:${botPort}`;
   const playgroundUrl = `http://127.0.0.1:${uiPort}`;
@@ -162,6 +169,8 @@ export async function startStack(): Promise<Stack> {
       HOST: '127.0.0.1',
       PUBLIC_BASE_URL: botUrl,
       LOG_LEVEL: 'debug',
+      RMS_URL_TEMPLATE,
+      REVIEW_POLICY_FILE: policyFile,
       JOBS_ENABLED: 'true',
       SWEEP_CRON: '*/2 * * * * *',
       OUTBOX_POLL_SECONDS: '1',
