@@ -45,7 +45,7 @@ const EVENT_LABELS: Record<string, string> = {
 
 /**
  * A scheduled review's title as users see it, in NCHI terms for an NCHI; monthly reviews are
- * numbered; a Victims' Code update names its event, e.g. "… (event: arrest, Wed 2 Dec 2026, 14:00 GMT)".
+ * numbered; a Victims' Code update names its event, e.g. "… (arrest, Wed 2 Dec 2026, 14:00 GMT)".
  */
 export function reviewTitle(
   r: { kind: string; seq: number; event?: { type: string; at: Date } | null },
@@ -53,7 +53,7 @@ export function reviewTitle(
 ): string {
   const title = (recordedAs === 'nchi' ? NCHI_REVIEW_TITLES : REVIEW_TITLES)[r.kind as ReviewKind];
   if (r.kind === 'monthly_review') return `${title} (month ${r.seq})`;
-  if (r.event) return `${title} (event: ${EVENT_LABELS[r.event.type] ?? r.event.type}, ${ukDateTime(r.event.at)})`;
+  if (r.event) return `${title} (${EVENT_LABELS[r.event.type] ?? r.event.type}, ${ukDateTime(r.event.at)})`;
   return title;
 }
 

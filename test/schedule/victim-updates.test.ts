@@ -134,7 +134,7 @@ describe("Victims' Code updates from investigation events", () => {
     await sweepAndSend(h);
     const [prompt] = prompts(h, "Victims' Code update", personalChatOf(h, officer.id));
     expect(prompt).toBeDefined();
-    expect(JSON.stringify(FakeConnector.card(prompt))).toContain('event: arrest, Thu 24 Dec 2026, 14:00 GMT');
+    expect(JSON.stringify(FakeConnector.card(prompt))).toContain('after an investigation event (arrest, Thu 24 Dec 2026, 14:00 GMT)');
   });
 
   it('erasing a closed occurrence at the end of its retention period erases its events, counted in the erasure entry', async () => {
