@@ -3,7 +3,7 @@ import type { ActionUpdatesTable, ActionsTable } from './actions/actions.table.j
 import type { MeetingsTable } from './meetings/meetings.table.js';
 import type { AuditLogTable } from './audit/audit.table.js';
 import type { CardPostsTable, ConversationsTable, ReviewSubscriptionsTable } from './conversations/conversations.table.js';
-import type { OccurrencePeopleTable, OccurrencesTable, RepeatLinksTable } from './occurrences/occurrences.table.js';
+import type { OccurrenceEventsTable, OccurrencePeopleTable, OccurrencesTable, RepeatLinksTable } from './occurrences/occurrences.table.js';
 import type { OutboxTable } from './outbox/outbox.table.js';
 import type { ReviewDecisionsTable, ReviewsTable } from './reviews/reviews.table.js';
 import type { PromptPostsTable, ScheduledReviewsTable } from './schedule/schedule.table.js';
@@ -19,6 +19,7 @@ export interface Database {
   card_posts: CardPostsTable;
   occurrences: OccurrencesTable;
   occurrence_people: OccurrencePeopleTable;
+  occurrence_events: OccurrenceEventsTable;
   repeat_links: RepeatLinksTable;
   reviews: ReviewsTable;
   review_decisions: ReviewDecisionsTable;

@@ -18,6 +18,17 @@ export const NCHI_REFUSED = (reference: string) =>
   `${reference} is a non-crime hate incident (NCHI): this force does not accept NCHIs from the feed (NCHI_POLICY=refuse)`;
 export const STATUSES = ['open', 'filed', 'closed'] as const;
 
+/**
+ * Investigation events that start a Victims' Code update clock (docs/interfaces.md, field `events`;
+ * docs/domain.md "Review cadence"): arrest, interview, charge decision, bail change, and a decision
+ * not to investigate further.
+ */
+export const EVENT_TYPES = ['arrest', 'interview', 'charge_decision', 'bail_change', 'no_further_action'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Events one occurrence may carry: a long investigation has a few dozen (bail changes); more is a feed fault. */
+export const MAX_EVENTS = 100;
+
 // zod's .datetime() compiles its pattern anew for every value checked; an import checks tens of
 // thousands, so the same pattern (any precision, Z or an offset) is compiled once here.
 const ISO_WITH_OFFSET = datetimeRegex({ precision: null, offset: true, local: false });
@@ -33,13 +44,21 @@ export const FLAGGED_AT_MAX_AHEAD_MS = 5 * 60_000;
 
 /**
  * Builds the schema of one feed occurrence (docs/interfaces.md, "Occurrence feed").
- * Unknown fields are stripped; strands must be configured keys; a `flaggedAt` more than
- * FLAGGED_AT_MAX_AHEAD_MS after `now` is refused (a flag cannot be set in the future; it would
+ * Unknown fields are stripped; strands must be configured keys; a `flaggedAt` or an event's `at` more
+ * than FLAGGED_AT_MAX_AHEAD_MS after `now` is refused (a flag cannot be set in the future; it would
  * also put every review deadline out of reach).
  * @param strands the configured strand keys (the five core ones plus local strands)
  * @param now the bot's clock when the request arrived
  */
 export function occurrenceFeedSchema(strands: readonly string[], now: Date) {
+  // A flag or an event cannot be in the future; 5 minutes allow for clock skew between the RMS and the bot.
+  const notAhead = isoDateTime.refine((s) => new Date(s).getTime() <= now.getTime() + FLAGGED_AT_MAX_AHEAD_MS, {
+    message: 'must not be in the future (more than 5 minutes after the time the bot received it)',
+  });
+  const event = z.object({
+    type: z.enum(EVENT_TYPES, { errorMap: () => ({ message: `must be one of: ${EVENT_TYPES.join(', ')}` }) }),
+    at: notAhead,
+  });
   const strandKey = z.string().refine((s) => strands.includes(s), {
     message: `must be one of: ${strands.join(', ')}`,
   });
@@ -53,9 +72,7 @@ export function occurrenceFeedSchema(strands: readonly string[], now: Date) {
         .array(strandKey)
         .min(1, 'at least one strand is required')
         .refine((a) => new Set(a).size === a.length, 'strands must not repeat'),
-      flaggedAt: isoDateTime.refine((s) => new Date(s).getTime() <= now.getTime() + FLAGGED_AT_MAX_AHEAD_MS, {
-        message: 'must not be in the future (more than 5 minutes after the time the bot received it)',
-      }),
+      flaggedAt: notAhead,
       reportedAt: isoDateTime.optional(),
       occurredAt: isoDateTime.optional(),
       allocatedAt: isoDateTime.optional(),
@@ -75,6 +92,8 @@ export function occurrenceFeedSchema(strands: readonly string[], now: Date) {
       status: z.enum(STATUSES).default('open'),
       outcome: z.string().trim().min(1).max(200).optional(),
       victimSatisfied: z.boolean().optional(),
+      // The whole list on every post; an event (type and instant) already stored is not stored again.
+      events: z.array(event).max(MAX_EVENTS, `at most ${MAX_EVENTS} events per occurrence`).optional(),
     })
     .superRefine((o, ctx) => {
       if (o.recordedAs === 'crime' && !o.offence) {
@@ -121,8 +140,19 @@ export function contentHash(o: FeedOccurrence): string {
     strands: [...o.strands].sort(),
     victims: [...o.victims].sort((a, b) => a.ref.localeCompare(b.ref)),
     suspects: [...(o.suspects ?? [])].sort((a, b) => a.ref.localeCompare(b.ref)),
+    // No events and an empty list mean the same (stored events are kept), as do a list's order and repeats.
+    events: o.events?.length ? distinctEvents(o.events).map((e) => ({ type: e.type, at: e.at.toISOString() })) : undefined,
   };
   return createHash('sha256')
     .update(JSON.stringify(canonical(normal)))
     .digest('hex');
+}
+
+/**
+ * A feed event list as facts: each (type, instant) once, oldest first (ties by type), with `at`
+ * as a Date. The order is the order new events are numbered in (occurrence.events.ts).
+ */
+export function distinctEvents(events: readonly { type: EventType; at: string }[]): { type: EventType; at: Date }[] {
+  const byKey = new Map(events.map((e) => [`${e.type}|${new Date(e.at).getTime()}`, { type: e.type, at: new Date(e.at) }]));
+  return [...byKey.values()].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
 }

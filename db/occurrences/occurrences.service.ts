@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { recordAudit, type AuditEntry } from '../audit/audit.service.js';
-import { reviewChannelsByDistrict } from '../conversations/conversations.service.js';
 import { toIssues, ValidationError } from '../errors.js';
-import { enqueueMessages, type OutboxMessage } from '../outbox/outbox.service.js';
-import type { Database, Db } from '../schema.js';
+import type { Database } from '../schema.js';
 import { scheduleNewOccurrences, syncSchedule, type ScheduleConfig } from '../schedule/schedule.service.js';
 import { withRetry } from '../transactions.js';
 import { contentHash, NCHI_REFUSED, occurrenceFeedSchema, type FeedOccurrence, type NchiPolicy } from './occurrence.feed.js';
+import { storeEvents } from './occurrence.events.js';
+import { queueCardRefresh, queueNewCards } from './occurrences.cards.js';
 import { findExisting, toPeopleRows, toRow } from './occurrences.repository.js';
 import type { OccurrenceRow } from './occurrences.table.js';
 
@@ -15,6 +15,7 @@ export { findByReference, getOccurrence, type OccurrenceDetail, type RepeatRule 
 
 export { contentHash, NCHI_POLICIES, occurrenceFeedSchema, type FeedOccurrence, type NchiPolicy } from './occurrence.feed.js';
 export { toPeopleRows, toRow } from './occurrences.repository.js';
+export { queueCardRefresh } from './occurrences.cards.js';
 
 /** Feed rules that vary by force (docs/domain.md: strands and NCHI handling are configurable). */
 export interface IngestPolicy {
@@ -124,7 +125,8 @@ const changedFields = (before: OccurrenceRow, after: ReturnType<typeof toRow>) =
 
 /**
  * Stores validated occurrences in one transaction: creates new ones, updates changed ones
- * (the previous values go to the audit log), leaves identical ones untouched, and queues a
+ * (the previous values go to the audit log), leaves identical ones untouched, stores investigation
+ * events not seen before (occurrence.events.ts; their Victims' Code updates are scheduled), and queues a
  * review card for every review channel of the district of each newly flagged occurrence.
  * Identity is `source` + `reference` (docs/interfaces.md).
  */
@@ -160,6 +162,11 @@ export async function ingestOccurrences(
             .insertInto('occurrence_people')
             .values(people.slice(p, p + 1000))
             .execute();
+        await storeEvents(
+          trx,
+          chunk.map(({ item }) => ({ occurrenceId: byKey.get(keyOf(item))!.id, item })),
+          now,
+        );
         await scheduleNewOccurrences(trx, inserted, policy.schedule, now, actor);
         for (const { item, index } of chunk) {
           const ins = byKey.get(keyOf(item))!;
@@ -189,9 +196,10 @@ export async function ingestOccurrences(
             .values(newOccurrenceRow(row, policy.schedule.backfillDays, now))
             .returningAll()
             .executeTakeFirstOrThrow();
-          await syncSchedule(trx, ins, policy.schedule, now, actor);
           const people = toPeopleRows(ins.id, item);
           if (people.length) await trx.insertInto('occurrence_people').values(people).execute();
+          await storeEvents(trx, [{ occurrenceId: ins.id, item }], now);
+          await syncSchedule(trx, ins, policy.schedule, now, actor);
           existing.set(key, ins);
           created.push({ id: ins.id, item });
           results.push({ index, id: ins.id, source: item.source, reference: item.reference, outcome: 'created' });
@@ -214,10 +222,12 @@ export async function ingestOccurrences(
             .where('id', '=', before.id)
             .returningAll()
             .executeTakeFirstOrThrow();
-          await syncSchedule(trx, upd, policy.schedule, now, actor);
           await trx.deleteFrom('occurrence_people').where('occurrence_id', '=', before.id).execute();
           const people = toPeopleRows(before.id, item);
           if (people.length) await trx.insertInto('occurrence_people').values(people).execute();
+          // People and events first: the schedule reads the victims' enhanced service and the events.
+          const added = (await storeEvents(trx, [{ occurrenceId: before.id, item }], now)).get(before.id) ?? [];
+          await syncSchedule(trx, upd, policy.schedule, now, actor);
           existing.set(key, upd);
           refreshed.push({ occurrenceId: before.id, cause: `feed:${hash}:${upd.updated_at.getTime()}` });
           results.push({ index, id: before.id, source: item.source, reference: item.reference, outcome: 'updated' });
@@ -226,7 +236,13 @@ export async function ingestOccurrences(
             action: 'occurrence.updated',
             entityType: 'occurrence',
             entityId: before.id,
-            details: { changed: fields, previous, peopleChanged: true, contentHash: hash },
+            details: {
+              changed: fields,
+              previous,
+              peopleChanged: true,
+              contentHash: hash,
+              ...(added.length ? { eventsAdded: added.map((e) => ({ seq: e.seq, type: e.type, at: e.at.toISOString() })) } : {}),
+            },
           });
         }
       }
@@ -259,39 +275,4 @@ function newOccurrenceRow<R extends { flagged_at: Date; status: string }>(
 ): R & { closed_at: Date | null; created_at: Date; updated_at: Date } {
   const recent = row.flagged_at.getTime() >= now.getTime() - backfillDays * 86_400_000;
   return { ...row, closed_at: row.status !== 'open' && recent ? now : null, created_at: now, updated_at: now };
-}
-
-async function queueNewCards(trx: Db, created: { id: string; item: FeedOccurrence }[], now: Date): Promise<void> {
-  const channels = await reviewChannelsByDistrict(trx, [...new Set(created.map((c) => c.item.district))]);
-  const messages: OutboxMessage[] = created.flatMap((c) =>
-    (channels.get(c.item.district) ?? []).map((conversationId) => ({
-      dedupeKey: `review-card:${c.id}:${conversationId}`,
-      conversationId,
-      payload: { type: 'review_card' as const, occurrenceId: c.id, mode: 'post' as const },
-    })),
-  );
-  await enqueueMessages(trx, messages, now);
-}
-
-/**
- * Queues an in-place update of every posted copy of these occurrences' review cards.
- * `cause` names the change (e.g. `review:<id>`), so each change updates each copy once.
- */
-export async function queueCardRefresh(trx: Db, changes: readonly { occurrenceId: string; cause: string }[], now: Date): Promise<void> {
-  if (changes.length === 0) return;
-  const causes = new Map(changes.map((c) => [c.occurrenceId, c.cause]));
-  const posts = await trx
-    .selectFrom('card_posts')
-    .select(['occurrence_id', 'conversation_id', 'activity_id'])
-    .where('occurrence_id', 'in', [...causes.keys()])
-    .execute();
-  await enqueueMessages(
-    trx,
-    posts.map((p) => ({
-      dedupeKey: `review-card-update:${p.conversation_id}:${p.activity_id}:${causes.get(p.occurrence_id)}`,
-      conversationId: p.conversation_id,
-      payload: { type: 'review_card' as const, occurrenceId: p.occurrence_id, mode: 'update' as const, activityId: p.activity_id },
-    })),
-    now,
-  );
 }

@@ -44,6 +44,19 @@ export interface OccurrencePeopleTable {
 }
 
 /**
+ * An investigation event from the feed (migration 2026-11-29T15): a fact, unique by type and instant;
+ * `seq` (1, 2, … per occurrence, in the order first seen) never changes; `created_at` is when the
+ * bot first saw it.
+ */
+export interface OccurrenceEventsTable {
+  occurrence_id: string;
+  seq: number;
+  type: string;
+  at: Date;
+  created_at: Generated<Date>;
+}
+
+/**
  * One involvement of a ref in an occurrence (kind `victim`, `suspect` or `location`), with the flag
  * times of the same ref's previous and next occurrence of that kind; kept by triggers (migration
  * 2026-11-29T12), read by the summary's repeat counts.

@@ -72,11 +72,13 @@ export async function eraseClosedOccurrences(trx: Db, before: Date, periods: Ret
     .execute();
   const reviews = await trx.deleteFrom('reviews').where('occurrence_id', 'in', ids).returning('occurrence_id as id').execute();
   const people = await trx.deleteFrom('occurrence_people').where('occurrence_id', 'in', ids).returning('occurrence_id as id').execute();
+  const events = await trx.deleteFrom('occurrence_events').where('occurrence_id', 'in', ids).returning('occurrence_id as id').execute();
   const erased = await trx.deleteFrom('occurrences').where('id', 'in', ids).returning('id').execute();
 
   const bySr = (rows: readonly { sr: string | null }[]) => tally(rows.map((r) => ({ id: r.sr ? (occurrenceOf.get(r.sr) ?? null) : null })));
   const counts = {
     people: tally(people),
+    events: tally(events),
     reviews: tally(reviews),
     scheduledReviews: tally(scheduled),
     cardPosts: tally(cardPosts),
@@ -101,6 +103,7 @@ export async function eraseClosedOccurrences(trx: Db, before: Date, periods: Ret
           closedAt: (d.closed_at ?? d.flagged_at).toISOString(),
           erased: {
             people: at(counts.people, d.id),
+            events: at(counts.events, d.id),
             reviews: at(counts.reviews, d.id),
             scheduledReviews: at(counts.scheduledReviews, d.id),
             cardPosts: at(counts.cardPosts, d.id),

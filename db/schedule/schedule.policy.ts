@@ -43,6 +43,13 @@ export type Offset = z.infer<typeof offset>;
 
 const rule = z.object({ enabled: z.boolean().default(true), after: offset, owner: z.enum(OWNER_ROLES) });
 
+/**
+ * The Victims' Code update rule (docs/domain.md "Review cadence"): `after` applies when the victim
+ * gets the enhanced service (1 working day), `afterNotEnhanced` otherwise (default 5 working days).
+ * Unknown keys are refused, so a misspelt setting is not silently ignored.
+ */
+const victimUpdateRule = rule.extend({ afterNotEnhanced: offset.default({ workingDays: 5 }) }).strict();
+
 /** Schema of REVIEW_POLICY_FILE: any kind may be overridden or disabled. */
 export const reviewPolicySchema = z
   .object({
@@ -52,7 +59,7 @@ export const reviewPolicySchema = z
     coordinator_review: rule.optional(),
     monthly_review: rule.optional(),
     closure_call: rule.optional(),
-    victim_update: rule.optional(),
+    victim_update: victimUpdateRule.optional(),
     marac_referral: rule.optional(),
     partner_support: rule.optional(),
     pso_recorded: rule.optional(),
@@ -61,14 +68,14 @@ export const reviewPolicySchema = z
   .strict();
 
 export type ReviewRule = z.infer<typeof rule>;
-export type ReviewPolicy = Record<ReviewKind, ReviewRule>;
+export type ReviewPolicy = Record<ReviewKind, ReviewRule> & { victim_update: z.infer<typeof victimUpdateRule> };
 
 /**
  * Default cadence (docs/domain.md, seeds 001 and 004, Victims' Code): supervisor victim contact 24h
  * after allocation; supervisor task review 24h after the flag; victim-support referral by the OIC
  * within 2 working days; coordinator review at 10 days; supervisor review monthly while open;
  * closure call by the supervisor within 1 working day of filing or closing; a Victims' Code update
- * by the OIC 1 working day after an investigation event; for a high risk grade, the coordinator's
+ * by the OIC 1 working day after an investigation event (5 when the victim is not enhanced); for a high risk grade, the coordinator's
  * MARAC referral decision in 2 working days, partner support in 5 and, for a repeat suspect, the
  * NPT's Problem Solving Occurrence in 10 (seed 000, output 10); an inspector's contact within 5
  * working days of a dissatisfied closure (seed 001 §2.2).
@@ -80,7 +87,7 @@ export const DEFAULT_REVIEW_POLICY: ReviewPolicy = {
   coordinator_review: { enabled: true, after: { days: 10 }, owner: 'coordinator' },
   monthly_review: { enabled: true, after: { months: 1 }, owner: 'supervisor' },
   closure_call: { enabled: true, after: { workingDays: 1 }, owner: 'supervisor' },
-  victim_update: { enabled: true, after: { workingDays: 1 }, owner: 'oic' },
+  victim_update: { enabled: true, after: { workingDays: 1 }, afterNotEnhanced: { workingDays: 5 }, owner: 'oic' },
   marac_referral: { enabled: true, after: { workingDays: 2 }, owner: 'coordinator' },
   partner_support: { enabled: true, after: { workingDays: 5 }, owner: 'coordinator' },
   pso_recorded: { enabled: true, after: { workingDays: 10 }, owner: 'coordinator' },
@@ -137,6 +144,10 @@ export interface ScheduleInput {
   closedAt: Date | null;
   /** The victim's satisfaction at closure as the feed gave it (null: not recorded). */
   victimSatisfied: boolean | null;
+  /** Investigation events (none: absent), each with its own backfill cutoff (when the bot first saw it). */
+  events?: readonly { seq: number; type: string; at: Date; from?: PlanFrom }[];
+  /** Whether the victims get the enhanced service (default true: hate crime victims do). */
+  enhanced?: boolean;
 }
 
 /** One review the occurrence should have. */
@@ -145,6 +156,8 @@ export interface PlannedReview {
   seq: number;
   ownerRole: OwnerRole;
   dueAt: Date;
+  /** The investigation event a victim_update is about. */
+  event?: { type: string; at: Date };
 }
 
 /** The earliest deadline worth planning: reviews due before it (or at it, unless `inclusive`) are left out. */
@@ -164,13 +177,15 @@ function firstMonthWorthPlanning(flaggedAt: Date, o: Offset, from: PlanFrom | un
  * The reviews an occurrence should have now, from the policy. Monthly reviews are planned up
  * to `horizon` (the next one after now) while the occurrence is open; the victim-support
  * referral applies to crimes only (Victims' Code); the closure call once filed or closed, and the
- * inspector's contact when the feed says the victim was not satisfied at closure.
+ * inspector's contact when the feed says the victim was not satisfied at closure; a Victims' Code
+ * update for each investigation event of a crime (none for an NCHI: no crime, no Victims' Code),
+ * sequenced as its event, open or closed (a decision to take no further action comes with closure).
  * With `from`, reviews due before it are not planned at all (history loaded from the feed:
  * a year-old occurrence's past monthly reviews are skipped, not computed and discarded).
  */
 export function planReviews(o: ScheduleInput, policy: ReviewPolicy, horizon: Date, from?: PlanFrom): PlannedReview[] {
   const out: PlannedReview[] = [];
-  const wanted = (due: Date) => !from || due > from.after || (from.inclusive && due.getTime() === from.after.getTime());
+  const wanted = (due: Date, cut = from) => !cut || due > cut.after || (cut.inclusive && due.getTime() === cut.after.getTime());
   const push = (kind: ReviewKind, seq: number, dueAt: Date) => {
     if (wanted(dueAt)) out.push({ kind, seq, ownerRole: policy[kind].owner, dueAt });
   };
@@ -193,5 +208,13 @@ export function planReviews(o: ScheduleInput, policy: ReviewPolicy, horizon: Dat
   if (o.status !== 'open' && o.closedAt) add('closure_call', 0, o.closedAt);
   // Seed 001 §2.2: dissatisfaction after the investigation needs an inspector's contact.
   if (o.status !== 'open' && o.closedAt && o.victimSatisfied === false) add('inspector_contact', 0, o.closedAt);
+  const update = policy.victim_update;
+  if (o.recordedAs === 'crime' && update.enabled) {
+    for (const e of o.events ?? []) {
+      const dueAt = applyOffset(e.at, o.enhanced === false ? update.afterNotEnhanced : update.after);
+      if (wanted(dueAt, e.from ?? from))
+        out.push({ kind: 'victim_update', seq: e.seq, ownerRole: update.owner, dueAt, event: { type: e.type, at: e.at } });
+    }
+  }
   return out;
 }

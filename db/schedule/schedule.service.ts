@@ -1,5 +1,6 @@
 import type { Db } from '../schema.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { eventFacts, type EventFacts } from '../occurrences/occurrence.events.js';
 import type { OccurrenceRow } from '../occurrences/occurrences.table.js';
 import { planReviews, TASK_KINDS, type PlanFrom, type ReviewKind } from './schedule.policy.js';
 import { nextStepAt } from './schedule.steps.js';
@@ -28,6 +29,8 @@ function newReviewRow(occurrenceId: string, p: ReturnType<typeof planReviews>[nu
     seq: p.seq,
     owner_role: p.ownerRole,
     due_at: p.dueAt,
+    event_type: p.event?.type ?? null,
+    event_at: p.event?.at ?? null,
     next_step_at: nextStepAt(p.dueAt, 0, null, cfg.steps),
     outcome: null,
     note: null,
@@ -39,21 +42,27 @@ function newReviewRow(occurrenceId: string, p: ReturnType<typeof planReviews>[nu
 }
 
 /**
- * The earliest review of `occ` that is scheduled at all (README, REVIEW_BACKFILL_DAYS; issue 12,
- * item 7). Flagged within the backfill window before the bot first held it: reviews due in that
- * window or later (recent work is caught up). Flagged earlier (history): only reviews whose first
- * step, the prompt `leadHours` before the deadline, was still to come when the bot first held it,
- * so loading history never prompts or escalates anyone; its future reviews run as usual.
- * The planner leaves earlier reviews out altogether (issue 11, item 3).
+ * The earliest review worth scheduling for something that happened at `happened` and that the bot
+ * first held at `firstSeen` (README, REVIEW_BACKFILL_DAYS; issue 12, item 7): an occurrence (its
+ * flag and first ingest), or an investigation event (its instant and first sight, so a feed that
+ * starts sending the event history of old occurrences prompts nobody). Happened within the
+ * backfill window before first seen: reviews due in that window or later (recent work is caught
+ * up). Earlier (history): only reviews whose first step, the prompt `leadHours` before the
+ * deadline, was still to come at first sight, so loading history never prompts or escalates
+ * anyone; its future reviews run as usual. The planner leaves earlier reviews out altogether
+ * (issue 11, item 3).
  */
-function scheduledFrom(occ: OccurrenceRow, cfg: ScheduleConfig): PlanFrom {
-  const windowStart = occ.created_at.getTime() - cfg.backfillDays * 86_400_000;
-  if (occ.flagged_at.getTime() >= windowStart) return { after: new Date(windowStart), inclusive: true };
-  return { after: new Date(occ.created_at.getTime() + cfg.steps.leadHours * 3_600_000), inclusive: false };
+function scheduledFrom(happened: Date, firstSeen: Date, cfg: ScheduleConfig): PlanFrom {
+  const windowStart = firstSeen.getTime() - cfg.backfillDays * 86_400_000;
+  if (happened.getTime() >= windowStart) return { after: new Date(windowStart), inclusive: true };
+  return { after: new Date(firstSeen.getTime() + cfg.steps.leadHours * 3_600_000), inclusive: false };
 }
 
-/** The reviews `occ` should have now (the policy, monthly ones up to a month ahead), from the backfill cutoff on. */
-function plannedFor(occ: OccurrenceRow, cfg: ScheduleConfig, now: Date) {
+/**
+ * The reviews `occ` should have now (the policy, monthly ones up to a month ahead), from the
+ * backfill cutoff on; `facts`: its investigation events and whether its victims are enhanced.
+ */
+function plannedFor(occ: OccurrenceRow, facts: EventFacts | undefined, cfg: ScheduleConfig, now: Date) {
   const horizon = new Date(now.getTime() + 31 * 86_400_000);
   return planReviews(
     {
@@ -63,10 +72,12 @@ function plannedFor(occ: OccurrenceRow, cfg: ScheduleConfig, now: Date) {
       allocatedAt: occ.allocated_at,
       closedAt: occ.closed_at,
       victimSatisfied: occ.victim_satisfied,
+      events: facts?.events.map((e) => ({ ...e, from: scheduledFrom(e.at, e.seenAt, cfg) })),
+      enhanced: facts?.enhanced ?? true,
     },
     cfg.policy,
     horizon,
-    scheduledFrom(occ, cfg),
+    scheduledFrom(occ.flagged_at, occ.created_at, cfg),
   );
 }
 
@@ -77,7 +88,8 @@ function plannedFor(occ: OccurrenceRow, cfg: ScheduleConfig, now: Date) {
  * Every change is audited.
  */
 export async function syncSchedule(trx: Db, occ: OccurrenceRow, cfg: ScheduleConfig, now: Date, actor: string): Promise<void> {
-  const planned = plannedFor(occ, cfg, now);
+  const facts = occ.recorded_as === 'crime' ? (await eventFacts(trx, [occ.id])).get(occ.id) : undefined;
+  const planned = plannedFor(occ, facts, cfg, now);
   const existing = await trx.selectFrom('scheduled_reviews').selectAll().where('occurrence_id', '=', occ.id).execute();
   const key = (k: string, s: number) => `${k}#${s}`;
   const byKey = new Map(existing.map((e) => [key(e.kind, e.seq), e]));
@@ -151,8 +163,12 @@ export async function scheduleNewOccurrences(
 ): Promise<void> {
   const rows = [];
   const audits: Parameters<typeof recordAudit>[1][] = [];
+  const facts = await eventFacts(
+    trx,
+    occs.filter((o) => o.recorded_as === 'crime').map((o) => o.id),
+  );
   for (const occ of occs) {
-    const planned = plannedFor(occ, cfg, now);
+    const planned = plannedFor(occ, facts.get(occ.id), cfg, now);
     for (const p of planned) {
       rows.push(newReviewRow(occ.id, p, cfg));
     }

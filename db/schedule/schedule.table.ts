@@ -12,6 +12,9 @@ export interface ScheduledReviewsTable {
   note: string | null;
   /** The support service a referral went to (migration 2026-11-29T14). */
   service: Generated<string | null>;
+  /** The investigation event a `victim_update` review is about (migration 2026-11-29T15); null for other kinds. */
+  event_type: Generated<string | null>;
+  event_at: Generated<Date | null>;
   completed_by: string | null;
   completed_by_name: string | null;
   completed_at: Date | null;
