@@ -197,8 +197,8 @@ describe('Agents Playground in headless Chromium', () => {
     await ui.openConversation('General');
     const card = await ui.message(`Hate crime review · ${REF_NEW}`);
     await card.evaluate((el) => el.setAttribute('data-e2e-card', 'review-again'));
-    // The Playground renders Action.OpenUrl as a button titled with its address (it opens no tab headless).
-    const link = card.getByRole('button', { name: 'Open in records system' });
+    // The Playground renders Action.OpenUrl as a link button titled with its address (it opens no tab headless).
+    const link = card.getByRole('link', { name: 'Open in records system' });
     expect(await link.getAttribute('title')).toBe(RMS_URL_TEMPLATE.replace('{reference}', encodeURIComponent(REF_NEW)));
 
     await card.getByRole('button', { name: 'Endorsement text' }).click();
