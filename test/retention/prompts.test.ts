@@ -34,11 +34,17 @@ describe('retention: personal-chat prompts and idle personal chats', () => {
     const reviewId = reviewIdOf(prompt!);
     const from = { id: officer.id, aadObjectId: officer.aadObjectId, name: officer.name };
     const answer = await h.send(
-      executeInvoke('prompt.done', { scheduledReviewId: reviewId, note: 'Referred' }, prompt!.body.id ?? 'x', from, {
-        id: chat,
-        conversationType: 'personal',
-        tenantId: 'tenant-1',
-      }),
+      executeInvoke(
+        'prompt.done',
+        { scheduledReviewId: reviewId, outcome: 'made', service: 'Victim Support', note: 'Referred' },
+        prompt!.body.id ?? 'x',
+        from,
+        {
+          id: chat,
+          conversationType: 'personal',
+          tenantId: 'tenant-1',
+        },
+      ),
     );
     expect(answer.status).toBe(200);
     await h.bot.dispatcher.drain();
