@@ -23,6 +23,7 @@ import * as repeatIndex from './migrations/2026-11-29T10-repeat-index.js';
 import * as occurrencesCreated from './migrations/2026-11-29T11-occurrences-created.js';
 import * as repeatLinks from './migrations/2026-11-29T12-repeat-links.js';
 import * as nchiDecision from './migrations/2026-11-29T13-nchi-decision.js';
+import * as summaryDaily from './migrations/2026-11-29T20-summary-daily.js';
 import { auditTamperRisk, grantAppRole } from './audit/roles.js';
 import type { Database } from './schema.js';
 import { resilient } from './transactions.js';
@@ -84,6 +85,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-29T11-occurrences-created': occurrencesCreated,
   '2026-11-29T12-repeat-links': repeatLinks,
   '2026-11-29T13-nchi-decision': nchiDecision,
+  '2026-11-29T20-summary-daily': summaryDaily,
 };
 
 /** Thrown when another process holds the embedded database folder. */
