@@ -1,10 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Issue 11, item 5: force-level summary figures read the period's days, not its rows.
+ * Issue 11, item 5: force-level summary figures read the period's months and days, not its rows.
  *
  * `summary_daily` holds, per Europe/London day, how many occurrences count under each figure of a
- * summary: one row per (day, dim, value) with its count. Flag-day figures (the day the occurrence
+ * summary: one row per (span, day, dim, value) with its count, for the day and again for its month
+ * (span `month`, day = the 1st). Flag-day figures (the day the occurrence
  * was flagged): `total`, `multi` (more than one strand), `type` (recorded_as), `source`,
  * `district` (as spelled by the feed; readers group by lower()), `strand` (one per strand, so a
  * multi-strand occurrence counts in each) and `grade` (current risk grade, '' when ungraded).
@@ -14,23 +15,28 @@ import { sql, type Kysely } from 'kysely';
  * over so many combinations that a combination rollup would be nearly as long as the rows.
  * District and own scopes keep reading rows (a fortieth of them, by their indexes).
  *
- * `summary_reviews_daily` holds, per due day (Europe/London), kind and class (`on_time`, `late`,
+ * `summary_reviews_daily` holds, per due day and month (Europe/London), kind and class (`on_time`, `late`,
  * `pending`, `not_applicable`; cancelled reviews are not kept), how many scheduled reviews are due
- * that day: review compliance over a period is then a sum over its days.
+ * then: review compliance over a period is then a sum over its months and days.
  *
  * Statement-level triggers keep both in step inside the writing transaction, set-wise (one upsert
  * per statement, in key order so that concurrent writers lock rows in the same order): inserts,
  * updates that change a counted column (others return at once), deletes (retention erasure) and
- * TRUNCATE. Counts left at 0 stay as rows; readers skip them.
- *
- * Overdue reviews by owner read the pending reviews past due from a partial index that covers them. A bulk load with triggers off
+ * TRUNCATE. Counts left at 0 stay as rows; readers skip them. A bulk load with triggers off
  * (session_replication_role = replica) calls `summary_daily_rebuild()` afterwards.
+ *
+ * Overdue reviews by owner read the pending reviews past due from a partial index that covers them.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`create table summary_daily (day date not null, dim text not null, value text not null, n bigint not null,
-    primary key (day, dim, value))`.execute(db);
-  await sql`create table summary_reviews_daily (day date not null, kind text not null, class text not null, n bigint not null,
-    primary key (day, kind, class))`.execute(db);
+  await sql`create table summary_daily (span text not null, day date not null, dim text not null, value text not null, n bigint not null,
+    primary key (span, day, dim, value))`.execute(db);
+  await sql`create table summary_reviews_daily (span text not null, day date not null, kind text not null, class text not null, n bigint not null,
+    primary key (span, day, kind, class))`.execute(db);
+
+  // Each count is kept for its day and for its month (day = the 1st): a year reads 12 months, not 365 days.
+  await sql`create function summary_spans(day date) returns table (span text, day date) language sql immutable parallel safe as $$
+    values ('day', day), ('month', day - extract(day from day)::int + 1)
+  $$`.execute(db);
 
   // The flag-day figures one occurrence counts under (the summary's read of edge rows uses it too).
   await sql`create function summary_flag_entries(flagged_at timestamptz, recorded_as text, source text, district text, strands text[], grade text)
@@ -59,24 +65,26 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // Applies the rows removed (counted -1) and added (+1) by one statement.
   await sql`create function summary_daily_apply(olds occurrences[], news occurrences[]) returns void language sql as $$
-    insert into summary_daily as s (day, dim, value, n)
-    select e.day, e.dim, e.value, sum(x.sign)
+    insert into summary_daily as s (span, day, dim, value, n)
+    select g.span, g.day, e.dim, e.value, sum(x.sign)
     from (select -1 as sign, o.* from unnest(olds) o union all select 1, o.* from unnest(news) o) x
     cross join lateral (select * from summary_flag_entries(x.flagged_at, x.recorded_as, x.source, x.district, x.strands, x.current_risk_grade)
                         union all select * from summary_closure_entries(x.status, x.closed_at, x.flagged_at, x.outcome, x.victim_satisfied)) e
-    group by 1, 2, 3 having sum(x.sign) <> 0
-    order by 1, 2, 3
-    on conflict (day, dim, value) do update set n = s.n + excluded.n
+    cross join lateral summary_spans(e.day) g
+    group by 1, 2, 3, 4 having sum(x.sign) <> 0
+    order by 1, 2, 3, 4
+    on conflict (span, day, dim, value) do update set n = s.n + excluded.n
   $$`.execute(db);
   await sql`create function summary_reviews_apply(olds scheduled_reviews[], news scheduled_reviews[]) returns void language sql as $$
-    insert into summary_reviews_daily as s (day, kind, class, n)
-    select (x.due_at at time zone 'Europe/London')::date, x.kind, x.class, sum(x.sign)
+    insert into summary_reviews_daily as s (span, day, kind, class, n)
+    select g.span, g.day, x.kind, x.class, sum(x.sign)
     from (select -1 as sign, r.due_at, r.kind, summary_review_class(r.status, r.completed_at, r.due_at) as class from unnest(olds) r
           union all select 1, r.due_at, r.kind, summary_review_class(r.status, r.completed_at, r.due_at) from unnest(news) r) x
+    cross join lateral summary_spans((x.due_at at time zone 'Europe/London')::date) g
     where x.class is not null
-    group by 1, 2, 3 having sum(x.sign) <> 0
-    order by 1, 2, 3
-    on conflict (day, kind, class) do update set n = s.n + excluded.n
+    group by 1, 2, 3, 4 having sum(x.sign) <> 0
+    order by 1, 2, 3, 4
+    on conflict (span, day, kind, class) do update set n = s.n + excluded.n
   $$`.execute(db);
 
   // One trigger function for both tables: tg_argv names the apply function and the columns it counts
@@ -122,17 +130,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Both rollups from scratch, set-wise: the backfill below, and bulk loads that ran with triggers off.
   await sql`create function summary_daily_rebuild() returns void language sql as $$
     delete from summary_daily;
-    insert into summary_daily (day, dim, value, n)
-    select e.day, e.dim, e.value, count(*)
+    insert into summary_daily (span, day, dim, value, n)
+    select g.span, g.day, e.dim, e.value, count(*)
     from occurrences o
     cross join lateral (select * from summary_flag_entries(o.flagged_at, o.recorded_as, o.source, o.district, o.strands, o.current_risk_grade)
                         union all select * from summary_closure_entries(o.status, o.closed_at, o.flagged_at, o.outcome, o.victim_satisfied)) e
-    group by 1, 2, 3;
+    cross join lateral summary_spans(e.day) g
+    group by 1, 2, 3, 4;
     delete from summary_reviews_daily;
-    insert into summary_reviews_daily (day, kind, class, n)
-    select (due_at at time zone 'Europe/London')::date, kind, summary_review_class(status, completed_at, due_at) as class, count(*)
-    from scheduled_reviews where summary_review_class(status, completed_at, due_at) is not null
-    group by 1, 2, 3;
+    insert into summary_reviews_daily (span, day, kind, class, n)
+    select g.span, g.day, r.kind, summary_review_class(r.status, r.completed_at, r.due_at), count(*)
+    from scheduled_reviews r cross join lateral summary_spans((r.due_at at time zone 'Europe/London')::date) g
+    where summary_review_class(r.status, r.completed_at, r.due_at) is not null
+    group by 1, 2, 3, 4;
   $$`.execute(db);
   await sql`select summary_daily_rebuild()`.execute(db);
 
@@ -157,6 +167,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     'summary_daily_apply(occurrences[], occurrences[])',
     'summary_reviews_apply(scheduled_reviews[], scheduled_reviews[])',
     'summary_review_class(text, timestamptz, timestamptz)',
+    'summary_spans(date)',
     'summary_flag_entries(timestamptz, text, text, text, text[], text)',
     'summary_closure_entries(text, timestamptz, timestamptz, text, boolean)',
   ])

@@ -9,22 +9,37 @@ export interface Part {
   end: Date;
 }
 
+/** Rollup rows of one span (`day` or `month`, keyed by its 1st) with day in [from, to) (YYYY-MM-DD). */
+export interface SpanRange {
+  span: 'day' | 'month';
+  from: string;
+  to: string;
+}
+
 /**
- * A span split for the daily rollups (migration 2026-11-29T20): the whole Europe/London days in it,
- * as dates [from, to), and the instants before the first whole day and after the last, which only
- * rows can answer (a period "to date" ends now, mid-day; compliance may start at any instant).
- * @returns days null when the span holds no whole day; edges empty when it starts and ends at midnight
+ * A span of time split for the rollups (migration 2026-11-29T20): the whole Europe/London months in
+ * it, the whole days before and after them, and the instants before the first whole day and after
+ * the last, which only rows can answer (a period "to date" ends now, mid-day; compliance may start
+ * at any instant).
+ * @returns ranges of rollup rows (none when the span holds no whole day) and the edges left to rows
  */
-export function splitDays(start: Date, end: Date): { days: { from: string; to: string } | null; edges: { start: Date; end: Date }[] } {
-  if (start >= end) return { days: null, edges: [] };
+export function splitSpans(start: Date, end: Date): { ranges: SpanRange[]; edges: { start: Date; end: Date }[] } {
+  if (start >= end) return { ranges: [], edges: [] };
   const a = inLondon(start);
   const first = a.toMillis() === a.startOf('day').toMillis() ? a : a.startOf('day').plus({ days: 1 });
   const last = inLondon(end).startOf('day');
-  if (first >= last) return { days: null, edges: [{ start, end }] };
+  if (first >= last) return { ranges: [], edges: [{ start, end }] };
   const edges: { start: Date; end: Date }[] = [];
   if (start < first.toJSDate()) edges.push({ start, end: first.toJSDate() });
   if (last.toJSDate() < end) edges.push({ start: last.toJSDate(), end });
-  return { days: { from: first.toISODate()!, to: last.toISODate()! }, edges };
+  const date = (d: typeof a) => d.toISODate()!;
+  const m1 = first.day === 1 ? first : first.startOf('month').plus({ months: 1 });
+  const m2 = last.startOf('month');
+  if (m1 >= m2) return { ranges: [{ span: 'day', from: date(first), to: date(last) }], edges };
+  const ranges: SpanRange[] = [{ span: 'month', from: date(m1), to: date(m2) }];
+  if (first < m1) ranges.push({ span: 'day', from: date(first), to: date(m1) });
+  if (m2 < last) ranges.push({ span: 'day', from: date(m2), to: date(last) });
+  return { ranges, edges };
 }
 
 /**
@@ -44,11 +59,8 @@ export interface Rollup {
   entries: RawBuilder<unknown>;
 }
 
-const anyOf = (conds: RawBuilder<boolean>[]): RawBuilder<boolean> =>
-  conds.length ? sql<boolean>`(${sql.join(conds, sql` or `)})` : sql<boolean>`false`;
-
 /**
- * Counts per (dim, value, period) over the parts: at force level the whole days from the rollup
+ * Counts per (dim, value, period) over the parts: at force level the whole months and days from the rollup
  * plus the rows of the edges; otherwise (a scope the rollup does not key) the rows of the parts.
  * Counts of 0 are left out, as a count of rows would.
  * @returns rows of dim, value, cur (current period) and n
@@ -61,17 +73,17 @@ export function rollupCounts(
   const force = scope.kind === 'force';
   const split = parts.map((p) => ({
     ...p,
-    ...(force ? splitDays(p.start, p.end) : { days: null, edges: p.start < p.end ? [{ start: p.start, end: p.end }] : [] }),
+    ...(force ? splitSpans(p.start, p.end) : { ranges: [], edges: p.start < p.end ? [{ start: p.start, end: p.end }] : [] }),
   }));
-  const dayIn = (d: { from: string; to: string }) => sql<boolean>`(s.day >= ${d.from}::date and s.day < ${d.to}::date)`;
-  const dayParts = split.filter((p) => p.days);
   const selects: RawBuilder<unknown>[] = [];
-  if (dayParts.length)
-    selects.push(sql`select s.dim, s.value, ${anyOf(dayParts.filter((p) => p.cur).map((p) => dayIn(p.days!)))} as cur, s.n
-      from ${r.days} s where ${anyOf(dayParts.map((p) => dayIn(p.days!)))}`);
+  // One select per range of rollup rows and per slice of rows, each a plain range scan of its
+  // index (index-only where it covers) with its period as a constant.
+  for (const p of split)
+    for (const d of p.ranges)
+      selects.push(sql`select s.dim, s.value, ${p.cur ? sql`true` : sql`false`} as cur, s.n
+        from ${r.days} s where s.span = ${d.span} and s.day >= ${d.from}::date and s.day < ${d.to}::date`);
   const cols = sql.join(r.group.map(([expr, alias]) => sql`${expr} as ${sql.ref(alias)}`));
   const byCols = sql.raw(r.group.map((_, i) => i + 1).join(', '));
-  // One select per slice of rows, so each is a plain range scan of its index (index-only where it covers).
   for (const p of split)
     for (const e of p.edges)
       selects.push(sql`select e.dim, e.value, ${p.cur ? sql`true` : sql`false`} as cur, sum(c.n) as n

@@ -48,7 +48,7 @@ export async function compliance(
   end: Date,
 ): Promise<{ kind: string; onTime: number; late: number; overdueOpen: number; notApplicable: number }[]> {
   const figures: Rollup = {
-    days: sql`(select day, kind as dim, class as value, n from summary_reviews_daily)`,
+    days: sql`(select span, day, kind as dim, class as value, n from summary_reviews_daily)`,
     from: scope.kind === 'force' ? sql`scheduled_reviews sr` : sql`scheduled_reviews sr join occurrences o on o.id = sr.occurrence_id`,
     where: sql<boolean>`sr.status <> 'cancelled' and ${reviewScope(scope)}`,
     time: sql<Date>`sr.due_at`,

@@ -40,14 +40,16 @@ describe('force-wide figures follow feed updates, reviews and retention erasure'
     const force = await pick(resolveSummaryScope(actors.force, null));
     const rows = await pick(resolveSummaryScope({ ...actors.force, roles: ['manager'], districts }, null));
     expect(force).toEqual(rows);
-    // And the rollups hold what a plain count of the rows gives, over all time.
-    const plain = await sql<{ rollup: unknown; occurrences: unknown; reviews: unknown; due: unknown }>`
-      select (select coalesce(sum(n), 0) from summary_daily where dim = 'total') as rollup,
+    // And the rollups hold what a plain count of the rows gives, over all time, by day and by month.
+    for (const span of ['day', 'month']) {
+      const plain = await sql<{ rollup: unknown; occurrences: unknown; reviews: unknown; due: unknown }>`
+      select (select coalesce(sum(n), 0) from summary_daily where dim = 'total' and span = ${span}) as rollup,
         (select count(*) from occurrences) as occurrences,
-        (select coalesce(sum(n), 0) from summary_reviews_daily) as due,
+        (select coalesce(sum(n), 0) from summary_reviews_daily where span = ${span}) as due,
         (select count(*) from scheduled_reviews where status <> 'cancelled') as reviews`.execute(h.db);
-    expect(Number(plain.rows[0]!.rollup)).toBe(Number(plain.rows[0]!.occurrences));
-    expect(Number(plain.rows[0]!.due)).toBe(Number(plain.rows[0]!.reviews));
+      expect(Number(plain.rows[0]!.rollup)).toBe(Number(plain.rows[0]!.occurrences));
+      expect(Number(plain.rows[0]!.due)).toBe(Number(plain.rows[0]!.reviews));
+    }
     return force;
   };
   const post = async (o: Record<string, unknown>, status = 201) => expect((await h.ingest(o)).status).toBe(status);
