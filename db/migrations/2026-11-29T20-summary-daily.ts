@@ -63,8 +63,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
                 when status in ('pending', 'not_applicable') then status end
   $$`.execute(db);
 
-  // Applies the rows removed (counted -1) and added (+1) by one statement.
-  await sql`create function summary_daily_apply(olds occurrences[], news occurrences[]) returns void language sql as $$
+  // Applies the rows removed (counted -1) and added (+1) by one statement. PL/pgSQL, so that a
+  // session plans the upsert once, not on every statement of an import.
+  await sql`create function summary_daily_apply(olds occurrences[], news occurrences[]) returns void language plpgsql as $$ begin
     insert into summary_daily as s (span, day, dim, value, n)
     select g.span, g.day, e.dim, e.value, sum(x.sign)
     from (select -1 as sign, o.* from unnest(olds) o union all select 1, o.* from unnest(news) o) x
@@ -73,9 +74,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     cross join lateral summary_spans(e.day) g
     group by 1, 2, 3, 4 having sum(x.sign) <> 0
     order by 1, 2, 3, 4
-    on conflict (span, day, dim, value) do update set n = s.n + excluded.n
-  $$`.execute(db);
-  await sql`create function summary_reviews_apply(olds scheduled_reviews[], news scheduled_reviews[]) returns void language sql as $$
+    on conflict (span, day, dim, value) do update set n = s.n + excluded.n;
+  end $$`.execute(db);
+  await sql`create function summary_reviews_apply(olds scheduled_reviews[], news scheduled_reviews[]) returns void language plpgsql as $$ begin
     insert into summary_reviews_daily as s (span, day, kind, class, n)
     select g.span, g.day, x.kind, x.class, sum(x.sign)
     from (select -1 as sign, r.due_at, r.kind, summary_review_class(r.status, r.completed_at, r.due_at) as class from unnest(olds) r
@@ -84,8 +85,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     where x.class is not null
     group by 1, 2, 3, 4 having sum(x.sign) <> 0
     order by 1, 2, 3, 4
-    on conflict (span, day, kind, class) do update set n = s.n + excluded.n
-  $$`.execute(db);
+    on conflict (span, day, kind, class) do update set n = s.n + excluded.n;
+  end $$`.execute(db);
 
   // One trigger function for both tables: tg_argv names the apply function and the columns it counts
   // by; an update that changes none of them (a sweep's step, a note) returns without writing.
