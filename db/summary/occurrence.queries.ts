@@ -60,7 +60,7 @@ const flagFigures = (scope: SummaryScope): Rollup => ({
 
 /**
  * Every occurrence figure of both periods in one statement: at force level a sum over the
- * periods' days in `summary_daily` (a few dozen rows a day however many occurrences) plus the
+ * periods' months and days in `summary_daily` (a few dozen rows each, however many occurrences) plus the
  * rows of the partial days at the edges (today, so far, and the same hours a year before);
  * for districts and own scopes their rows (index `occurrences_district_ci_idx` etc.), each
  * counted under the same figures by `summary_flag_entries`. The grade is the occurrence's own
@@ -203,7 +203,7 @@ function repeatsInScope(scope: SummaryScope, w: Window, windowStart: Date, min: 
 
 /**
  * Outcomes and satisfaction of occurrences closed or filed in the period (closure time, else flag
- * time): at force level the period's days in `summary_daily` plus the edge rows
+ * time): at force level the period's months and days in `summary_daily` plus the edge rows
  * (`occurrences_closed_cover_idx`), otherwise the scope's rows, each counted by `summary_closure_entries`.
  */
 export async function outcomes(

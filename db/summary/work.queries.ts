@@ -37,7 +37,7 @@ export async function complianceStart(db: Db, configured: string | null): Promis
  * Review compliance per kind over scheduled reviews due in [start, end) (end is never after
  * now; a start before `complianceStart` is moved up to it by the caller): done by the deadline,
  * done late, still pending (so overdue), not applicable; cancelled reviews are left out. At force
- * level a sum over the whole days in `summary_reviews_daily` (migration 2026-11-29T20) plus the
+ * level a sum over the whole months and days in `summary_reviews_daily` (migration 2026-11-29T20) plus the
  * rows due in the partial days at the edges (`scheduled_reviews_due_cover_idx`); for other scopes
  * the scope's rows. Each row is classed by `summary_review_class`, as the rollup counts it.
  */
