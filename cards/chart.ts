@@ -109,15 +109,42 @@ function chartLibs(): Promise<ChartLibs> {
   return libs;
 }
 
-/** Renders a Vega spec to SVG text, headless (no canvas, no network). */
-export async function specToSvg(spec: Vega.Spec): Promise<string> {
+/** A chart view per shape (month labels and strands), with the drawing in progress on it. */
+interface ShapedView {
+  view: Vega.View;
+  /** Drawings on one view run one after another: each replaces the view's data. */
+  busy: Promise<unknown>;
+}
+
+/** Views kept: a shape is a 12-month window and the configured strands, so a few at most. */
+const VIEWS = 8;
+const views = new Map<string, ShapedView>();
+
+/**
+ * The strand chart as SVG text, headless (no canvas, no network). Parsing the spec and building
+ * its dataflow cost about as much as drawing, so one view is kept per shape (the months and
+ * strands, which fix the axes and colours) and only its points are replaced for new values.
+ */
+async function chartSvg(data: StrandChartData): Promise<string> {
   const { vega } = await chartLibs();
-  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
+  const spec = strandChartSpec(data) as { data: { values: unknown[] }[] };
+  const points = spec.data[0]!.values;
+  const key = JSON.stringify([data.months, data.series.map((s) => s.label)]);
+  let shaped = views.get(key);
+  if (!shaped) {
+    spec.data[0]!.values = [];
+    shaped = { view: new vega.View(vega.parse(spec as Vega.Spec), { renderer: 'none' }), busy: Promise.resolve() };
+    views.set(key, shaped);
+    if (views.size > VIEWS) {
+      const [oldest, old] = views.entries().next().value!;
+      views.delete(oldest);
+      void old.busy.finally(() => old.view.finalize());
+    }
   }
+  const { view } = shaped;
+  const svg = shaped.busy.then(() => view.data('points', points).toSVG());
+  shaped.busy = svg.catch(() => undefined);
+  return svg;
 }
 
 /** Font options; tests pass `{ loadSystemFonts: false }` to see the chart a machine without fonts draws (no text). */
@@ -144,11 +171,12 @@ function cacheKey(data: StrandChartData, fonts: ChartFonts): string {
  */
 async function draw(data: StrandChartData, fonts: ChartFonts): Promise<Buffer> {
   const { sharp } = await chartLibs();
-  let svg = await specToSvg(strandChartSpec(data));
+  let svg = await chartSvg(data);
   if (!fonts.loadSystemFonts) svg = svg.replace(/<text\b[^>]*>[\s\S]*?<\/text>/g, '');
   // A line chart has a few flat colours plus anti-aliased edges: 16 palette entries keep it
-  // crisp. The fastest quantisation and zlib level 6 cost about 10 % in size, a third in time.
-  return sharp(Buffer.from(svg)).png({ palette: true, colours: 16, compressionLevel: 6, effort: 1 }).toBuffer();
+  // crisp. The fastest quantisation and zlib level 6 cost about 10 % in size, a third in time;
+  // no dithering (flat colours need none) saves another third, and bytes.
+  return sharp(Buffer.from(svg)).png({ palette: true, colours: 16, compressionLevel: 6, effort: 1, dither: 0 }).toBuffer();
 }
 
 /**

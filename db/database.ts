@@ -24,6 +24,7 @@ import * as repeatLinks from './migrations/2026-11-29T12-repeat-links.js';
 import * as nchiDecision from './migrations/2026-11-29T13-nchi-decision.js';
 import * as reviewOutcomes from './migrations/2026-11-29T14-review-outcomes.js';
 import * as occurrenceEvents from './migrations/2026-11-29T15-occurrence-events.js';
+import * as summaryDaily from './migrations/2026-11-29T20-summary-daily.js';
 import { auditTamperRisk, grantAppRole } from './audit/roles.js';
 import type { Database } from './schema.js';
 import { resilient } from './transactions.js';
@@ -87,6 +88,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-29T13-nchi-decision': nchiDecision,
   '2026-11-29T14-review-outcomes': reviewOutcomes,
   '2026-11-29T15-occurrence-events': occurrenceEvents,
+  '2026-11-29T20-summary-daily': summaryDaily,
 };
 
 /** Thrown when another process holds the embedded database folder. */

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../schema.js';
 import type { SummaryScope } from './access.policy.js';
+import { rollupCounts, type Part, type Rollup } from './rollup.queries.js';
 import { num, occurrenceScope } from './scope.sql.js';
 
 /** The spans one summary reads: current [start, end) and previous [prevStart, prevEnd). */
@@ -34,9 +35,6 @@ export interface OccurrenceCounts {
   risk: Map<string, number>;
 }
 
-const inWindow = (w: Window) =>
-  sql<boolean>`o.flagged_at >= ${w.prevStart} and o.flagged_at < ${w.end} and (o.flagged_at >= ${w.start} or o.flagged_at < ${w.prevEnd})`;
-
 function addTo<K>(map: Map<K, Pair>, key: K, current: boolean, n: number): void {
   const pair = map.get(key) ?? { current: 0, previous: 0 };
   if (current) pair.current += n;
@@ -44,32 +42,41 @@ function addTo<K>(map: Map<K, Pair>, key: K, current: boolean, n: number): void 
   map.set(key, pair);
 }
 
+/** The flag-day figures of `summary_daily` (migration 2026-11-29T20), and how rows of occurrences yield them. */
+const flagFigures = (scope: SummaryScope): Rollup => ({
+  days: sql`(select * from summary_daily where dim in ('total', 'multi', 'type', 'source', 'district', 'strand', 'grade'))`,
+  from: sql`occurrences o`,
+  where: occurrenceScope(scope),
+  time: sql<Date>`o.flagged_at`,
+  group: [
+    [sql`o.recorded_as`, 'recorded_as'],
+    [sql`o.source`, 'source'],
+    [sql`o.district`, 'district'],
+    [sql`o.strands`, 'strands'],
+    [sql`o.current_risk_grade`, 'grade'],
+  ],
+  entries: sql`summary_flag_entries(null, c.recorded_as, c.source, c.district, c.strands, c.grade) e`,
+});
+
 /**
- * Every occurrence figure of both periods in one pass (index `occurrences_period_cover_idx`, or
- * the district/UPN ones): one hash aggregate over the combinations of type, source, district,
- * strands, current grade and period (a few thousand at force level over a year, however many
- * occurrences), summed up here. The grade is the occurrence's own `current_risk_grade` (kept by
- * the reviews trigger of migration 2026-11-29T03), not a look-up of each one's latest review.
- * Districts are keyed by SQL lower(), shown in their least spelling (SQL min).
+ * Every occurrence figure of both periods in one statement: at force level a sum over the
+ * periods' months and days in `summary_daily` (a few dozen rows each, however many occurrences) plus the
+ * rows of the partial days at the edges (today, so far, and the same hours a year before);
+ * for districts and own scopes their rows (index `occurrences_district_ci_idx` etc.), each
+ * counted under the same figures by `summary_flag_entries`. The grade is the occurrence's own
+ * `current_risk_grade` (kept by the reviews trigger of migration 2026-11-29T03). Districts are
+ * keyed by SQL lower(), shown in their least spelling (SQL min).
  */
 export async function occurrenceCounts(db: Db, scope: SummaryScope, w: Window): Promise<OccurrenceCounts> {
-  const rows = await sql<{
-    recorded_as: string;
-    source: string;
-    district_key: string;
-    district: string;
-    strands: string[];
-    grade: string | null;
-    cur: boolean;
-    n: unknown;
-  }>`
-    select t.recorded_as, t.source, lower(t.district) as district_key, min(t.district) over (partition by lower(t.district)) as district,
-      t.strands, t.grade, t.cur, t.n
-    from (
-      select o.recorded_as, o.source, o.district, o.strands, o.current_risk_grade as grade, o.flagged_at >= ${w.start} as cur, count(*) as n
-      from occurrences o
-      where ${inWindow(w)} and ${occurrenceScope(scope)}
-      group by 1, 2, 3, 4, 5, 6) t`.execute(db);
+  const parts: Part[] = [
+    { cur: true, start: w.start, end: w.end },
+    { cur: false, start: w.prevStart, end: w.prevEnd },
+  ];
+  const rows = await sql<{ dim: string; key: string; name: string; cur: boolean; n: unknown }>`
+    select dim, key, cur, n, min(name) over (partition by dim, key) as name from (
+      select c.dim, case when c.dim = 'district' then lower(c.value) else c.value end as key, min(c.value) as name, c.cur, sum(c.n) as n
+      from (${rollupCounts(scope, parts, flagFigures(scope))}) c
+      group by 1, 2, 4) x`.execute(db);
   const out: OccurrenceCounts = {
     total: { current: 0, previous: 0 },
     multiStrand: 0,
@@ -79,20 +86,17 @@ export async function occurrenceCounts(db: Db, scope: SummaryScope, w: Window): 
     byStrand: new Map(),
     risk: new Map(),
   };
+  const pairs: Record<string, Map<string, Pair> | undefined> = { type: out.byType, source: out.bySource, strand: out.byStrand };
   for (const r of rows.rows) {
     const n = num(r.n);
-    addTo(out.byType, r.recorded_as, r.cur, n);
-    addTo(out.bySource, r.source, r.cur, n);
-    if (!out.byDistrict.has(r.district_key)) out.byDistrict.set(r.district_key, { current: 0, previous: 0, name: r.district });
-    addTo(out.byDistrict, r.district_key, r.cur, n);
-    for (const strand of r.strands) addTo(out.byStrand, strand, r.cur, n);
-    if (!r.cur) {
-      out.total.previous += n;
-      continue;
-    }
-    out.total.current += n;
-    if (r.strands.length > 1) out.multiStrand += n;
-    out.risk.set(r.grade ?? 'ungraded', (out.risk.get(r.grade ?? 'ungraded') ?? 0) + n);
+    if (r.dim === 'total') out.total[r.cur ? 'current' : 'previous'] += n;
+    else if (r.dim === 'multi') out.multiStrand += r.cur ? n : 0;
+    else if (r.dim === 'grade') {
+      if (r.cur) out.risk.set(r.key || 'ungraded', (out.risk.get(r.key || 'ungraded') ?? 0) + n);
+    } else if (r.dim === 'district') {
+      if (!out.byDistrict.has(r.key)) out.byDistrict.set(r.key, { current: 0, previous: 0, name: r.name });
+      addTo(out.byDistrict, r.key, r.cur, n);
+    } else addTo(pairs[r.dim]!, r.key, r.cur, n);
   }
   return out;
 }
@@ -197,24 +201,37 @@ function repeatsInScope(scope: SummaryScope, w: Window, windowStart: Date, min: 
     group by i.kind`;
 }
 
-/** Outcomes and satisfaction of occurrences closed or filed in the period (closure time, else flag time). */
+/**
+ * Outcomes and satisfaction of occurrences closed or filed in the period (closure time, else flag
+ * time): at force level the period's months and days in `summary_daily` plus the edge rows
+ * (`occurrences_closed_cover_idx`), otherwise the scope's rows, each counted by `summary_closure_entries`.
+ */
 export async function outcomes(
   db: Db,
   scope: SummaryScope,
   w: Window,
 ): Promise<{ byOutcome: Map<string, number>; closed: number; satisfied: number; dissatisfied: number }> {
-  const rows = await sql<{ g: number; outcome: string | null; n: unknown; satisfied: unknown; dissatisfied: unknown }>`
-    select grouping(coalesce(o.outcome, '')) as g, coalesce(o.outcome, '') as outcome, count(*) as n,
-      count(*) filter (where o.victim_satisfied) as satisfied,
-      count(*) filter (where o.victim_satisfied = false) as dissatisfied
-    from occurrences o
-    where o.status <> 'open' and coalesce(o.closed_at, o.flagged_at) >= ${w.start} and coalesce(o.closed_at, o.flagged_at) < ${w.end}
-      and ${occurrenceScope(scope)}
-    group by grouping sets ((coalesce(o.outcome, '')), ())`.execute(db);
+  const figures: Rollup = {
+    days: sql`(select * from summary_daily where dim in ('outcome', 'satisfied', 'dissatisfied'))`,
+    from: sql`occurrences o`,
+    where: sql<boolean>`o.status <> 'open' and ${occurrenceScope(scope)}`,
+    time: sql<Date>`coalesce(o.closed_at, o.flagged_at)`,
+    group: [
+      [sql`o.status`, 'status'],
+      [sql`o.outcome`, 'outcome'],
+      [sql`o.victim_satisfied`, 'satisfied'],
+    ],
+    entries: sql`summary_closure_entries(c.status, null, null, c.outcome, c.satisfied) e`,
+  };
+  const rows = await rollupCounts(scope, [{ cur: true, start: w.start, end: w.end }], figures).execute(db);
   const out = { byOutcome: new Map<string, number>(), closed: 0, satisfied: 0, dissatisfied: 0 };
   for (const r of rows.rows) {
-    if (num(r.g) === 0) out.byOutcome.set(r.outcome ?? '', num(r.n));
-    else Object.assign(out, { closed: num(r.n), satisfied: num(r.satisfied), dissatisfied: num(r.dissatisfied) });
+    const n = num(r.n);
+    if (r.dim === 'outcome') {
+      out.byOutcome.set(r.value, n);
+      out.closed += n;
+    } else if (r.dim === 'satisfied') out.satisfied += n;
+    else out.dissatisfied += n;
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { OVERDUE_STATUSES } from '../actions/actions.model.js';
 import type { Db } from '../schema.js';
 import { londonDay } from '../time/london-time.js';
 import type { SummaryScope } from './access.policy.js';
+import { rollupCounts, type Rollup } from './rollup.queries.js';
 import { actionScope, num, reviewScope } from './scope.sql.js';
 
 /** From when review compliance counts: the COMPLIANCE_FROM date, or when the bot went live. */
@@ -34,9 +35,11 @@ export async function complianceStart(db: Db, configured: string | null): Promis
 
 /**
  * Review compliance per kind over scheduled reviews due in [start, end) (end is never after
- * now; a start before `complianceStart` is moved up to it by the caller): done by the deadline, done late, still pending (so overdue), not applicable. Cancelled
- * reviews are left out. Index `scheduled_reviews_due_cover_idx` (index-only at force level, where
- * no join to occurrences is needed).
+ * now; a start before `complianceStart` is moved up to it by the caller): done by the deadline,
+ * done late, still pending (so overdue), not applicable; cancelled reviews are left out. At force
+ * level a sum over the whole months and days in `summary_reviews_daily` (migration 2026-11-29T20) plus the
+ * rows due in the partial days at the edges (`scheduled_reviews_due_cover_idx`); for other scopes
+ * the scope's rows. Each row is classed by `summary_review_class`, as the rollup counts it.
  */
 export async function compliance(
   db: Db,
@@ -44,28 +47,35 @@ export async function compliance(
   start: Date,
   end: Date,
 ): Promise<{ kind: string; onTime: number; late: number; overdueOpen: number; notApplicable: number }[]> {
-  const rows = await sql<{ kind: string; on_time: unknown; late: unknown; overdue: unknown; na: unknown }>`
-    select sr.kind,
-      count(*) filter (where sr.status = 'done' and sr.completed_at <= sr.due_at) as on_time,
-      count(*) filter (where sr.status = 'done' and (sr.completed_at is null or sr.completed_at > sr.due_at)) as late,
-      count(*) filter (where sr.status = 'pending') as overdue,
-      count(*) filter (where sr.status = 'not_applicable') as na
-    from scheduled_reviews sr ${scope.kind === 'force' ? sql`` : sql`join occurrences o on o.id = sr.occurrence_id`}
-    where sr.due_at >= ${start} and sr.due_at < ${end} and sr.status <> 'cancelled' and ${reviewScope(scope)}
-    group by sr.kind`.execute(db);
-  return rows.rows.map((r) => ({
-    kind: r.kind,
-    onTime: num(r.on_time),
-    late: num(r.late),
-    overdueOpen: num(r.overdue),
-    notApplicable: num(r.na),
-  }));
+  const figures: Rollup = {
+    days: sql`(select span, day, kind as dim, class as value, n from summary_reviews_daily)`,
+    from: scope.kind === 'force' ? sql`scheduled_reviews sr` : sql`scheduled_reviews sr join occurrences o on o.id = sr.occurrence_id`,
+    where: sql<boolean>`sr.status <> 'cancelled' and ${reviewScope(scope)}`,
+    time: sql<Date>`sr.due_at`,
+    group: [
+      [sql`sr.kind`, 'kind'],
+      [sql`summary_review_class(sr.status, sr.completed_at, sr.due_at)`, 'class'],
+    ],
+    entries: sql`(select c.kind as dim, c.class as value) e`,
+  };
+  const rows = await rollupCounts(scope, [{ cur: true, start, end }], figures).execute(db);
+  const byKind = new Map<string, { kind: string; onTime: number; late: number; overdueOpen: number; notApplicable: number }>();
+  const field = { on_time: 'onTime', late: 'late', pending: 'overdueOpen', not_applicable: 'notApplicable' } as const;
+  for (const r of rows.rows) {
+    const row = byKind.get(r.dim) ?? { kind: r.dim, onTime: 0, late: 0, overdueOpen: 0, notApplicable: 0 };
+    row[field[r.value as keyof typeof field]] += num(r.n);
+    byKind.set(r.dim, row);
+  }
+  return [...byKind.values()];
 }
 
 /**
- * Pending reviews past due at `now` (and due from `from` on, when given: see complianceStart), by owner (the OIC's or supervisor's name as the feed gave
- * it, or "Coordinator (<district>)"), most first, top `limit`; and the total. Partial index
- * `scheduled_reviews_due_idx`.
+ * Pending reviews past due at `now` (and due from `from` on, when given: see complianceStart), by
+ * owner (the OIC's or supervisor's name as the feed gave it, or "Coordinator (<district>)"), most
+ * first, top `limit`; and the total. The pending reviews come from the partial index
+ * `scheduled_reviews_pending_due_idx` alone (migration 2026-11-29T20), counted per occurrence and
+ * owner role; each occurrence is then read by its key (a lateral LIMIT keeps the planner from
+ * scanning every occurrence to hash them).
  */
 export async function overdueByOwner(
   db: Db,
@@ -80,9 +90,11 @@ export async function overdueByOwner(
           when 'oic' then coalesce(o.oic_name, o.oic_upn, 'OIC not recorded')
           when 'supervisor' then coalesce(o.supervisor_name, o.supervisor_upn, 'Supervisor not recorded')
           else 'Coordinator (' || o.district || ')' end as owner,
-        count(*) as n
-      from scheduled_reviews sr join occurrences o on o.id = sr.occurrence_id
-      where sr.status = 'pending' and sr.due_at < ${now} and sr.due_at >= ${from ?? new Date(0)} and ${reviewScope(scope)}
+        sum(sr.n) as n
+      from (select occurrence_id, owner_role, count(*) as n from scheduled_reviews
+            where status = 'pending' and due_at < ${now} and due_at >= ${from ?? new Date(0)} group by 1, 2) sr
+      cross join lateral (select o.oic_name, o.oic_upn, o.supervisor_name, o.supervisor_upn, o.district from occurrences o
+                          where o.id = sr.occurrence_id and ${reviewScope(scope)} limit 1) o
       group by 1) t
     order by n desc, owner
     limit ${limit}`.execute(db);

@@ -8,7 +8,7 @@
  * are repeats), locations from 300,000 refs; a review for 70 % (80 % standard, 15 % medium, 5 %
  * high); the three reviews planned at the flag (task review, victim contact, coordinator review)
  * with the status, step and next step the sweep would have left (done on time, late, not
- * applicable, or pending); 600 delivery-plan actions; the repeat links built from them. Every index
+ * applicable, or pending); 600 delivery-plan actions; the repeat links and daily rollups built from them. Every index
  * of the migrations is in place.
  */
 import { sql, type Kysely } from 'kysely';
@@ -105,9 +105,14 @@ export async function seedSummaryData(db: Kysely<Database>, count: number, now: 
     progress('victims, suspects and reviews loaded');
     await schedule(conn, now);
     await actions(conn, now);
-    // The load ran with triggers off: the repeat links (migration 2026-11-29T12) are built in one pass.
+    // The load ran with triggers off: the repeat links (migration 2026-11-29T12) and the daily
+    // rollups (2026-11-29T20) are built in one pass each.
     await sql`select repeat_links_rebuild()`.execute(conn);
     progress('repeat links built');
+    await sql`select summary_daily_rebuild()`.execute(conn);
+    progress('daily rollups built');
   });
   await analyze(db, ['occurrences', 'occurrence_people', 'repeat_links', 'reviews', 'scheduled_reviews', 'actions']);
+  // The rollups are read by raw SQL only (db/summary/rollup.queries.ts), so they are not in the typed schema.
+  for (const t of ['summary_daily', 'summary_reviews_daily']) await sql`vacuum (analyze) ${sql.table(t)}`.execute(db);
 }
