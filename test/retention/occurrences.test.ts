@@ -132,7 +132,7 @@ describe('retention: closed occurrences and NCHI subject refs', () => {
     const laterId = later.body.results[0].id as string;
 
     h.clock.advance(170 * DAY); // the first NCHI is 370 days old, the second 170
-    expect(await runJob(h)).toMatchObject({ nchiSubjectRefs: 1, closedOccurrences: 0 });
+    expect(await runJob(h)).toMatchObject({ nchiSubjectRefs: 1, closedOccurrences: 0, busy: false });
     const people = async (id: string) =>
       (
         await h.db
