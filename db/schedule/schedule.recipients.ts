@@ -2,12 +2,14 @@ import { sql } from 'kysely';
 import { covers } from '../access/access.policy.js';
 import type { Db } from '../schema.js';
 
-/** Users (with a Teams id) who hold `upn`, or who coordinate (or manage: `managersOf`) the district. */
-export async function reachableUsers(
-  db: Db,
-  who: { upn?: string | null; coordinatorsOf?: string; managersOf?: string },
-): Promise<string[]> {
-  if (who.upn) {
+/**
+ * Users (with a Teams id) a prompt can reach: the person holding `upn` (an OIC or supervisor), or
+ * the district's managers (the owners of an inspector's contact). Coordinators need no look-up here:
+ * their prompts are never unreachable (owner.policy.ts ownerUnreachable).
+ */
+export async function reachableUsers(db: Db, who: { upn: string | null } | { managersOf: string }): Promise<string[]> {
+  if ('upn' in who) {
+    if (!who.upn) return [];
     const u = await db
       .selectFrom('users')
       .select('id')
@@ -16,18 +18,12 @@ export async function reachableUsers(
       .executeTakeFirst();
     return u ? [u.id] : [];
   }
-  const of = who.coordinatorsOf ?? who.managersOf;
-  if (of) {
-    const district = of.toLowerCase();
-    const role = who.coordinatorsOf ? 'coordinator' : 'manager';
-    const rows = await db
-      .selectFrom('users')
-      .select(['id', 'districts'])
-      .where('teams_id', 'is not', null)
-      .where(sql<boolean>`${role}::text = any(roles)`)
-      .execute();
-    // Need to know: only those whose roster covers the district (`*` force-wide; empty none).
-    return rows.filter((r) => covers(r, district)).map((r) => r.id);
-  }
-  return [];
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'districts'])
+    .where('teams_id', 'is not', null)
+    .where(sql<boolean>`'manager' = any(roles)`)
+    .execute();
+  // Need to know: only managers whose roster covers the district (`*` force-wide; empty none).
+  return rows.filter((r) => covers(r, who.managersOf)).map((r) => r.id);
 }

@@ -223,6 +223,7 @@ describe('Agents Playground in headless Chromium', () => {
     await prompt.getByRole('button', { name: 'Done', exact: true }).click();
     await prompt.getByRole('radio', { name: 'Referral made' }).check();
     await prompt.getByRole('textbox', { name: /Note/ }).fill('Referred to the hate crime MARAC on 3 December.');
+    await ui.screenshot('marac-done-form', prompt.getByRole('button', { name: 'Record as done' }));
     await prompt.getByRole('button', { name: 'Record as done' }).click();
     const same = ui.page.locator('[data-e2e-card="marac"]');
     await same.getByText(`Review answered · ${REF_NEW}`).waitFor();
