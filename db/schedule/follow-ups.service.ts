@@ -76,18 +76,18 @@ export async function openFollowUps(
 ): Promise<string[]> {
   const rows = followUpRows(input.kinds, input.at, input.cfg);
   if (!rows.length) return [];
-  const opened = await openFollowUpsSql(input.occurrenceId, JSON.stringify(rows), input.now).execute(trx);
-  const kinds = (opened.rows as { kind: string; due_at: Date }[]).map((r) => r.kind);
+  const opened = (await openFollowUpsSql(input.occurrenceId, JSON.stringify(rows), input.now).execute(trx)).rows as {
+    kind: string;
+    due_at: Date;
+  }[];
+  const kinds = opened.map((r) => r.kind);
   if (kinds.length)
     await recordAudit(trx, {
       actor: input.actor,
       action: 'schedule.added',
       entityType: 'occurrence',
       entityId: input.occurrenceId,
-      details: {
-        reason: input.reason,
-        reviews: (opened.rows as { kind: string; due_at: Date }[]).map((r) => ({ kind: r.kind, seq: 0, dueAt: r.due_at })),
-      },
+      details: { reason: input.reason, reviews: opened.map((r) => ({ kind: r.kind, seq: 0, dueAt: r.due_at })) },
     });
   return kinds;
 }
