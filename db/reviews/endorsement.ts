@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inLondon } from '../time/london-time.js';
+import { FORMATS, inLondon, ukDateTime } from '../time/london-time.js';
 import { addWorkingDays } from '../schedule/working-days.js';
 import { nchiWording } from './nchi-wording.js';
 
@@ -160,11 +160,7 @@ export interface EndorsementInput {
 }
 
 const humanise = (key: string) => key.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
-const day = (at: Date) => inLondon(at).setLocale('en').toFormat('ccc d LLL yyyy');
-const when = (at: Date) => {
-  const dt = inLondon(at).setLocale('en');
-  return `${dt.toFormat('ccc d LLL yyyy, HH:mm')} ${dt.setLocale('en-GB').toFormat('ZZZZ')}`;
-};
+const day = (at: Date) => inLondon(at).setLocale('en').toFormat(FORMATS.day);
 
 /** The owner of a "no" as the text says it: "OIC (PC 1234 Officer)", "Supervisor (not recorded)", "the coordinator". */
 function ownerText(owner: EndorsementOwner, input: EndorsementInput): string {
@@ -210,7 +206,7 @@ export function renderEndorsement(template: EndorsementTemplate, input: Endorsem
       ? `${input.followUps.length}${input.followUps.map((f) => `\n  - ${f.title}: ${f.ownerText}, due ${day(f.dueAt)} (${f.status})`).join('')}`
       : 'none recorded',
     reviewer: r.reviewerName,
-    reviewedAt: when(r.reviewedAt),
+    reviewedAt: ukDateTime(r.reviewedAt),
     version: r.version > 1 ? `re-grade ${r.version - 1}` : 'first review',
   };
   const lines = nchi ? template.nchi : template.crime;

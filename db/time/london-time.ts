@@ -74,14 +74,24 @@ export function addDays(date: string, days: number): string {
   return londonDay(date).plus({ days }).toISODate()!;
 }
 
+/** The zone's name per offset in minutes (0: "GMT", 60: "BST"); see {@link ukDateTime}. */
+const zoneNames = new Map<number, string>();
+
 /**
  * A moment as UK users read it, e.g. "Fri 20 Nov 2026, 14:05 GMT" or "Fri 19 Jun 2026, 11:00 BST".
  * Accepts a Date or an ISO string. The zone's name is asked of en-GB whatever the server's
  * locale (elsewhere it is "GMT+1"); day and month names stay English ("Sep", not "Sept").
+ * Luxon builds a new Intl.DateTimeFormat for every zone name it formats, the largest part of a
+ * review card's rendering; London's name follows from its offset, so it is asked once per offset.
  */
 export function ukDateTime(at: Date | string): string {
-  const dt = (typeof at === 'string' ? DateTime.fromISO(at) : DateTime.fromJSDate(at)).setZone(ZONE).setLocale('en');
-  return `${dt.toFormat(FORMATS.dateTime)} ${dt.setLocale('en-GB').toFormat('ZZZZ')}`;
+  const dt = (typeof at === 'string' ? DateTime.fromISO(at) : DateTime.fromJSDate(at)).setZone(LONDON).setLocale('en');
+  let zone = zoneNames.get(dt.offset);
+  if (zone === undefined) {
+    zone = dt.setLocale('en-GB').toFormat('ZZZZ');
+    zoneNames.set(dt.offset, zone);
+  }
+  return `${dt.toFormat(FORMATS.dateTime)} ${zone}`;
 }
 
 /** A calendar day (YYYY-MM-DD, London) as UK users read it, e.g. "Tue 12 Jan 2027". */
