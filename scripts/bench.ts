@@ -7,7 +7,7 @@
  *   ingest-submit   ingest rate, and review-submit latency beside the framework's floor (bench/ingest-submit.ts)
  *   sweep-delivery  the review sweep over 1,000 due among 100,000 and 1,000,000 scheduled reviews, and
  *                   delivery of 10,000 prompts under Teams' rate limits (bench/sweep-delivery.ts)
- *   summary         `summary` over 1,000,000 occurrences in PostgreSQL and 10,000 in PGlite (bench/summary.ts)
+ *   summary         `summary` over 1,000,000 occurrences in PostgreSQL and 100,000 in PGlite (bench/summary.ts)
  *   outbox          the outbox claim with 1,000,000 sent rows beside the same claim with 1,000 (bench/outbox-claim.ts)
  *
  * No part: all of them, in that order. A part that fails prints FAILED with the reason and the

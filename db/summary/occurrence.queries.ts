@@ -69,12 +69,12 @@ const flagFigures = (scope: SummaryScope): Rollup => ({
  */
 export async function occurrenceCounts(db: Db, scope: SummaryScope, w: Window): Promise<OccurrenceCounts> {
   const parts: Part[] = [
-    { cur: true, start: w.start, end: w.end },
-    { cur: false, start: w.prevStart, end: w.prevEnd },
+    { part: 0, start: w.start, end: w.end },
+    { part: 1, start: w.prevStart, end: w.prevEnd },
   ];
-  const rows = await sql<{ dim: string; key: string; name: string; cur: boolean; n: unknown }>`
-    select dim, key, cur, n, min(name) over (partition by dim, key) as name from (
-      select c.dim, case when c.dim = 'district' then lower(c.value) else c.value end as key, min(c.value) as name, c.cur, sum(c.n) as n
+  const rows = await sql<{ dim: string; key: string; name: string; part: number; n: unknown }>`
+    select dim, key, part, n, min(name) over (partition by dim, key) as name from (
+      select c.dim, case when c.dim = 'district' then lower(c.value) else c.value end as key, min(c.value) as name, c.part, sum(c.n) as n
       from (${rollupCounts(scope, parts, flagFigures(scope))}) c
       group by 1, 2, 4) x`.execute(db);
   const out: OccurrenceCounts = {
@@ -89,46 +89,44 @@ export async function occurrenceCounts(db: Db, scope: SummaryScope, w: Window): 
   const pairs: Record<string, Map<string, Pair> | undefined> = { type: out.byType, source: out.bySource, strand: out.byStrand };
   for (const r of rows.rows) {
     const n = num(r.n);
-    if (r.dim === 'total') out.total[r.cur ? 'current' : 'previous'] += n;
-    else if (r.dim === 'multi') out.multiStrand += r.cur ? n : 0;
+    const cur = num(r.part) === 0;
+    if (r.dim === 'total') out.total[cur ? 'current' : 'previous'] += n;
+    else if (r.dim === 'multi') out.multiStrand += cur ? n : 0;
     else if (r.dim === 'grade') {
-      if (r.cur) out.risk.set(r.key || 'ungraded', (out.risk.get(r.key || 'ungraded') ?? 0) + n);
+      if (cur) out.risk.set(r.key || 'ungraded', (out.risk.get(r.key || 'ungraded') ?? 0) + n);
     } else if (r.dim === 'district') {
       if (!out.byDistrict.has(r.key)) out.byDistrict.set(r.key, { current: 0, previous: 0, name: r.name });
-      addTo(out.byDistrict, r.key, r.cur, n);
-    } else addTo(pairs[r.dim]!, r.key, r.cur, n);
+      addTo(out.byDistrict, r.key, cur, n);
+    } else addTo(pairs[r.dim]!, r.key, cur, n);
   }
   return out;
 }
 
-/**
- * The chart query, the largest of a summary (12 months): occurrences per month and strand.
- * Months are given as Europe/London [start, end) instants, so each month is an index range
- * scan and no per-row time-zone conversion is needed. Exported so the benchmark can time it.
- * @returns rows of month index (0 = first), strand and count
- */
-export function strandMonthsQuery(
-  scope: SummaryScope,
-  months: readonly { start: Date; end: Date }[],
-): RawBuilder<{ i: number; strand: string; n: unknown }> {
-  const ranges = sql.join(months.map((m, i) => sql`(${i}::int, ${m.start}::timestamptz, ${m.end}::timestamptz)`));
-  return sql<{ i: number; strand: string; n: unknown }>`
-    select m.i, s.strand, count(*) as n
-    from (values ${ranges}) as m(i, from_at, to_at)
-    join occurrences o on o.flagged_at >= m.from_at and o.flagged_at < m.to_at
-    cross join lateral unnest(o.strands) as s(strand)
-    where ${occurrenceScope(scope)}
-    group by 1, 2`;
-}
+/** The strand figures of `summary_daily` alone, and how rows of occurrences yield them: the chart's counts. */
+const strandFigures = (scope: SummaryScope): Rollup => ({
+  days: sql`(select * from summary_daily where dim = 'strand')`,
+  from: sql`occurrences o`,
+  where: occurrenceScope(scope),
+  time: sql<Date>`o.flagged_at`,
+  group: [[sql`o.strands`, 'strands']],
+  entries: sql`(select 'strand' as dim, s as value from unnest(c.strands) s) e`,
+});
 
-/** Chart figures keyed `<month index>|strand`. */
+/**
+ * The chart's figures: occurrences per strand in each month (Europe/London [start, end) instants; an
+ * occurrence with two strands counts in both). At force level each whole month is its one rollup row
+ * per strand in `summary_daily` and the month to date its days plus today's rows; other scopes count
+ * their rows (rollupCounts).
+ * @returns counts keyed `<month index>|strand` (0 = first month)
+ */
 export async function strandMonths(
   db: Db,
   scope: SummaryScope,
   months: readonly { start: Date; end: Date }[],
 ): Promise<Map<string, number>> {
-  const rows = await strandMonthsQuery(scope, months).execute(db);
-  return new Map(rows.rows.map((r) => [`${num(r.i)}|${r.strand}`, num(r.n)]));
+  const parts = months.map((m, i): Part => ({ part: i, start: m.start, end: m.end }));
+  const rows = await rollupCounts(scope, parts, strandFigures(scope)).execute(db);
+  return new Map(rows.rows.map((r) => [`${num(r.part)}|${r.value}`, num(r.n)]));
 }
 
 /**
@@ -223,7 +221,7 @@ export async function outcomes(
     ],
     entries: sql`summary_closure_entries(c.status, null, null, c.outcome, c.satisfied) e`,
   };
-  const rows = await rollupCounts(scope, [{ cur: true, start: w.start, end: w.end }], figures).execute(db);
+  const rows = await rollupCounts(scope, [{ part: 0, start: w.start, end: w.end }], figures).execute(db);
   const out = { byOutcome: new Map<string, number>(), closed: 0, satisfied: 0, dissatisfied: 0 };
   for (const r of rows.rows) {
     const n = num(r.n);

@@ -2,9 +2,9 @@ import { sql, type RawBuilder } from 'kysely';
 import { inLondon } from '../time/london-time.js';
 import type { SummaryScope } from './access.policy.js';
 
-/** A half-open span [start, end) a figure counts over, and whether it is the current period (else the previous one). */
+/** A half-open span [start, end) a figure counts over, numbered by the caller (e.g. 0 = current period, 1 = previous; or a month's index). */
 export interface Part {
-  cur: boolean;
+  part: number;
   start: Date;
   end: Date;
 }
@@ -60,39 +60,51 @@ export interface Rollup {
 }
 
 /**
- * Counts per (dim, value, period) over the parts: at force level the whole months and days from the rollup
+ * Counts per (dim, value, part) over the parts: at force level the whole months and days from the rollup
  * plus the rows of the edges; otherwise (a scope the rollup does not key) the rows of the parts.
+ * At most two scans whatever the number of parts: every range of rollup rows in one select and every
+ * slice of rows in another, each joining a VALUES list of (part, from, to), so each range is an index
+ * range scan (LATERAL, and OFFSET 0 so the planner cannot flatten it into a hash join over the whole table) with its bounds
+ * as parameters: as many parts as a chart's 12 months cost one plan, not 12.
  * Counts of 0 are left out, as a count of rows would.
- * @returns rows of dim, value, cur (current period) and n
+ * @returns rows of dim, value, part (its number) and n
  */
 export function rollupCounts(
   scope: SummaryScope,
   parts: readonly Part[],
   r: Rollup,
-): RawBuilder<{ dim: string; value: string; cur: boolean; n: unknown }> {
+): RawBuilder<{ dim: string; value: string; part: number; n: unknown }> {
   const force = scope.kind === 'force';
-  const split = parts.map((p) => ({
-    ...p,
-    ...(force ? splitSpans(p.start, p.end) : { ranges: [], edges: p.start < p.end ? [{ start: p.start, end: p.end }] : [] }),
-  }));
+  const ranges: { part: number; range: SpanRange }[] = [];
+  const edges: { part: number; start: Date; end: Date }[] = [];
+  for (const p of parts) {
+    const split = force ? splitSpans(p.start, p.end) : { ranges: [], edges: p.start < p.end ? [{ start: p.start, end: p.end }] : [] };
+    ranges.push(...split.ranges.map((range) => ({ part: p.part, range })));
+    edges.push(...split.edges.map((e) => ({ part: p.part, ...e })));
+  }
   const selects: RawBuilder<unknown>[] = [];
-  // One select per range of rollup rows and per slice of rows, each a plain range scan of its
-  // index (index-only where it covers) with its period as a constant.
-  for (const p of split)
-    for (const d of p.ranges)
-      selects.push(sql`select s.dim, s.value, ${p.cur ? sql`true` : sql`false`} as cur, s.n
-        from ${r.days} s where s.span = ${d.span} and s.day >= ${d.from}::date and s.day < ${d.to}::date`);
-  const cols = sql.join(r.group.map(([expr, alias]) => sql`${expr} as ${sql.ref(alias)}`));
-  const byCols = sql.raw(r.group.map((_, i) => i + 1).join(', '));
-  for (const p of split)
-    for (const e of p.edges)
-      selects.push(sql`select e.dim, e.value, ${p.cur ? sql`true` : sql`false`} as cur, sum(c.n) as n
-        from (select ${cols}, count(*) as n from ${r.from}
-              where ${r.where} and ${r.time} >= ${e.start} and ${r.time} < ${e.end} group by ${byCols}) c
-        cross join lateral ${r.entries}
-        where e.value is not null
-        group by 1, 2`);
-  if (!selects.length) return sql`select null::text as dim, null::text as value, null::boolean as cur, 0 as n where false`;
-  return sql`select t.dim, t.value, t.cur, sum(t.n) as n from (${sql.join(selects, sql` union all `)}) t
+  if (ranges.length) {
+    const list = sql.join(
+      ranges.map(({ part, range: d }) => sql`(${sql.lit(part)}::int, ${d.span}::text, ${d.from}::date, ${d.to}::date)`),
+    );
+    selects.push(sql`select s.dim, s.value, p.part, s.n
+      from (values ${list}) p(part, span, from_day, to_day)
+      cross join lateral (select d.dim, d.value, d.n from ${r.days} d
+                          where d.span = p.span and d.day >= p.from_day and d.day < p.to_day offset 0) s`);
+  }
+  if (edges.length) {
+    const list = sql.join(edges.map((e) => sql`(${sql.lit(e.part)}::int, ${e.start}::timestamptz, ${e.end}::timestamptz)`));
+    const cols = sql.join(r.group.map(([expr, alias]) => sql`${expr} as ${sql.ref(alias)}`));
+    const byCols = sql.raw(r.group.map((_, i) => i + 1).join(', '));
+    selects.push(sql`select e.dim, e.value, p.part, sum(c.n) as n
+      from (values ${list}) p(part, from_at, to_at)
+      cross join lateral (select ${cols}, count(*) as n from ${r.from}
+                          where ${r.where} and ${r.time} >= p.from_at and ${r.time} < p.to_at group by ${byCols}) c
+      cross join lateral ${r.entries}
+      where e.value is not null
+      group by 1, 2, 3`);
+  }
+  if (!selects.length) return sql`select null::text as dim, null::text as value, null::int as part, 0 as n where false`;
+  return sql`select t.dim, t.value, t.part, sum(t.n) as n from (${sql.join(selects, sql` union all `)}) t
     group by 1, 2, 3 having sum(t.n) <> 0`;
 }

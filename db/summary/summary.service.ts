@@ -13,7 +13,6 @@ export { resolveScrutinyScope, resolveSummaryScope, scopeKey, type SummaryActor,
 export { chartMonths, parsePeriod, PERIOD_USAGE, type Period, type PeriodKind } from './period.policy.js';
 export { summarySettingsOf, type SummarySettings } from './report.policy.js';
 export type { ComparedRow, ComplianceRow, Count, PillarRow, SummaryReport } from './summary.types.js';
-export { strandMonthsQuery } from './occurrence.queries.js';
 
 /** A request for a status summary, as a handler or a job makes it. */
 export interface SummaryRequest {

@@ -58,7 +58,7 @@ export async function compliance(
     ],
     entries: sql`(select c.kind as dim, c.class as value) e`,
   };
-  const rows = await rollupCounts(scope, [{ cur: true, start, end }], figures).execute(db);
+  const rows = await rollupCounts(scope, [{ part: 0, start, end }], figures).execute(db);
   const byKind = new Map<string, { kind: string; onTime: number; late: number; overdueOpen: number; notApplicable: number }>();
   const field = { on_time: 'onTime', late: 'late', pending: 'overdueOpen', not_applicable: 'notApplicable' } as const;
   for (const r of rows.rows) {

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { computeSummary, parsePeriod, resolveSummaryScope } from '../../db/summary/summary.service.js';
+import { strandMonths } from '../../db/summary/occurrence.queries.js';
+import { chartMonths, computeSummary, parsePeriod, resolveSummaryScope } from '../../db/summary/summary.service.js';
 import { bootHarness, occurrence, type Harness } from '../helpers/harness.js';
 import { DAY, runJob } from '../retention/helpers.js';
 import { actors, addReviews, settings } from './helpers.js';
 
-// A force-wide summary reads its occurrence counts, outcomes and review compliance from daily
+// A force-wide summary reads its occurrence counts, chart, outcomes and review compliance from daily
 // rollups kept by triggers (migration 2026-11-29T20); a summary of named districts counts the
 // rows. Whatever the feed, a review or the retention job changes, a force-wide summary must show
 // what a count of the rows shows.
@@ -29,6 +30,9 @@ describe('force-wide figures follow feed updates, reviews and retention erasure'
         totals: r.totals,
         byType: r.byType,
         byStrand: r.byStrand,
+        chart: r.chart,
+        // The chart's counts before rounding: `<month index>|strand`.
+        cells: Object.fromEntries(await strandMonths(h.db, scope, chartMonths(period).ranges)),
         bySource: r.bySource,
         byDistrict: r.byDistrict,
         risk: r.risk,
@@ -66,6 +70,8 @@ describe('force-wide figures follow feed updates, reviews and retention erasure'
     for (const o of [a, b, c, d, e]) await post(o);
     let f = await both();
     expect(f.totals).toMatchObject({ current: 3, previous: 2, multiStrand: 1 });
+    // The chart's 12 months (Dec 2025 to Nov 2026, today's hours included): a, b's two strands, e.
+    expect(f.cells).toEqual({ '3|race': 1, '10|race': 1, '11|race': 1, '11|religion': 1 });
     // Days on, b's first reviews are past due and pending: compliance and overdue owners count them.
     h.clock.advance(3 * DAY);
     f = await both();
