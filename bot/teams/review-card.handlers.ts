@@ -110,10 +110,7 @@ async function submitFromCard(deps: BotDeps, ctx: TurnContext, raw: unknown, onl
         true,
       );
     }
-    // Saved: when only reading the schedule failed, the card goes without it and says it was saved.
-    if (outcome.scheduleError)
-      deps.logger.warn({ err: outcome.scheduleError, occurrenceId }, 'review saved; its schedule could not be read for the card');
-    return render(outcome.card, outcome.card.schedule ? undefined : { kind: 'success', text: 'Review saved.' });
+    return render(outcome.card);
   } catch (e) {
     const lost = lostSave(e);
     if (!lost) {

@@ -109,7 +109,7 @@ export function toReviewCard(
     ...extra,
     grades: card.grades,
     rmsUrlTemplate,
-    ...(card.schedule ? { schedule: card.schedule } : {}),
+    schedule: card.schedule,
     now,
   });
 }

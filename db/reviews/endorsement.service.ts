@@ -50,7 +50,7 @@ export async function seeOccurrence(db: Db, occurrenceId: string, actor: Actor, 
       supervisorUpn: occurrence.supervisor?.upn ?? null,
     }),
   );
-  return { occurrence, review, schedule: schedule ?? [] };
+  return { occurrence, review, schedule };
 }
 
 /** The RMS endorsement of an occurrence's current review (renderEndorsement), with what it was made from. */

@@ -54,8 +54,8 @@ export const LINKED_MAX = 10;
 export interface ReviewCardData {
   occurrence: OccurrenceDetail;
   review: Review | null;
-  /** null when it could not be read after the review was saved (the card goes without it). */
-  schedule: ScheduledReview[] | null;
+  /** By deadline, then kind. */
+  schedule: ScheduledReview[];
   /** Every version's grade, oldest first (empty before the first review). */
   grades: GradeEntry[];
   /** Up to LINKED_MAX occurrences per repeat kind; shown by reference only to viewers the access rule lets see them. */
@@ -87,7 +87,9 @@ type JsonReview = {
 };
 
 /** A scheduled_reviews row as JSON: timestamps arrive as ISO text. */
-type JsonScheduled = { [K in keyof ScheduledReviewRow]: ScheduledReviewRow[K] extends Date | null ? string | null : ScheduledReviewRow[K] };
+export type JsonScheduled = {
+  [K in keyof ScheduledReviewRow]: ScheduledReviewRow[K] extends Date | null ? string | null : ScheduledReviewRow[K];
+};
 
 const date = (s: string | null): Date | null => (s === null ? null : new Date(s));
 
@@ -109,7 +111,8 @@ function toReview(r: JsonReview): Review {
   };
 }
 
-function toScheduled(s: JsonScheduled): ScheduledReview {
+/** A scheduled review from its row as JSON (`to_jsonb` of a scheduled_reviews row). */
+export function scheduledFromJson(s: JsonScheduled): ScheduledReview {
   return toScheduledReview({
     ...s,
     due_at: new Date(s.due_at!),
@@ -178,7 +181,7 @@ export async function readReviewCard(db: Db, occurrenceId: string, rule: RepeatR
   return {
     occurrence,
     review: r.review ? toReview(r.review) : null,
-    schedule: r.schedule.map(toScheduled),
+    schedule: r.schedule.map(scheduledFromJson),
     grades: r.grades.map((g) => ({
       version: g.version,
       riskGrade: g.risk_grade as RiskGrade,

@@ -3,7 +3,7 @@ import { allow, canSeeOccurrence, canSubmitReview, type Actor, type Decision } f
 import { NotFoundError } from '../errors.js';
 import type { RepeatRule } from '../occurrences/occurrences.service.js';
 import type { Database, Db } from '../schema.js';
-import { scheduleFor, type ScheduleConfig } from '../schedule/schedule.service.js';
+import type { ScheduleConfig } from '../schedule/schedule.service.js';
 import type { NchiPolicy } from '../occurrences/occurrences.service.js';
 import { checkAnswers, type AnswerIssue, type AnswersDraft, type ChecklistItem } from './checklist.policy.js';
 import { readReviewCard, type LinkedOccurrence, type Review, type ReviewCardData } from './review-card.read.js';
@@ -13,26 +13,24 @@ export type { GradeEntry, LinkedOccurrence, ReviewCardData } from './review-card
 
 /**
  * What became of a review card's submit, with the card to show:
- * - `saved`: the review is the next version; `queued` card updates went to the outbox
- *   (`scheduleError` when only reading the schedule after saving failed);
+ * - `saved`: the review is the next version; `queued` card updates went to the outbox;
  * - `stale`: someone saved first; nothing was saved, `card.review` is theirs;
  * - `invalid`: the answers break the checklist rule (checklist.policy.ts `checkAnswers`); nothing was saved.
  */
 export type ReviewCardOutcome =
-  | { status: 'saved'; card: ReviewCardData; queued: number; scheduleError?: unknown }
+  | { status: 'saved'; card: ReviewCardData; queued: number }
   | { status: 'stale'; card: ReviewCardData }
   | { status: 'invalid'; card: ReviewCardData; issues: AnswerIssue[] };
 
 const GONE = 'that occurrence is no longer held by the bot';
 
 /**
- * The review card's submit in one call, in three statements (issue 11, item 1): reads the card
+ * The review card's submit in one call, in two statements (issue 11, item 1): reads the card
  * (one statement: review-card.read.ts), asks the access rule (a coordinator of its district;
  * db/access), checks the answers against the one rule, saves the next version (one statement:
  * review-save.ts; audited, the coordinator review completed, every posted copy of the card
- * refreshed), then reads the schedule the save changed. Returns everything the card needs,
- * whatever the outcome. Once the review is saved nothing else can fail the call: the schedule
- * is then read best-effort.
+ * refreshed, the schedule it leaves returned). Returns everything the card needs, whatever the
+ * outcome. Once the review is saved nothing else is read, so nothing can fail the call after it.
  * @throws NotFoundError when the occurrence is not held by the bot
  * @throws ForbiddenError unless the reviewer is a coordinator for the occurrence's district (before anything is shown)
  */
@@ -70,12 +68,11 @@ export async function submitReviewCard(
       if (outcome.currentVersion === (card.review?.version ?? 0)) return { status: 'stale', card };
       return { status: 'stale', card: (await readReviewCard(conn, input.occurrenceId, input.repeat)) ?? card };
     }
-    const saved = { ...card, review: outcome.review, grades: withGrade(card.grades, outcome.review) };
-    try {
-      return { status: 'saved', queued: outcome.queued, card: { ...saved, schedule: await scheduleFor(conn, input.occurrenceId) } };
-    } catch (scheduleError) {
-      return { status: 'saved', queued: outcome.queued, card: { ...saved, schedule: null }, scheduleError };
-    }
+    return {
+      status: 'saved',
+      queued: outcome.queued,
+      card: { ...card, review: outcome.review, grades: withGrade(card.grades, outcome.review), schedule: outcome.schedule },
+    };
   }
 }
 

@@ -3,11 +3,14 @@ import type { Database } from '../schema.js';
 import { CommitOutcomeUnknownError, DatabaseUnavailableError, isConnectionLost, withRetry } from '../transactions.js';
 import type { ReviewAnswers } from './checklist.policy.js';
 import { openFollowUpsSql, type FollowUpRow } from '../schedule/follow-ups.service.js';
+import type { ScheduledReview } from '../schedule/schedule.service.js';
+import { scheduledFromJson, type JsonScheduled } from './review-card.read.js';
 
 // The save of an HCC review as one statement (issue 11, item 1). A statement is its own
 // transaction, so the lock, the review, its decisions, the audit entry, the coordinator review's
 // completion and the card refresh queue commit together, in one round trip, with no re-read: the
-// locked row carries the current version (migration 2026-11-29T03 keeps it by trigger).
+// locked row carries the current version (migration 2026-11-29T03 keeps it by trigger), and the
+// statement returns the schedule it leaves for the card.
 
 /** What the save came to: `reviewId` null when the card was stale (only the refusal was audited). */
 export interface SaveResult {
@@ -16,6 +19,8 @@ export interface SaveResult {
   reviewId: string | null;
   /** Card updates queued in the outbox (posted copies of the card). */
   queued: number;
+  /** The occurrence's review schedule after the save (by deadline, then kind), read by the save itself. */
+  schedule: ScheduledReview[];
 }
 
 /** What the statement needs; the answers have passed checkAnswers and the reviewer the access rule. */
@@ -113,9 +118,17 @@ async function saveStatement(db: Kysely<Database>, input: SaveInput): Promise<Sa
     note: d.note,
   }));
   const answersJson = JSON.stringify(answers);
+  const rev = sql<boolean>`exists (select 1 from rev)`;
+  // A statement-level trigger fires for a write even when it touches no row, so the writes this
+  // save cannot need (known here from the answers and the grade) are left out of the statement.
+  const removing = answers.nchi?.subjectRefs === 'remove';
+  const opening = input.tasks.open.length > 0;
+  const cancelling = input.tasks.cancel.length > 0;
+  const none = sql``;
+  const written = ['completed', ...(opening ? ['tasks'] : []), ...(cancelling ? ['untasked'] : [])];
   // Every CTE runs to completion whether or not the final select reads it; those that write
   // only do so when `rev` inserted a row (the version matched).
-  const { rows } = await sql<{ current_version: number; review_id: string | null; queued: string | number }>`
+  const { rows } = await sql<{ current_version: number; review_id: string | null; queued: string | number; schedule: JsonScheduled[] }>`
     with occ as (
       select id, current_review_version as version, current_risk_grade as grade
       from occurrences where id = ${input.occurrenceId}::uuid and district = ${input.district}::text
@@ -129,13 +142,16 @@ async function saveStatement(db: Kysely<Database>, input: SaveInput): Promise<Sa
       from occ where version = ${input.expectedVersion}::int
       returning id, version
     ),
-    -- NCHI Code of Practice 2023: no real risk recorded, so the subject's refs go with the review.
-    removed as (
+    ${
+      // NCHI Code of Practice 2023: no real risk recorded, so the subject's refs go with the review.
+      removing
+        ? sql`removed as (
       delete from occurrence_people
-      where occurrence_id = ${input.occurrenceId}::uuid and role in ('suspect', 'subject')
-        and ${answers.nchi?.subjectRefs === 'remove'}::boolean and exists (select 1 from rev)
+      where occurrence_id = ${input.occurrenceId}::uuid and role in ('suspect', 'subject') and ${rev}
       returning 1
-    ),
+    ),`
+        : none
+    }
     decided as (
       insert into review_decisions (review_id, item_key, item_label, decision, note)
       select rev.id, d.item_key, d.item_label, d.decision, d.note
@@ -145,16 +161,22 @@ async function saveStatement(db: Kysely<Database>, input: SaveInput): Promise<Sa
       update scheduled_reviews set status = 'done', outcome = 'hcc_review', completed_by = ${reviewer.userId}::uuid,
         completed_by_name = ${reviewer.name}::text, completed_at = ${now}::timestamptz, next_step_at = null, snoozed_until = null,
         updated_at = ${now}::timestamptz
-      where occurrence_id = ${input.occurrenceId}::uuid and kind = 'coordinator_review' and status = 'pending' and exists (select 1 from rev)
+      where occurrence_id = ${input.occurrenceId}::uuid and kind = 'coordinator_review' and status = 'pending' and ${rev}
+      returning *
     ),
-    -- The grade's follow-up tasks (issue 12 item 3): high opens them, a lower grade closes those still pending.
-    tasks as (${openFollowUpsSql(input.occurrenceId, JSON.stringify(input.tasks.open), now, sql<boolean>`exists (select 1 from rev)`)}),
-    untasked as (
+    ${
+      // The grade's follow-up tasks (issue 12 item 3): high opens them, a lower grade closes those still pending.
+      opening ? sql`tasks as (${openFollowUpsSql(input.occurrenceId, JSON.stringify(input.tasks.open), now, rev)}),` : none
+    }
+    ${
+      cancelling
+        ? sql`untasked as (
       update scheduled_reviews set status = 'cancelled', next_step_at = null, updated_at = ${now}::timestamptz
-      where occurrence_id = ${input.occurrenceId}::uuid and status = 'pending' and kind = any(${[...input.tasks.cancel]}::text[])
-        and exists (select 1 from rev)
-      returning kind
-    ),
+      where occurrence_id = ${input.occurrenceId}::uuid and status = 'pending' and kind = any(${[...input.tasks.cancel]}::text[]) and ${rev}
+      returning *
+    ),`
+        : none
+    }
     queued as (
       -- the outbox's review_card payload (db/outbox OutboxPayload), one in-place update per posted copy
       insert into outbox (dedupe_key, kind, conversation_id, payload, next_attempt_at)
@@ -175,23 +197,49 @@ async function saveStatement(db: Kysely<Database>, input: SaveInput): Promise<Sa
           else jsonb_build_object('reviewId', rev.id, 'version', rev.version, 'previousGrade', occ.grade) || ${answersJson}::jsonb
         end
       from occ left join rev on true
-      -- One insert for both entries, so the audit chain's trigger orders them.
-      union all
+      -- One insert for all entries, so the audit chain's trigger orders them.
+      ${
+        removing
+          ? sql`union all
       select ${reviewer.label}::text, 'nchi.subject_refs_removed', 'occurrence', ${input.occurrenceId}::text,
         jsonb_build_object('reviewId', rev.id, 'removed', (select count(*) from removed),
           'reason', 'NCHI Code of Practice 2023: no real risk of significant harm or of a future criminal offence recorded')
-      from rev where exists (select 1 from removed)
-      union all
+      from rev where exists (select 1 from removed)`
+          : none
+      }
+      ${
+        opening
+          ? sql`union all
       select ${reviewer.label}::text, 'schedule.added', 'occurrence', ${input.occurrenceId}::text,
         jsonb_build_object('reason', 'graded high', 'reviews', (select jsonb_agg(jsonb_build_object('kind', t.kind, 'seq', 0, 'dueAt', t.due_at)) from tasks t))
-      from rev where exists (select 1 from tasks)
-      union all
+      from rev where exists (select 1 from tasks)`
+          : none
+      }
+      ${
+        cancelling
+          ? sql`union all
       select ${reviewer.label}::text, 'schedule.cancelled', 'occurrence', ${input.occurrenceId}::text,
         jsonb_build_object('reason', 'graded ' || ${answers.riskGrade}::text, 'kinds', (select jsonb_agg(u.kind) from untasked u))
-      from rev where exists (select 1 from untasked)
+      from rev where exists (select 1 from untasked)`
+          : none
+      }
     )
-    select occ.version as current_version, rev.id as review_id, (select count(*) from queued) as queued
+    select occ.version as current_version, rev.id as review_id, (select count(*) from queued) as queued,
+      -- The schedule as this statement leaves it (its own writes are not visible to a plain read of the
+      -- table here): the rows it did not touch, and those it wrote as they returned them.
+      (select coalesce(jsonb_agg(to_jsonb(x) order by x.due_at, x.kind), '[]'::jsonb) from (
+        select s.* from scheduled_reviews s
+        where s.occurrence_id = ${input.occurrenceId}::uuid and s.id not in (${sql.join(
+          written.map((t) => sql`select id from ${sql.table(t)}`),
+          sql` union all `,
+        )})
+        ${sql.join(
+          written.map((t) => sql`union all select * from ${sql.table(t)}`),
+          sql` `,
+        )}) x) as schedule
     from occ left join rev on true`.execute(db);
   const r = rows[0];
-  return r ? { currentVersion: r.current_version, reviewId: r.review_id, queued: Number(r.queued) } : null;
+  return r
+    ? { currentVersion: r.current_version, reviewId: r.review_id, queued: Number(r.queued), schedule: r.schedule.map(scheduledFromJson) }
+    : null;
 }

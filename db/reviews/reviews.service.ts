@@ -6,7 +6,7 @@ import { checklistLabel, type ChecklistItem, type ReviewAnswers } from './checkl
 import type { Review } from './review-card.read.js';
 import { saveReview } from './review-save.js';
 import { followUpRows, gradeTasks } from '../schedule/follow-ups.service.js';
-import type { ScheduleConfig } from '../schedule/schedule.service.js';
+import type { ScheduleConfig, ScheduledReview } from '../schedule/schedule.service.js';
 
 export type { Review } from './review-card.read.js';
 export { nchiWording } from './nchi-wording.js';
@@ -52,7 +52,8 @@ function taskRows(grade: string, repeats: SaveTarget['repeats'], now: Date, cfg:
 /**
  * Saves answers that passed checkAnswers, for a reviewer the access rule allowed on `occ`, as the
  * next version (one statement: review-save.ts), or audits a stale attempt. The card refresh of
- * every posted copy is queued in the same statement (`queued` of them).
+ * every posted copy is queued in the same statement (`queued` of them), which also returns the
+ * schedule as it left it.
  * @returns `moved` when the occurrence is gone or moved district since it was read (nothing written: ask the rule again)
  */
 export async function saveCheckedReview(
@@ -60,7 +61,9 @@ export async function saveCheckedReview(
   occ: SaveTarget,
   answers: ReviewAnswers,
   input: { expectedVersion: number; checklist: readonly ChecklistItem[]; reviewer: Reviewer; now: Date; schedule: ScheduleConfig },
-): Promise<{ status: 'saved'; review: Review; queued: number } | { status: 'stale'; currentVersion: number } | 'moved'> {
+): Promise<
+  { status: 'saved'; review: Review; queued: number; schedule: ScheduledReview[] } | { status: 'stale'; currentVersion: number } | 'moved'
+> {
   const labels = new Map(input.checklist.map((i) => [i.key, checklistLabel(i, occ.recordedAs)]));
   const { reviewer, now } = input;
   const r = await saveReview(conn, {
@@ -92,5 +95,5 @@ export async function saveCheckedReview(
     })),
     nchi: answers.nchi ?? null,
   };
-  return { status: 'saved', review, queued: r.queued };
+  return { status: 'saved', review, queued: r.queued, schedule: r.schedule };
 }

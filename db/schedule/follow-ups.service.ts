@@ -38,7 +38,7 @@ export function followUpRows(kinds: readonly ReviewKind[], at: Date, cfg: Schedu
 /**
  * The statement that opens follow-up tasks: inserts each (seq 0), and reinstates one that was
  * cancelled (a grade lowered, then raised again); a task already pending or answered is left as it
- * is, so pressing twice never opens two. Returns the kinds it opened. Used inside the review save's
+ * is, so pressing twice never opens two. Returns the rows it opened. Used inside the review save's
  * statement (db/reviews/review-save.ts, `when` its review was written) and by openFollowUps.
  */
 export function openFollowUpsSql(occurrenceId: unknown, rows: unknown, now: Date, when: RawBuilder<boolean> = sql<boolean>`true`) {
@@ -51,7 +51,7 @@ export function openFollowUpsSql(occurrenceId: unknown, rows: unknown, now: Date
           outcome = null, note = null, service = null, completed_by = null, completed_by_name = null, completed_at = null,
           updated_at = ${now}::timestamptz
         where scheduled_reviews.status = 'cancelled'
-      returning kind, due_at`;
+      returning *`;
 }
 
 /**

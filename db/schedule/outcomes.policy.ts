@@ -91,9 +91,12 @@ export function checkOutcome(kind: string, a: { outcome: string | null; note: st
   return issues;
 }
 
-/** "Referral made: Victim Support", "Not satisfied": an answered outcome as cards show it. */
+/** Outcomes the bot records itself, never offered on a prompt: the coordinator's review answered by saving the HCC review card. */
+const RECORDED_OUTCOME_LABELS: Readonly<Record<string, string>> = { hcc_review: 'HCC review saved' };
+
+/** "Referral made: Victim Support", "Not satisfied", "HCC review saved": an answered outcome as cards show it. */
 export function outcomeText(outcome: string | null, service: string | null): string | null {
   if (!outcome || outcome === 'done') return null;
-  const label = OUTCOME_LABELS[outcome as ReviewOutcome] ?? outcome.replaceAll('_', ' ');
+  const label = OUTCOME_LABELS[outcome as ReviewOutcome] ?? RECORDED_OUTCOME_LABELS[outcome] ?? outcome.replaceAll('_', ' ');
   return service ? `${label}: ${service}` : label;
 }

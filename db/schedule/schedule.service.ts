@@ -4,7 +4,7 @@ import { eventFacts, type EventFacts } from '../occurrences/occurrence.events.js
 import type { OccurrenceRow } from '../occurrences/occurrences.table.js';
 import { planReviews, TASK_KINDS, type PlanFrom, type ReviewKind } from './schedule.policy.js';
 import { nextStepAt } from './schedule.steps.js';
-import { toReview, type ScheduleConfig, type ScheduledReview } from './schedule.types.js';
+import type { ScheduleConfig } from './schedule.types.js';
 
 export {
   DEFAULT_REVIEW_POLICY,
@@ -187,40 +187,4 @@ export async function scheduleNewOccurrences(
       .values(rows.slice(i, i + 1000))
       .execute();
   for (let i = 0; i < audits.length; i += 1000) await recordAudit(trx, ...audits.slice(i, i + 1000));
-}
-
-/** The review schedule of an occurrence, by deadline. */
-export async function scheduleFor(db: Db, occurrenceId: string): Promise<ScheduledReview[]> {
-  const rows = await db
-    .selectFrom('scheduled_reviews')
-    .selectAll()
-    .where('occurrence_id', '=', occurrenceId)
-    .orderBy('due_at')
-    .orderBy('kind')
-    .execute();
-  return rows.map(toReview);
-}
-/** Marks the pending coordinator review done when the HCC review is saved on the card. */
-export async function completeCoordinatorReview(
-  trx: Db,
-  occurrenceId: string,
-  by: { userId: string | null; name: string },
-  now: Date,
-): Promise<void> {
-  await trx
-    .updateTable('scheduled_reviews')
-    .set({
-      status: 'done',
-      outcome: 'hcc_review',
-      completed_by: by.userId,
-      completed_by_name: by.name,
-      completed_at: now,
-      next_step_at: null,
-      snoozed_until: null,
-      updated_at: now,
-    })
-    .where('occurrence_id', '=', occurrenceId)
-    .where('kind', '=', 'coordinator_review')
-    .where('status', '=', 'pending')
-    .execute();
 }

@@ -5,7 +5,7 @@
  * code a dropped connection gives (PGlite runs in the process and has no connection a server could
  * drop). Real dropped connections on PostgreSQL: connection-loss.postgres.test.ts.
  */
-import { sql, type KyselyPlugin, type RootOperationNode } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bootHarness, message, occurrence, type Harness } from '../helpers/harness.js';
 import { coordinator, databaseLosingCommitReply, notSaved, savedBy, submit } from './connection-loss.helpers.js';
@@ -86,52 +86,6 @@ describe('a lost database connection fails only that request', () => {
     const res = await submit(h, id!, coordinator(1));
     expect(notSaved(res.body)).toBe(true);
     expect(await h.db.selectFrom('reviews').selectAll().where('occurrence_id', '=', id!).execute()).toHaveLength(0);
-  });
-});
-
-describe('a lost connection after the save was committed', () => {
-  it('the user gets their saved review, not "not saved", when only refreshing the card afterwards fails', async () => {
-    // The connection drops at the first read of the review schedule after the review row went in
-    // (that read comes after COMMIT): simulated in the query path, as nothing can time a real drop there.
-    let armed = false;
-    const tableOf = (n: RootOperationNode) =>
-      /"TableNode","table":\{"kind":"SchemableIdentifierNode","identifier":\{"kind":"IdentifierNode","name":"(\w+)"/.exec(
-        JSON.stringify(n),
-      )?.[1];
-    const dropAfterSave: KyselyPlugin = {
-      transformQuery: ({ node }) => {
-        // the save is one statement (db/reviews/review-save.ts), written in SQL: a raw node
-        if (node.kind === 'RawNode' && /insert into reviews/.test(JSON.stringify(node))) armed = true;
-        // scheduleFor's read (ordered by due date, then kind): the card's schedule, read after the commit
-        else if (
-          armed &&
-          node.kind === 'SelectQueryNode' &&
-          tableOf(node) === 'scheduled_reviews' &&
-          /"orderBy".*"due_at".*"kind"/.test(JSON.stringify(node))
-        ) {
-          armed = false;
-          throw new Error('Connection terminated unexpectedly');
-        }
-        return node;
-      },
-      transformResult: async ({ result }) => result,
-    };
-    const base = await bootHarness();
-    await base.close();
-    const h = await bootHarness({}, { db: base.db.withPlugin(dropAfterSave) });
-    try {
-      const [id] = (await h.ingest(occurrence())).body.results.map((r: { id: string }) => r.id) as string[];
-      const res = await submit(h, id!, coordinator(1));
-      expect(armed).toBe(false); // the drop happened (armed by the review insert, spent by the read)
-      expect(notSaved(res.body)).toBe(false);
-      expect(savedBy(res.body, coordinator(1).name)).toBe(true);
-      expect(JSON.stringify(res.body)).toContain('Review saved.');
-      expect(await base.db.selectFrom('reviews').select('reviewer_name').where('occurrence_id', '=', id!).execute()).toEqual([
-        { reviewer_name: coordinator(1).name },
-      ]);
-    } finally {
-      await h.close();
-    }
   });
 });
 

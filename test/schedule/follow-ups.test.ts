@@ -59,6 +59,8 @@ describe('follow-up tasks (issue 12 item 3)', () => {
     expect(card).toContain('High risk: MARAC referral considered (made, or not needed and why): due Tue 24 Nov 2026, 10:00 GMT');
     expect(card).toContain('High risk: partner support arranged: due Fri 27 Nov 2026, 10:00 GMT');
     expect(card).toContain('High risk, repeat suspect: Problem Solving Occurrence recorded by the NPT: due Fri 4 Dec 2026, 10:00 GMT');
+    // The same save answered the coordinator's own review: the card shows it done.
+    expect(card).toMatch(/✓ Coordinator \(SPOC\) review \(10 days\): done \(HCC review saved\) by [^,]+, Fri 20 Nov 2026, 10:00 GMT/);
     expect((await tasksOf(id)).map((t) => [t.kind, t.status, t.owner_role])).toEqual([
       ['marac_referral', 'pending', 'coordinator'],
       ['partner_support', 'pending', 'coordinator'],
@@ -76,8 +78,11 @@ describe('follow-up tasks (issue 12 item 3)', () => {
     expect(again.status).toBe(200);
     expect(await tasksOf(id)).toHaveLength(3); // re-graded high: no second set
 
-    await submit(id, 2, { riskGrade: 'medium', riskRationale: 'Suspect remanded' });
+    const lowered = text((await submit(id, 2, { riskGrade: 'medium', riskRationale: 'Suspect remanded' })).body.value);
     expect((await tasksOf(id)).map((t) => t.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    // The card the save returns no longer lists the cancelled tasks.
+    expect(lowered).not.toContain('MARAC referral considered');
+    expect(lowered).toContain('Coordinator (SPOC) review (10 days): done');
   });
 
   it("the MARAC task prompts the district's coordinator; 'not needed' needs a reason; the answer shows on the review card", async () => {
