@@ -138,14 +138,13 @@ export async function readReviewCard(db: Db, occurrenceId: string, rule: RepeatR
       select o.*, o.flagged_at - make_interval(months => ${months}::int) as since from occurrences o where o.id = ${occurrenceId}
     ),
     linked as (
-      select distinct p.role::text as role, o.id, o.reference, o.district, o.oic_upn, o.supervisor_upn, o.flagged_at
+      -- Each of its victim, suspect and location refs (repeat_links, kept by triggers: migration
+      -- 2026-11-29T12), then every other occurrence of the same ref since the window's start.
+      select distinct l2.kind as role, o.id, o.reference, o.district, o.oic_upn, o.supervisor_upn, o.flagged_at
       from me
-      join occurrence_people p on p.occurrence_id = me.id
-      join occurrence_people q on q.person_ref = p.person_ref and q.role = p.role and q.occurrence_id <> p.occurrence_id
-      join occurrences o on o.id = q.occurrence_id and o.flagged_at >= me.since
-      union all
-      select 'location', o.id, o.reference, o.district, o.oic_upn, o.supervisor_upn, o.flagged_at
-      from me join occurrences o on me.location_ref is not null and o.location_ref = me.location_ref and o.id <> me.id and o.flagged_at >= me.since
+      join repeat_links l1 on l1.occurrence_id = me.id
+      join repeat_links l2 on l2.kind = l1.kind and l2.ref = l1.ref and l2.occurrence_id <> me.id and l2.flagged_at >= me.since
+      join occurrences o on o.id = l2.occurrence_id
     ),
     ranked as (
       select l.*, row_number() over (partition by l.role order by l.flagged_at desc, l.reference) as rn,
