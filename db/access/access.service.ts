@@ -8,15 +8,17 @@ export * from './access.policy.js';
 
 /**
  * The districts the bot knows: those on occurrences and on the roster (`*` excluded), one
- * spelling each (the most common), sorted case-insensitively.
+ * spelling each (the most common), sorted case-insensitively. Occurrences' districts and how many
+ * carry each spelling come from the monthly rows of the daily rollup (migration 2026-11-29T20,
+ * kept by triggers): a few rows a month, not a scan of every occurrence.
  */
 export async function knownDistricts(db: Db): Promise<string[]> {
   const rows = await sql<{ district: string; n: number }>`
-    select district, count(*)::int as n from (
-      select district from occurrences
+    select district, sum(n)::int as n from (
+      select value as district, n from summary_daily where span = 'month' and dim = 'district'
       union all
-      select unnest(districts) as district from users where on_roster
-    ) d where district <> ${FORCE_WIDE} and btrim(district) <> '' group by district`.execute(db);
+      select unnest(districts), 1 from users where on_roster
+    ) d where district <> ${FORCE_WIDE} and btrim(district) <> '' group by district having sum(n) > 0`.execute(db);
   const best = new Map<string, { name: string; n: number }>();
   for (const r of rows.rows) {
     const key = r.district.toLowerCase();

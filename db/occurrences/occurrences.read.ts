@@ -1,6 +1,4 @@
-import { DateTime } from 'luxon';
 import type { Db } from '../schema.js';
-import { repeatCounts } from './occurrences.repository.js';
 import type { OccurrenceRow } from './occurrences.table.js';
 
 // The read side of occurrences: what the review card and the `review` command need.
@@ -68,15 +66,6 @@ export function toDetail(r: DetailColumns, repeats: OccurrenceDetail['repeats'])
     status: r.status,
     repeats,
   };
-}
-
-/** Reads one occurrence with its repeat counts, or null. The window runs back from the flag time. */
-export async function getOccurrence(db: Db, id: string, rule: RepeatRule): Promise<OccurrenceDetail | null> {
-  const r = await db.selectFrom('occurrences').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!r) return null;
-  const since = DateTime.fromJSDate(r.flagged_at).minus({ months: rule.windowMonths }).toJSDate();
-  const counts = await repeatCounts(db, id, since);
-  return toDetail(r, { ...counts, windowMonths: rule.windowMonths, minOccurrences: rule.minOccurrences });
 }
 
 /** Finds occurrences by RMS reference (any source), newest flag first. */

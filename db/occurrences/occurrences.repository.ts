@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../schema.js';
 import type { FeedOccurrence } from './occurrence.feed.js';
 import type { OccurrenceRow } from './occurrences.table.js';
@@ -61,28 +60,4 @@ export async function findExisting(db: Db, keys: readonly { source: string; refe
   const refs = [...new Set(keys.map((k) => k.reference))];
   const rows = await db.selectFrom('occurrences').selectAll().where('reference', 'in', refs).execute();
   return new Map(rows.map((r) => [`${r.source}|${r.reference}`, r]));
-}
-
-/**
- * How many other occurrences share a victim, a suspect or the location with this one,
- * flagged since `since` (the repeat window). Matched on RMS refs only, never names (docs/domain.md).
- */
-export async function repeatCounts(
-  db: Db,
-  occurrenceId: string,
-  since: Date,
-): Promise<{ victim: number; suspect: number; location: number }> {
-  const people = await sql<{ role: string; n: string | number }>`
-    select p.role, count(distinct o.id) as n
-    from occurrence_people p
-    join occurrence_people q on q.person_ref = p.person_ref and q.role = p.role and q.occurrence_id <> p.occurrence_id
-    join occurrences o on o.id = q.occurrence_id and o.flagged_at >= ${since}
-    where p.occurrence_id = ${occurrenceId}
-    group by p.role`.execute(db);
-  const location = await sql<{ n: string | number }>`
-    select count(*) as n from occurrences me
-    join occurrences o on o.location_ref = me.location_ref and o.id <> me.id and o.flagged_at >= ${since}
-    where me.id = ${occurrenceId} and me.location_ref is not null`.execute(db);
-  const by = new Map(people.rows.map((r) => [r.role, Number(r.n)]));
-  return { victim: by.get('victim') ?? 0, suspect: by.get('suspect') ?? 0, location: Number(location.rows[0]?.n ?? 0) };
 }
