@@ -26,6 +26,7 @@ import * as reviewOutcomes from './migrations/2026-11-29T14-review-outcomes.js';
 import * as occurrenceEvents from './migrations/2026-11-29T15-occurrence-events.js';
 import * as summaryDaily from './migrations/2026-11-29T20-summary-daily.js';
 import * as summaryTriggersStatic from './migrations/2026-11-29T21-summary-triggers-static.js';
+import * as unusedOccurrenceIndexes from './migrations/2026-11-29T22-unused-occurrence-indexes.js';
 import { auditTamperRisk, grantAppRole } from './audit/roles.js';
 import type { Database } from './schema.js';
 import { resilient } from './transactions.js';
@@ -91,6 +92,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-29T15-occurrence-events': occurrenceEvents,
   '2026-11-29T20-summary-daily': summaryDaily,
   '2026-11-29T21-summary-triggers-static': summaryTriggersStatic,
+  '2026-11-29T22-unused-occurrence-indexes': unusedOccurrenceIndexes,
 };
 
 /** Thrown when another process holds the embedded database folder. */
