@@ -29,6 +29,7 @@ import * as summaryTriggersStatic from './migrations/2026-11-29T21-summary-trigg
 import * as unusedOccurrenceIndexes from './migrations/2026-11-29T22-unused-occurrence-indexes.js';
 import { auditTamperRisk, grantAppRole } from './audit/roles.js';
 import type { Database } from './schema.js';
+import { withStatementCache } from './pglite-statements.js';
 import { resilient } from './transactions.js';
 
 // Connection-loss handling, for the edge's replies and the polling loops (db/ is reached through its entry points).
@@ -178,7 +179,8 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
         }
       };
     }
-    db = new Kysely<Database>({ dialect: resilient(new PGliteDialect(client)) });
+    // Each statement text is parsed and planned once, not on every run (pglite-statements.ts).
+    db = new Kysely<Database>({ dialect: resilient(new PGliteDialect((await withStatementCache(client)) as PGlite)) });
   }
   try {
     await migrate(db);

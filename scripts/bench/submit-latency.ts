@@ -163,21 +163,28 @@ export async function statementsPerSubmit(bot: RunningBot, rig: Rig, ids: string
   }
 }
 
-/** Counts statements sent by every pg client and PGlite instance of this process until stopped. */
+/**
+ * Counts statements sent by every pg client and PGlite instance of this process until stopped: pg's
+ * Client#query, and on PGlite each Execute or simple Query message it runs (both query() and the
+ * bot's kept statements, db/pglite-statements.ts, send their messages through execProtocolStream).
+ */
 function countStatements(): { count: () => number; stop: () => void } {
   let n = 0;
   const patched: [any, string, any][] = [];
-  const wrap = (proto: any, name: string) => {
+  const wrap = (proto: any, name: string, counts: (args: unknown[]) => boolean) => {
     const original = proto[name];
     patched.push([proto, name, original]);
     proto[name] = function (this: unknown, ...args: unknown[]) {
-      n++;
+      if (counts(args)) n++;
       return original.apply(this, args);
     };
   };
-  wrap(pg.Client.prototype, 'query');
-  wrap(PGlite.prototype, 'query');
-  wrap(PGlite.prototype, 'exec');
+  wrap(pg.Client.prototype, 'query', () => true);
+  // 'E' (Execute) and 'Q' (a simple query) are the first byte of the frontend messages that run a statement.
+  wrap(PGlite.prototype, 'execProtocolStream', ([message]) => {
+    const kind = (message as Uint8Array)[0];
+    return kind === 0x45 || kind === 0x51;
+  });
   return {
     count: () => n,
     stop: () => {
