@@ -119,6 +119,7 @@ export function scheduledFromJson(s: JsonScheduled): ScheduledReview {
     completed_at: date(s.completed_at),
     next_step_at: date(s.next_step_at),
     snoozed_until: date(s.snoozed_until),
+    event_at: date(s.event_at),
     created_at: new Date(s.created_at!),
     updated_at: new Date(s.updated_at!),
   });

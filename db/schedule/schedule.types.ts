@@ -57,12 +57,9 @@ export function reviewTitle(
   return title;
 }
 
-/**
- * A scheduled review row as cards and commands show it (crime titles; views re-title an NCHI's with
- * `reviewTitle`). `event_at` may arrive as ISO text (rows read as JSON, db/reviews review-card.read).
- */
-export const toReview = (r: Omit<ScheduledReviewRow, 'event_at'> & { event_at: Date | string | null }): ScheduledReview => {
-  const event = r.event_type && r.event_at ? { type: r.event_type, at: new Date(r.event_at) } : null;
+/** A scheduled review row as cards and commands show it (crime titles; views re-title an NCHI's with `reviewTitle`). */
+export const toReview = (r: ScheduledReviewRow): ScheduledReview => {
+  const event = r.event_type && r.event_at ? { type: r.event_type, at: r.event_at } : null;
   return {
     id: r.id,
     occurrenceId: r.occurrence_id,
