@@ -11,9 +11,9 @@ const GRADE_STYLE: Record<Grade, string> = { standard: 'good', medium: 'warning'
 const BANNER_STYLE = { error: 'attention', warning: 'warning', success: 'good' } as const;
 
 /** A repeat count, with the linked references the viewer may see: "2 other occurrences – repeat: 13/1/26 and 1 more". */
-function repeatText(n: number, min: number, seen?: { refs: readonly string[]; more: number }): string {
+function repeatText(n: number, repeat: boolean, seen?: { refs: readonly string[]; more: number }): string {
   if (n === 0) return 'none';
-  const flag = n + 1 >= min ? ' – repeat' : '';
+  const flag = repeat ? ' – repeat' : '';
   const refs = seen?.refs.length ? `: ${seen.refs.join(', ')}${seen.more ? ` and ${seen.more} more` : ''}` : '';
   return `${n} other occurrence${n === 1 ? '' : 's'}${flag}${refs}`;
 }
@@ -66,9 +66,9 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
   ];
   const r = v.repeats;
   const repeatFacts = [
-    { title: nchi ? 'Complainant' : 'Victim', value: repeatText(r.victim, r.minOccurrences, v.repeatRefs?.victim) },
-    { title: nchi ? 'Subject' : 'Suspect', value: repeatText(r.suspect, r.minOccurrences, v.repeatRefs?.suspect) },
-    { title: 'Location', value: repeatText(r.location, r.minOccurrences, v.repeatRefs?.location) },
+    { title: nchi ? 'Complainant' : 'Victim', value: repeatText(r.victim, r.flagged.victim, v.repeatRefs?.victim) },
+    { title: nchi ? 'Subject' : 'Suspect', value: repeatText(r.suspect, r.flagged.suspect, v.repeatRefs?.suspect) },
+    { title: 'Location', value: repeatText(r.location, r.flagged.location, v.repeatRefs?.location) },
   ];
   const review = v.review;
   const draft =
@@ -80,7 +80,7 @@ export function renderReviewCard(v: ReviewCardView): AdaptiveCard {
           riskRationale: review.riskRationale,
         }
       : undefined);
-  const repeatSuspect = r.suspect + 1 >= r.minOccurrences && r.suspect > 0;
+  const repeatSuspect = r.flagged.suspect;
   const form = v.mode === 'form';
   const otherNotes = (review?.decisions ?? [])
     .filter((d) => d.decision !== 'no' && d.note)

@@ -21,7 +21,15 @@ export interface ReviewCardView {
   oic: { upn: string; name: string | null } | null;
   supervisor: { upn: string; name: string | null } | null;
   status: string;
-  repeats: { victim: number; suspect: number; location: number; windowMonths: number; minOccurrences: number };
+  /** Other occurrences per ref kind, and (`flagged`) which of them are repeats under the force's rule (db/occurrences repeatFlags). */
+  repeats: {
+    victim: number;
+    suspect: number;
+    location: number;
+    windowMonths: number;
+    minOccurrences: number;
+    flagged: Readonly<Record<'victim' | 'suspect' | 'location', boolean>>;
+  };
   /**
    * The references behind each repeat count that this card's one viewer may see (the access rule
    * decided), and how many others there are. Absent: counts only (a channel has many viewers).

@@ -3,7 +3,7 @@ import type { AdaptiveCard } from '../../cards/card.js';
 import { renderReviewCard, type ReviewCardView } from '../../cards/review.card.js';
 import type { Database } from '../../db/schema.js';
 import type { Config } from '../config.js';
-import type { OccurrenceDetail } from '../../db/occurrences/occurrences.service.js';
+import { repeatFlags, type OccurrenceDetail } from '../../db/occurrences/occurrences.service.js';
 import { loadReviewCard, type ReviewCardData } from '../../db/reviews/review-card.service.js';
 import {
   checklistLabel,
@@ -47,7 +47,7 @@ export function toReviewCardView(
     oic: occ.oic,
     supervisor: occ.supervisor,
     status: occ.status,
-    repeats: occ.repeats,
+    repeats: { ...occ.repeats, flagged: repeatFlags(occ.repeats) },
     checklist: checklist.map((i) => ({ key: i.key, label: checklistLabel(i, occ.recordedAs) })),
     review: review && {
       version: review.version,

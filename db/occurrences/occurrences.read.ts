@@ -48,6 +48,19 @@ export type DetailColumns = Pick<
   | 'status'
 >;
 
+/** The kinds of ref a repeat is counted for. */
+export type RepeatKind = 'victim' | 'suspect' | 'location';
+
+/**
+ * Which of an occurrence's refs make it a repeat under the force's rule (docs/domain.md "Repeat
+ * victimisation"; REPEAT_MIN_OCCURRENCES): `minOccurrences` or more occurrences in the window, this
+ * one included, so at least one other. Pure; the one place the rule is applied to an occurrence.
+ */
+export function repeatFlags(r: OccurrenceDetail['repeats']): Record<RepeatKind, boolean> {
+  const repeat = (others: number) => others > 0 && others + 1 >= r.minOccurrences;
+  return { victim: repeat(r.victim), suspect: repeat(r.suspect), location: repeat(r.location) };
+}
+
 /** Maps the card's columns and repeat counts to the occurrence detail (row to domain, explicitly). */
 export function toDetail(r: DetailColumns, repeats: OccurrenceDetail['repeats']): OccurrenceDetail {
   return {

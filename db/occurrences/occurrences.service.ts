@@ -11,7 +11,7 @@ import { findExisting, toPeopleRows, toRow } from './occurrences.repository.js';
 import type { OccurrenceRow } from './occurrences.table.js';
 
 export type { OccurrenceRow } from './occurrences.table.js';
-export { findByReference, type OccurrenceDetail, type RepeatRule } from './occurrences.read.js';
+export { findByReference, repeatFlags, type OccurrenceDetail, type RepeatKind, type RepeatRule } from './occurrences.read.js';
 
 export { contentHash, NCHI_POLICIES, occurrenceFeedSchema, type FeedOccurrence, type NchiPolicy } from './occurrence.feed.js';
 export { toPeopleRows, toRow } from './occurrences.repository.js';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../access/access.policy.js';
-import type { OccurrenceDetail } from '../occurrences/occurrences.service.js';
+import { repeatFlags, type OccurrenceDetail } from '../occurrences/occurrences.service.js';
 import type { Database } from '../schema.js';
 import { checklistLabel, type ChecklistItem, type ReviewAnswers } from './checklist.policy.js';
 import type { Review } from './review-card.read.js';
@@ -43,9 +43,7 @@ export type SaveTarget = Pick<OccurrenceDetail, 'id' | 'district' | 'recordedAs'
 
 /** The follow-up tasks a grade opens (deadlines from the save's time) and those it closes. */
 function taskRows(grade: string, repeats: SaveTarget['repeats'], now: Date, cfg: ScheduleConfig) {
-  // A repeat suspect by the force's repeat rule (docs/domain.md "Repeat victimisation").
-  const repeatSuspect = repeats.suspect > 0 && repeats.suspect + 1 >= repeats.minOccurrences;
-  const t = gradeTasks(grade, repeatSuspect);
+  const t = gradeTasks(grade, repeatFlags(repeats).suspect);
   return { open: followUpRows(t.open, now, cfg), cancel: t.cancel };
 }
 
