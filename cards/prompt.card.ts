@@ -37,7 +37,7 @@ export interface PromptOutcomes {
   label: string;
   choices: { title: string; value: string }[];
   asksService: boolean;
-  /** Set when some outcome needs a reason in the note, e.g. "needed when: not needed". */
+  /** Set when some outcome needs a reason in the note, e.g. "say why if not needed" (shown in the note's label). */
   reasonHint: string | null;
 }
 

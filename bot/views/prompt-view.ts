@@ -2,11 +2,9 @@ import type { PromptBatchRow } from '../../cards/prompt-batch.card.js';
 import type { PromptCardView } from '../../cards/prompt.card.js';
 import type { PromptBatchEntry } from '../../db/schedule/prompt-batch.service.js';
 import type { OccurrenceRow } from '../../db/occurrences/occurrences.service.js';
-import type { ScheduledReview } from '../../db/schedule/schedule.service.js';
-import { ownerLabel, reviewTitle } from '../../db/schedule/schedule.service.js';
-import { recordsUrl } from './records-link.js';
+import { ownerLabel, reviewTitle, type ReviewKind, type ScheduledReview } from '../../db/schedule/schedule.service.js';
 import { OUTCOME_LABELS, OUTCOME_RULES, outcomeText } from '../../db/schedule/prompts.service.js';
-import type { ReviewKind } from '../../db/schedule/schedule.service.js';
+import { recordsUrl } from './records-link.js';
 
 /** What Done asks for a kind of review, in the card's terms (db/schedule/outcomes.policy.ts). */
 function promptOutcomes(kind: ReviewKind): PromptCardView['outcomes'] {

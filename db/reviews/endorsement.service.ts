@@ -96,17 +96,13 @@ function followUpTasks(o: OccurrenceDetail, schedule: readonly ScheduledReview[]
     supervisor_name: o.supervisor?.name ?? null,
     district: o.district,
   };
+  const status = (s: ScheduledReview) => {
+    if (s.status === 'not_applicable') return `not applicable: ${s.note ?? ''}`;
+    if (s.status !== 'done') return 'open';
+    const outcome = outcomeText(s.outcome, s.service);
+    return `done${outcome ? `: ${outcome}` : ''}${s.note ? `, ${s.note}` : ''}`;
+  };
   return schedule
     .filter((s) => TASK_KINDS.includes(s.kind) && s.status !== 'cancelled')
-    .map((s) => ({
-      title: reviewTitle(s, o.recordedAs),
-      ownerText: ownerLabel(s.ownerRole, people),
-      dueAt: s.dueAt,
-      status:
-        s.status === 'done'
-          ? `done${s.outcome && s.outcome !== 'done' ? `: ${outcomeText(s.outcome, s.service)}` : ''}${s.note ? `, ${s.note}` : ''}`
-          : s.status === 'not_applicable'
-            ? `not applicable: ${s.note ?? ''}`
-            : 'open',
-    }));
+    .map((s) => ({ title: reviewTitle(s, o.recordedAs), ownerText: ownerLabel(s.ownerRole, people), dueAt: s.dueAt, status: status(s) }));
 }

@@ -62,6 +62,16 @@ export const OUTCOME_RULES: Partial<Record<ReviewKind, OutcomeRule>> = {
   pso_recorded: { label: 'Problem Solving Occurrence', choices: ['recorded', 'not_needed'], needsReason: ['not_needed'] },
 };
 
+/** Whether an answer of `kind` with `outcome` keeps the support service named (a referral made). Pure. */
+export function keepsService(kind: string, outcome: string | null): boolean {
+  return Boolean(outcome && OUTCOME_RULES[kind as ReviewKind]?.needsService?.includes(outcome as ReviewOutcome));
+}
+
+/** The follow-up an answer of `kind` with `outcome` opens (a dissatisfied closure: the inspector's contact), or null. Pure. */
+export function followUpOf(kind: string, outcome: string | null): ReviewKind | null {
+  return (outcome && OUTCOME_RULES[kind as ReviewKind]?.opens?.[outcome as ReviewOutcome]) || null;
+}
+
 /** "a, b or c". */
 const orList = (words: readonly string[]): string =>
   words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;

@@ -11,11 +11,10 @@ import { ownerUnreachable, ownerUpn } from './owner.policy.js';
 import { reachableUsers } from './schedule.recipients.js';
 import { nextStepAt } from './schedule.steps.js';
 import { openFollowUps } from './follow-ups.service.js';
-import { checkOutcome, OUTCOME_RULES, type ReviewOutcome } from './outcomes.policy.js';
-import type { ReviewKind } from './schedule.policy.js';
+import { checkOutcome, followUpOf, keepsService } from './outcomes.policy.js';
+import { ESCALATED_STEP, toReview, type ScheduleConfig, type ScheduledReview } from './schedule.types.js';
 
 export { OUTCOME_LABELS, OUTCOME_RULES, outcomeText } from './outcomes.policy.js';
-import { ESCALATED_STEP, toReview, type ScheduleConfig, type ScheduledReview } from './schedule.types.js';
 
 /**
  * What the access rule needs of a prompt (db/access canAnswerPrompt). A prompt is escalated once
@@ -96,10 +95,7 @@ export async function answerScheduledReview(
           : {
               status: ans.answer === 'done' ? ('done' as const) : ('not_applicable' as const),
               outcome: ans.answer === 'done' ? (ans.outcome ?? 'done') : null,
-              service:
-                ans.answer === 'done' && OUTCOME_RULES[r.kind as ReviewKind]?.needsService?.includes(ans.outcome as ReviewOutcome)
-                  ? ans.service
-                  : null,
+              service: ans.answer === 'done' && keepsService(r.kind, ans.outcome) ? ans.service : null,
               note: ans.answer === 'done' ? ans.note : ans.reason.trim(),
               completed_by: a.userId,
               completed_by_name: a.name,
@@ -120,8 +116,8 @@ export async function answerScheduledReview(
         entityId: r.occurrence_id,
         details: { scheduledReviewId: r.id, kind: r.kind, seq: r.seq, ...ans },
       });
-      const opens =
-        ans.answer === 'done' && ans.outcome ? OUTCOME_RULES[r.kind as ReviewKind]?.opens?.[ans.outcome as ReviewOutcome] : undefined;
+      const outcome = ans.answer === 'done' ? ans.outcome : null;
+      const opens = followUpOf(r.kind, outcome);
       if (opens)
         await openFollowUps(trx, {
           occurrenceId: r.occurrence_id,
@@ -130,7 +126,7 @@ export async function answerScheduledReview(
           cfg: input.cfg,
           now: input.now,
           actor: a.label,
-          reason: `${r.kind} answered ${ans.answer === 'done' ? ans.outcome : ''}`,
+          reason: `${r.kind} answered ${outcome}`,
         });
       await queueCardRefresh(
         trx,
