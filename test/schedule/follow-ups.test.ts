@@ -47,6 +47,15 @@ describe('follow-up tasks (issue 12 item 3)', () => {
     return res.body.results[0].id as string;
   }
 
+  /** Done on a prompt, as `who` presses it in `conv`, with the outcome (and note) chosen. */
+  const done = (
+    who: Parameters<typeof executeInvoke>[3],
+    conv: Parameters<typeof executeInvoke>[4],
+    sr: string,
+    outcome: string,
+    note?: string,
+  ) => h.send(executeInvoke('prompt.done', { scheduledReviewId: sr, outcome, ...(note ? { note } : {}) }, 'x', who, conv));
+
   const submit = (occurrenceId: string, expectedVersion: number, answers: Record<string, string>) =>
     h.send(executeInvoke('review.submit', { occurrenceId, expectedVersion, ...ALL_YES, ...answers }, 'card-1', coordinator));
 
@@ -98,18 +107,10 @@ describe('follow-up tasks (issue 12 item 3)', () => {
     expect(promptText).toContain('"title":"Not needed","value":"not_needed"');
     const sr = reviewIdOf(prompt!);
     const conv = personalOf(coordinator, h);
-    const noReason = await h.send(executeInvoke('prompt.done', { scheduledReviewId: sr, outcome: 'not_needed' }, 'x', coordinator, conv));
+    const noReason = await done(coordinator, conv, sr, 'not_needed');
     expect(text(noReason.body.value)).toContain('Not saved: say why (not needed)');
-    const done = await h.send(
-      executeInvoke(
-        'prompt.done',
-        { scheduledReviewId: sr, outcome: 'not_needed', note: 'Below the MARAC threshold; partner plan instead' },
-        'x',
-        coordinator,
-        conv,
-      ),
-    );
-    expect(text(done.body.value)).toContain('Done (Not needed) by Alex Wilber');
+    const answered = await done(coordinator, conv, sr, 'not_needed', 'Below the MARAC threshold; partner plan instead');
+    expect(text(answered.body.value)).toContain('Done (Not needed) by Alex Wilber');
     await h.bot.dispatcher.drain();
     const updated = h.connector.updated().map((c) => text(FakeConnector.card(c)));
     expect(
@@ -129,9 +130,7 @@ describe('follow-up tasks (issue 12 item 3)', () => {
       .executeTakeFirstOrThrow();
     const from = { id: supervisor.id, aadObjectId: supervisor.aadObjectId, name: supervisor.name };
     const conv = { id: 'a:super-chat', conversationType: 'personal', tenantId: 'tenant-1' };
-    const answer = await h.send(
-      executeInvoke('prompt.done', { scheduledReviewId: closure.id, outcome: 'dissatisfied', note: 'Felt not believed' }, 'x', from, conv),
-    );
+    const answer = await done(from, conv, closure.id, 'dissatisfied', 'Felt not believed');
     expect(text(answer.body.value)).toContain('Done (Not satisfied) by DS Adele Vance');
     const [task] = await tasksOf(id);
     // Answered Fri 20 Nov 10:00: 5 working days → Fri 27 Nov 10:00, owned by the district's managers.
@@ -144,17 +143,9 @@ describe('follow-up tasks (issue 12 item 3)', () => {
     expect(prompt).toBeDefined();
     expect(text(FakeConnector.card(prompt))).toContain('Inspector (manager), Leeds');
     const sr = reviewIdOf(prompt!);
-    const byOfficer = await h.send(executeInvoke('prompt.done', { scheduledReviewId: sr, outcome: 'contacted' }, 'x', officer, conv));
+    const byOfficer = await done(officer, conv, sr, 'contacted');
     expect(text(byOfficer.body.value)).toContain('only a manager (inspector) for Leeds');
-    const byInspector = await h.send(
-      executeInvoke(
-        'prompt.done',
-        { scheduledReviewId: sr, outcome: 'contacted', note: 'Apologised; learning to tactical group' },
-        'x',
-        inspector,
-        personalOf(inspector, h),
-      ),
-    );
+    const byInspector = await done(inspector, personalOf(inspector, h), sr, 'contacted', 'Apologised; learning to tactical group');
     expect(text(byInspector.body.value)).toContain('Done (Contacted) by Insp Lee Gu');
   });
 
